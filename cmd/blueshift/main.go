@@ -1,0 +1,102 @@
+// Command blueshift runs the blueshift server and its tools.
+//
+//	blueshift serve [flags]   run the server (streams, warehouse, SQL, HTTP)
+//	blueshift version
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/blueshift-dev/blueshift/internal/app"
+	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/obs"
+)
+
+const usage = `usage: blueshift <command> [flags]
+
+commands:
+  serve     run the server: Kinesis/DynamoDB APIs, SQL endpoint, HTTP dashboard
+  version   print the version
+
+Run "blueshift <command> -h" for a command's flags.
+`
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, os.Args[2:])
+	case "version":
+		fmt.Println("blueshift", version)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "blueshift: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "blueshift:", err)
+		os.Exit(1)
+	}
+}
+
+// serveFlags registers the server flags on fs, filling cfg.
+func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.DataDir, "data", "./blueshift-data", "data directory")
+	fs.StringVar(&cfg.AWSAddr, "aws-addr", "127.0.0.1:4566", "AWS APIs (Kinesis, DynamoDB) listen address; port 0 picks one; \"off\" disables")
+	fs.StringVar(&cfg.SQLAddr, "sql-addr", "127.0.0.1:5439", "Postgres wire protocol listen address; port 0 picks one; \"off\" disables")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "dashboard, HTTP API and /metrics listen address; port 0 picks one; \"off\" disables")
+	fs.StringVar(&cfg.Database, "database", "dev", "database name clients connect to")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate for TLS on the SQL endpoint")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key for TLS on the SQL endpoint")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&cfg.AddrFile, "addr-file", "", "write the bound addresses (name=host:port lines) to this file once listening")
+	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
+		return addUser(cfg, s)
+	})
+}
+
+func addUser(cfg *config.Config, s string) error {
+	name, pw, ok := strings.Cut(s, ":")
+	if !ok || name == "" {
+		return fmt.Errorf("want name:password, got %q", s)
+	}
+	if cfg.Users == nil {
+		cfg.Users = map[string]string{}
+	}
+	cfg.Users[name] = pw
+	return nil
+}
+
+func serve(ctx context.Context, args []string) error {
+	var cfg config.Config
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	serveFlags(fs, &cfg)
+	if env := os.Getenv("BLUESHIFT_USERS"); env != "" {
+		for _, u := range strings.Split(env, ",") {
+			if err := addUser(&cfg, u); err != nil {
+				return fmt.Errorf("BLUESHIFT_USERS: %w", err)
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := obs.NewLogger(os.Stderr, cfg.LogLevel)
+	return app.Run(ctx, cfg, log)
+}

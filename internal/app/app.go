@@ -1,0 +1,112 @@
+// Package app is blueshift's composition root: it opens the data directory,
+// builds every component, binds the listeners, runs the servers under one
+// errgroup (any failure cancels the rest) and shuts them down in order:
+// listeners first, then the engine, then storage.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/obs"
+)
+
+// Run starts blueshift with cfg and blocks until ctx is cancelled or a
+// component fails. It returns nil after a clean shutdown.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	cfg = cfg.Default()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log = obs.Logger(log)
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("app: data directory: %w", err)
+	}
+	reg := obs.NewRegistry()
+
+	var closers []func() error // run in reverse order at shutdown
+	defer func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			if err := closers[i](); err != nil {
+				log.Error("shutdown", "err", err)
+			}
+		}
+	}()
+
+	// HTTP: dashboard, query API, metrics, health.
+	httpMux := http.NewServeMux()
+	obs.Mount(httpMux, reg)
+
+	var servers []server
+	servers = append(servers, httpServer("http", cfg.HTTPAddr, httpMux))
+
+	g, gctx := errgroup.WithContext(ctx)
+	var bound []string
+	for _, s := range servers {
+		if s.addr == "off" {
+			continue
+		}
+		ln, err := net.Listen("tcp", s.addr)
+		if err != nil {
+			return fmt.Errorf("app: %s listen %s: %w", s.name, s.addr, err)
+		}
+		log.Info("listening", "server", s.name, "addr", ln.Addr().String())
+		bound = append(bound, s.name+"="+ln.Addr().String())
+		g.Go(func() error { return s.serve(gctx, ln) })
+	}
+	if cfg.AddrFile != "" {
+		if err := writeAtomic(cfg.AddrFile, strings.Join(bound, "\n")+"\n"); err != nil {
+			return err
+		}
+	}
+	log.Info("blueshift ready", "data", cfg.DataDir)
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+// server is one listener and what serves it until ctx ends.
+type server struct {
+	name, addr string
+	serve      func(ctx context.Context, ln net.Listener) error
+}
+
+func httpServer(name, addr string, h http.Handler) server {
+	return server{name: name, addr: addr, serve: func(ctx context.Context, ln net.Listener) error {
+		srv := &http.Server{Handler: h, BaseContext: func(net.Listener) context.Context { return ctx }}
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return fmt.Errorf("%s server: %w", name, err)
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10e9)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		return nil
+	}}
+}
+
+func writeAtomic(path, content string) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		return fmt.Errorf("app: addr file: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("app: addr file: %w", err)
+	}
+	return nil
+}

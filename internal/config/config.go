@@ -1,0 +1,94 @@
+// Package config holds blueshift's configuration: one struct whose zero values
+// are documented, Default to fill them, and Validate to reject bad combinations
+// before anything starts. Command-line flags override the defaults.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+// Config is everything a blueshift server needs to start.
+type Config struct {
+	// DataDir holds all state: the stream log, the tables and the warehouse
+	// file. Empty means "./blueshift-data".
+	DataDir string
+
+	// AWSAddr is the listen address of the AWS JSON APIs (Kinesis, DynamoDB).
+	// Empty means 127.0.0.1:4566. Port 0 picks a free port.
+	AWSAddr string
+	// SQLAddr is the listen address of the Postgres wire protocol.
+	// Empty means 127.0.0.1:5439 (Redshift's port). Port 0 picks a free port.
+	SQLAddr string
+	// HTTPAddr is the listen address of the dashboard, HTTP query API,
+	// /metrics and /healthz. Empty means 127.0.0.1:8080. Port 0 picks a free port.
+	HTTPAddr string
+
+	// Database is the name clients connect to. Empty means "dev", as in Redshift.
+	Database string
+	// Users maps user names to passwords for the SQL endpoint. Empty means
+	// trust authentication (any user, no password), meant for loopback use.
+	Users map[string]string
+	// TLSCert and TLSKey are PEM files; both set enables TLS on the SQL endpoint.
+	TLSCert, TLSKey string
+
+	// LogLevel is debug, info, warn or error. Empty means info.
+	LogLevel string
+
+	// ShutdownTimeout bounds graceful shutdown. Zero means 10s.
+	ShutdownTimeout time.Duration
+
+	// AddrFile, when set, receives one "name=addr" line per bound listener
+	// once all servers listen; tests and scripts read it to find port-0 addresses.
+	AddrFile string
+}
+
+// Default returns a copy of c with every zero value replaced by its documented default.
+func (c Config) Default() Config {
+	if c.DataDir == "" {
+		c.DataDir = "./blueshift-data"
+	}
+	if c.AWSAddr == "" {
+		c.AWSAddr = "127.0.0.1:4566"
+	}
+	if c.SQLAddr == "" {
+		c.SQLAddr = "127.0.0.1:5439"
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = "127.0.0.1:8080"
+	}
+	if c.Database == "" {
+		c.Database = "dev"
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	return c
+}
+
+// Validate reports the first problem that would stop the server from starting.
+func (c Config) Validate() error {
+	var errs []error
+	for name, addr := range map[string]string{"aws-addr": c.AWSAddr, "sql-addr": c.SQLAddr, "http-addr": c.HTTPAddr} {
+		if addr == "" || addr == "off" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			errs = append(errs, fmt.Errorf("config: --%s %q: %w", name, addr, err))
+		}
+	}
+	switch c.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("config: log level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("config: --tls-cert and --tls-key go together"))
+	}
+	return errors.Join(errs...)
+}
