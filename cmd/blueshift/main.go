@@ -28,6 +28,7 @@ Run "blueshift <command> -h" for a command's flags.
 `
 
 // version is set at build time with -ldflags "-X main.version=...".
+
 var version = "dev"
 
 func main() {

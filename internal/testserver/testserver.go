@@ -1,0 +1,177 @@
+// Package testserver starts the blueshift binary for tests, the way users
+// start it (`blueshift serve` with flags), on any free ports, and reads back
+// the addresses it bound. It can kill the process with SIGKILL and restart it
+// on the same data directory, for crash tests.
+package testserver
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Server is a running blueshift process.
+type Server struct {
+	// Dir is the data directory; it survives Kill and Restart.
+	Dir string
+	// AWS, SQL and HTTP are the bound host:port addresses.
+	AWS, SQL, HTTP string
+	// Args are extra flags given to serve.
+	Args []string
+
+	t    testing.TB
+	cmd  *exec.Cmd
+	done chan struct{}
+	logs *bytes.Buffer
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// Binary returns the path of a blueshift binary: $BLUESHIFT_BIN when set (the
+// Makefile sets it to the one it built), otherwise one built once per test process.
+func Binary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("BLUESHIFT_BIN"); p != "" {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	buildOnce.Do(func() {
+		out, err := exec.Command("go", "env", "GOMOD").Output()
+		if err != nil {
+			buildErr = fmt.Errorf("go env GOMOD: %w", err)
+			return
+		}
+		root := filepath.Dir(strings.TrimSpace(string(out)))
+		dir, err := os.MkdirTemp("", "blueshift-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "blueshift")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/blueshift")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// Start runs `blueshift serve` on a new data directory with every address on
+// port 0, and waits until it listens. The process is stopped at test cleanup.
+func Start(t testing.TB, args ...string) *Server {
+	t.Helper()
+	s := &Server{Dir: t.TempDir(), Args: args, t: t}
+	s.start()
+	t.Cleanup(func() { s.Stop() })
+	return s
+}
+
+func (s *Server) start() {
+	t := s.t
+	t.Helper()
+	addrFile := filepath.Join(s.Dir, "addrs")
+	_ = os.Remove(addrFile)
+	args := append([]string{"serve", "--data", s.Dir,
+		"--aws-addr", "127.0.0.1:0", "--sql-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+		"--addr-file", addrFile}, s.Args...)
+	s.logs = &bytes.Buffer{}
+	cmd := exec.Command(Binary(t), args...)
+	cmd.Stdout = s.logs
+	cmd.Stderr = s.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start blueshift: %v", err)
+	}
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	go func() { _ = cmd.Wait(); close(s.done) }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(addrFile); err == nil {
+			s.parseAddrs(b)
+			return
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("blueshift exited before listening: %v\n%s", cmd.ProcessState, s.logs)
+		case <-ctx.Done():
+			t.Fatalf("blueshift did not listen within 60s\n%s", s.logs)
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) parseAddrs(b []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		name, addr, _ := strings.Cut(sc.Text(), "=")
+		switch name {
+		case "aws":
+			s.AWS = addr
+		case "sql":
+			s.SQL = addr
+		case "http":
+			s.HTTP = addr
+		}
+	}
+}
+
+// Logs returns what the process has printed so far.
+func (s *Server) Logs() string { return s.logs.String() }
+
+// Kill sends SIGKILL and waits for the process to end: a crash.
+func (s *Server) Kill() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+	s.cmd = nil
+}
+
+// Stop sends SIGTERM and waits for a graceful exit; it kills after 30s.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		s.t.Errorf("blueshift did not stop within 30s after SIGTERM\n%s", s.logs)
+		s.Kill()
+	}
+	s.cmd = nil
+}
+
+// Restart starts the process again on the same data directory (after Kill or Stop).
+func (s *Server) Restart() {
+	s.t.Helper()
+	if s.cmd != nil {
+		s.Stop()
+	}
+	s.start()
+}
