@@ -3,7 +3,12 @@
 // DuckDB SQL. It imports no database, so it tests without one.
 package sql
 
-import "github.com/blueshift-dev/blueshift/internal/sql/ast"
+import (
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sql/parser"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
 
 // Piece is one statement of a script: its text without the terminating
 // semicolon, and the byte offset of that text in the script.
@@ -13,9 +18,46 @@ type Piece struct {
 }
 
 // Split cuts a script into statements the way psql does: at semicolons outside
-// quotes, dollar-quoted bodies, comments and parentheses. Empty statements are dropped.
+// quotes, dollar-quoted bodies, comments and parentheses. Empty statements are
+// dropped. Each piece runs from its first token to its last, so comments
+// before a statement are not part of it.
 func Split(script string) ([]Piece, error) {
-	return []Piece{{Text: script}}, nil
+	l := lex.New(script)
+	var out []Piece
+	start, end, depth := -1, -1, 0
+	for {
+		t, err := l.Next()
+		if err != nil {
+			le, _ := err.(*lex.Error)
+			pos := 0
+			if le != nil {
+				pos = le.Pos
+			}
+			return out, sqlerr.Wrap(sqlerr.SyntaxError, err, "split").At(len([]rune(script[:pos])) + 1)
+		}
+		if t.Kind == lex.EOF || (depth == 0 && t.Is(";")) {
+			if start >= 0 {
+				out = append(out, Piece{Text: script[start:end], Offset: start})
+			}
+			if t.Kind == lex.EOF {
+				return out, nil
+			}
+			start, end = -1, -1
+			continue
+		}
+		switch {
+		case t.Is("("), t.Is("["):
+			depth++
+		case t.Is(")"), t.Is("]"):
+			if depth > 0 {
+				depth--
+			}
+		}
+		if start < 0 {
+			start = t.Pos
+		}
+		end = t.End
+	}
 }
 
 // Options are the session settings that change how SQL is read.
@@ -38,7 +80,17 @@ type Translation struct {
 // Translate parses one statement and rewrites it to DuckDB SQL. Errors are
 // *sqlerr.Error with a Position relative to text.
 func Translate(text string, opts Options) (*Translation, error) {
-	return &Translation{Stmt: &ast.Raw{Text: text}, SQL: text}, nil
+	stmt, err := parser.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	switch s := stmt.(type) {
+	case *ast.Raw:
+		return &Translation{Stmt: s, SQL: s.Text}, nil
+	case *ast.Set, *ast.Reset, *ast.Show, *ast.Begin, *ast.Commit, *ast.Rollback:
+		return &Translation{Stmt: s}, nil
+	}
+	return &Translation{Stmt: stmt, SQL: text}, nil
 }
 
 // Prelude is DuckDB SQL (macros and the like) that the warehouse runs once when

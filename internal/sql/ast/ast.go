@@ -44,3 +44,10 @@ func (*Show) stmt()     {}
 func (*Begin) stmt()    {}
 func (*Commit) stmt()   {}
 func (*Rollback) stmt() {}
+
+// Ident is an identifier as the user wrote it: Name holds the text (the
+// contents of a quoted identifier, or the unquoted word in its original case).
+type Ident struct {
+	Name   string
+	Quoted bool
+}
