@@ -1,0 +1,41 @@
+// Package warehouse is blueshift's SQL engine: one DuckDB database file in the
+// data directory, sessions over it, and the statements blueshift executes
+// itself. It is the only package that imports the DuckDB driver.
+//
+// # Structure
+//
+//   - warehouse.go: Open, Close, the DuckDB file and the sessions it serves.
+//   - catalog.go: the blueshift_catalog schema and its ordered migrations.
+//     Engine features that keep state (external schemas, materialized views,
+//     procedures, schedules, checkpoints) add a migration there, so their
+//     catalog rows commit atomically with the data they describe.
+//   - session.go: a client session: its own DuckDB connection, settings and
+//     transaction state.
+//   - exec.go: the one dispatch on statement kinds (a type switch over
+//     internal/sql/ast). A new engine statement is a `case` there plus its own
+//     exec_<thing>.go file.
+//   - result.go, types.go: result sets, column descriptions and values in a
+//     driver-neutral form that pgwire and the HTTP API encode.
+//   - errors.go: DuckDB errors classified into *sqlerr.Error codes. SQLSTATEs
+//     are decided here; only the protocol edges render them.
+//
+// # Invariants
+//
+//   - Every statement a client sends passes through internal/sql (Split, then
+//     Translate) before it reaches DuckDB; error positions are 1-based
+//     character offsets into the text the client sent.
+//   - A Session is used by one goroutine at a time; only Cancel may be called
+//     concurrently, and it interrupts the statement running at that moment.
+//   - Outside a transaction block every statement commits on its own
+//     (autocommit). Inside a block, the first error aborts the block: every
+//     statement but ROLLBACK (or COMMIT, which then rolls back) fails with
+//     25P02, as in Postgres.
+//   - Results stream: Result.Next hands out one row at a time from DuckDB's
+//     result chunks; the Go side never collects a result set. (DuckDB itself
+//     materializes a query's result in its buffer manager, which can spill.)
+//   - Engine code runs DuckDB SQL in the session's current transaction with
+//     Session.Conn, as one unit with Session.Atomic, or in a transaction of its
+//     own on a fresh connection with Warehouse.Update.
+//   - The catalog schema is migrated at Open, inside one transaction per
+//     migration; a migration runs at most once per database file.
+package warehouse

@@ -1,0 +1,293 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// SQLSTATEs that sqlerr does not name.
+const (
+	syntaxOrAccessRule        sqlerr.Code = "42000"
+	indeterminateDatatype     sqlerr.Code = "42P18"
+	ioError                   sqlerr.Code = "58030"
+	cantChangeRuntimeParam    sqlerr.Code = "55P02"
+	protocolViolation                     = sqlerr.ProtocolViolation
+	invalidTextRepresentation             = sqlerr.InvalidTextRepresentation
+)
+
+func sqlerrf(code sqlerr.Code, format string, args ...any) *sqlerr.Error {
+	return sqlerr.New(code, format, args...)
+}
+
+// classify turns a DuckDB (or context) error into a *sqlerr.Error with a
+// SQLSTATE, a message without DuckDB's "Kind Error:" prefix and caret
+// display, and a 1-based character Position into query when DuckDB pointed
+// at one. Errors that already carry a code pass through.
+func classify(err error, query string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := sqlerr.As(err); ok {
+		return err
+	}
+	var de *duckdb.Error
+	if !errors.As(err, &de) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: "canceling statement due to user request", Err: err}
+		}
+		return &sqlerr.Error{Code: sqlerr.InternalError, Message: err.Error(), Err: err}
+	}
+	msg, line, col := splitDuckMessage(de.Msg)
+	e := &sqlerr.Error{Code: codeOf(de.Type, msg), Message: msg, Err: err}
+	if de.Type == duckdb.ErrorTypeInterrupt {
+		e.Message = "canceling statement due to user request"
+	}
+	if line > 0 && query != "" {
+		e.Position = positionOf(query, line, col)
+	}
+	return e
+}
+
+// splitDuckMessage separates DuckDB's "Catalog Error: text\n\nLINE 3: ...\n   ^"
+// into the text and the (1-based line, 0-based byte column in that line) the
+// caret points at. line is 0 when there is no caret.
+func splitDuckMessage(full string) (msg string, line, col int) {
+	msg = full
+	if i := strings.Index(msg, ": "); i > 0 {
+		if _, ok := errorPrefixes[msg[:i]]; ok {
+			msg = msg[i+2:]
+		}
+	}
+	li := strings.Index(msg, "\nLINE ")
+	if li < 0 {
+		return strings.TrimSpace(msg), 0, 0
+	}
+	display := msg[li+1:]
+	msg = strings.TrimSpace(msg[:li])
+	lines := strings.SplitN(display, "\n", 3)
+	if len(lines) < 2 {
+		return msg, 0, 0
+	}
+	head := lines[0] // "LINE 3: the source line"
+	colon := strings.Index(head, ": ")
+	if colon < 0 {
+		return msg, 0, 0
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(head[:colon], "LINE "))
+	if err != nil {
+		return msg, 0, 0
+	}
+	caret := strings.IndexByte(lines[1], '^')
+	if caret < 0 {
+		return msg, 0, 0
+	}
+	snippet := head[colon+2:]
+	col = caret - (colon + 2)
+	if col < 0 {
+		return msg, 0, 0
+	}
+	// DuckDB shortens long lines to a window starting with "...": the column
+	// is then relative to the window; recover it from where the window starts.
+	if strings.HasPrefix(snippet, "...") {
+		return msg, n, -(col + 1) // resolved by positionOf against the query
+	}
+	return msg, n, col
+}
+
+// positionOf converts (line, byte column) into a 1-based character offset in
+// query. A negative column means "relative to a shortened window" and is
+// resolved only approximately: the start of the line.
+func positionOf(query string, line, col int) int {
+	start := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(query[start:], '\n')
+		if i < 0 {
+			return 0
+		}
+		start += i + 1
+	}
+	if col < 0 {
+		col = 0
+	}
+	off := start + col
+	if off > len(query) {
+		off = len(query)
+	}
+	return utf8.RuneCountInString(query[:off]) + 1
+}
+
+// errorPrefixes are the "Kind Error" words DuckDB puts before its messages.
+var errorPrefixes = map[string]struct{}{
+	"Invalid Error":                {},
+	"Out of Range Error":           {},
+	"Conversion Error":             {},
+	"Error":                        {},
+	"Decimal Error":                {},
+	"Mismatch Type Error":          {},
+	"Divide by Zero Error":         {},
+	"Object Size Error":            {},
+	"Invalid type Error":           {},
+	"Serialization Error":          {},
+	"TransactionContext Error":     {},
+	"Not implemented Error":        {},
+	"Expression Error":             {},
+	"Catalog Error":                {},
+	"Parser Error":                 {},
+	"Planner Error":                {},
+	"Scheduler Error":              {},
+	"Executor Error":               {},
+	"Constraint Error":             {},
+	"Index Error":                  {},
+	"Stat Error":                   {},
+	"Connection Error":             {},
+	"Syntax Error":                 {},
+	"Settings Error":               {},
+	"Binder Error":                 {},
+	"Network Error":                {},
+	"Optimizer Error":              {},
+	"NullPointer Error":            {},
+	"IO Error":                     {},
+	"INTERRUPT Error":              {},
+	"FATAL Error":                  {},
+	"INTERNAL Error":               {},
+	"Invalid Input Error":          {},
+	"Out of Memory Error":          {},
+	"Permission Error":             {},
+	"Parameter Not Resolved Error": {},
+	"Parameter Not Allowed Error":  {},
+	"Dependency Error":             {},
+	"HTTP Error":                   {},
+	"Missing Extension Error":      {},
+	"Extension Autoloading Error":  {},
+	"Sequence Error":               {},
+	"Invalid Configuration Error":  {},
+}
+
+// codeOf maps a DuckDB error kind and message to a SQLSTATE.
+func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
+	has := func(s ...string) bool {
+		for _, x := range s {
+			if strings.Contains(msg, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch t {
+	case duckdb.ErrorTypeParser, duckdb.ErrorTypeSyntax:
+		return sqlerr.SyntaxError
+	case duckdb.ErrorTypeCatalog:
+		switch {
+		case has("already exists"):
+			if has("Schema") {
+				return sqlerr.DuplicateSchema
+			}
+			if has("Table", "View") {
+				return sqlerr.DuplicateTable
+			}
+			return sqlerr.DuplicateObject
+		case has("Schema with name", "schema with name"):
+			return sqlerr.UndefinedSchema
+		case has("Table with name", "View with name", "Table Function with name \"", "table or view"):
+			if has("Table Function") {
+				return sqlerr.UndefinedFunction
+			}
+			return sqlerr.UndefinedTable
+		case has("Function with name", "Macro Function with name", "Scalar Function with name"):
+			return sqlerr.UndefinedFunction
+		case has("unrecognized configuration parameter"):
+			return sqlerr.UndefinedObject
+		case has("does not have a column", "column with name"):
+			return sqlerr.UndefinedColumn
+		case has("Cannot drop", "depend"):
+			return sqlerr.DependentObjectsStillExist
+		}
+		return sqlerr.UndefinedObject
+	case duckdb.ErrorTypeBinder:
+		switch {
+		case has("Referenced column", "not found in FROM clause", "does not have a column", "Referenced table", "column") && has("not found", "does not have"):
+			if has("Referenced table") {
+				return sqlerr.UndefinedTable
+			}
+			return sqlerr.UndefinedColumn
+		case has("ambiguous", "Ambiguous"):
+			return sqlerr.AmbiguousColumn
+		case has("No function matches", "Could not choose a best candidate function"):
+			return sqlerr.UndefinedFunction
+		case has("must appear in the GROUP BY"):
+			return "42803"
+		case has("Could not determine", "parameter"):
+			return indeterminateDatatype
+		}
+		return syntaxOrAccessRule
+	case duckdb.ErrorTypeConversion:
+		if has("out of range", "Out of Range", "overflow") {
+			return sqlerr.NumericValueOutOfRange
+		}
+		if has("timestamp", "date", "time", "Timestamp", "Date") {
+			return sqlerr.InvalidDatetimeFormat
+		}
+		return sqlerr.InvalidTextRepresentation
+	case duckdb.ErrorTypeOutOfRange, duckdb.ErrorTypeDecimal:
+		return sqlerr.NumericValueOutOfRange
+	case duckdb.ErrorTypeDivideByZero:
+		return sqlerr.DivisionByZero
+	case duckdb.ErrorTypeConstraint:
+		switch {
+		case has("NOT NULL"):
+			return sqlerr.NotNullViolation
+		case has("Duplicate key", "PRIMARY KEY or UNIQUE", "unique"):
+			return sqlerr.UniqueViolation
+		}
+		return sqlerr.IntegrityConstraintViolation
+	case duckdb.ErrorTypeTransaction:
+		switch {
+		case has("aborted"):
+			return sqlerr.InFailedSQLTransaction
+		case has("Conflict", "conflict"):
+			return sqlerr.SerializationFailure
+		case has("within a transaction", "already"):
+			return sqlerr.ActiveSQLTransaction
+		case has("no transaction"):
+			return sqlerr.NoActiveSQLTransaction
+		}
+		return sqlerr.InvalidTransactionState
+	case duckdb.ErrorTypeInterrupt:
+		return sqlerr.QueryCanceled
+	case duckdb.ErrorTypeInvalidInput:
+		if has("JSON", "json") {
+			return sqlerr.InvalidJSONText
+		}
+		return sqlerr.InvalidParameterValue
+	case duckdb.ErrorTypeNotImplemented:
+		return sqlerr.FeatureNotSupported
+	case duckdb.ErrorTypeDependency:
+		return sqlerr.DependentObjectsStillExist
+	case duckdb.ErrorTypeOutOfMemory:
+		return sqlerr.OutOfMemory
+	case duckdb.ErrorTypeIO:
+		return ioError
+	case duckdb.ErrorTypePermission:
+		return sqlerr.InsufficientPrivilege
+	case duckdb.ErrorTypeParameterNotResolved:
+		return indeterminateDatatype
+	case duckdb.ErrorTypeSettings:
+		return sqlerr.InvalidParameterValue
+	case duckdb.ErrorTypeMismatchType, duckdb.ErrorTypeInvalidType:
+		return sqlerr.DatatypeMismatch
+	case duckdb.ErrorTypeSequence:
+		return sqlerr.ObjectNotInPrerequisiteState
+	}
+	return sqlerr.InternalError
+}
+
+// errorf is fmt.Errorf for engine errors that carry no SQLSTATE of their own.
+func errorf(format string, args ...any) error { return fmt.Errorf("warehouse: "+format, args...) }

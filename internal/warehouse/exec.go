@@ -1,0 +1,113 @@
+package warehouse
+
+import (
+	"context"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// plan is a statement ready to run: what it returns, and how to run it.
+type plan struct {
+	// command names the statement kind in metrics (SELECT, SET, BEGIN...).
+	command string
+	// columns describes the rows before the statement runs; nil for commands.
+	columns []Column
+	// params are the types of $1..$n.
+	params []Type
+	// txControl marks statements an aborted transaction block accepts.
+	txControl bool
+	// prep is the DuckDB prepared statement, for statements DuckDB runs.
+	prep *prepared
+	// run executes the statement.
+	run func(ctx context.Context, params []any) (*Result, error)
+	// locate rewrites an error's position to be relative to the client's text.
+	locate func(error) error
+}
+
+// planPiece translates one statement of script and plans it.
+func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
+	tr, err := bsql.Translate(p.Text, s.Options())
+	if err != nil {
+		return nil, shiftPosition(err, script, p.Offset)
+	}
+	locate := func(err error) error {
+		if tr.SQL != "" && tr.SQL != p.Text {
+			// DuckDB's positions point into the translation, not the client's text.
+			if e, ok := sqlerr.As(err); ok && e.Position != 0 {
+				return e.At(0)
+			}
+			return err
+		}
+		return shiftPosition(err, script, p.Offset)
+	}
+	pl, err := s.plan(ctx, tr, p.Text)
+	if err != nil {
+		err = locate(err)
+		s.failed(err)
+		return nil, err
+	}
+	pl.locate = locate
+	return pl, nil
+}
+
+// plan is the one dispatch on statement kinds. Statements the engine executes
+// itself get a case here and live in exec_<thing>.go; everything else is
+// DuckDB SQL, prepared on the session's connection.
+func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
+	switch n := tr.Stmt.(type) {
+	case *ast.Begin:
+		return s.planBegin(), nil
+	case *ast.Commit:
+		return s.planCommit(), nil
+	case *ast.Rollback:
+		return s.planRollback(), nil
+	case *ast.Set:
+		return s.planSet(n), nil
+	case *ast.Reset:
+		return s.planReset(n), nil
+	case *ast.Show:
+		return s.planShow(n)
+	}
+	if tr.SQL == "" {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
+	}
+	return s.planDuck(ctx, tr.SQL, text)
+}
+
+// planDuck prepares DuckDB SQL on the session's connection.
+func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, error) {
+	p, err := s.conn.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if p.kind == duckdb.STATEMENT_TYPE_TRANSACTION {
+		// Transaction control that reached DuckDB untranslated: keep the
+		// session's state in step by running it as the engine would.
+		p.close()
+		switch w := leadingWords(text, 1); {
+		case len(w) == 1 && (w[0] == "BEGIN" || w[0] == "START"):
+			return s.planBegin(), nil
+		case len(w) == 1 && (w[0] == "COMMIT" || w[0] == "END"):
+			return s.planCommit(), nil
+		default:
+			return s.planRollback(), nil
+		}
+	}
+	command := "SELECT"
+	if p.columns == nil {
+		command = commandWords(text)
+	}
+	return &plan{
+		command: command,
+		columns: p.columns,
+		params:  p.params,
+		prep:    p,
+		run: func(ctx context.Context, params []any) (*Result, error) {
+			return p.run(ctx, s.conn, params, text)
+		},
+	}, nil
+}

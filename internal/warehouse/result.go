@@ -1,0 +1,501 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Result is the outcome of one statement. A statement that returns rows has
+// Columns (possibly zero of them for a SELECT without columns is impossible in
+// SQL, so nil means "no rows": a command). Rows stream: call Next until it
+// returns false, then Err; Tag is complete once Next has returned false.
+// Close releases the rows early. A Result is not safe for concurrent use.
+type Result struct {
+	// Columns describes the rows; nil for statements that return none.
+	Columns []Column
+	// Notices raised while the statement ran, in order.
+	Notices []Notice
+
+	command  string // the tag's first words: SELECT, INSERT 0, UPDATE, CREATE TABLE...
+	affected int64  // rows changed, or rows read so far
+	counted  bool   // the tag carries a row count
+	rows     driver.Rows
+	static   [][]any
+	dst      []driver.Value
+	vals     []any
+	err      error
+	done     bool
+	onClose  []func()
+	onErr    func(error) // told when the rows end in an error
+}
+
+// Notice is a message for the client that is not an error (Postgres's
+// NoticeResponse): RAISE NOTICE, "there is no transaction in progress", and the like.
+type Notice struct {
+	Severity string // WARNING, NOTICE, INFO, LOG, DEBUG
+	Code     string // SQLSTATE, "00000" when empty
+	Message  string
+	Detail   string
+	Hint     string
+}
+
+// Next advances to the next row. It returns false at the end or on error.
+func (r *Result) Next() bool {
+	if r.done {
+		return false
+	}
+	if r.static != nil {
+		if int(r.affected) >= len(r.static) {
+			r.finish(nil)
+			return false
+		}
+		r.vals = r.static[r.affected]
+		r.affected++
+		return true
+	}
+	if r.rows == nil {
+		r.finish(nil)
+		return false
+	}
+	if err := r.rows.Next(r.dst); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		r.finish(err)
+		return false
+	}
+	for i, v := range r.dst {
+		r.vals[i] = normalize(v, r.Columns[i].Type.Kind)
+	}
+	r.affected++
+	return true
+}
+
+func (r *Result) finish(err error) {
+	if err != nil && r.err == nil {
+		r.err = classify(err, "")
+	}
+	r.release()
+	if r.err != nil && r.onErr != nil {
+		r.onErr(r.err)
+		r.onErr = nil
+	}
+}
+
+func (r *Result) release() {
+	if r.done {
+		return
+	}
+	r.done = true
+	if r.rows != nil {
+		if err := r.rows.Close(); err != nil && r.err == nil {
+			r.err = classify(err, "")
+		}
+		r.rows = nil
+	}
+	for _, f := range r.onClose {
+		f()
+	}
+	r.onClose = nil
+}
+
+// Values returns the current row, valid until the next call to Next. Each
+// value is nil (NULL) or the Go type of its column's Kind.
+func (r *Result) Values() []any { return r.vals }
+
+// Err returns the error that ended the rows, if any.
+func (r *Result) Err() error { return r.err }
+
+// RowsAffected returns the rows changed by a command, or the rows read so far.
+func (r *Result) RowsAffected() int64 { return r.affected }
+
+// Tag returns the Postgres command tag: "SELECT 3", "INSERT 0 1", "CREATE TABLE".
+func (r *Result) Tag() string {
+	if !r.counted {
+		return r.command
+	}
+	return r.command + " " + strconv.FormatInt(r.affected, 10)
+}
+
+// Close releases the result's rows. It is safe to call more than once.
+func (r *Result) Close() error {
+	r.release()
+	return r.err
+}
+
+// commandResult is a Result without rows.
+func commandResult(tag string) *Result {
+	return &Result{command: tag, done: true}
+}
+
+// rowsResult is a Result holding rows computed by the engine.
+func rowsResult(command string, cols []Column, rows [][]any) *Result {
+	if rows == nil {
+		rows = [][]any{}
+	}
+	return &Result{command: command, counted: true, Columns: cols, static: rows}
+}
+
+// prepared is a DuckDB prepared statement and what blueshift knows about it.
+type prepared struct {
+	sql     string // the DuckDB SQL actually prepared (possibly wrapped)
+	stmt    *duckdb.Stmt
+	kind    duckdb.StmtType
+	columns []Column // nil for commands
+	params  []Type
+	busy    bool // rows of a run are open
+}
+
+// rowStatements are the DuckDB statement kinds that return rows.
+var rowStatements = map[duckdb.StmtType]bool{
+	duckdb.STATEMENT_TYPE_SELECT: true, duckdb.STATEMENT_TYPE_EXPLAIN: true,
+	duckdb.STATEMENT_TYPE_PRAGMA: true, duckdb.STATEMENT_TYPE_CALL: true,
+	duckdb.STATEMENT_TYPE_RELATION: true, duckdb.STATEMENT_TYPE_EXECUTE: true,
+	duckdb.STATEMENT_TYPE_LOGICAL_PLAN: true,
+}
+
+// prepare prepares one DuckDB statement on c. A SELECT whose columns the
+// driver cannot scan (VARIANT, JSON) is wrapped in a projection that casts
+// them to JSON text.
+func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
+	p, err := c.prepareOnce(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if p.kind != duckdb.STATEMENT_TYPE_SELECT {
+		return p, nil
+	}
+	var casts []int
+	for i := range p.columns {
+		ti, err := p.stmt.ColumnTypeInfo(i)
+		if err == nil && needsTextCast(ti) {
+			casts = append(casts, i)
+		}
+	}
+	if len(casts) == 0 {
+		return p, nil
+	}
+	kinds := make([]Type, len(p.columns))
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	next := 0
+	for i, col := range p.columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		kinds[i] = col.Type
+		if next < len(casts) && casts[next] == i {
+			next++
+			fmt.Fprintf(&b, "CAST(CAST(#%d AS JSON) AS VARCHAR)", i+1)
+			if col.Type.Kind != KindSuper {
+				kinds[i] = Type{Kind: KindJSON, DuckDB: "JSON"}
+			} else {
+				kinds[i] = Type{Kind: KindSuper, DuckDB: col.Type.DuckDB}
+			}
+		} else {
+			fmt.Fprintf(&b, "#%d", i+1)
+		}
+		b.WriteString(" AS ")
+		b.WriteString(quoteIdent(col.Name))
+	}
+	b.WriteString(" FROM (")
+	b.WriteString(query)
+	b.WriteString("\n) AS blueshift_wire")
+	w, err := c.prepareOnce(ctx, b.String())
+	if err != nil {
+		// Fall back to the plain statement: the error surfaces when it runs.
+		return p, nil //nolint:nilerr
+	}
+	p.close()
+	for i := range w.columns {
+		w.columns[i].Type = kinds[i]
+	}
+	return w, nil
+}
+
+func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error) {
+	ds, err := c.c.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, classify(err, query)
+	}
+	st := ds.(*duckdb.Stmt)
+	p := &prepared{sql: query, stmt: st}
+	if p.kind, err = st.StatementType(); err != nil {
+		_ = st.Close()
+		return nil, classify(err, query)
+	}
+	n := st.NumInput()
+	for i := 1; i <= n; i++ {
+		t, err := st.ParamType(i)
+		if err != nil || t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY {
+			p.params = append(p.params, Type{Kind: KindUnknown})
+			continue
+		}
+		ti, err := duckdb.NewTypeInfo(t)
+		if err != nil {
+			p.params = append(p.params, Type{Kind: KindUnknown})
+			continue
+		}
+		p.params = append(p.params, typeOf(ti))
+	}
+	ncols, err := st.ColumnCount()
+	if err != nil {
+		_ = st.Close()
+		return nil, classify(err, query)
+	}
+	cols := make([]Column, ncols)
+	for i := range cols {
+		name, _ := st.ColumnName(i)
+		ti, err := st.ColumnTypeInfo(i)
+		if err != nil {
+			ti = nil
+		}
+		cols[i] = Column{Name: name, Type: typeOf(ti)}
+	}
+	if rowStatements[p.kind] || !isCountColumns(cols) {
+		p.columns = cols
+	}
+	return p, nil
+}
+
+// isCountColumns reports whether cols are DuckDB's result of a command: one
+// "Count" BIGINT or one "Success" BOOLEAN.
+func isCountColumns(cols []Column) bool {
+	if len(cols) != 1 {
+		return len(cols) == 0
+	}
+	return (cols[0].Name == "Count" && cols[0].Type.Kind == KindInt64) ||
+		(cols[0].Name == "Success" && cols[0].Type.Kind == KindBool)
+}
+
+func (p *prepared) close() {
+	if p.stmt != nil {
+		_ = p.stmt.Close()
+		p.stmt = nil
+	}
+}
+
+// run executes p with args. text is the statement as the client wrote it, for
+// the command tag and error positions.
+func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*Result, error) {
+	st := p.stmt
+	var extra func()
+	if p.busy {
+		// A previous run's rows are still open (two portals on one
+		// statement): run on a statement of our own.
+		ds, err := c.c.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return nil, classify(err, p.sql)
+		}
+		st = ds.(*duckdb.Stmt)
+		extra = func() { _ = st.Close() }
+	}
+	nv, err := bindArgs(args, p.params)
+	if err != nil {
+		if extra != nil {
+			extra()
+		}
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, nv)
+	if err != nil {
+		if extra != nil {
+			extra()
+		}
+		return nil, classify(err, p.sql)
+	}
+	if p.columns == nil {
+		var n int64
+		dst := make([]driver.Value, len(rows.Columns()))
+		if len(dst) == 1 && rows.Next(dst) == nil {
+			if v, ok := dst[0].(int64); ok {
+				n = v
+			}
+		}
+		_ = rows.Close()
+		if extra != nil {
+			extra()
+		}
+		return p.commandTag(text, n), nil
+	}
+	r := &Result{Columns: p.columns, command: "SELECT", counted: true, rows: rows,
+		dst: make([]driver.Value, len(p.columns)), vals: make([]any, len(p.columns))}
+	switch p.kind {
+	case duckdb.STATEMENT_TYPE_INSERT:
+		r.command = "INSERT 0"
+	case duckdb.STATEMENT_TYPE_UPDATE:
+		r.command = "UPDATE"
+	case duckdb.STATEMENT_TYPE_DELETE:
+		r.command = "DELETE"
+	}
+	if extra != nil {
+		r.onClose = append(r.onClose, extra)
+	} else {
+		p.busy = true
+		r.onClose = append(r.onClose, func() { p.busy = false })
+	}
+	return r, nil
+}
+
+// commandTag builds the tag of a command that changed n rows.
+func (p *prepared) commandTag(text string, n int64) *Result {
+	r := &Result{done: true, affected: n}
+	switch p.kind {
+	case duckdb.STATEMENT_TYPE_INSERT:
+		r.command, r.counted = "INSERT 0", true
+	case duckdb.STATEMENT_TYPE_UPDATE:
+		r.command, r.counted = "UPDATE", true
+	case duckdb.STATEMENT_TYPE_DELETE:
+		r.command, r.counted = "DELETE", true
+	case duckdb.STATEMENT_TYPE_COPY:
+		r.command, r.counted = "COPY", true
+	default:
+		r.command = commandWords(text)
+		if p.kind == duckdb.STATEMENT_TYPE_CREATE && n > 0 || r.command == "CREATE TABLE AS" {
+			// CREATE TABLE ... AS SELECT reports its rows, as in Postgres.
+			r.command, r.counted = "SELECT", true
+		}
+	}
+	return r
+}
+
+// bindArgs converts parameters to driver values, parsing text parameters of
+// known numeric and boolean types (DuckDB casts the rest from text).
+func bindArgs(args []any, types []Type) ([]driver.NamedValue, error) {
+	if len(args) != len(types) && len(types) > 0 {
+		return nil, sqlerrf(protocolViolation, "bind message supplies %d parameters, but prepared statement requires %d", len(args), len(types))
+	}
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		var k Kind
+		if i < len(types) {
+			k = types[i].Kind
+		}
+		v, err := coerce(a, k)
+		if err != nil {
+			return nil, sqlerrf(invalidTextRepresentation, "invalid input for parameter $%d: %v", i+1, err)
+		}
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return nv, nil
+}
+
+func coerce(a any, k Kind) (any, error) {
+	s, ok := a.(string)
+	if !ok {
+		return a, nil
+	}
+	switch k {
+	case KindBool:
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "t", "true", "yes", "on", "1", "y":
+			return true, nil
+		case "f", "false", "no", "off", "0", "n":
+			return false, nil
+		}
+		return nil, fmt.Errorf("invalid input syntax for type boolean: %q", s)
+	case KindInt16, KindInt32, KindInt64:
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("invalid input syntax for type integer: %q", s)
+		}
+		return n, nil
+	case KindFloat32, KindFloat64:
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return nil, fmt.Errorf("invalid input syntax for type double precision: %q", s)
+		}
+		return f, nil
+	}
+	return s, nil
+}
+
+// commandWords reads the leading keywords of a statement to name its command
+// the way Postgres tags it: "CREATE TABLE", "DROP VIEW", "TRUNCATE TABLE".
+func commandWords(text string) string {
+	words := leadingWords(text, 6)
+	if len(words) == 0 {
+		return ""
+	}
+	first := words[0]
+	switch first {
+	case "CREATE", "DROP", "ALTER":
+		rest := words[1:]
+		for len(rest) > 0 {
+			switch rest[0] {
+			case "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "LOCAL", "GLOBAL", "UNLOGGED", "PERSISTENT":
+				rest = rest[1:]
+				continue
+			}
+			break
+		}
+		if len(rest) == 0 {
+			return first
+		}
+		switch rest[0] {
+		case "MATERIALIZED", "EXTERNAL", "FOREIGN":
+			if len(rest) > 1 {
+				return first + " " + rest[0] + " " + rest[1]
+			}
+		case "MACRO":
+			return first + " FUNCTION"
+		}
+		return first + " " + rest[0]
+	case "TRUNCATE":
+		return "TRUNCATE TABLE"
+	case "END":
+		return "COMMIT"
+	case "ABORT":
+		return "ROLLBACK"
+	}
+	return first
+}
+
+// leadingWords returns up to n upper-cased keywords at the start of text,
+// skipping whitespace and comments.
+func leadingWords(text string, n int) []string {
+	var words []string
+	i := 0
+	for i < len(text) && len(words) < n {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(':
+			i++
+		case c == '-' && i+1 < len(text) && text[i+1] == '-':
+			for i < len(text) && text[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(text) && text[i+1] == '*':
+			end := strings.Index(text[i+2:], "*/")
+			if end < 0 {
+				return words
+			}
+			i += end + 4
+		case isWordByte(c):
+			j := i
+			for j < len(text) && isWordByte(text[j]) {
+				j++
+			}
+			words = append(words, strings.ToUpper(text[i:j]))
+			i = j
+		default:
+			return words
+		}
+	}
+	return words
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}

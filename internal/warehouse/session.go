@@ -1,0 +1,448 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// TxStatus is a session's transaction state, with the byte Postgres's
+// ReadyForQuery message uses for it.
+type TxStatus byte
+
+// The transaction states.
+const (
+	TxIdle   TxStatus = 'I' // autocommit: no transaction block
+	TxActive TxStatus = 'T' // inside BEGIN ... COMMIT
+	TxFailed TxStatus = 'E' // inside a block that failed: only ROLLBACK works
+)
+
+// Session is one client's connection to the warehouse: its own DuckDB
+// connection, its settings and its transaction state. It is used by one
+// goroutine at a time, except Cancel.
+type Session struct {
+	w        *Warehouse
+	id       uint64
+	user     string
+	database string
+	conn     *Conn
+	log      *slog.Logger
+
+	settings map[string]string
+	tx       TxStatus
+	onNotice func(Notice)
+	pending  []Notice
+
+	mu struct {
+		sync.Mutex
+		cancel context.CancelFunc // of the statement running now
+		closed bool
+	}
+}
+
+func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Session {
+	s := &Session{w: w, id: id, user: user, database: database, conn: c, tx: TxIdle,
+		log: w.log.With("session", id, "user", user)}
+	s.settings = make(map[string]string, len(defaultSettings))
+	for k, v := range defaultSettings {
+		s.settings[k] = v
+	}
+	return s
+}
+
+// init applies the default settings to the DuckDB connection.
+func (s *Session) init(ctx context.Context) error {
+	if err := s.applySearchPath(ctx, s.settings["search_path"]); err != nil {
+		return err
+	}
+	if _, err := s.conn.Exec(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		return errorf("session timezone: %w", err)
+	}
+	return nil
+}
+
+// ID is the session's number, unique in this process.
+func (s *Session) ID() uint64 { return s.id }
+
+// User is the user the session was opened for.
+func (s *Session) User() string { return s.user }
+
+// Database is the database name the session is connected to.
+func (s *Session) Database() string { return s.database }
+
+// TxStatus returns the transaction state.
+func (s *Session) TxStatus() TxStatus { return s.tx }
+
+// Setting returns the current value of a parameter (lower-case name).
+func (s *Session) Setting(name string) (string, bool) {
+	v, ok := s.settings[name]
+	return v, ok
+}
+
+// Location is the session's TimeZone, for printing timestamptz values.
+func (s *Session) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.settings["timezone"]); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// SetNoticeHandler makes notices go to f as they are raised, instead of
+// accumulating in the next Result's Notices.
+func (s *Session) SetNoticeHandler(f func(Notice)) { s.onNotice = f }
+
+// Notify sends a notice to the client.
+func (s *Session) Notify(n Notice) {
+	if n.Severity == "" {
+		n.Severity = "NOTICE"
+	}
+	if s.onNotice != nil {
+		s.onNotice(n)
+		return
+	}
+	s.pending = append(s.pending, n)
+}
+
+// Conn returns the session's DuckDB connection, for engine code that must run
+// DuckDB SQL in the session's current transaction (or in autocommit mode
+// outside a block). Use it only from the goroutine running the session.
+func (s *Session) Conn() *Conn { return s.conn }
+
+// Options returns the SQL front end's options for the current settings.
+func (s *Session) Options() bsql.Options {
+	return bsql.Options{
+		CaseSensitive:      isOn(s.settings["enable_case_sensitive_identifier"]),
+		CaseSensitiveSuper: isOn(s.settings["enable_case_sensitive_super_attribute"]),
+	}
+}
+
+// Atomic runs fn as one unit: inside the current transaction block when there
+// is one (an error then aborts the block), otherwise in a transaction of its
+// own that commits when fn returns nil.
+func (s *Session) Atomic(ctx context.Context, fn func() error) error {
+	switch s.tx {
+	case TxFailed:
+		return errAborted()
+	case TxActive:
+		if err := fn(); err != nil {
+			s.tx = TxFailed
+			return err
+		}
+		return nil
+	}
+	if _, err := s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			err = errors.Join(err, rbErr)
+		}
+		return err
+	}
+	_, err := s.conn.Exec(ctx, "COMMIT")
+	return err
+}
+
+// Cancel interrupts the statement running now, if any; the statement fails
+// with 57014. It may be called from any goroutine.
+func (s *Session) Cancel() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.cancel != nil {
+		s.mu.cancel()
+	}
+}
+
+// Close rolls back any open transaction and releases the DuckDB connection.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.mu.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.mu.closed = true
+	s.mu.Unlock()
+	defer s.w.forget(s)
+	if s.tx != TxIdle {
+		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
+	}
+	return s.conn.Close()
+}
+
+// Statement is one statement read, translated and (for DuckDB statements)
+// prepared: the extended protocol's prepared statement.
+type Statement struct {
+	// Text is the statement as the client sent it.
+	Text string
+	// Params are the types of $1..$n, KindUnknown where DuckDB cannot tell.
+	Params []Type
+	// Columns describes the rows it returns; nil for commands.
+	Columns []Column
+
+	plan *plan
+}
+
+// Empty reports whether the statement was empty (only blanks or comments).
+func (st *Statement) Empty() bool { return st.plan == nil }
+
+// Close releases the statement's DuckDB resources.
+func (st *Statement) Close() {
+	if st.plan != nil && st.plan.prep != nil {
+		st.plan.prep.close()
+	}
+}
+
+// Prepare reads one statement for later runs (the extended protocol's Parse).
+// An empty text gives an Empty statement; more than one statement is 42601.
+func (s *Session) Prepare(ctx context.Context, text string) (*Statement, error) {
+	pieces, err := bsql.Split(text)
+	if err != nil {
+		return nil, err
+	}
+	pieces = nonEmpty(pieces)
+	switch len(pieces) {
+	case 0:
+		return &Statement{Text: text}, nil
+	case 1:
+	default:
+		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	if s.tx == TxFailed && !isTxControl(pieces[0].Text) {
+		return nil, errAborted()
+	}
+	pl, err := s.planPiece(ctx, text, pieces[0])
+	if err != nil {
+		return nil, err
+	}
+	return &Statement{Text: text, Params: pl.params, Columns: pl.columns, plan: pl}, nil
+}
+
+// Run executes a prepared statement with parameters (the extended
+// protocol's Bind and Execute). Parameters are nil (NULL), strings (text
+// form, cast to the parameter's type), or Go values (int64, float64, bool,
+// []byte, time.Time).
+func (s *Session) Run(ctx context.Context, st *Statement, params []any) (*Result, error) {
+	if st.plan == nil {
+		return commandResult(""), nil
+	}
+	return s.runPlan(ctx, st.plan, params)
+}
+
+// Execute runs a script of one or more statements (the simple query
+// protocol). Statements run one after another as Results.Next is called;
+// the first error stops the script.
+func (s *Session) Execute(ctx context.Context, script string, params []any) *Results {
+	rs := &Results{s: s, ctx: ctx, script: script, params: params}
+	pieces, err := bsql.Split(script)
+	if err != nil {
+		rs.err = err
+		return rs
+	}
+	rs.pieces = nonEmpty(pieces)
+	return rs
+}
+
+// Results steps through a script's statements.
+type Results struct {
+	s      *Session
+	ctx    context.Context
+	script string
+	params []any
+	pieces []bsql.Piece
+	i      int
+	cur    *Result
+	err    error
+}
+
+// Next closes the previous statement's Result and runs the next statement.
+// It returns false when the script is done or a statement failed (see Err).
+func (rs *Results) Next() bool {
+	if rs.cur != nil {
+		err := rs.cur.Close()
+		rs.cur = nil
+		if err != nil {
+			rs.err = err
+			return false
+		}
+	}
+	if rs.err != nil || rs.i >= len(rs.pieces) {
+		return false
+	}
+	p := rs.pieces[rs.i]
+	rs.i++
+	if rs.s.tx == TxFailed && !isTxControl(p.Text) {
+		rs.err = errAborted()
+		return false
+	}
+	pl, err := rs.s.planPiece(rs.ctx, rs.script, p)
+	if err != nil {
+		rs.err = err
+		return false
+	}
+	params := rs.params
+	if len(rs.pieces) > 1 && len(pl.params) == 0 {
+		params = nil
+	}
+	res, err := rs.s.runPlan(rs.ctx, pl, params)
+	if pl.prep != nil {
+		if res != nil && !res.done {
+			res.onClose = append(res.onClose, pl.prep.close)
+		} else {
+			pl.prep.close()
+		}
+	}
+	if err != nil {
+		rs.err = err
+		return false
+	}
+	rs.cur = res
+	return true
+}
+
+// Result is the current statement's result.
+func (rs *Results) Result() *Result { return rs.cur }
+
+// Empty reports whether the script held no statement at all.
+func (rs *Results) Empty() bool { return rs.err == nil && len(rs.pieces) == 0 }
+
+// Err is the error that stopped the script, with its Position in the script.
+func (rs *Results) Err() error { return rs.err }
+
+// Close releases the current Result.
+func (rs *Results) Close() error {
+	if rs.cur != nil {
+		err := rs.cur.Close()
+		rs.cur = nil
+		return err
+	}
+	return nil
+}
+
+// runPlan runs a planned statement, tracking the transaction state and the
+// cancel function.
+func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result, error) {
+	if s.tx == TxFailed && !pl.txControl {
+		return nil, errAborted()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
+	s.mu.Lock()
+	if s.mu.closed {
+		s.mu.Unlock()
+		cancel()
+		return nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
+	}
+	s.mu.cancel = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.mu.cancel = nil
+		s.mu.Unlock()
+		cancel()
+	}()
+	start := time.Now()
+	res, err := pl.run(ctx, params)
+	s.w.metrics.duration.Observe(time.Since(start).Seconds())
+	if err != nil {
+		err = pl.locate(err)
+		s.failed(err)
+		return nil, err
+	}
+	s.w.metrics.statements.WithLabelValues(pl.command).Inc()
+	if len(s.pending) > 0 {
+		res.Notices = append(s.pending, res.Notices...)
+		s.pending = nil
+	}
+	if !res.done {
+		res.onErr = func(err error) { s.failed(err) }
+	}
+	return res, nil
+}
+
+// failed records a statement's failure: it aborts an open block.
+func (s *Session) failed(err error) {
+	s.w.metrics.errors.WithLabelValues(string(sqlerr.CodeOf(err))).Inc()
+	if s.tx == TxActive {
+		s.tx = TxFailed
+	}
+}
+
+func errAborted() error {
+	return sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+}
+
+// isTxControl reports whether a statement ends a transaction block, the only
+// statements an aborted block accepts.
+func isTxControl(text string) bool {
+	w := leadingWords(text, 1)
+	if len(w) == 0 {
+		return false
+	}
+	switch w[0] {
+	case "ROLLBACK", "ABORT", "COMMIT", "END":
+		return true
+	}
+	return false
+}
+
+func nonEmpty(pieces []bsql.Piece) []bsql.Piece {
+	out := pieces[:0:0]
+	for _, p := range pieces {
+		if !blank(p.Text) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// blank reports whether text holds only whitespace, comments and semicolons.
+func blank(text string) bool {
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '\f':
+			i++
+		case c == '-' && i+1 < len(text) && text[i+1] == '-':
+			for i < len(text) && text[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(text) && text[i+1] == '*':
+			end := indexFrom(text, i+2, "*/")
+			if end < 0 {
+				return false
+			}
+			i = end + 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func indexFrom(s string, from int, sub string) int {
+	for i := from; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// shiftPosition moves an error's Position from statement-relative to
+// script-relative, given the piece's byte offset in the script.
+func shiftPosition(err error, script string, offset int) error {
+	e, ok := sqlerr.As(err)
+	if !ok || e.Position == 0 || offset <= 0 || offset > len(script) {
+		return err
+	}
+	return e.At(e.Position + utf8.RuneCountInString(script[:offset]))
+}

@@ -1,0 +1,401 @@
+package warehouse
+
+import (
+	"bytes"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Kind is the family of a column's or parameter's type, in terms a client
+// protocol can encode. Values of each kind have one Go representation (see
+// Result.Values).
+type Kind uint8
+
+// The kinds. Comments give the Go type of a non-NULL value.
+const (
+	KindUnknown     Kind = iota // string (parameters of unknown type)
+	KindBool                    // bool
+	KindInt16                   // int64
+	KindInt32                   // int64
+	KindInt64                   // int64
+	KindFloat32                 // float64
+	KindFloat64                 // float64
+	KindNumeric                 // string, the decimal's digits ("50.00")
+	KindText                    // string
+	KindBytes                   // []byte
+	KindDate                    // time.Time (UTC midnight)
+	KindTime                    // time.Time (time of day on 0000-01-01 UTC)
+	KindTimeTZ                  // time.Time (with its offset)
+	KindTimestamp               // time.Time (wall clock, in UTC)
+	KindTimestampTZ             // time.Time (an instant)
+	KindInterval                // string, in Postgres's interval format
+	KindUUID                    // string
+	KindJSON                    // string, JSON text
+	KindSuper                   // string, JSON text (Redshift SUPER, DuckDB VARIANT)
+)
+
+var kindNames = [...]string{"unknown", "bool", "int2", "int4", "int8", "float4", "float8",
+	"numeric", "text", "bytea", "date", "time", "timetz", "timestamp", "timestamptz",
+	"interval", "uuid", "json", "super"}
+
+// String returns the kind's Postgres-style name.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", k)
+}
+
+// Type is a column's or parameter's type.
+type Type struct {
+	Kind Kind
+	// Precision and Scale are a numeric's; zero otherwise.
+	Precision, Scale int
+	// DuckDB is DuckDB's name for the type (for example "DECIMAL(5,2)").
+	DuckDB string
+}
+
+// Column describes one column of a result set.
+type Column struct {
+	Name string
+	Type Type
+}
+
+// typeOf maps a DuckDB type to blueshift's.
+func typeOf(ti duckdb.TypeInfo) Type {
+	if ti == nil {
+		return Type{Kind: KindUnknown}
+	}
+	t := Type{DuckDB: duckdbTypeName(ti)}
+	if ti.Alias() == "JSON" {
+		t.Kind = KindJSON
+		return t
+	}
+	switch ti.InternalType() {
+	case duckdb.TYPE_BOOLEAN:
+		t.Kind = KindBool
+	case duckdb.TYPE_TINYINT, duckdb.TYPE_SMALLINT, duckdb.TYPE_UTINYINT:
+		t.Kind = KindInt16
+	case duckdb.TYPE_INTEGER, duckdb.TYPE_USMALLINT:
+		t.Kind = KindInt32
+	case duckdb.TYPE_BIGINT, duckdb.TYPE_UINTEGER:
+		t.Kind = KindInt64
+	case duckdb.TYPE_UBIGINT, duckdb.TYPE_HUGEINT, duckdb.TYPE_UHUGEINT, duckdb.TYPE_BIGNUM:
+		t.Kind = KindNumeric
+	case duckdb.TYPE_DECIMAL:
+		t.Kind = KindNumeric
+		if d, ok := ti.Details().(*duckdb.DecimalDetails); ok {
+			t.Precision, t.Scale = int(d.Width), int(d.Scale)
+		}
+	case duckdb.TYPE_FLOAT:
+		t.Kind = KindFloat32
+	case duckdb.TYPE_DOUBLE:
+		t.Kind = KindFloat64
+	case duckdb.TYPE_VARCHAR, duckdb.TYPE_ENUM, duckdb.TYPE_BIT:
+		t.Kind = KindText
+	case duckdb.TYPE_BLOB, duckdb.TYPE_GEOMETRY:
+		t.Kind = KindBytes
+	case duckdb.TYPE_DATE:
+		t.Kind = KindDate
+	case duckdb.TYPE_TIME:
+		t.Kind = KindTime
+	case duckdb.TYPE_TIME_TZ:
+		t.Kind = KindTimeTZ
+	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_NS:
+		t.Kind = KindTimestamp
+	case duckdb.TYPE_TIMESTAMP_TZ:
+		t.Kind = KindTimestampTZ
+	case duckdb.TYPE_INTERVAL:
+		t.Kind = KindInterval
+	case duckdb.TYPE_UUID:
+		t.Kind = KindUUID
+	case duckdb.TYPE_VARIANT:
+		t.Kind = KindSuper
+	default: // lists, structs, maps, unions: sent as text
+		t.Kind = KindText
+	}
+	return t
+}
+
+func duckdbTypeName(ti duckdb.TypeInfo) string {
+	if ti.Alias() != "" {
+		return ti.Alias()
+	}
+	switch d := ti.Details().(type) {
+	case *duckdb.DecimalDetails:
+		return fmt.Sprintf("DECIMAL(%d,%d)", d.Width, d.Scale)
+	case *duckdb.ListDetails:
+		return duckdbTypeName(d.Child) + "[]"
+	}
+	switch ti.InternalType() {
+	case duckdb.TYPE_VARIANT:
+		return "VARIANT"
+	case duckdb.TYPE_STRUCT:
+		return "STRUCT"
+	case duckdb.TYPE_MAP:
+		return "MAP"
+	case duckdb.TYPE_UNION:
+		return "UNION"
+	case duckdb.TYPE_ARRAY:
+		return "ARRAY"
+	}
+	if n, ok := typeNames[ti.InternalType()]; ok {
+		return n
+	}
+	return "UNKNOWN"
+}
+
+var typeNames = map[duckdb.Type]string{
+	duckdb.TYPE_BOOLEAN: "BOOLEAN", duckdb.TYPE_TINYINT: "TINYINT", duckdb.TYPE_SMALLINT: "SMALLINT",
+	duckdb.TYPE_INTEGER: "INTEGER", duckdb.TYPE_BIGINT: "BIGINT", duckdb.TYPE_UTINYINT: "UTINYINT",
+	duckdb.TYPE_USMALLINT: "USMALLINT", duckdb.TYPE_UINTEGER: "UINTEGER", duckdb.TYPE_UBIGINT: "UBIGINT",
+	duckdb.TYPE_HUGEINT: "HUGEINT", duckdb.TYPE_UHUGEINT: "UHUGEINT", duckdb.TYPE_FLOAT: "FLOAT",
+	duckdb.TYPE_DOUBLE: "DOUBLE", duckdb.TYPE_VARCHAR: "VARCHAR", duckdb.TYPE_BLOB: "BLOB",
+	duckdb.TYPE_DATE: "DATE", duckdb.TYPE_TIME: "TIME", duckdb.TYPE_TIME_TZ: "TIME WITH TIME ZONE",
+	duckdb.TYPE_TIMESTAMP: "TIMESTAMP", duckdb.TYPE_TIMESTAMP_S: "TIMESTAMP_S",
+	duckdb.TYPE_TIMESTAMP_MS: "TIMESTAMP_MS", duckdb.TYPE_TIMESTAMP_NS: "TIMESTAMP_NS",
+	duckdb.TYPE_TIMESTAMP_TZ: "TIMESTAMP WITH TIME ZONE", duckdb.TYPE_INTERVAL: "INTERVAL",
+	duckdb.TYPE_UUID: "UUID", duckdb.TYPE_ENUM: "ENUM", duckdb.TYPE_BIT: "BIT",
+	duckdb.TYPE_BIGNUM: "BIGNUM", duckdb.TYPE_GEOMETRY: "GEOMETRY",
+}
+
+// needsTextCast reports whether the driver cannot scan the type as is and the
+// column must be cast to JSON text in SQL: VARIANT anywhere in it, or JSON
+// (which the driver would decode instead of passing through).
+func needsTextCast(ti duckdb.TypeInfo) bool {
+	if ti == nil {
+		return false
+	}
+	if ti.Alias() == "JSON" || ti.InternalType() == duckdb.TYPE_VARIANT {
+		return true
+	}
+	switch d := ti.Details().(type) {
+	case *duckdb.ListDetails:
+		return needsTextCast(d.Child)
+	case *duckdb.ArrayDetails:
+		return needsTextCast(d.Child)
+	case *duckdb.MapDetails:
+		return needsTextCast(d.Key) || needsTextCast(d.Value)
+	case *duckdb.StructDetails:
+		for _, e := range d.Entries {
+			if needsTextCast(e.Info()) {
+				return true
+			}
+		}
+	case *duckdb.UnionDetails:
+		for _, m := range d.Members {
+			if needsTextCast(m.Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// normalize turns a driver value into the Go representation of its kind.
+func normalize(v driver.Value, k Kind) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case bool, string, float64, time.Time:
+		return x
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case int64:
+		return x
+	case uint8:
+		return int64(x)
+	case uint16:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case float32:
+		return float64(x)
+	case *big.Int:
+		return x.String()
+	case duckdb.Decimal:
+		return formatDecimal(x)
+	case duckdb.Interval:
+		return formatInterval(x)
+	case []byte:
+		if k == KindUUID && len(x) == 16 {
+			return formatUUID(x)
+		}
+		return x
+	case duckdb.UUID:
+		return formatUUID(x[:])
+	case *duckdb.UUID:
+		return formatUUID(x[:])
+	}
+	if k == KindText || k == KindJSON || k == KindSuper {
+		return formatComposite(v)
+	}
+	return fmt.Sprint(v)
+}
+
+func formatDecimal(d duckdb.Decimal) string {
+	if d.Value == nil {
+		return "0"
+	}
+	s := new(big.Int).Abs(d.Value).String()
+	scale := int(d.Scale)
+	if scale > 0 {
+		if len(s) <= scale {
+			s = strings.Repeat("0", scale-len(s)+1) + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if d.Value.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// formatInterval prints an interval as Postgres does with IntervalStyle
+// postgres: "1 year 2 mons 3 days 04:05:06.7".
+func formatInterval(iv duckdb.Interval) string {
+	var parts []string
+	years, months := iv.Months/12, iv.Months%12
+	plural := func(n int64, unit string) string {
+		if n == 1 || n == -1 {
+			return fmt.Sprintf("%d %s", n, unit)
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	if years != 0 {
+		parts = append(parts, plural(int64(years), "year"))
+	}
+	if months != 0 {
+		parts = append(parts, plural(int64(months), "mon"))
+	}
+	if iv.Days != 0 {
+		parts = append(parts, plural(int64(iv.Days), "day"))
+	}
+	if iv.Micros != 0 || len(parts) == 0 {
+		us := iv.Micros
+		sign := ""
+		if us < 0 {
+			sign, us = "-", -us
+		}
+		h, m, sec, frac := us/3600e6, us/60e6%60, us/1e6%60, us%1e6
+		t := fmt.Sprintf("%s%02d:%02d:%02d", sign, h, m, sec)
+		if frac != 0 {
+			t += strings.TrimRight(fmt.Sprintf(".%06d", frac), "0")
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatUUID(b []byte) string {
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// formatComposite prints lists as Postgres array literals and structs, maps
+// and unions as JSON.
+func formatComposite(v any) string {
+	switch x := v.(type) {
+	case []any:
+		var b strings.Builder
+		b.WriteByte('{')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if e == nil {
+				b.WriteString("NULL")
+				continue
+			}
+			s := formatScalar(e)
+			if needsArrayQuote(s) {
+				b.WriteString(strconv.Quote(s))
+			} else {
+				b.WriteString(s)
+			}
+		}
+		b.WriteByte('}')
+		return b.String()
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(jsonable(v)); err != nil {
+			return fmt.Sprint(v)
+		}
+		return strings.TrimRight(buf.String(), "\n")
+	}
+}
+
+func formatScalar(v any) string {
+	switch x := normalize(v, KindText).(type) {
+	case string:
+		return x
+	case time.Time:
+		return x.Format("2006-01-02 15:04:05.999999")
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func needsArrayQuote(s string) bool {
+	if s == "" || strings.EqualFold(s, "null") {
+		return true
+	}
+	return strings.ContainsAny(s, "{},\"\\ \t\n")
+}
+
+// jsonable converts driver composites into values encoding/json prints
+// deterministically.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonable(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonable(e)
+		}
+		return out
+	case duckdb.Map:
+		keys := make([]string, 0, len(x))
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			ks := fmt.Sprint(jsonable(k))
+			keys = append(keys, ks)
+			out[ks] = jsonable(e)
+		}
+		sort.Strings(keys)
+		return out
+	case duckdb.Union:
+		return jsonable(x.Value)
+	case duckdb.Decimal:
+		return json.Number(formatDecimal(x))
+	case duckdb.Interval:
+		return formatInterval(x)
+	case *big.Int:
+		return json.Number(x.String())
+	case time.Time:
+		return x.Format("2006-01-02 15:04:05.999999")
+	}
+	return v
+}

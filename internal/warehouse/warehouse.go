@@ -1,0 +1,314 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/blueshift-dev/blueshift/internal/obs"
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// FileName is the DuckDB database file inside the data directory.
+const FileName = "warehouse.duckdb"
+
+// CatalogSchema is the DuckDB schema that holds blueshift's own catalog.
+const CatalogSchema = "blueshift_catalog"
+
+// Options configure Open. The zero value is usable.
+type Options struct {
+	// Logger receives the engine's logs; nil discards them.
+	Logger *slog.Logger
+	// Registerer receives the engine's metrics; nil uses a throwaway registry.
+	Registerer prometheus.Registerer
+	// Database is the one database name clients may connect to. Empty means "dev".
+	Database string
+	// MemoryLimit is DuckDB's memory_limit (for example "2GB"). Empty keeps
+	// DuckDB's default (80% of RAM).
+	MemoryLimit string
+	// Threads is DuckDB's thread count. Zero keeps DuckDB's default (one per core).
+	Threads int
+}
+
+// Warehouse is an open DuckDB database and the sessions over it.
+type Warehouse struct {
+	path      string
+	database  string
+	log       *slog.Logger
+	connector *duckdb.Connector
+	metrics   *metrics
+
+	nextSession atomic.Uint64
+
+	mu struct {
+		sync.Mutex
+		closed   bool
+		sessions map[*Session]struct{}
+	}
+}
+
+// Open opens (creating if needed) the warehouse file in dir, migrates
+// blueshift's catalog schema, and runs the SQL front end's prelude.
+func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
+	if opts.Database == "" {
+		opts.Database = "dev"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("warehouse: data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	dsn := path + "?access_mode=read_write"
+	if opts.MemoryLimit != "" {
+		dsn += "&memory_limit=" + opts.MemoryLimit
+	}
+	if opts.Threads > 0 {
+		dsn += fmt.Sprintf("&threads=%d", opts.Threads)
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: open %s: %w", path, err)
+	}
+	w := &Warehouse{
+		path:      path,
+		database:  opts.Database,
+		log:       obs.Logger(opts.Logger).With("component", "warehouse"),
+		connector: connector,
+		metrics:   newMetrics(obs.Registerer(opts.Registerer)),
+	}
+	w.mu.sessions = map[*Session]struct{}{}
+	if err := w.setup(ctx); err != nil {
+		_ = connector.Close()
+		return nil, err
+	}
+	w.log.Info("warehouse open", "path", path)
+	return w, nil
+}
+
+// setup creates the public schema, migrates the catalog and runs the prelude.
+func (w *Warehouse) setup(ctx context.Context) error {
+	c, err := w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS public"); err != nil {
+		return fmt.Errorf("warehouse: create schema public: %w", err)
+	}
+	if err := migrate(ctx, c, migrations); err != nil {
+		return err
+	}
+	for _, stmt := range bsql.Prelude() {
+		if _, err := c.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("warehouse: prelude %q: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+// connect opens a new DuckDB connection.
+func (w *Warehouse) connect(ctx context.Context) (*Conn, error) {
+	dc, err := w.connector.Connect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: connect: %w", err)
+	}
+	return &Conn{c: dc.(*duckdb.Conn)}, nil
+}
+
+// Path returns the DuckDB file's path.
+func (w *Warehouse) Path() string { return w.path }
+
+// Database returns the database name clients connect to.
+func (w *Warehouse) Database() string { return w.database }
+
+// NewSession opens a session for user on database, with its own DuckDB
+// connection and default settings. database must be the warehouse's name
+// (3D000 otherwise); the empty string means the default.
+func (w *Warehouse) NewSession(ctx context.Context, user, database string) (*Session, error) {
+	if database != "" && database != w.database {
+		return nil, sqlerr.New(sqlerr.InvalidCatalogName, "database %q does not exist", database)
+	}
+	w.mu.Lock()
+	closed := w.mu.closed
+	w.mu.Unlock()
+	if closed {
+		return nil, sqlerr.New(sqlerr.AdminShutdown, "the server is shutting down")
+	}
+	c, err := w.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := newSession(w, c, w.nextSession.Add(1), user, w.database)
+	if err := s.init(ctx); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.mu.closed {
+		_ = c.Close()
+		return nil, sqlerr.New(sqlerr.AdminShutdown, "the server is shutting down")
+	}
+	w.mu.sessions[s] = struct{}{}
+	w.metrics.sessions.Inc()
+	return s, nil
+}
+
+func (w *Warehouse) forget(s *Session) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, ok := w.mu.sessions[s]; ok {
+		delete(w.mu.sessions, s)
+		w.metrics.sessions.Dec()
+	}
+}
+
+// Update runs fn on a fresh connection inside a transaction of its own, and
+// commits when fn returns nil (rolls back otherwise). Engine work that must
+// not depend on any client's transaction (refreshes, schedules) uses it.
+func (w *Warehouse) Update(ctx context.Context, fn func(c *Conn) error) (err error) {
+	c, err := w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	if err := fn(c); err != nil {
+		if _, rbErr := c.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			err = errors.Join(err, rbErr)
+		}
+		return err
+	}
+	_, err = c.Exec(ctx, "COMMIT")
+	return err
+}
+
+// Close cancels running statements, closes every session, checkpoints the
+// database file and closes it. Sessions are unusable afterwards.
+func (w *Warehouse) Close() error {
+	w.mu.Lock()
+	if w.mu.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.mu.closed = true
+	sessions := make([]*Session, 0, len(w.mu.sessions))
+	for s := range w.mu.sessions {
+		sessions = append(sessions, s)
+	}
+	w.mu.Unlock()
+	var errs []error
+	for _, s := range sessions {
+		s.Cancel()
+		if err := s.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c, err := w.connect(context.Background()); err == nil {
+		if _, err := c.Exec(context.Background(), "CHECKPOINT"); err != nil {
+			errs = append(errs, fmt.Errorf("warehouse: checkpoint: %w", err))
+		}
+		errs = append(errs, c.Close())
+	}
+	errs = append(errs, w.connector.Close())
+	w.log.Info("warehouse closed", "path", w.path)
+	return errors.Join(errs...)
+}
+
+// Conn is one DuckDB connection. Engine code gets one from Session.Conn (the
+// session's, in its current transaction) or from Warehouse.Update (its own).
+// A Conn is not safe for concurrent use.
+type Conn struct {
+	c *duckdb.Conn
+}
+
+// Exec runs one DuckDB statement and returns the number of rows it changed.
+// args bind to $1..$n.
+func (c *Conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.c.ExecContext(ctx, query, namedArgs(args))
+	if err != nil {
+		return 0, classify(err, query)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, nil
+	}
+	return n, nil
+}
+
+// Query runs one DuckDB statement and returns its rows as a streaming Result.
+// The caller must Close it.
+func (c *Conn) Query(ctx context.Context, query string, args ...any) (*Result, error) {
+	st, err := c.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.run(ctx, c, args, "")
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	res.onClose = append(res.onClose, st.close)
+	return res, nil
+}
+
+// Close closes the connection.
+func (c *Conn) Close() error {
+	if err := c.c.Close(); err != nil {
+		return fmt.Errorf("warehouse: close connection: %w", err)
+	}
+	return nil
+}
+
+func namedArgs(args []any) []driver.NamedValue {
+	if len(args) == 0 {
+		return nil
+	}
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return nv
+}
+
+type metrics struct {
+	sessions   prometheus.Gauge
+	statements *prometheus.CounterVec
+	errors     *prometheus.CounterVec
+	duration   prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		sessions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "blueshift_warehouse_sessions_open",
+			Help: "Open warehouse sessions.",
+		}),
+		statements: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "blueshift_warehouse_statements_total",
+			Help: "Statements executed, by command.",
+		}, []string{"command"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "blueshift_warehouse_statement_errors_total",
+			Help: "Statements that failed, by SQLSTATE.",
+		}, []string{"sqlstate"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "blueshift_warehouse_statement_duration_seconds",
+			Help:    "Time to execute a statement, until its first row is ready.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
+		}),
+	}
+	reg.MustRegister(m.sessions, m.statements, m.errors, m.duration)
+	return m
+}
