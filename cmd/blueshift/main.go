@@ -63,6 +63,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.SQLAddr, "sql-addr", "127.0.0.1:5439", "Postgres wire protocol listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "dashboard, HTTP API and /metrics listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.Database, "database", "dev", "database name clients connect to")
+	fs.StringVar(&cfg.SQLAuth, "sql-auth", "scram-sha-256", "how --user users authenticate on the SQL endpoint: scram-sha-256 or password (cleartext)")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate for TLS on the SQL endpoint")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key for TLS on the SQL endpoint")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")

@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,10 +16,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/blueshift-dev/blueshift/internal/config"
 	"github.com/blueshift-dev/blueshift/internal/obs"
+	"github.com/blueshift-dev/blueshift/internal/pgwire"
+	"github.com/blueshift-dev/blueshift/internal/warehouse"
 )
 
 // Run starts blueshift with cfg and blocks until ctx is cancelled or a
@@ -50,6 +54,19 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	var servers []server
 	servers = append(servers, httpServer("http", cfg.HTTPAddr, httpMux))
 
+	// Warehouse and the SQL endpoint over it. The warehouse closes after
+	// every listener has stopped (closers run after the servers return).
+	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database})
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	closers = append(closers, wh.Close)
+	sqlSrv, err := newSQLServer(cfg, wh, log, reg)
+	if err != nil {
+		return err
+	}
+	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve})
+
 	g, gctx := errgroup.WithContext(ctx)
 	var bound []string
 	for _, s := range servers {
@@ -70,7 +87,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 	log.Info("blueshift ready", "data", cfg.DataDir)
-	err := g.Wait()
+	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
@@ -98,6 +115,31 @@ func httpServer(name, addr string, h http.Handler) server {
 		_ = srv.Shutdown(sctx)
 		return nil
 	}}
+}
+
+// newSQLServer builds the Postgres wire-protocol server over the warehouse.
+func newSQLServer(cfg config.Config, wh *warehouse.Warehouse, log *slog.Logger, reg *prometheus.Registry) (*pgwire.Server, error) {
+	var tlsCfg *tls.Config
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("app: sql tls: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	engine := pgwire.EngineFunc(func(ctx context.Context, user, database string) (pgwire.Session, error) {
+		s, err := wh.NewSession(ctx, user, database)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	})
+	srv, err := pgwire.New(engine, pgwire.Config{Users: cfg.Users, AuthMethod: cfg.SQLAuth, TLS: tlsCfg,
+		ShutdownGrace: cfg.ShutdownTimeout / 2, Logger: log, Registerer: reg})
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return srv, nil
 }
 
 func writeAtomic(path, content string) error {

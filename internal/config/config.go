@@ -31,6 +31,10 @@ type Config struct {
 	// Users maps user names to passwords for the SQL endpoint. Empty means
 	// trust authentication (any user, no password), meant for loopback use.
 	Users map[string]string
+	// SQLAuth is how configured Users authenticate on the SQL endpoint:
+	// "scram-sha-256" or "password" (cleartext, for clients without SCRAM).
+	// Empty means scram-sha-256.
+	SQLAuth string
 	// TLSCert and TLSKey are PEM files; both set enables TLS on the SQL endpoint.
 	TLSCert, TLSKey string
 
@@ -86,6 +90,11 @@ func (c Config) Validate() error {
 	case "", "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("config: log level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	switch c.SQLAuth {
+	case "", "scram-sha-256", "password":
+	default:
+		errs = append(errs, fmt.Errorf("config: --sql-auth %q: want scram-sha-256 or password", c.SQLAuth))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("config: --tls-cert and --tls-key go together"))

@@ -19,6 +19,7 @@ const (
 	indeterminateDatatype     sqlerr.Code = "42P18"
 	ioError                   sqlerr.Code = "58030"
 	cantChangeRuntimeParam    sqlerr.Code = "55P02"
+	badCopyFileFormat         sqlerr.Code = "22P04"
 	protocolViolation                     = sqlerr.ProtocolViolation
 	invalidTextRepresentation             = sqlerr.InvalidTextRepresentation
 )

@@ -72,6 +72,12 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	case *ast.Show:
 		return s.planShow(n)
 	}
+	if c, ok, err := parseCopy(text); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.planCopy(ctx, c)
+	}
 	if tr.SQL == "" {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
 	}

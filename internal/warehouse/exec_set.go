@@ -123,13 +123,14 @@ func (s *Session) set(ctx context.Context, name, value string) error {
 		if strings.EqualFold(tz, "local") || tz == "" {
 			tz = "UTC"
 		}
-		if _, err := time.LoadLocation(tz); err != nil {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
 			return sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", value)
 		}
 		if _, err := s.conn.Exec(ctx, "SET TimeZone = "+quoteLiteral(tz)); err != nil {
 			return sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", value)
 		}
-		value = tz
+		value, s.loc = tz, loc
 	case "search_path":
 		if err := s.applySearchPath(ctx, value); err != nil {
 			return err

@@ -22,6 +22,10 @@ type Result struct {
 	Columns []Column
 	// Notices raised while the statement ran, in order.
 	Notices []Notice
+	// Copy is set for a COPY that exchanges data with the client: for TO
+	// STDOUT the rows are the data to send; for FROM STDIN the protocol layer
+	// reads the data and passes it to Session.CopyIn.
+	Copy *CopyStmt
 
 	command  string // the tag's first words: SELECT, INSERT 0, UPDATE, CREATE TABLE...
 	affected int64  // rows changed, or rows read so far

@@ -35,6 +35,7 @@ type Session struct {
 	log      *slog.Logger
 
 	settings map[string]string
+	loc      *time.Location // the timezone setting, loaded
 	tx       TxStatus
 	onNotice func(Notice)
 	pending  []Notice
@@ -87,10 +88,10 @@ func (s *Session) Setting(name string) (string, bool) {
 
 // Location is the session's TimeZone, for printing timestamptz values.
 func (s *Session) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.settings["timezone"]); err == nil {
-		return loc
+	if s.loc == nil {
+		return time.UTC
 	}
-	return time.UTC
+	return s.loc
 }
 
 // SetNoticeHandler makes notices go to f as they are raised, instead of

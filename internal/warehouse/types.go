@@ -37,7 +37,7 @@ const (
 	KindTimeTZ                  // time.Time (with its offset)
 	KindTimestamp               // time.Time (wall clock, in UTC)
 	KindTimestampTZ             // time.Time (an instant)
-	KindInterval                // string, in Postgres's interval format
+	KindInterval                // Interval
 	KindUUID                    // string
 	KindJSON                    // string, JSON text
 	KindSuper                   // string, JSON text (Redshift SUPER, DuckDB VARIANT)
@@ -231,7 +231,7 @@ func normalize(v driver.Value, k Kind) any {
 	case duckdb.Decimal:
 		return formatDecimal(x)
 	case duckdb.Interval:
-		return formatInterval(x)
+		return Interval{Months: x.Months, Days: x.Days, Micros: x.Micros}
 	case []byte:
 		if k == KindUUID && len(x) == 16 {
 			return formatUUID(x)
@@ -266,9 +266,16 @@ func formatDecimal(d duckdb.Decimal) string {
 	return s
 }
 
-// formatInterval prints an interval as Postgres does with IntervalStyle
-// postgres: "1 year 2 mons 3 days 04:05:06.7".
-func formatInterval(iv duckdb.Interval) string {
+// Interval is a span of months, days and microseconds, as Postgres keeps it.
+type Interval struct {
+	Months int32
+	Days   int32
+	Micros int64
+}
+
+// String prints the interval as Postgres does with IntervalStyle postgres:
+// "1 year 2 mons 3 days 04:05:06.7".
+func (iv Interval) String() string {
 	var parts []string
 	years, months := iv.Months/12, iv.Months%12
 	plural := func(n int64, unit string) string {
@@ -348,6 +355,8 @@ func formatScalar(v any) string {
 		return x
 	case time.Time:
 		return x.Format("2006-01-02 15:04:05.999999")
+	case Interval:
+		return x.String()
 	default:
 		return fmt.Sprint(x)
 	}
@@ -391,7 +400,7 @@ func jsonable(v any) any {
 	case duckdb.Decimal:
 		return json.Number(formatDecimal(x))
 	case duckdb.Interval:
-		return formatInterval(x)
+		return Interval{Months: x.Months, Days: x.Days, Micros: x.Micros}.String()
 	case *big.Int:
 		return json.Number(x.String())
 	case time.Time:

@@ -1,0 +1,295 @@
+package pgwire
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+	"github.com/blueshift-dev/blueshift/internal/warehouse"
+)
+
+// copy runs the COPY sub-protocol for res. A *sqlerr.Error return is the
+// statement's failure (the client gets an ErrorResponse); any other error
+// ends the connection.
+func (c *conn) copy(ctx context.Context, res *warehouse.Result) error {
+	if res.Copy.From {
+		return c.copyIn(ctx, res.Copy)
+	}
+	return c.copyOut(res)
+}
+
+func (c *conn) copyOut(res *warehouse.Result) error {
+	cs := res.Copy
+	formats := make([]uint16, len(res.Columns))
+	if err := c.send(&pgproto3.CopyOutResponse{OverallFormat: 0, ColumnFormatCodes: formats}); err != nil {
+		return err
+	}
+	var line []byte
+	if cs.Format == "csv" && cs.Header {
+		line = line[:0]
+		for i, col := range res.Columns {
+			if i > 0 {
+				line = append(line, cs.Delimiter)
+			}
+			line = appendCSV(line, col.Name, cs)
+		}
+		line = append(line, '\n')
+		if err := c.send(&pgproto3.CopyData{Data: line}); err != nil {
+			return err
+		}
+	}
+	var field []byte
+	for res.Next() {
+		line = line[:0]
+		for i, v := range res.Values() {
+			if i > 0 {
+				line = append(line, cs.Delimiter)
+			}
+			if v == nil {
+				line = append(line, cs.Null...)
+				continue
+			}
+			field = appendText(field[:0], v, res.Columns[i].Type.Kind, c.loc)
+			if cs.Format == "csv" {
+				line = appendCSV(line, string(field), cs)
+			} else {
+				line = appendCopyText(line, field, cs.Delimiter)
+			}
+		}
+		line = append(line, '\n')
+		if err := c.send(&pgproto3.CopyData{Data: line}); err != nil {
+			return err
+		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	if err := c.send(&pgproto3.CopyDone{}); err != nil {
+		return err
+	}
+	return c.send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag())})
+}
+
+// appendCopyText escapes a field for COPY's text format.
+func appendCopyText(dst, field []byte, delim byte) []byte {
+	for _, b := range field {
+		switch b {
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			if b == delim {
+				dst = append(dst, '\\', b)
+			} else {
+				dst = append(dst, b)
+			}
+		}
+	}
+	return dst
+}
+
+// appendCSV quotes a CSV field when it must be: it holds the delimiter, the
+// quote, a line break, or it is empty (so it differs from NULL).
+func appendCSV(dst []byte, s string, cs *warehouse.CopyStmt) []byte {
+	if s != "" && s != cs.Null && !strings.ContainsAny(s, string([]byte{cs.Delimiter, cs.Quote, '\n', '\r'})) {
+		return append(dst, s...)
+	}
+	dst = append(dst, cs.Quote)
+	for i := 0; i < len(s); i++ {
+		if s[i] == cs.Quote || s[i] == cs.Escape {
+			dst = append(dst, cs.Escape)
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, cs.Quote)
+}
+
+// copyReader reads the data of a COPY FROM STDIN from CopyData messages.
+type copyReader struct {
+	c    *conn
+	buf  []byte
+	done bool // CopyDone or CopyFail seen
+	err  error
+}
+
+func (r *copyReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		msg, err := r.c.be.Receive()
+		if err != nil {
+			r.err, r.done = err, true
+			return 0, err
+		}
+		switch m := msg.(type) {
+		case *pgproto3.CopyData:
+			r.buf = append(r.buf[:0], m.Data...)
+		case *pgproto3.CopyDone:
+			r.err, r.done = io.EOF, true
+		case *pgproto3.CopyFail:
+			r.err, r.done = sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", m.Message), true
+		case *pgproto3.Flush, *pgproto3.Sync:
+		default:
+			r.err, r.done = protocolErr("unexpected message %T during COPY", msg), true
+		}
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// drain discards the rest of the client's data after a failure.
+func (r *copyReader) drain() error {
+	for !r.done {
+		r.buf = r.buf[:0]
+		if _, err := r.Read(make([]byte, 4096)); err != nil && !errors.Is(err, io.EOF) {
+			if _, ok := sqlerr.As(err); !ok {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *conn) copyIn(ctx context.Context, cs *warehouse.CopyStmt) error {
+	if err := c.send(&pgproto3.CopyInResponse{OverallFormat: 0}); err != nil {
+		return err
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	r := &copyReader{c: c}
+	var next func() ([]any, error)
+	if cs.Format == "csv" {
+		next = csvRows(r, cs)
+	} else {
+		next = textRows(r, cs)
+	}
+	res, err := c.sess.CopyIn(ctx, cs, next)
+	if err != nil {
+		if derr := r.drain(); derr != nil {
+			return derr
+		}
+		if _, ok := sqlerr.As(err); !ok && r.err != nil && !errors.Is(r.err, io.EOF) {
+			return err
+		}
+		return err
+	}
+	return c.send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag())})
+}
+
+// textRows parses COPY's text format: one row a line, fields split at the
+// delimiter, backslash escapes, the null marker, and a final `\.` line.
+func textRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	return func() ([]any, error) {
+		line, err := br.ReadBytes('\n')
+		if len(line) == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			}
+			return nil, err
+		}
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
+		if string(line) == `\.` {
+			return nil, nil
+		}
+		var vals []any
+		var field []byte
+		raw := true // the field so far is exactly as written (for the NULL marker)
+		start := 0
+		for i := 0; i <= len(line); i++ {
+			if i == len(line) || line[i] == cs.Delimiter {
+				if raw && string(line[start:i]) == cs.Null {
+					vals = append(vals, nil)
+				} else {
+					vals = append(vals, string(field))
+				}
+				field, raw, start = field[:0], true, i+1
+				continue
+			}
+			if line[i] == '\\' && i+1 < len(line) {
+				raw = false
+				i++
+				switch line[i] {
+				case 'n':
+					field = append(field, '\n')
+				case 'r':
+					field = append(field, '\r')
+				case 't':
+					field = append(field, '\t')
+				case 'b':
+					field = append(field, '\b')
+				case 'f':
+					field = append(field, '\f')
+				case 'v':
+					field = append(field, '\v')
+				case 'N':
+					field = append(field, '\\', 'N')
+					raw = true
+				default:
+					field = append(field, line[i])
+				}
+				continue
+			}
+			field = append(field, line[i])
+		}
+		return vals, nil
+	}
+}
+
+// csvRows parses CSV: an unquoted empty field (or the NULL string) is NULL.
+func csvRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
+	cr := csv.NewReader(r)
+	cr.Comma = rune(cs.Delimiter)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	header := cs.Header
+	return func() ([]any, error) {
+		for {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			}
+			if err != nil {
+				if _, ok := sqlerr.As(err); ok {
+					return nil, err
+				}
+				if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+					return nil, sqlerr.New("22P04", "COPY CSV: %v", err)
+				}
+				return nil, err
+			}
+			if header {
+				header = false
+				continue
+			}
+			if len(rec) == 1 && rec[0] == `\.` {
+				return nil, nil
+			}
+			vals := make([]any, len(rec))
+			for i, f := range rec {
+				if f == cs.Null {
+					vals[i] = nil
+				} else {
+					vals[i] = f
+				}
+			}
+			return vals, nil
+		}
+	}
+}

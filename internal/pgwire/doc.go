@@ -1,0 +1,35 @@
+// Package pgwire serves the Postgres frontend/backend protocol (version 3.0)
+// over the warehouse, so psql, drivers and BI tools connect to blueshift as
+// they connect to Redshift. It is built on github.com/jackc/pgx/v5/pgproto3.
+//
+// # What it supports
+//
+//   - Startup, SSLRequest (answered 'N' unless TLS is configured), and
+//     authentication: trust (no users configured; loopback clients only),
+//     cleartext password or SCRAM-SHA-256 against configured users.
+//   - The simple query protocol (a script of several statements, each with
+//     its own CommandComplete) and the extended protocol (Parse, Bind,
+//     Describe, Execute with row limits and PortalSuspended, Close, Sync,
+//     Flush; named and unnamed statements and portals; parameters in text and
+//     binary).
+//   - CancelRequest, which interrupts the running DuckDB query.
+//   - COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats.
+//   - Results in text, and in binary for bool, integers, floats, numeric,
+//     text types, bytea, date, time, timestamps, interval, uuid and json.
+//     SUPER (DuckDB VARIANT) is reported with Redshift's SUPER type OID, 4000,
+//     and sent as JSON text.
+//
+// # Invariants
+//
+//   - This is the one place where errors become SQLSTATEs on the wire: an
+//     *sqlerr.Error keeps its code, anything else is XX000.
+//   - A malformed message ends only its own connection (FATAL 08P01), never
+//     the server.
+//   - Rows stream: each DataRow is written to a buffered writer as it is
+//     produced; a result set is never collected in memory.
+//   - Shutdown stops accepting, lets running statements finish for a grace
+//     period, then cancels them, and closes every connection with FATAL 57P01.
+//
+// Deviations: no GSSAPI or MD5 authentication, no replication or function
+// call protocol, no COPY in binary format.
+package pgwire
