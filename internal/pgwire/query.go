@@ -275,4 +275,3 @@ func (c *conn) closePortals() {
 		delete(c.portals, name)
 	}
 }
-
