@@ -1,0 +1,125 @@
+package streamlog
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Record limits, as Kinesis has them.
+const (
+	// MaxPartitionKeyLen is the longest partition key, in bytes (at least 1).
+	MaxPartitionKeyLen = 256
+	// MaxRecordBytes bounds a record's partition key plus data.
+	MaxRecordBytes = 1 << 20
+)
+
+// Entry is a record to append.
+type Entry struct {
+	PartitionKey []byte
+	Data         []byte
+	// ExplicitHashKey, when HasExplicitHashKey, places the record instead of
+	// MD5(PartitionKey).
+	ExplicitHashKey    HashKey
+	HasExplicitHashKey bool
+}
+
+// Appended is where an entry went.
+type Appended struct {
+	Shard uint32 // the shard number; ShardID(Shard) is its ID
+	Seq   Seq
+}
+
+// Append durably appends entries to the stream, in order, and fills out[i]
+// with where entries[i] went (len(out) must be len(entries)). It returns once
+// the records are fsynced; concurrent appends share one fsync. Either all
+// entries are appended or none is.
+func (l *Log) Append(ctx context.Context, stream string, entries []Entry, out []Appended) error {
+	return l.AppendWith(ctx, stream, entries, out, nil)
+}
+
+// AppendWith is Append that also commits with's operations in the same
+// atomic batch: a table write and its change records land together or not at
+// all. with may be nil; it is not closed.
+func (l *Log) AppendWith(ctx context.Context, stream string, entries []Entry, out []Appended, with *pebble.Batch) error {
+	if len(out) != len(entries) {
+		return fmt.Errorf("streamlog: append: %d results for %d entries", len(out), len(entries))
+	}
+	st, err := l.lookup(stream)
+	if err != nil {
+		return fmt.Errorf("streamlog: append: %w", err)
+	}
+	hashes := make([]HashKey, len(entries))
+	size := 0
+	for i := range entries {
+		e := &entries[i]
+		if n := len(e.PartitionKey); n < 1 || n > MaxPartitionKeyLen {
+			return fmt.Errorf("%w: record %d: partition key of %d bytes; want 1 to %d", ErrInvalidArgument, i, n, MaxPartitionKeyLen)
+		}
+		if n := len(e.PartitionKey) + len(e.Data); n > MaxRecordBytes {
+			return fmt.Errorf("%w: record %d: %d bytes of partition key and data; the limit is %d", ErrInvalidArgument, i, n, MaxRecordBytes)
+		}
+		if e.HasExplicitHashKey {
+			hashes[i] = e.ExplicitHashKey
+		} else {
+			hashes[i] = HashKeyOf(e.PartitionKey)
+		}
+		size += len(e.PartitionKey) + len(e.Data) + 40
+	}
+	o := &op{size: size}
+	o.apply = func(w *writerState, b *pebble.Batch) (func(), error) {
+		return l.applyAppend(w, b, st, entries, hashes, out, with)
+	}
+	if err := l.submit(ctx, o); err != nil {
+		return fmt.Errorf("streamlog: append to %s: %w", stream, err)
+	}
+	return nil
+}
+
+func (l *Log) applyAppend(w *writerState, b *pebble.Batch, st *stream, entries []Entry, hashes []HashKey, out []Appended, with *pebble.Batch) (func(), error) {
+	if w.streams[st.id] != st {
+		return nil, fmt.Errorf("%w: %s", ErrStreamNotFound, st.name)
+	}
+	nowMs := l.now().UnixMilli()
+	if s := st.pending.status(nowMs); s == StatusCreating {
+		return nil, fmt.Errorf("%w: %s is %s", ErrStreamBusy, st.name, s)
+	}
+	if with != nil {
+		if err := b.Apply(with, nil); err != nil {
+			return nil, fmt.Errorf("streamlog: append: %w", err)
+		}
+	}
+	arrival := max(nowMs, st.lastArrivalMs)
+	st.lastArrivalMs = arrival
+	shards := st.pending.Shards
+	bytes := 0
+	for i := range entries {
+		e := &entries[i]
+		sh := st.route(hashes[i])
+		seq := st.nextSeq
+		st.nextSeq++
+		// Encode straight into the batch: no per-record buffer.
+		d := b.SetDeferred(recordKeyLen, recordValueLen(e.PartitionKey, e.Data))
+		appendRecordKey(d.Key[:0], st.id, sh.Num, seq)
+		appendRecordValue(d.Value[:0], arrival, e.PartitionKey, e.Data)
+		if err := d.Finish(); err != nil {
+			return nil, fmt.Errorf("streamlog: append: %w", err)
+		}
+		out[i] = Appended{Shard: sh.Num, Seq: seq}
+		bytes += len(e.Data)
+	}
+	w.buf = binary.BigEndian.AppendUint64(w.buf[:0], uint64(st.nextSeq))
+	if err := b.Set(idKey(prefixNextSeq, st.id), w.buf, nil); err != nil {
+		return nil, fmt.Errorf("streamlog: append: %w", err)
+	}
+	return func() {
+		for i := range out {
+			shards[out[i].Shard].live.last.Store(uint64(out[i].Seq))
+		}
+		st.wake()
+		l.m.appended.Add(float64(len(out)))
+		l.m.appendedB.Add(float64(bytes))
+	}, nil
+}

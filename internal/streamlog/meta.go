@@ -1,0 +1,259 @@
+package streamlog
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Stream modes.
+const (
+	ModeProvisioned = "PROVISIONED"
+	ModeOnDemand    = "ON_DEMAND"
+)
+
+// Stream statuses, as Kinesis reports them.
+const (
+	StatusCreating = "CREATING"
+	StatusActive   = "ACTIVE"
+	StatusUpdating = "UPDATING"
+	StatusDeleting = "DELETING"
+)
+
+// Retention bounds, in hours, as Kinesis has them.
+const (
+	MinRetentionHours     = 24
+	MaxRetentionHours     = 8760
+	DefaultRetentionHours = 24
+)
+
+// seqBits is how many low bits of a sequence number count records within
+// one stream; the bits above hold the stream's id, so that numbers are
+// unique across streams (and across a stream deleted and created again).
+const seqBits = 44
+
+// streamMeta is a stream's persisted description. Published copies are
+// immutable: the writer clones before changing one.
+type streamMeta struct {
+	ID             uint64            `json:"id"`
+	Name           string            `json:"name"`
+	CreatedMs      int64             `json:"created_ms"`
+	RetentionHours int               `json:"retention_hours"`
+	Mode           string            `json:"mode"`
+	Status         string            `json:"status"`          // CREATING, ACTIVE or UPDATING
+	StatusUntilMs  int64             `json:"status_until_ms"` // when CREATING/UPDATING turns ACTIVE
+	NextShard      uint32            `json:"next_shard"`
+	Shards         []*shardMeta      `json:"shards"` // in shard-number order
+	Tags           map[string]string `json:"tags,omitempty"`
+}
+
+// shardMeta is one shard's persisted description.
+type shardMeta struct {
+	Num            uint32  `json:"num"`
+	Parent         int64   `json:"parent"`          // -1: none
+	AdjacentParent int64   `json:"adjacent_parent"` // -1: none
+	HashStart      HashKey `json:"hash_start"`
+	HashEnd        HashKey `json:"hash_end"`
+	StartSeq       Seq     `json:"start_seq"`
+	EndSeq         Seq     `json:"end_seq"` // set when closed; no record has it
+	Closed         bool    `json:"closed"`
+	CreatedMs      int64   `json:"created_ms"`
+	ClosedMs       int64   `json:"closed_ms,omitempty"`
+	TrimmedThrough Seq     `json:"trimmed_through,omitempty"` // highest sequence number removed by retention
+
+	live *shardLive // shared by every copy of this shard's metadata
+}
+
+// shardLive is the part of a shard that changes with every append.
+type shardLive struct {
+	// last is the highest sequence number readers may see in the shard: the
+	// last durable record, or StartSeq-1 when there is none yet.
+	last atomic.Uint64
+}
+
+func (m *streamMeta) clone() *streamMeta {
+	c := *m
+	c.Shards = make([]*shardMeta, len(m.Shards))
+	for i, s := range m.Shards {
+		sc := *s
+		c.Shards[i] = &sc
+	}
+	c.Tags = maps.Clone(m.Tags)
+	return &c
+}
+
+func (m *streamMeta) shard(num uint32) *shardMeta {
+	// Shard numbers are dense from 0 and Shards is in number order.
+	if int(num) < len(m.Shards) && m.Shards[num].Num == num {
+		return m.Shards[num]
+	}
+	return nil
+}
+
+func (m *streamMeta) status(nowMs int64) string {
+	if (m.Status == StatusCreating || m.Status == StatusUpdating) && nowMs >= m.StatusUntilMs {
+		return StatusActive
+	}
+	return m.Status
+}
+
+func (m *streamMeta) openShards() int {
+	n := 0
+	for _, s := range m.Shards {
+		if !s.Closed {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *streamMeta) encode() []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("streamlog: encode metadata: %v", err)) // plain data, cannot fail
+	}
+	return b
+}
+
+func decodeMeta(b []byte) (*streamMeta, error) {
+	var m streamMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("streamlog: decode stream metadata: %w", err)
+	}
+	for i, s := range m.Shards {
+		if s.Num != uint32(i) {
+			return nil, fmt.Errorf("streamlog: stream %q: shard %d stored at position %d", m.Name, s.Num, i)
+		}
+		s.live = &shardLive{}
+	}
+	return &m, nil
+}
+
+// MarshalText writes a hash key in decimal, for the metadata JSON.
+func (h HashKey) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText reads a decimal hash key.
+func (h *HashKey) UnmarshalText(b []byte) error {
+	k, err := ParseHashKey(string(b))
+	if err != nil {
+		return err
+	}
+	*h = k
+	return nil
+}
+
+// ShardID returns the Kinesis shard ID of shard number num: "shardId-" and
+// the number zero-padded to 12 digits.
+func ShardID(num uint32) string {
+	return string(AppendShardID(make([]byte, 0, 20), num))
+}
+
+// AppendShardID appends ShardID(num) to b.
+func AppendShardID(b []byte, num uint32) []byte {
+	b = append(b, "shardId-"...)
+	var d [12]byte
+	v := num
+	for i := 11; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:]...)
+}
+
+// ParseShardID returns the shard number of a shard ID made by ShardID. It
+// also accepts the number alone, as Kinesis does.
+func ParseShardID(id string) (uint32, error) {
+	s := strings.TrimPrefix(id, "shardId-")
+	if s == "" || len(s) > 12 {
+		return 0, fmt.Errorf("%w: shard id %q", ErrShardNotFound, id)
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%w: shard id %q", ErrShardNotFound, id)
+	}
+	return uint32(v), nil
+}
+
+// StreamInfo describes a stream at one moment.
+type StreamInfo struct {
+	// ID identifies this incarnation of the stream: a stream deleted and
+	// created again under the same name gets a new ID.
+	ID             uint64
+	Name           string
+	Status         string // CREATING, ACTIVE, UPDATING or DELETING
+	Mode           string // PROVISIONED or ON_DEMAND
+	RetentionHours int
+	Created        time.Time
+	// Shards lists every shard, open and closed, in shard-number order
+	// (which is creation order: parents come before their children).
+	Shards []ShardInfo
+	// OpenShards is how many shards accept writes.
+	OpenShards int
+	Tags       map[string]string
+}
+
+// ShardInfo describes a shard at one moment.
+type ShardInfo struct {
+	ID  string // shardId-000000000000
+	Num uint32
+	// ParentID and AdjacentParentID are the shards this one was split or
+	// merged from; empty when none.
+	ParentID, AdjacentParentID string
+	// HashKeyStart and HashKeyEnd bound the hash keys the shard owns, inclusive.
+	HashKeyStart, HashKeyEnd HashKey
+	// StartingSeq is no greater than any sequence number in the shard, and
+	// greater than every sequence number in its parents.
+	StartingSeq Seq
+	// Closed shards take no more records; EndingSeq is greater than every
+	// sequence number in the shard (no record has it) and less than any in
+	// its children.
+	Closed    bool
+	EndingSeq Seq
+	Created   time.Time
+	ClosedAt  time.Time // zero while open
+	// LastSeq is the highest sequence number readers can see in the shard,
+	// or StartingSeq-1 when it has none yet.
+	LastSeq Seq
+	// TrimmedThrough is the highest sequence number retention removed from
+	// the shard; zero when nothing was removed. Records numbered up to it
+	// are gone: a reader whose position is below it lost (position, TrimmedThrough].
+	TrimmedThrough Seq
+}
+
+func (m *streamMeta) info(nowMs int64) StreamInfo {
+	si := StreamInfo{
+		ID: m.ID, Name: m.Name, Status: m.status(nowMs), Mode: m.Mode,
+		RetentionHours: m.RetentionHours, Created: time.UnixMilli(m.CreatedMs),
+		Shards: make([]ShardInfo, len(m.Shards)), Tags: maps.Clone(m.Tags),
+	}
+	for i, s := range m.Shards {
+		si.Shards[i] = s.info()
+		if !s.Closed {
+			si.OpenShards++
+		}
+	}
+	return si
+}
+
+func (s *shardMeta) info() ShardInfo {
+	in := ShardInfo{
+		ID: ShardID(s.Num), Num: s.Num, HashKeyStart: s.HashStart, HashKeyEnd: s.HashEnd,
+		StartingSeq: s.StartSeq, Closed: s.Closed, EndingSeq: s.EndSeq,
+		Created: time.UnixMilli(s.CreatedMs), LastSeq: Seq(s.live.last.Load()),
+		TrimmedThrough: s.TrimmedThrough,
+	}
+	if s.Parent >= 0 {
+		in.ParentID = ShardID(uint32(s.Parent))
+	}
+	if s.AdjacentParent >= 0 {
+		in.AdjacentParentID = ShardID(uint32(s.AdjacentParent))
+	}
+	if s.Closed {
+		in.ClosedAt = time.UnixMilli(s.ClosedMs)
+	}
+	return in
+}
