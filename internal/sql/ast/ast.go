@@ -1,5 +1,13 @@
 // Package ast is the syntax tree of blueshift's Redshift dialect. Every node
 // prints deterministically (Format), so tests diff text.
+//
+// Invariants:
+//   - Format(n) is a pure function of the tree; parsing Format(n) gives a tree
+//     that formats the same way.
+//   - Identifiers keep the user's spelling (Ident.Name, Ident.Quoted); folding
+//     to Redshift's case rules happens when printing for an engine.
+//   - Nodes hold no positions except where an error must point at the user's
+//     text (Pos fields, byte offsets into the statement).
 package ast
 
 // Stmt is one parsed statement.
@@ -50,4 +58,15 @@ func (*Rollback) stmt() {}
 type Ident struct {
 	Name   string
 	Quoted bool
+}
+
+// Name is a possibly qualified object name: [schema.]name.
+type Name []Ident
+
+// Last returns the unqualified part of the name.
+func (n Name) Last() Ident {
+	if len(n) == 0 {
+		return Ident{}
+	}
+	return n[len(n)-1]
 }

@@ -41,9 +41,10 @@ func charPos(text string, off int) int {
 
 // parser is a recursive-descent parser over a token slice.
 type parser struct {
-	src  string
-	toks []lex.Token
-	i    int
+	src   string
+	toks  []lex.Token
+	i     int
+	depth int
 }
 
 // bail is the panic value used to unwind on a syntax error; parseTop recovers it.

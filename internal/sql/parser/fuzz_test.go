@@ -1,0 +1,50 @@
+package parser
+
+import (
+	"os"
+	"testing"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+)
+
+// FuzzParse feeds the parser arbitrary text: it must not panic, and when it
+// accepts the text, Format's output must parse to a tree that formats the
+// same way.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"select a.b.c[0]::int, count(distinct x) over (partition by y order by z rows between 1 preceding and current row) from t a left join a.b.c d on true",
+		"with x as (select 1) select * from x union all select 2 order by 1 limit 3",
+		"insert into t (a) values (1), (2)",
+		"update t set a = b + 1 from u where t.id = u.id",
+		"delete from t using u where t.id = u.id",
+		"create table t (a int identity(1,1) encode az64, b super) diststyle key distkey (a) sortkey (a, b)",
+		"merge into t using s on t.id = s.id remove duplicates",
+		"create materialized view v auto refresh yes as select * from s.\"x\"",
+		"create or replace procedure p(a int) as $$ begin null; end; $$ language plpgsql",
+		"select position('a' in b), substring(x from 2 for 3), extract(year from d), trim(both 'x' from y)",
+		"select case when a then 1 else 2 end, a not between 1 and 2, b similar to 'x', -(-1), - -1",
+		"select x from t qualify row_number() over (order by y) = 1",
+	} {
+		f.Add(s)
+	}
+	if b, err := os.ReadFile("../../../../shared/seed/scenario.sql"); err == nil {
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		stmt, err := Parse(text)
+		if err != nil {
+			return
+		}
+		if _, ok := stmt.(*ast.Raw); ok {
+			return
+		}
+		out := ast.Format(stmt)
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Format output does not parse: %v\ninput: %q\nformat: %q", err, text, out)
+		}
+		if g := ast.Format(again); g != out {
+			t.Fatalf("round trip differs\ninput: %q\nfirst:  %q\nsecond: %q", text, out, g)
+		}
+	})
+}

@@ -1,0 +1,369 @@
+package parser
+
+import (
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+func stackErr(p *parser) *sqlerr.Error {
+	return sqlerr.New(sqlerr.StatementTooComplex, "statement is too deeply nested").At(charPos(p.src, p.peek().Pos))
+}
+
+// query parses [WITH ...] select-or-set-operation [ORDER BY] [LIMIT] [OFFSET].
+func (p *parser) query() ast.Query {
+	p.enter()
+	defer p.leave()
+	var with *ast.With
+	if p.is("with") {
+		with = p.with()
+	}
+	q := p.setOps()
+	order, limit, offset, limitAll := p.queryTail()
+	switch x := q.(type) {
+	case *ast.Select:
+		if order != nil || limit != nil || offset != nil || limitAll {
+			if x.OrderBy != nil || x.Limit != nil || x.Offset != nil {
+				p.fail(p.peek(), "")
+			}
+			x.OrderBy, x.Limit, x.Offset, x.LimitAll = order, limit, offset, limitAll
+		}
+		if with != nil {
+			x.With = with
+		}
+	case *ast.SetOp:
+		x.OrderBy, x.Limit, x.Offset = order, limit, offset
+		x.With = with
+	case *ast.ParenQuery:
+		if order != nil || limit != nil || offset != nil {
+			x.OrderBy, x.Limit, x.Offset = order, limit, offset
+		}
+		if with != nil {
+			return &ast.Select{With: with, Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
+				From: []ast.TableExpr{&ast.SubqueryTable{Q: x, Alias: &ast.Alias{Name: ast.Ident{Name: "q"}}}}}
+		}
+	case *ast.Values:
+		if with != nil || order != nil || limit != nil || offset != nil {
+			return &ast.Select{With: with, Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
+				From:    []ast.TableExpr{&ast.SubqueryTable{Q: x, Alias: &ast.Alias{Name: ast.Ident{Name: "v"}}}},
+				OrderBy: order, Limit: limit, Offset: offset}
+		}
+	}
+	return q
+}
+
+func (p *parser) with() *ast.With {
+	p.expect("with")
+	w := &ast.With{Recursive: p.accept("recursive")}
+	for {
+		c := ast.CTE{Name: p.ident()}
+		if p.is("(") {
+			c.Columns = p.parenIdentList()
+		}
+		p.expect("as")
+		p.expect("(")
+		c.Q = p.query()
+		p.expect(")")
+		w.CTEs = append(w.CTEs, c)
+		if !p.accept(",") {
+			return w
+		}
+	}
+}
+
+func (p *parser) queryTail() (order []ast.OrderItem, limit, offset ast.Expr, limitAll bool) {
+	if p.acceptSeq("order", "by") {
+		order = p.orderList()
+	}
+	for {
+		switch {
+		case p.accept("limit"):
+			if p.accept("all") {
+				limitAll = true
+			} else {
+				limit = p.expr()
+			}
+		case p.accept("offset"):
+			offset = p.expr()
+			if !p.accept("rows") {
+				p.accept("row")
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) setOps() ast.Query {
+	l := p.intersects()
+	for p.is("union") || p.is("except") || p.is("minus") {
+		op := p.next().Value
+		all := p.accept("all")
+		if !all {
+			p.accept("distinct")
+		}
+		l = &ast.SetOp{Op: op, All: all, L: l, R: p.intersects()}
+	}
+	return l
+}
+
+func (p *parser) intersects() ast.Query {
+	l := p.simpleQuery()
+	for p.is("intersect") {
+		p.next()
+		all := p.accept("all")
+		if !all {
+			p.accept("distinct")
+		}
+		l = &ast.SetOp{Op: "intersect", All: all, L: l, R: p.simpleQuery()}
+	}
+	return l
+}
+
+func (p *parser) simpleQuery() ast.Query {
+	switch {
+	case p.is("select"):
+		return p.selectBlock()
+	case p.is("values"):
+		return p.values()
+	case p.is("("):
+		p.next()
+		q := p.query()
+		p.expect(")")
+		return &ast.ParenQuery{Q: q}
+	}
+	p.fail(p.peek(), "")
+	return nil
+}
+
+func (p *parser) values() *ast.Values {
+	p.expect("values")
+	v := &ast.Values{}
+	for {
+		p.expect("(")
+		v.Rows = append(v.Rows, p.exprList())
+		p.expect(")")
+		if !p.accept(",") {
+			return v
+		}
+	}
+}
+
+func (p *parser) selectBlock() *ast.Select {
+	p.expect("select")
+	s := &ast.Select{}
+	if p.accept("top") {
+		t := p.next()
+		if t.Kind != lex.Number {
+			p.fail(t, "")
+		}
+		s.Top = &ast.Literal{Kind: ast.LitNumber, Value: t.Value}
+	}
+	if p.accept("distinct") {
+		s.Distinct = true
+		if p.accept("on") {
+			p.expect("(")
+			s.DistinctOn = p.exprList()
+			p.expect(")")
+		}
+	} else {
+		p.accept("all")
+	}
+	if s.Top == nil && p.accept("top") {
+		t := p.next()
+		if t.Kind != lex.Number {
+			p.fail(t, "")
+		}
+		s.Top = &ast.Literal{Kind: ast.LitNumber, Value: t.Value}
+	}
+	for {
+		it := ast.SelectItem{X: p.expr()}
+		if p.accept("as") {
+			id := p.ident()
+			it.Alias = &id
+		} else if p.isAliasIdent() {
+			id := p.ident()
+			it.Alias = &id
+		}
+		s.Items = append(s.Items, it)
+		if !p.accept(",") {
+			break
+		}
+	}
+	if p.accept("into") {
+		p.unsupported(p.toks[p.i-1], "SELECT INTO")
+	}
+	if p.accept("from") {
+		s.From = p.fromList()
+	}
+	if p.accept("where") {
+		s.Where = p.expr()
+	}
+	if p.acceptSeq("group", "by") {
+		if p.is("all") && !p.peekN(1).Is("(") {
+			p.next()
+			s.GroupAll = true
+		} else {
+			s.GroupBy = p.exprList()
+		}
+	}
+	if p.accept("having") {
+		s.Having = p.expr()
+	}
+	if p.accept("qualify") {
+		s.Qualify = p.expr()
+	}
+	if p.accept("window") {
+		for {
+			nw := ast.NamedWindow{Name: p.ident()}
+			p.expect("as")
+			nw.W = p.windowSpec()
+			s.Windows = append(s.Windows, nw)
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	return s
+}
+
+func (p *parser) fromList() []ast.TableExpr {
+	var out []ast.TableExpr
+	for {
+		out = append(out, p.joinTree())
+		if !p.accept(",") {
+			return out
+		}
+	}
+}
+
+// joinKind consumes a join keyword sequence, returning its kind and naturalness.
+func (p *parser) joinKind() (kind string, natural, ok bool) {
+	save := p.i
+	natural = p.accept("natural")
+	switch {
+	case p.accept("join"):
+		return "inner", natural, true
+	case p.acceptSeq("inner", "join"):
+		return "inner", natural, true
+	case p.acceptSeq("cross", "join"):
+		return "cross", natural, true
+	}
+	for _, k := range []string{"left", "right", "full"} {
+		if p.is(k) {
+			p.next()
+			p.accept("outer")
+			if p.accept("join") {
+				return k, natural, true
+			}
+			p.i = save
+			return "", false, false
+		}
+	}
+	p.i = save
+	return "", false, false
+}
+
+func (p *parser) joinTree() ast.TableExpr {
+	p.enter()
+	defer p.leave()
+	l := p.tablePrimary()
+	for {
+		kind, natural, ok := p.joinKind()
+		if !ok {
+			return l
+		}
+		j := &ast.Join{Kind: kind, Natural: natural, L: l, R: p.tablePrimary()}
+		if kind != "cross" && !natural {
+			switch {
+			case p.accept("on"):
+				j.On = p.expr()
+			case p.accept("using"):
+				j.Using = p.parenIdentList()
+			default:
+				p.fail(p.peek(), "")
+			}
+		}
+		l = j
+	}
+}
+
+func (p *parser) alias(allowAt bool) *ast.Alias {
+	var a *ast.Alias
+	if p.accept("as") {
+		a = &ast.Alias{Name: p.ident()}
+	} else if p.isAliasIdent() {
+		a = &ast.Alias{Name: p.ident()}
+	}
+	if a != nil && p.is("(") {
+		a.Columns = p.parenIdentList()
+	}
+	if allowAt && p.is("at") && (p.peekN(1).Kind == lex.Ident || p.peekN(1).Kind == lex.QuotedIdent) {
+		p.next()
+		at := p.ident()
+		if a == nil {
+			p.fail(p.toks[p.i-1], "")
+		}
+		a.At = &at
+	}
+	return a
+}
+
+func (p *parser) tablePrimary() ast.TableExpr {
+	t := p.peek()
+	switch {
+	case t.Is("("):
+		if p.parenStartsQuery() {
+			p.next()
+			q := p.query()
+			p.expect(")")
+			return &ast.SubqueryTable{Q: q, Alias: p.alias(false)}
+		}
+		p.next()
+		inner := p.joinTree()
+		p.expect(")")
+		return &ast.ParenTable{T: inner}
+	case t.Is("lateral"):
+		p.next()
+		if p.is("(") {
+			p.next()
+			q := p.query()
+			p.expect(")")
+			return &ast.SubqueryTable{Q: q, Alias: p.alias(false), Lateral: true}
+		}
+		p.unsupported(t, "LATERAL table function")
+	case t.Is("unpivot"):
+		p.next()
+		u := &ast.Unpivot{X: p.postfix(p.columnOrCall())}
+		p.expect("as")
+		u.Value = p.ident()
+		if p.accept("at") {
+			at := p.ident()
+			u.At = &at
+		}
+		return u
+	}
+	if !p.isIdent() {
+		p.fail(t, "")
+	}
+	start := t.Pos
+	n := p.name()
+	if p.is("(") {
+		f := p.call(n).(*ast.Func)
+		return &ast.FuncTable{F: f, Alias: p.alias(false)}
+	}
+	if p.is("[") {
+		var x ast.Expr = &ast.ColumnRef{Parts: n, Pos: start}
+		for p.is("[") || p.is(".") {
+			if p.accept("[") {
+				x = &ast.Index{X: x, I: p.expr()}
+				p.expect("]")
+			} else {
+				p.next()
+				x = &ast.Field{X: x, Name: p.ident()}
+			}
+		}
+		return &ast.PathTable{Path: x, Alias: p.alias(true), Pos: start}
+	}
+	return &ast.TableRef{Name: n, Alias: p.alias(true), Pos: start}
+}
