@@ -1200,9 +1200,15 @@ func (p *parser) protected(a, b int, kind string) map[int]bool {
 	case "insert":
 		for k := a; k+1 < b; k++ {
 			if p.toks[k].Is("into") {
+				// The table name: ident [. ident]...
 				j := k + 1
-				for j < b && (p.toks[j].Kind == lex.Ident || p.toks[j].Kind == lex.QuotedIdent || p.toks[j].Is(".")) {
+				for j < b && (p.toks[j].Kind == lex.Ident || p.toks[j].Kind == lex.QuotedIdent) {
 					j++
+					if j+1 < b && p.toks[j].Is(".") {
+						j++
+						continue
+					}
+					break
 				}
 				if j < b && p.toks[j].Is("(") {
 					for j < b && !p.toks[j].Is(")") {

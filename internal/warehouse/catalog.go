@@ -25,6 +25,7 @@ var migrations = []Migration{
 			value VARCHAR NOT NULL
 		)`,
 	}},
+	procedureMigration, // exec_procedure.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

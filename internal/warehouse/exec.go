@@ -72,6 +72,9 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	case *ast.Show:
 		return s.planShow(n)
 	}
+	if pl, ok, err := s.planProcedure(ctx, text); ok || err != nil {
+		return pl, err
+	}
 	if c, ok, err := parseCopy(text); ok || err != nil {
 		if err != nil {
 			return nil, err

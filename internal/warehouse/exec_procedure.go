@@ -1,0 +1,879 @@
+package warehouse
+
+// Stored procedures: CREATE [OR REPLACE] PROCEDURE, DROP PROCEDURE, CALL, and
+// the session the PL/pgSQL interpreter (internal/plpgsql) runs on.
+//
+// Behavior:
+//   - Procedures are rows of blueshift_catalog.procedures, written in the
+//     caller's transaction, so they commit (or roll back) with the data.
+//     CREATE parses the body and reports syntax errors then, as Redshift does.
+//   - One procedure per schema-qualified name: CREATE of an existing name needs
+//     OR REPLACE (overloading by argument types is not supported).
+//   - CALL passes IN and INOUT arguments (or every argument, OUT included);
+//     with OUT or INOUT parameters it returns one row of their final values.
+//   - A top-level CALL inside a transaction block, or any call under a
+//     procedure created with SET options, cannot COMMIT, ROLLBACK or TRUNCATE.
+//   - Every call and every RAISE is recorded in SVL_STORED_PROC_CALL and
+//     SVL_STORED_PROC_MESSAGES, in a transaction of their own, so they stay
+//     even when the call fails and its work is rolled back.
+//   - System views live in DuckDB's main schema, which DuckDB searches after
+//     the search_path: they resolve unqualified, like Redshift's.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blueshift-dev/blueshift/internal/plpgsql"
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// procedureMigration creates the procedure catalog and the call log.
+var procedureMigration = Migration{Name: "0002_procedures", SQL: []string{
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.procedures (
+		schema_name VARCHAR NOT NULL,
+		name        VARCHAR NOT NULL,
+		params      VARCHAR NOT NULL, -- JSON: [{"Name","Mode","Type"}]
+		nonatomic   BOOLEAN NOT NULL,
+		security    VARCHAR NOT NULL,
+		config      VARCHAR NOT NULL, -- JSON: ["name=value"]
+		body        VARCHAR NOT NULL,
+		owner       VARCHAR NOT NULL,
+		created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+		PRIMARY KEY (schema_name, name)
+	)`,
+	`CREATE SEQUENCE IF NOT EXISTS ` + CatalogSchema + `.proc_query_seq`,
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.stored_proc_calls (
+		userid INTEGER, session_userid INTEGER, query INTEGER, label VARCHAR,
+		xid BIGINT, pid INTEGER, database VARCHAR, querytxt VARCHAR,
+		starttime TIMESTAMP, endtime TIMESTAMP, aborted INTEGER, from_sp_call INTEGER
+	)`,
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.stored_proc_messages (
+		userid INTEGER, session_userid INTEGER, pid INTEGER, xid BIGINT, query INTEGER,
+		recordtime TIMESTAMP, loglevel INTEGER, loglevel_text VARCHAR, message VARCHAR,
+		linenum INTEGER, querytext VARCHAR, label VARCHAR, aborted INTEGER, message_xid BIGINT
+	)`,
+	`CREATE OR REPLACE VIEW main.svl_stored_proc_call AS
+		SELECT userid, session_userid, query, label, xid, pid, database, querytxt,
+		       starttime, endtime, aborted, from_sp_call
+		FROM ` + CatalogSchema + `.stored_proc_calls`,
+	`CREATE OR REPLACE VIEW main.svl_stored_proc_messages AS
+		SELECT userid, session_userid, pid, xid, query, recordtime, loglevel, loglevel_text,
+		       message, linenum, querytext, label, aborted, message_xid
+		FROM ` + CatalogSchema + `.stored_proc_messages`,
+}}
+
+// procUserID is the userid recorded in the call log (Redshift's first user).
+const procUserID = 100
+
+// procedure is a catalog row.
+type procedure struct {
+	schema, name string
+	params       []plpgsql.Param
+	nonatomic    bool
+	security     string
+	config       []string
+	body         string
+}
+
+func (p *procedure) qualified() string { return p.schema + "." + p.name }
+
+// createProc, dropProc and callProc are the procedure statements, read from
+// the statement text with the SQL lexer.
+type createProc struct {
+	procedure
+	orReplace bool
+	language  string
+	bodyPos   int
+}
+
+type dropProc struct {
+	ifExists     bool
+	schema, name string
+}
+
+type callProc struct {
+	schema, name string
+	args         []string
+}
+
+// planProcedure plans the procedure statements; ok is false for any other.
+func (s *Session) planProcedure(ctx context.Context, text string) (*plan, bool, error) {
+	stmt, ok, err := parseProcStatement(text)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	switch n := stmt.(type) {
+	case *createProc:
+		return &plan{command: "CREATE PROCEDURE", run: func(ctx context.Context, _ []any) (*Result, error) {
+			return s.createProcedure(ctx, n)
+		}}, true, nil
+	case *dropProc:
+		return &plan{command: "DROP PROCEDURE", run: func(ctx context.Context, _ []any) (*Result, error) {
+			return s.dropProcedure(ctx, n)
+		}}, true, nil
+	case *callProc:
+		return &plan{command: "CALL", run: func(ctx context.Context, params []any) (*Result, error) {
+			return s.callStatement(ctx, n, params, text)
+		}}, true, nil
+	}
+	return nil, false, nil
+}
+
+func (s *Session) createProcedure(ctx context.Context, n *createProc) (*Result, error) {
+	if !strings.EqualFold(n.language, "plpgsql") {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "language %q is not supported for procedures (plpgsql is)", n.language)
+	}
+	if _, err := plpgsql.Parse(n.body, n.params); err != nil {
+		if e, ok := sqlerr.As(err); ok && e.Position > 0 {
+			return nil, e.At(e.Position + n.bodyPos)
+		}
+		return nil, err
+	}
+	params, _ := json.Marshal(n.params)
+	config, _ := json.Marshal(n.config)
+	err := s.Atomic(ctx, func() error {
+		var exists bool
+		res, err := s.conn.Query(ctx, "SELECT count(*) > 0 FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", n.schema, n.name)
+		if err != nil {
+			return err
+		}
+		if res.Next() {
+			exists, _ = res.Values()[0].(bool)
+		}
+		if err := res.Close(); err != nil {
+			return err
+		}
+		if exists && !n.orReplace {
+			return sqlerr.New(sqlerr.DuplicateFunction, "procedure %q already exists with same argument types", n.name)
+		}
+		if exists {
+			if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", n.schema, n.name); err != nil {
+				return err
+			}
+		}
+		_, err = s.conn.Exec(ctx, "INSERT INTO "+CatalogSchema+".procedures (schema_name, name, params, nonatomic, security, config, body, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			n.schema, n.name, string(params), n.nonatomic, n.security, string(config), n.body, s.user)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return commandResult("CREATE PROCEDURE"), nil
+}
+
+func (s *Session) dropProcedure(ctx context.Context, n *dropProc) (*Result, error) {
+	err := s.Atomic(ctx, func() error {
+		count, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", n.schema, n.name)
+		if err != nil {
+			return err
+		}
+		if count == 0 && !n.ifExists {
+			return sqlerr.New(sqlerr.UndefinedFunction, "procedure %s does not exist", n.name)
+		}
+		if count == 0 {
+			s.Notify(Notice{Severity: "NOTICE", Message: fmt.Sprintf("procedure %s does not exist, skipping", n.name)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return commandResult("DROP PROCEDURE"), nil
+}
+
+// lookupProcedure reads a procedure in the session's current transaction.
+func (s *Session) lookupProcedure(ctx context.Context, schema, name string) (*procedure, error) {
+	res, err := s.conn.Query(ctx, "SELECT params, nonatomic, security, config, body FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", schema, name)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	if !res.Next() {
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		return nil, sqlerr.New(sqlerr.UndefinedFunction, "procedure %s does not exist", name)
+	}
+	v := res.Values()
+	p := &procedure{schema: schema, name: name}
+	p.nonatomic, _ = v[1].(bool)
+	p.security, _ = v[2].(string)
+	p.body, _ = v[4].(string)
+	if err := json.Unmarshal([]byte(v[0].(string)), &p.params); err != nil {
+		return nil, fmt.Errorf("warehouse: procedure %s: params: %w", name, err)
+	}
+	if err := json.Unmarshal([]byte(v[3].(string)), &p.config); err != nil {
+		return nil, fmt.Errorf("warehouse: procedure %s: config: %w", name, err)
+	}
+	return p, nil
+}
+
+// bodies caches parsed procedure bodies by (arguments, body). A parsed body
+// is immutable and a pure function of its text, so calls share it.
+var bodies = struct {
+	sync.Mutex
+	m map[string]*plpgsql.Body
+}{m: map[string]*plpgsql.Body{}}
+
+func parsedBody(p *procedure) (*plpgsql.Body, error) {
+	key, _ := json.Marshal(p.params)
+	k := string(key) + "\x00" + p.body
+	bodies.Lock()
+	b, ok := bodies.m[k]
+	bodies.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := plpgsql.Parse(p.body, p.params)
+	if err != nil {
+		return nil, err
+	}
+	bodies.Lock()
+	if len(bodies.m) > 1024 {
+		bodies.m = map[string]*plpgsql.Body{}
+	}
+	bodies.m[k] = b
+	bodies.Unlock()
+	return b, nil
+}
+
+// procState is a session's procedure call stack.
+type procState struct {
+	depth        int
+	inTxn        bool // a DuckDB transaction is open on the session's connection
+	noTxnControl bool
+	reason       string
+	queries      []int64 // query ids of the calls running, outermost first
+}
+
+var procStates = struct {
+	sync.Mutex
+	m map[*Session]*procState
+}{m: map[*Session]*procState{}}
+
+func stateOf(s *Session) *procState {
+	procStates.Lock()
+	defer procStates.Unlock()
+	st := procStates.m[s]
+	if st == nil {
+		st = &procState{}
+		procStates.m[s] = st
+	}
+	return st
+}
+
+func forgetState(s *Session) {
+	procStates.Lock()
+	delete(procStates.m, s)
+	procStates.Unlock()
+}
+
+// callStatement runs a top-level CALL: it evaluates the arguments and
+// returns the OUT values as a row.
+func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, text string) (*Result, error) {
+	var args []any
+	if len(n.args) > 0 {
+		q := "SELECT " + strings.Join(n.args, ", ")
+		tr, err := bsql.Translate(q, s.Options())
+		if err != nil {
+			return nil, err
+		}
+		pl, err := s.plan(ctx, tr, q)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := drain(ctx, pl, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows.Rows) == 1 {
+			args = rows.Rows[0]
+		}
+	}
+	p, outs, err := s.call(ctx, n.schema, n.name, args, text)
+	if err != nil {
+		return nil, err
+	}
+	if len(outs.Values) == 0 {
+		return commandResult("CALL"), nil
+	}
+	// One row of OUT values, typed by their declarations.
+	var cols []string
+	k := 0
+	for _, prm := range p.params {
+		if prm.Mode == plpgsql.In {
+			continue
+		}
+		k++
+		name := prm.Name
+		if name == "" {
+			name = fmt.Sprintf("column%d", k)
+		}
+		cols = append(cols, fmt.Sprintf("CAST($%d AS %s) AS %s", k, prm.Type, quoteIdent(name)))
+	}
+	q := "SELECT " + strings.Join(cols, ", ")
+	tr, err := bsql.Translate(q, s.Options())
+	if err != nil {
+		return nil, err
+	}
+	pl, err := s.plan(ctx, tr, q)
+	if err != nil {
+		return nil, err
+	}
+	return pl.run(ctx, bindable(outs.Values))
+}
+
+// call runs procedure schema.name with argument values, top-level or nested.
+func (s *Session) call(ctx context.Context, schema, name string, args []any, text string) (*procedure, *plpgsql.CallResult, error) {
+	st := stateOf(s)
+	top := st.depth == 0
+	if top {
+		defer forgetState(s)
+		st.inTxn = s.tx != TxIdle
+		st.noTxnControl = s.tx != TxIdle
+		st.reason = "an explicit transaction block"
+	}
+	p, err := s.lookupProcedure(ctx, schema, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	full, out, err := bindCall(p, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := parsedBody(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := plpgsql.Options{Nonatomic: p.nonatomic, NoTxnControl: st.noTxnControl, Reason: st.reason, Name: p.name}
+	saved, savedReason := st.noTxnControl, st.reason
+	if len(p.config) > 0 {
+		opts.NoTxnControl, opts.Reason = true, "a procedure created with SET options"
+		st.noTxnControl, st.reason = opts.NoTxnControl, opts.Reason
+	}
+	rec := &callRecord{start: time.Now().UTC(), text: text}
+	rec.query = s.nextQueryID(ctx)
+	if len(st.queries) > 0 {
+		rec.parent = st.queries[len(st.queries)-1]
+	}
+	st.queries = append(st.queries, rec.query)
+	st.depth++
+	ps := &procSession{s: s, st: st, rec: rec}
+	values, err := plpgsql.Run(ctx, ps, body, full, opts)
+	st.depth--
+	st.queries = st.queries[:len(st.queries)-1]
+	st.noTxnControl, st.reason = saved, savedReason
+	rec.end = time.Now().UTC()
+	rec.aborted = err != nil
+	s.logCall(ctx, rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Values = values
+	return p, out, nil
+}
+
+// bindCall lines up call arguments with parameters: either one per IN and
+// INOUT parameter, or one per parameter.
+func bindCall(p *procedure, args []any) ([]any, *plpgsql.CallResult, error) {
+	nIn := 0
+	for _, prm := range p.params {
+		if prm.Mode != plpgsql.Out {
+			nIn++
+		}
+	}
+	full := make([]any, len(p.params))
+	out := &plpgsql.CallResult{}
+	switch len(args) {
+	case len(p.params):
+		copy(full, args)
+		for i, prm := range p.params {
+			if prm.Mode == plpgsql.Out {
+				full[i] = nil
+			}
+			if prm.Mode != plpgsql.In {
+				out.Names = append(out.Names, prm.Name)
+				out.ArgIdx = append(out.ArgIdx, i)
+			}
+		}
+	case nIn:
+		k := 0
+		for i, prm := range p.params {
+			idx := -1
+			if prm.Mode != plpgsql.Out {
+				full[i] = args[k]
+				idx = k
+				k++
+			}
+			if prm.Mode != plpgsql.In {
+				out.Names = append(out.Names, prm.Name)
+				out.ArgIdx = append(out.ArgIdx, idx)
+			}
+		}
+	default:
+		var types []string
+		for _, prm := range p.params {
+			if prm.Mode != plpgsql.Out {
+				types = append(types, prm.Type)
+			}
+		}
+		return nil, nil, sqlerr.New(sqlerr.UndefinedFunction, "procedure %s(%s) takes %d arguments, %d given", p.name, strings.Join(types, ", "), nIn, len(args))
+	}
+	for i, v := range full {
+		full[i] = v
+	}
+	return full, out, nil
+}
+
+// callRecord is one call's row of SVL_STORED_PROC_CALL and its messages.
+type callRecord struct {
+	query, parent int64
+	text          string
+	start, end    time.Time
+	aborted       bool
+	messages      []procMessage
+}
+
+type procMessage struct {
+	at time.Time
+	n  plpgsql.Notice
+}
+
+func (s *Session) nextQueryID(ctx context.Context) int64 {
+	var id int64
+	_ = s.w.Update(ctx, func(c *Conn) error {
+		res, err := c.Query(ctx, "SELECT nextval('"+CatalogSchema+".proc_query_seq')")
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		if res.Next() {
+			id, _ = res.Values()[0].(int64)
+		}
+		return res.Err()
+	})
+	return id
+}
+
+// logCall writes the call and its messages in a transaction of their own,
+// so they stay when the call's work rolls back.
+func (s *Session) logCall(ctx context.Context, rec *callRecord) {
+	aborted := 0
+	if rec.aborted {
+		aborted = 1
+	}
+	var parent any
+	if rec.parent != 0 {
+		parent = rec.parent
+	}
+	err := s.w.Update(context.WithoutCancel(ctx), func(c *Conn) error {
+		if _, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_calls VALUES ($1, $1, $2, 'default', 0, $3, $4, $5, $6, $7, $8, $9)",
+			procUserID, rec.query, int64(s.id), s.database, rec.text, rec.start, rec.end, aborted, parent); err != nil {
+			return err
+		}
+		for _, m := range rec.messages {
+			if _, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_messages VALUES ($1, $1, $2, 0, $3, $4, $5, $6, $7, $8, $9, 'default', $10, 0)",
+				procUserID, int64(s.id), rec.query, m.at, int64(m.n.Level), m.n.Level.String(), m.n.Message, int64(m.n.Line), rec.text, aborted); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("procedure call log", "err", err, "query", rec.query)
+	}
+}
+
+// procSession is the plpgsql.Session of one call.
+type procSession struct {
+	s   *Session
+	st  *procState
+	rec *callRecord
+}
+
+var _ plpgsql.Session = (*procSession)(nil)
+
+type procStmt struct {
+	s  *Session
+	pl *plan
+}
+
+func (ps *procSession) Prepare(ctx context.Context, sql string) (plpgsql.Prepared, error) {
+	tr, err := bsql.Translate(sql, ps.s.Options())
+	if err != nil {
+		return nil, err
+	}
+	switch tr.Stmt.(type) {
+	case nil:
+	}
+	pl, err := ps.s.plan(ctx, tr, sql)
+	if err != nil {
+		return nil, err
+	}
+	return &procStmt{s: ps.s, pl: pl}, nil
+}
+
+func (p *procStmt) Run(ctx context.Context, args []any) (*plpgsql.Result, error) {
+	return drain(ctx, p.pl, bindable(args))
+}
+
+func (p *procStmt) Close() error {
+	if p.pl.prep != nil {
+		p.pl.prep.close()
+	}
+	return nil
+}
+
+// drain runs a plan and collects its rows.
+func drain(ctx context.Context, pl *plan, args []any) (*plpgsql.Result, error) {
+	res, err := pl.run(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	out := &plpgsql.Result{}
+	for _, c := range res.Columns {
+		out.Columns = append(out.Columns, c.Name)
+	}
+	for res.Next() {
+		out.Rows = append(out.Rows, append([]any(nil), res.Values()...))
+	}
+	if err := res.Close(); err != nil {
+		return nil, err
+	}
+	out.RowsAffected = res.RowsAffected()
+	return out, nil
+}
+
+// bindable turns values read from results back into parameters DuckDB accepts.
+func bindable(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case Interval:
+			out[i] = fmt.Sprintf("%d months %d days %d microseconds", v.Months, v.Days, v.Micros)
+		default:
+			out[i] = v
+		}
+	}
+	return out
+}
+
+func (ps *procSession) Call(ctx context.Context, name string, args []any) (*plpgsql.CallResult, error) {
+	schema, n := "public", name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		schema, n = name[:i], name[i+1:]
+	}
+	_, out, err := ps.s.call(ctx, schema, n, args, "CALL "+name+"(...)")
+	return out, err
+}
+
+func (ps *procSession) Notice(_ context.Context, n plpgsql.Notice) {
+	ps.rec.messages = append(ps.rec.messages, procMessage{at: time.Now().UTC(), n: n})
+	switch n.Level {
+	case plpgsql.LevelInfo, plpgsql.LevelNotice, plpgsql.LevelWarning:
+		ps.s.Notify(Notice{Severity: n.Level.String(), Message: n.Message})
+	}
+}
+
+func (ps *procSession) InTransaction() bool { return ps.st.inTxn }
+
+func (ps *procSession) Begin(ctx context.Context) error {
+	if _, err := ps.s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	ps.st.inTxn = true
+	return nil
+}
+
+func (ps *procSession) Commit(ctx context.Context) error {
+	ps.st.inTxn = false
+	_, err := ps.s.conn.Exec(ctx, "COMMIT")
+	return err
+}
+
+func (ps *procSession) Rollback(ctx context.Context) error {
+	ps.st.inTxn = false
+	_, err := ps.s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	if err != nil && strings.Contains(err.Error(), "no transaction is active") {
+		return nil
+	}
+	return err
+}
+
+// parseProcStatement recognises CREATE [OR REPLACE] PROCEDURE, DROP
+// PROCEDURE and CALL.
+func parseProcStatement(text string) (any, bool, error) {
+	toks, err := lex.Tokens(text)
+	if err != nil || len(toks) < 2 {
+		return nil, false, nil
+	}
+	p := &procParser{src: text, toks: toks}
+	switch {
+	case p.at(0, "create") && (p.at(1, "procedure") || p.at(1, "or") && p.at(2, "replace") && p.at(3, "procedure")):
+		st, err := p.create()
+		return st, true, err
+	case p.at(0, "drop") && p.at(1, "procedure"):
+		st, err := p.drop()
+		return st, true, err
+	case p.at(0, "call"):
+		st, err := p.call()
+		return st, true, err
+	}
+	return nil, false, nil
+}
+
+type procParser struct {
+	src  string
+	toks []lex.Token
+	i    int
+}
+
+func (p *procParser) at(k int, kw string) bool { return k < len(p.toks) && p.toks[k].Is(kw) }
+func (p *procParser) peek() lex.Token          { return p.toks[p.i] }
+func (p *procParser) accept(kw string) bool {
+	if p.peek().Is(kw) && p.peek().Kind != lex.EOF {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *procParser) errf(format string, args ...any) error {
+	return sqlerr.New(sqlerr.SyntaxError, format, args...).At(p.peek().Pos + 1)
+}
+
+func (p *procParser) expect(kw string) error {
+	if !p.accept(kw) {
+		near := p.peek().Text(p.src)
+		if p.peek().Kind == lex.EOF {
+			near = "end of input"
+		}
+		return p.errf("syntax error at or near %q: expected %s", near, strings.ToUpper(kw))
+	}
+	return nil
+}
+
+// name reads [schema.]name; unquoted parts are lower-cased.
+func (p *procParser) name() (string, string, error) {
+	var parts []string
+	for {
+		t := p.peek()
+		if t.Kind != lex.Ident && t.Kind != lex.QuotedIdent {
+			return "", "", p.errf("syntax error at or near %q: expected a procedure name", t.Text(p.src))
+		}
+		parts = append(parts, t.Value)
+		p.i++
+		if !p.accept(".") {
+			break
+		}
+	}
+	switch len(parts) {
+	case 1:
+		return "public", parts[0], nil
+	case 2:
+		return parts[0], parts[1], nil
+	}
+	return "", "", p.errf("improper qualified name (too many dotted names)")
+}
+
+// list reads a parenthesized, comma-separated list as token ranges.
+func (p *procParser) list() ([][2]int, error) {
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	var out [][2]int
+	start, depth := p.i, 0
+	for {
+		t := p.peek()
+		switch {
+		case t.Kind == lex.EOF:
+			return nil, p.errf("syntax error at end of input: missing )")
+		case t.Is("(") || t.Is("["):
+			depth++
+		case (t.Is(")") || t.Is("]")) && depth > 0:
+			depth--
+		case t.Is(")") || (t.Is(",") && depth == 0):
+			if p.i > start || t.Is(",") || len(out) > 0 {
+				if p.i == start {
+					return nil, p.errf("syntax error at or near %q", t.Text(p.src))
+				}
+				out = append(out, [2]int{start, p.i})
+			}
+			p.i++
+			if t.Is(")") {
+				return out, nil
+			}
+			start = p.i
+			continue
+		}
+		p.i++
+	}
+}
+
+func (p *procParser) text(r [2]int) string {
+	return p.src[p.toks[r[0]].Pos:p.toks[r[1]-1].End]
+}
+
+var unnamedTypeStarts = map[string]bool{"character": true, "double": true, "timestamp": true, "time": true, "bit": true, "national": true, "char": false}
+
+func (p *procParser) create() (*createProc, error) {
+	n := &createProc{language: ""}
+	p.i = 1
+	if p.accept("or") {
+		p.i++ // REPLACE
+		n.orReplace = true
+	}
+	p.i++ // PROCEDURE
+	var err error
+	if n.schema, n.name, err = p.name(); err != nil {
+		return nil, err
+	}
+	args, err := p.list()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range args {
+		prm := plpgsql.Param{Mode: plpgsql.In}
+		k := a[0]
+		mode := func() bool {
+			switch {
+			case p.toks[k].Is("in"):
+				prm.Mode = plpgsql.In
+			case p.toks[k].Is("out"):
+				prm.Mode = plpgsql.Out
+			case p.toks[k].Is("inout"):
+				prm.Mode = plpgsql.InOut
+			default:
+				return false
+			}
+			k++
+			return true
+		}
+		moded := mode()
+		if k+1 < a[1] && (p.toks[k].Kind == lex.Ident || p.toks[k].Kind == lex.QuotedIdent) && !unnamedTypeStarts[p.toks[k].Value] {
+			prm.Name = p.toks[k].Value
+			k++
+			if !moded {
+				mode()
+			}
+		}
+		if k >= a[1] {
+			return nil, p.errf("argument %q has no type", p.text(a))
+		}
+		prm.Type = p.text([2]int{k, a[1]})
+		n.params = append(n.params, prm)
+	}
+	for p.peek().Kind != lex.EOF && !p.peek().Is(";") {
+		switch {
+		case p.accept("nonatomic"):
+			n.nonatomic = true
+		case p.accept("language"):
+			t := p.peek()
+			if t.Kind != lex.Ident && t.Kind != lex.String && t.Kind != lex.QuotedIdent {
+				return nil, p.errf("syntax error at or near %q: expected a language name", t.Text(p.src))
+			}
+			n.language = strings.ToLower(t.Value)
+			p.i++
+		case p.accept("as"):
+			t := p.peek()
+			if t.Kind != lex.DollarString && t.Kind != lex.String {
+				return nil, p.errf("syntax error at or near %q: expected the procedure body as a string", t.Text(p.src))
+			}
+			n.body = t.Value
+			n.bodyPos = t.Pos + len(t.Tag) + 2
+			if t.Kind == lex.String {
+				n.bodyPos = t.Pos + 1
+			}
+			p.i++
+		case p.accept("security"):
+			switch {
+			case p.accept("invoker"):
+				n.security = "invoker"
+			case p.accept("definer"):
+				n.security = "definer"
+			default:
+				return nil, p.errf("syntax error at or near %q: expected INVOKER or DEFINER", p.peek().Text(p.src))
+			}
+		case p.accept("set"):
+			start := p.i
+			for p.peek().Kind != lex.EOF && !p.peek().Is(";") && !(p.peek().Is("security") || p.peek().Is("language") || p.peek().Is("as") || (p.peek().Is("set") && p.i > start)) {
+				p.i++
+			}
+			if p.i == start {
+				return nil, p.errf("syntax error: SET needs a parameter")
+			}
+			n.config = append(n.config, p.text([2]int{start, p.i}))
+		default:
+			return nil, p.errf("syntax error at or near %q", p.peek().Text(p.src))
+		}
+	}
+	if n.body == "" && !p.hasBody() {
+		return nil, p.errf("syntax error: CREATE PROCEDURE needs AS $$ body $$")
+	}
+	if n.language == "" {
+		return nil, p.errf("syntax error: CREATE PROCEDURE needs LANGUAGE plpgsql")
+	}
+	if n.security == "" {
+		n.security = "invoker"
+	}
+	return n, nil
+}
+
+func (p *procParser) hasBody() bool {
+	for _, t := range p.toks {
+		if t.Kind == lex.DollarString {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *procParser) drop() (*dropProc, error) {
+	n := &dropProc{}
+	p.i = 2
+	if p.accept("if") {
+		if err := p.expect("exists"); err != nil {
+			return nil, err
+		}
+		n.ifExists = true
+	}
+	var err error
+	if n.schema, n.name, err = p.name(); err != nil {
+		return nil, err
+	}
+	if p.peek().Is("(") {
+		if _, err := p.list(); err != nil {
+			return nil, err
+		}
+	}
+	if t := p.peek(); t.Kind != lex.EOF && !t.Is(";") {
+		return nil, p.errf("syntax error at or near %q", t.Text(p.src))
+	}
+	return n, nil
+}
+
+func (p *procParser) call() (*callProc, error) {
+	n := &callProc{}
+	p.i = 1
+	var err error
+	if n.schema, n.name, err = p.name(); err != nil {
+		return nil, err
+	}
+	args, err := p.list()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range args {
+		n.args = append(n.args, p.text(a))
+	}
+	if t := p.peek(); t.Kind != lex.EOF && !t.Is(";") {
+		return nil, p.errf("syntax error at or near %q", t.Text(p.src))
+	}
+	return n, nil
+}
