@@ -19,7 +19,15 @@ func Parse(src string, params []Param) (body *Body, err error) {
 		return nil, err
 	}
 	p := &parser{src: src, toks: toks, body: &Body{Params: params}}
-	for i := 0; i < len(src); i++ {
+	// Line 1 is the body's first line; as in Postgres, a newline right
+	// after the opening quote does not count.
+	first := 0
+	if strings.HasPrefix(src, "\r\n") {
+		first = 2
+	} else if strings.HasPrefix(src, "\n") {
+		first = 1
+	}
+	for i := first; i < len(src); i++ {
 		if src[i] == '\n' {
 			p.lines = append(p.lines, i)
 		}
