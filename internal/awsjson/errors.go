@@ -1,0 +1,35 @@
+package awsjson
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// Error is an AWS API error: its Type becomes "__type" and its Status the
+// HTTP status of the response.
+type Error struct {
+	Type    string
+	Message string
+	Status  int
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// Errorf returns an *Error of type typ with status 400 and a formatted message.
+func Errorf(typ, format string, args ...any) *Error {
+	return &Error{Type: typ, Message: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
+}
+
+// Protocol-level error types, common to the AWS JSON services.
+const (
+	// SerializationException: the body is not valid JSON for the operation.
+	SerializationException = "SerializationException"
+	// UnknownOperationException: X-Amz-Target names no operation.
+	UnknownOperationException = "UnknownOperationException"
+	// ValidationException: a parameter fails its constraints.
+	ValidationException = "ValidationException"
+	// InternalFailure: the server failed; status 500.
+	InternalFailure = "InternalFailure"
+	// RequestEntityTooLarge: the body exceeds the server's limit; status 413.
+	RequestEntityTooLarge = "RequestEntityTooLargeException"
+)

@@ -1,0 +1,188 @@
+package kinesisapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/obs"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
+)
+
+// Options configure the API. The zero value is ready to use.
+type Options struct {
+	// Logger receives the API's events. Nil discards them.
+	Logger *slog.Logger
+	// Region and Account appear in stream ARNs. Empty means us-east-1 and 000000000000.
+	Region, Account string
+	// Now is the clock for iterator expiry. Nil means time.Now.
+	Now func() time.Time
+}
+
+// API is the Kinesis API over one stream log.
+type API struct {
+	log             *slog.Logger
+	sl              *streamlog.Log
+	region, account string
+	now             func() time.Time
+}
+
+// New returns the Kinesis API over sl.
+func New(sl *streamlog.Log, o Options) *API {
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Account == "" {
+		o.Account = "000000000000"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &API{log: obs.Logger(o.Logger).With("component", "kinesisapi"), sl: sl, region: o.Region, account: o.Account, now: o.Now}
+}
+
+// arn returns the ARN of stream name.
+func (a *API) arn(name string) string {
+	return "arn:aws:kinesis:" + a.region + ":" + a.account + ":stream/" + name
+}
+
+// streamName returns the stream a request names by StreamName or StreamARN
+// (either may be empty, not both; both must agree).
+func streamName(name, arn string) (string, error) {
+	if arn != "" {
+		i := strings.Index(arn, ":stream/")
+		if !strings.HasPrefix(arn, "arn:") || i < 0 || i+len(":stream/") == len(arn) {
+			return "", awsjson.Errorf(InvalidArgumentException, "StreamARN %q is not a Kinesis stream ARN", arn)
+		}
+		fromARN := arn[i+len(":stream/"):]
+		if name != "" && name != fromARN {
+			return "", awsjson.Errorf(InvalidArgumentException, "StreamName %q and StreamARN %q name different streams", name, arn)
+		}
+		name = fromARN
+	}
+	if name == "" {
+		return "", awsjson.Errorf(ValidationException, "either StreamName or StreamARN is required")
+	}
+	if !streamlog.ValidStreamName(name) {
+		return "", awsjson.Errorf(ValidationException, "StreamName %q: want 1 to 128 characters of a-z A-Z 0-9 _ . -", name)
+	}
+	return name, nil
+}
+
+// Kinesis error types.
+const (
+	ResourceNotFoundException              = "ResourceNotFoundException"
+	ResourceInUseException                 = "ResourceInUseException"
+	InvalidArgumentException               = "InvalidArgumentException"
+	LimitExceededException                 = "LimitExceededException"
+	ExpiredIteratorException               = "ExpiredIteratorException"
+	ExpiredNextTokenException              = "ExpiredNextTokenException"
+	ValidationException                    = awsjson.ValidationException
+	ProvisionedThroughputExceededException = "ProvisionedThroughputExceededException"
+)
+
+// fail translates a streamlog error into the Kinesis error clients expect.
+// Errors that are already *awsjson.Error pass through; the rest are
+// internal failures.
+func fail(err error) error {
+	var ae *awsjson.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ae):
+		return err
+	case errors.Is(err, streamlog.ErrStreamNotFound), errors.Is(err, streamlog.ErrShardNotFound):
+		return awsjson.Errorf(ResourceNotFoundException, "%s", clean(err))
+	case errors.Is(err, streamlog.ErrStreamExists), errors.Is(err, streamlog.ErrStreamBusy):
+		return awsjson.Errorf(ResourceInUseException, "%s", clean(err))
+	case errors.Is(err, streamlog.ErrInvalidArgument):
+		return awsjson.Errorf(InvalidArgumentException, "%s", clean(err))
+	case errors.Is(err, streamlog.ErrLimitExceeded):
+		return awsjson.Errorf(LimitExceededException, "%s", clean(err))
+	}
+	return err
+}
+
+// clean drops the package prefixes from an error message meant for clients.
+func clean(err error) string { return strings.ReplaceAll(err.Error(), "streamlog: ", "") }
+
+// epochSeconds is a timestamp in AWS JSON form: seconds since the epoch,
+// with millisecond fraction.
+type epochSeconds time.Time
+
+func (t epochSeconds) MarshalJSON() ([]byte, error) {
+	return appendEpoch(nil, time.Time(t).UnixMilli()), nil
+}
+
+func (t *epochSeconds) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
+	if err != nil {
+		return fmt.Errorf("timestamp %s: want seconds since the epoch", b)
+	}
+	*t = epochSeconds(time.UnixMilli(int64(f * 1000)))
+	return nil
+}
+
+func appendEpoch(b []byte, ms int64) []byte {
+	b = strconv.AppendInt(b, ms/1000, 10)
+	frac := ms % 1000
+	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+	return b
+}
+
+// modeDetails is StreamModeDetails.
+type modeDetails struct {
+	StreamMode string `json:"StreamMode"`
+}
+
+type hashKeyRange struct {
+	StartingHashKey string `json:"StartingHashKey"`
+	EndingHashKey   string `json:"EndingHashKey"`
+}
+
+type seqRange struct {
+	StartingSequenceNumber string `json:"StartingSequenceNumber"`
+	EndingSequenceNumber   string `json:"EndingSequenceNumber,omitempty"`
+}
+
+// shard is the Shard structure of DescribeStream and ListShards.
+type shard struct {
+	ShardID               string       `json:"ShardId"`
+	ParentShardID         string       `json:"ParentShardId,omitempty"`
+	AdjacentParentShardID string       `json:"AdjacentParentShardId,omitempty"`
+	HashKeyRange          hashKeyRange `json:"HashKeyRange"`
+	SequenceNumberRange   seqRange     `json:"SequenceNumberRange"`
+}
+
+func toShard(s streamlog.ShardInfo) shard {
+	out := shard{
+		ShardID: s.ID, ParentShardID: s.ParentID, AdjacentParentShardID: s.AdjacentParentID,
+		HashKeyRange:        hashKeyRange{s.HashKeyStart.String(), s.HashKeyEnd.String()},
+		SequenceNumberRange: seqRange{StartingSequenceNumber: s.StartingSeq.String()},
+	}
+	if s.Closed {
+		out.SequenceNumberRange.EndingSequenceNumber = s.EndingSeq.String()
+	}
+	return out
+}
+
+type enhancedMonitoring struct {
+	ShardLevelMetrics []string `json:"ShardLevelMetrics"`
+}
+
+var noMonitoring = []enhancedMonitoring{{ShardLevelMetrics: []string{}}}
+
+// describe returns the stream's description or the Kinesis error.
+func (a *API) describe(ctx context.Context, name string) (streamlog.StreamInfo, error) {
+	info, err := a.sl.Describe(ctx, name)
+	return info, fail(err)
+}

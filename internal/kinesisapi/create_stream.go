@@ -1,0 +1,50 @@
+package kinesisapi
+
+// CreateStream.
+//
+// Behavior: creates a stream of ShardCount shards with even hash-key ranges
+// (PROVISIONED), or of the server's on-demand shard count (ON_DEMAND, also
+// when ShardCount is absent). The stream is CREATING for the server's
+// transition delay (zero by default), then ACTIVE. Tags are stored.
+//
+// Deviations: MaxRecordSizeInKiB and WarmThroughputMiBps are ignored;
+// there are no account-level shard quotas, only a per-stream limit.
+
+import (
+	"context"
+
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
+)
+
+type createStreamInput struct {
+	StreamName        string            `json:"StreamName"`
+	ShardCount        *int              `json:"ShardCount"`
+	StreamModeDetails *modeDetails      `json:"StreamModeDetails"`
+	Tags              map[string]string `json:"Tags"`
+}
+
+func (a *API) createStream(ctx context.Context, body []byte) (any, error) {
+	var in createStreamInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if !streamlog.ValidStreamName(in.StreamName) {
+		return nil, awsjson.Errorf(ValidationException, "StreamName %q: want 1 to 128 characters of a-z A-Z 0-9 _ . -", in.StreamName)
+	}
+	o := streamlog.CreateOptions{Mode: streamlog.ModeProvisioned, Tags: in.Tags}
+	if in.StreamModeDetails != nil {
+		o.Mode = in.StreamModeDetails.StreamMode
+	} else if in.ShardCount == nil {
+		o.Mode = streamlog.ModeOnDemand
+	}
+	if in.ShardCount != nil {
+		if *in.ShardCount < 1 {
+			return nil, awsjson.Errorf(ValidationException, "ShardCount %d: must be at least 1", *in.ShardCount)
+		}
+		o.ShardCount = *in.ShardCount
+	} else if o.Mode == streamlog.ModeProvisioned {
+		return nil, awsjson.Errorf(InvalidArgumentException, "ShardCount is required for a PROVISIONED stream")
+	}
+	return empty{}, fail(a.sl.Create(ctx, in.StreamName, o))
+}

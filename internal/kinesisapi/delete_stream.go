@@ -1,0 +1,30 @@
+package kinesisapi
+
+// DeleteStream.
+//
+// Behavior: removes the stream and its records at once; DescribeStream
+// reports it DELETING for the server's transition delay, then
+// ResourceNotFoundException. Its name can be reused right after.
+//
+// Deviations: EnforceConsumerDeletion is accepted and ignored (there are no
+// registered consumers).
+
+import "context"
+
+type deleteStreamInput struct {
+	StreamName              string `json:"StreamName"`
+	StreamARN               string `json:"StreamARN"`
+	EnforceConsumerDeletion bool   `json:"EnforceConsumerDeletion"`
+}
+
+func (a *API) deleteStream(ctx context.Context, body []byte) (any, error) {
+	var in deleteStreamInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := streamName(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	return empty{}, fail(a.sl.Delete(ctx, name))
+}

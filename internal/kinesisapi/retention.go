@@ -1,0 +1,58 @@
+package kinesisapi
+
+// IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod.
+//
+// Behavior: set the retention period (24 to 8760 hours); an increase below
+// the current period, or a decrease above it, is InvalidArgumentException.
+// Records past retention are removed by the log's background trim (every
+// minute by default).
+//
+// Deviations: none known.
+
+import (
+	"context"
+
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
+)
+
+type retentionInput struct {
+	StreamName           string `json:"StreamName"`
+	StreamARN            string `json:"StreamARN"`
+	RetentionPeriodHours *int   `json:"RetentionPeriodHours"`
+}
+
+func (a *API) retention(ctx context.Context, body []byte, increase bool) (any, error) {
+	var in retentionInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := streamName(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if in.RetentionPeriodHours == nil {
+		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours is required")
+	}
+	h := *in.RetentionPeriodHours
+	if h < 1 || h > streamlog.MaxRetentionHours {
+		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours %d: want 1 to %d", h, streamlog.MaxRetentionHours)
+	}
+	if h < streamlog.MinRetentionHours {
+		return nil, awsjson.Errorf(InvalidArgumentException, "RetentionPeriodHours %d: the minimum is %d", h, streamlog.MinRetentionHours)
+	}
+	if increase {
+		err = a.sl.IncreaseRetention(ctx, name, h)
+	} else {
+		err = a.sl.DecreaseRetention(ctx, name, h)
+	}
+	return empty{}, fail(err)
+}
+
+func (a *API) increaseStreamRetentionPeriod(ctx context.Context, body []byte) (any, error) {
+	return a.retention(ctx, body, true)
+}
+
+func (a *API) decreaseStreamRetentionPeriod(ctx context.Context, body []byte) (any, error) {
+	return a.retention(ctx, body, false)
+}

@@ -1,0 +1,127 @@
+package kinesisapi
+
+// AddTagsToStream, ListTagsForStream and RemoveTagsFromStream.
+//
+// Behavior: up to 10 tags per AddTagsToStream call and 50 per stream
+// (LimitExceededException beyond, InvalidArgumentException for more than 10
+// in one call); keys of 1 to 128 characters, values up to 256. Listing is in
+// key order, Limit (1-50, default 50) after ExclusiveStartTagKey, with HasMoreTags.
+//
+// Deviations: the tag-on-resource operations (TagResource, UntagResource,
+// ListTagsForResource) are not served.
+
+import (
+	"context"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
+)
+
+type addTagsInput struct {
+	StreamName string            `json:"StreamName"`
+	StreamARN  string            `json:"StreamARN"`
+	Tags       map[string]string `json:"Tags"`
+}
+
+func (a *API) addTagsToStream(ctx context.Context, body []byte) (any, error) {
+	var in addTagsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := streamName(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tags) < 1 {
+		return nil, awsjson.Errorf(ValidationException, "Tags must hold 1 to 10 tags")
+	}
+	if len(in.Tags) > 10 {
+		return nil, awsjson.Errorf(InvalidArgumentException, "%d tags in one call; the limit is 10", len(in.Tags))
+	}
+	for k, v := range in.Tags {
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
+			return nil, awsjson.Errorf(ValidationException, "tag key %q: want 1 to 128 characters", k)
+		}
+		if utf8.RuneCountInString(v) > 256 {
+			return nil, awsjson.Errorf(ValidationException, "tag value of %q: at most 256 characters", k)
+		}
+	}
+	return empty{}, fail(a.sl.AddTags(ctx, name, in.Tags))
+}
+
+type listTagsInput struct {
+	StreamName           string `json:"StreamName"`
+	StreamARN            string `json:"StreamARN"`
+	ExclusiveStartTagKey string `json:"ExclusiveStartTagKey"`
+	Limit                *int   `json:"Limit"`
+}
+
+type tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+type listTagsOutput struct {
+	Tags        []tag `json:"Tags"`
+	HasMoreTags bool  `json:"HasMoreTags"`
+}
+
+func (a *API) listTagsForStream(ctx context.Context, body []byte) (any, error) {
+	var in listTagsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := streamName(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	limit := 50
+	if in.Limit != nil {
+		if *in.Limit < 1 || *in.Limit > 50 {
+			return nil, awsjson.Errorf(ValidationException, "Limit %d: want 1 to 50", *in.Limit)
+		}
+		limit = *in.Limit
+	}
+	info, err := a.describe(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(info.Tags))
+	for k := range info.Tags {
+		if k > in.ExclusiveStartTagKey {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	out := listTagsOutput{Tags: []tag{}}
+	for _, k := range keys {
+		if len(out.Tags) == limit {
+			out.HasMoreTags = true
+			break
+		}
+		out.Tags = append(out.Tags, tag{k, info.Tags[k]})
+	}
+	return out, nil
+}
+
+type removeTagsInput struct {
+	StreamName string   `json:"StreamName"`
+	StreamARN  string   `json:"StreamARN"`
+	TagKeys    []string `json:"TagKeys"`
+}
+
+func (a *API) removeTagsFromStream(ctx context.Context, body []byte) (any, error) {
+	var in removeTagsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := streamName(in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
+		return nil, awsjson.Errorf(ValidationException, "TagKeys must hold 1 to 50 keys")
+	}
+	return empty{}, fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
+}
