@@ -19,9 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
 	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
 	"github.com/blueshift-dev/blueshift/internal/obs"
 	"github.com/blueshift-dev/blueshift/internal/pgwire"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
 )
 
@@ -54,6 +57,19 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	var servers []server
 	servers = append(servers, httpServer("http", cfg.HTTPAddr, httpMux))
 
+	// Stream log and the AWS APIs over it. Storage closes last (closers run
+	// in reverse), after the engine that reads it.
+	streams, err := streamlog.Open(filepath.Join(cfg.DataDir, "streams"), streamlog.Options{
+		Logger: log, Registerer: reg, TransitionDelay: cfg.StreamTransitionDelay, TrimInterval: cfg.StreamTrimInterval,
+	})
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	closers = append(closers, streams.Close)
+	awsAPI := awsjson.NewServer(log, reg)
+	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
+	servers = append(servers, httpServer("aws", cfg.AWSAddr, awsAPI))
+
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
 	// every listener has stopped (closers run after the servers return).
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database})
@@ -68,6 +84,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve})
 
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return streams.Run(gctx) }) // retention trim
 	var bound []string
 	for _, s := range servers {
 		if s.addr == "off" {

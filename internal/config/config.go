@@ -44,6 +44,14 @@ type Config struct {
 	// ShutdownTimeout bounds graceful shutdown. Zero means 10s.
 	ShutdownTimeout time.Duration
 
+	// StreamTransitionDelay is how long a stream stays CREATING, UPDATING
+	// (after a reshard) or DELETING before it turns ACTIVE or disappears, as
+	// clients of Kinesis poll for. Zero means at once.
+	StreamTransitionDelay time.Duration
+	// StreamTrimInterval is how often records past retention are removed.
+	// Zero means one minute.
+	StreamTrimInterval time.Duration
+
 	// AddrFile, when set, receives one "name=addr" line per bound listener
 	// once all servers listen; tests and scripts read it to find port-0 addresses.
 	AddrFile string
