@@ -455,6 +455,8 @@ func (p *Printer) engineStmt(n Stmt) {
 		p.W("(")
 		p.exprs(n.Args)
 		p.W(")")
+	case *CreateSchedule, *AlterSchedule, *DropSchedule, *ShowSchedules:
+		p.schedule(n) // schedule.go
 	default:
 		p.fail("ast: cannot print statement %T", n)
 	}

@@ -220,6 +220,8 @@ func (p *parser) create() ast.Stmt {
 		return p.createMV()
 	case p.accept("procedure"):
 		return p.createProcedure(orReplace)
+	case p.accept("schedule"):
+		return p.createSchedule(orReplace) // schedule.go
 	case p.accept("view"):
 		return p.createView(orReplace)
 	case p.is("table"), p.is("temp"), p.is("temporary"), p.isSeq("local", "temp"), p.isSeq("local", "temporary"):
@@ -648,6 +650,8 @@ func (p *parser) drop() ast.Stmt {
 			p.accept("restrict")
 		}
 		return d
+	case p.accept("schedule"):
+		return p.dropSchedule() // schedule.go
 	case p.accept("procedure"):
 		d := &ast.DropProcedure{IfExists: p.acceptSeq("if", "exists"), Name: p.name()}
 		if p.is("(") {
@@ -672,6 +676,9 @@ func (p *parser) alter() ast.Stmt {
 		p.expect("refresh")
 		a.AutoRefresh = p.yesNo()
 		return a
+	}
+	if p.accept("schedule") {
+		return p.alterSchedule() // schedule.go
 	}
 	if !p.accept("table") {
 		p.i = start

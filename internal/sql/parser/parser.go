@@ -172,6 +172,10 @@ func (p *parser) parseStmt() ast.Stmt {
 		if p.accept("all") {
 			return &ast.Show{All: true}
 		}
+		if p.is("schedules") && p.peekN(1).Kind == lex.EOF {
+			p.next()
+			return &ast.ShowSchedules{} // schedule.go
+		}
 		return &ast.Show{Name: p.settingName()}
 	case "begin":
 		p.next()
