@@ -6,9 +6,11 @@ import (
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,6 +67,13 @@ func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 	s.m.accepted.Inc()
 	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}}
 	defer func() { _ = c.nc.Close() }()
+	defer func() {
+		// A bug reached by one client's input ends that client only.
+		if r := recover(); r != nil {
+			s.log.Error("connection panic", "remote", nc.RemoteAddr().String(), "panic", r, "stack", string(debug.Stack()))
+			c.fail(&sqlerr.Error{Code: sqlerr.InternalError, Severity: "FATAL", Message: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
 	_ = nc.SetDeadline(time.Now().Add(startupTimeout))
 	ok, err := c.startup(ctx)
 	if err != nil {

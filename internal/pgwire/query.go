@@ -124,7 +124,7 @@ func (s *statement) oids() []uint32 {
 		} else if i < len(s.st.Params) {
 			oids[i] = paramOID(s.st.Params[i])
 		} else {
-			oids[i] = oidText
+			oids[i] = oidUnknown
 		}
 	}
 	return oids

@@ -89,11 +89,11 @@ func typeInfo(t warehouse.Type) (oid uint32, size int16, mod int32) {
 	return oidText, -1, -1
 }
 
-// paramOID is the OID announced for a parameter: text when DuckDB cannot
-// tell, so that clients send the value's text form and DuckDB casts it.
+// paramOID is the OID announced for a parameter: 0 (unspecified) when DuckDB
+// cannot tell, so that clients send the value's text form and DuckDB casts it.
 func paramOID(t warehouse.Type) uint32 {
 	if t.Kind == warehouse.KindUnknown {
-		return oidText
+		return oidUnknown
 	}
 	oid, _, _ := typeInfo(t)
 	return oid
@@ -441,6 +441,12 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 			return nil, err
 		}
 		return pgEpoch.Add(time.Duration(int64(binary.BigEndian.Uint64(b))) * time.Microsecond), nil
+	case oidInterval:
+		if err := need(16); err != nil {
+			return nil, err
+		}
+		return warehouse.Interval{Micros: int64(binary.BigEndian.Uint64(b)),
+			Days: int32(binary.BigEndian.Uint32(b[8:])), Months: int32(binary.BigEndian.Uint32(b[12:]))}, nil
 	case oidUUID:
 		if err := need(16); err != nil {
 			return nil, err

@@ -48,6 +48,12 @@ func classify(err error, query string) error {
 	}
 	msg, line, col := splitDuckMessage(de.Msg)
 	e := &sqlerr.Error{Code: codeOf(de.Type, msg), Message: msg, Err: err}
+	// DuckDB's suggestions ("Did you mean ...", candidate lists) follow the
+	// first line: they are a hint.
+	if first, rest, ok := strings.Cut(msg, "\n"); ok {
+		e.Message, e.Hint = first, strings.TrimSpace(rest)
+	}
+	e.Message = pgMessage(e.Message)
 	if de.Type == duckdb.ErrorTypeInterrupt {
 		e.Message = "canceling statement due to user request"
 	}
@@ -55,6 +61,28 @@ func classify(err error, query string) error {
 		e.Position = positionOf(query, line, col)
 	}
 	return e
+}
+
+// pgMessage rewords DuckDB's most common catalog messages the way Postgres
+// words them, since clients and people match on them.
+func pgMessage(msg string) string {
+	for _, p := range []struct{ prefix, suffix, format string }{
+		{"Table with name ", " does not exist!", "relation %q does not exist"},
+		{"View with name ", " does not exist!", "relation %q does not exist"},
+		{"Schema with name ", " does not exist!", "schema %q does not exist"},
+		{"Table with name ", " already exists!", "relation %q already exists"},
+	} {
+		if strings.HasPrefix(msg, p.prefix) && strings.HasSuffix(msg, p.suffix) {
+			return fmt.Sprintf(p.format, strings.TrimSuffix(strings.TrimPrefix(msg, p.prefix), p.suffix))
+		}
+	}
+	if strings.HasPrefix(msg, "Referenced column ") && strings.Contains(msg, " not found") {
+		name := strings.TrimPrefix(msg, "Referenced column ")
+		if i := strings.Index(name, " not found"); i > 0 {
+			return fmt.Sprintf("column %s does not exist", name[:i])
+		}
+	}
+	return msg
 }
 
 // splitDuckMessage separates DuckDB's "Catalog Error: text\n\nLINE 3: ...\n   ^"

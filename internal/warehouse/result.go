@@ -155,6 +155,9 @@ type prepared struct {
 	columns []Column // nil for commands
 	params  []Type
 	busy    bool // rows of a run are open
+	// unresolved: DuckDB could not type the result before the parameters
+	// are bound; columns are a best guess and each run reads the real ones.
+	unresolved bool
 }
 
 // rowStatements are the DuckDB statement kinds that return rows.
@@ -174,6 +177,14 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 		return nil, err
 	}
 	if p.kind != duckdb.STATEMENT_TYPE_SELECT {
+		return p, nil
+	}
+	if p.unresolved {
+		// Learn the columns from the statement with its parameters replaced
+		// by typed NULLs; runs read the real ones.
+		if cols, ok := c.describeWithNulls(ctx, query, p.params); ok {
+			p.columns = cols
+		}
 		return p, nil
 	}
 	var casts []int
@@ -224,6 +235,57 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 	return w, nil
 }
 
+// describeWithNulls prepares query with $n replaced by NULL cast to the
+// parameter's type, and returns its columns when DuckDB can type them.
+func (c *Conn) describeWithNulls(ctx context.Context, query string, params []Type) ([]Column, bool) {
+	subst, ok := substituteParams(query, func(n int) string {
+		if n >= 1 && n <= len(params) && params[n-1].DuckDB != "" && params[n-1].Kind != KindUnknown {
+			return "CAST(NULL AS " + params[n-1].DuckDB + ")"
+		}
+		return "NULL"
+	})
+	if !ok {
+		return nil, false
+	}
+	q, err := c.prepareOnce(ctx, subst)
+	if err != nil {
+		return nil, false
+	}
+	defer q.close()
+	if q.unresolved || q.columns == nil {
+		return nil, false
+	}
+	return q.columns, true
+}
+
+// substituteParams replaces each $n outside quotes and comments with repl(n).
+func substituteParams(query string, repl func(n int) string) (string, bool) {
+	var b strings.Builder
+	found := false
+	last := 0
+	for _, t := range tokenize(query) {
+		if t.kind != '?' || t.text != "$" {
+			continue
+		}
+		j := t.end
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			j++
+		}
+		if j == t.end {
+			continue
+		}
+		n, err := strconv.Atoi(query[t.end:j])
+		if err != nil {
+			return "", false
+		}
+		b.WriteString(query[last:t.pos])
+		b.WriteString(repl(n))
+		last, found = j, true
+	}
+	b.WriteString(query[last:])
+	return b.String(), found
+}
+
 func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error) {
 	ds, err := c.c.PrepareContext(ctx, query)
 	if err != nil {
@@ -257,6 +319,9 @@ func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error)
 	cols := make([]Column, ncols)
 	for i := range cols {
 		name, _ := st.ColumnName(i)
+		if t, err := st.ColumnType(i); err != nil || t == duckdb.TYPE_INVALID {
+			p.unresolved = true
+		}
 		ti, err := st.ColumnTypeInfo(i)
 		if err != nil {
 			ti = nil
@@ -329,8 +394,12 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 		}
 		return p.commandTag(text, n), nil
 	}
-	r := &Result{Columns: p.columns, command: "SELECT", counted: true, rows: rows,
-		dst: make([]driver.Value, len(p.columns)), vals: make([]any, len(p.columns))}
+	cols := p.columns
+	if p.unresolved {
+		cols = columnsOf(rows, p.columns)
+	}
+	r := &Result{Columns: cols, command: "SELECT", counted: true, rows: rows,
+		dst: make([]driver.Value, len(cols)), vals: make([]any, len(cols))}
 	switch p.kind {
 	case duckdb.STATEMENT_TYPE_INSERT:
 		r.command = "INSERT 0"
@@ -346,6 +415,74 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 		r.onClose = append(r.onClose, func() { p.busy = false })
 	}
 	return r, nil
+}
+
+// columnsOf reads the columns of rows, keeping the described ones where they
+// agree (they carry more detail, such as a decimal's precision).
+func columnsOf(rows driver.Rows, described []Column) []Column {
+	names := rows.Columns()
+	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
+	cols := make([]Column, len(names))
+	for i, name := range names {
+		t := Type{Kind: KindText}
+		if typed != nil {
+			t = typeFromName(typed.ColumnTypeDatabaseTypeName(i))
+		}
+		if i < len(described) && described[i].Type.Kind == t.Kind && described[i].Name == name {
+			t = described[i].Type
+		}
+		cols[i] = Column{Name: name, Type: t}
+	}
+	return cols
+}
+
+// typeFromName maps the driver's type name of a result column to a Type.
+func typeFromName(name string) Type {
+	t := Type{DuckDB: name}
+	switch {
+	case name == "BOOLEAN":
+		t.Kind = KindBool
+	case name == "TINYINT" || name == "SMALLINT" || name == "UTINYINT":
+		t.Kind = KindInt16
+	case name == "INTEGER" || name == "USMALLINT":
+		t.Kind = KindInt32
+	case name == "BIGINT" || name == "UINTEGER":
+		t.Kind = KindInt64
+	case name == "UBIGINT" || name == "HUGEINT" || name == "UHUGEINT" || name == "BIGNUM":
+		t.Kind = KindNumeric
+	case strings.HasPrefix(name, "DECIMAL"):
+		t.Kind = KindNumeric
+		if _, err := fmt.Sscanf(name, "DECIMAL(%d,%d)", &t.Precision, &t.Scale); err != nil {
+			t.Precision, t.Scale = 0, 0
+		}
+	case name == "FLOAT":
+		t.Kind = KindFloat32
+	case name == "DOUBLE":
+		t.Kind = KindFloat64
+	case name == "BLOB":
+		t.Kind = KindBytes
+	case name == "DATE":
+		t.Kind = KindDate
+	case name == "TIME":
+		t.Kind = KindTime
+	case name == "TIMETZ":
+		t.Kind = KindTimeTZ
+	case name == "TIMESTAMPTZ":
+		t.Kind = KindTimestampTZ
+	case strings.HasPrefix(name, "TIMESTAMP"):
+		t.Kind = KindTimestamp
+	case name == "INTERVAL":
+		t.Kind = KindInterval
+	case name == "UUID":
+		t.Kind = KindUUID
+	case name == "JSON":
+		t.Kind = KindJSON
+	case name == "VARIANT":
+		t.Kind = KindSuper
+	default:
+		t.Kind = KindText
+	}
+	return t
 }
 
 // commandTag builds the tag of a command that changed n rows.
@@ -392,6 +529,9 @@ func bindArgs(args []any, types []Type) ([]driver.NamedValue, error) {
 }
 
 func coerce(a any, k Kind) (any, error) {
+	if iv, ok := a.(Interval); ok {
+		return duckdb.Interval{Months: iv.Months, Days: iv.Days, Micros: iv.Micros}, nil
+	}
 	s, ok := a.(string)
 	if !ok {
 		return a, nil
