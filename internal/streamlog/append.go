@@ -10,9 +10,10 @@ import (
 
 // Record limits, as Kinesis has them.
 const (
-	// MaxPartitionKeyLen is the longest partition key, in bytes (at least 1).
-	MaxPartitionKeyLen = 256
-	// MaxRecordBytes bounds a record's partition key plus data.
+	// MaxPartitionKeyLen is the longest partition key in bytes: 256 Unicode
+	// characters of up to 4 bytes each. Keys are at least 1 byte.
+	MaxPartitionKeyLen = 1024
+	// MaxRecordBytes bounds a record's data.
 	MaxRecordBytes = 1 << 20
 )
 
@@ -58,8 +59,8 @@ func (l *Log) AppendWith(ctx context.Context, stream string, entries []Entry, ou
 		if n := len(e.PartitionKey); n < 1 || n > MaxPartitionKeyLen {
 			return fmt.Errorf("%w: record %d: partition key of %d bytes; want 1 to %d", ErrInvalidArgument, i, n, MaxPartitionKeyLen)
 		}
-		if n := len(e.PartitionKey) + len(e.Data); n > MaxRecordBytes {
-			return fmt.Errorf("%w: record %d: %d bytes of partition key and data; the limit is %d", ErrInvalidArgument, i, n, MaxRecordBytes)
+		if n := len(e.Data); n > MaxRecordBytes {
+			return fmt.Errorf("%w: record %d: %d bytes of data; the limit is %d", ErrInvalidArgument, i, n, MaxRecordBytes)
 		}
 		if e.HasExplicitHashKey {
 			hashes[i] = e.ExplicitHashKey
