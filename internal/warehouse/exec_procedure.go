@@ -118,9 +118,19 @@ func (s *Session) planProcedure(ctx context.Context, text string) (*plan, bool, 
 			return s.dropProcedure(ctx, n)
 		}}, true, nil
 	case *callProc:
-		return &plan{command: "CALL", run: func(ctx context.Context, params []any) (*Result, error) {
+		pl := &plan{command: "CALL", run: func(ctx context.Context, params []any) (*Result, error) {
 			return s.callStatement(ctx, n, params, text)
-		}}, true, nil
+		}}
+		// Describe the OUT row before the call runs (the extended protocol asks).
+		if p, err := s.lookupProcedure(ctx, n.schema, n.name); err == nil {
+			if out, err := s.outPlan(ctx, p); err == nil && out != nil {
+				pl.columns = out.columns
+				if out.prep != nil {
+					out.prep.close()
+				}
+			}
+		}
+		return pl, true, nil
 	}
 	return nil, false, nil
 }
@@ -303,7 +313,16 @@ func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, 
 	if len(outs.Values) == 0 {
 		return commandResult("CALL"), nil
 	}
-	// One row of OUT values, typed by their declarations.
+	pl, err := s.outPlan(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return pl.run(ctx, bindable(outs.Values))
+}
+
+// outPlan plans the one row of OUT values a CALL returns, typed by the
+// parameters' declarations; nil when the procedure has no OUT parameters.
+func (s *Session) outPlan(ctx context.Context, p *procedure) (*plan, error) {
 	var cols []string
 	k := 0
 	for _, prm := range p.params {
@@ -317,16 +336,15 @@ func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, 
 		}
 		cols = append(cols, fmt.Sprintf("CAST($%d AS %s) AS %s", k, prm.Type, quoteIdent(name)))
 	}
+	if len(cols) == 0 {
+		return nil, nil
+	}
 	q := "SELECT " + strings.Join(cols, ", ")
 	tr, err := bsql.Translate(q, s.Options())
 	if err != nil {
 		return nil, err
 	}
-	pl, err := s.plan(ctx, tr, q)
-	if err != nil {
-		return nil, err
-	}
-	return pl.run(ctx, bindable(outs.Values))
+	return s.plan(ctx, tr, q)
 }
 
 // call runs procedure schema.name with argument values, top-level or nested.
