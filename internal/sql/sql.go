@@ -4,6 +4,8 @@
 package sql
 
 import (
+	"time"
+
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sql/lex"
 	"github.com/blueshift-dev/blueshift/internal/sql/parser"
@@ -67,6 +69,10 @@ type Options struct {
 	CaseSensitive bool
 	// CaseSensitiveSuper is enable_case_sensitive_super_attribute.
 	CaseSensitiveSuper bool
+	// StatementTime, when set, is the statement's start: GETDATE() prints as
+	// this constant (in UTC). When zero, GETDATE() falls back to the
+	// transaction's start.
+	StatementTime time.Time
 }
 
 // Translation is one statement read for execution: its tree, and for
@@ -78,21 +84,42 @@ type Translation struct {
 }
 
 // Translate parses one statement and rewrites it to DuckDB SQL. Errors are
-// *sqlerr.Error with a Position relative to text.
+// *sqlerr.Error with a Position relative to text. The returned Stmt is the
+// tree as parsed (identifiers as written, Redshift functions unrewritten);
+// Print turns it, or an edited copy, into DuckDB SQL.
 func Translate(text string, opts Options) (*Translation, error) {
 	stmt, err := parser.Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	switch s := stmt.(type) {
-	case *ast.Raw:
-		return &Translation{Stmt: s, SQL: s.Text}, nil
-	case *ast.Set, *ast.Reset, *ast.Show, *ast.Begin, *ast.Commit, *ast.Rollback:
-		return &Translation{Stmt: s}, nil
+	if !DuckDBRuns(stmt) {
+		return &Translation{Stmt: stmt}, nil
 	}
-	return &Translation{Stmt: stmt, SQL: text}, nil
+	if r, ok := stmt.(*ast.Raw); ok {
+		return &Translation{Stmt: r, SQL: r.Text}, nil
+	}
+	out, err := printStmt(stmt, opts, text)
+	if err != nil {
+		return nil, err
+	}
+	return &Translation{Stmt: stmt, SQL: out}, nil
+}
+
+// DuckDBRuns reports whether stmt is handed to DuckDB (after translation),
+// as opposed to executed by blueshift's engine: session settings,
+// transaction control, external schemas, materialized views, procedures and
+// CALL are the engine's.
+func DuckDBRuns(stmt ast.Stmt) bool {
+	switch stmt.(type) {
+	case *ast.Set, *ast.Reset, *ast.Show, *ast.Begin, *ast.Commit, *ast.Rollback,
+		*ast.CreateExternalSchema, *ast.DropSchema, *ast.CreateMaterializedView,
+		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView,
+		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call:
+		return false
+	}
+	return true
 }
 
 // Prelude is DuckDB SQL (macros and the like) that the warehouse runs once when
 // it opens a database, before any translated statement.
-func Prelude() []string { return nil }
+func Prelude() []string { return append([]string(nil), prelude...) }

@@ -24,6 +24,9 @@ type Printer struct {
 	Ident func(id Ident, super bool) string
 	// Type, when set, prints type names; nil prints them as written.
 	Type func(t *TypeName) string
+	// DuckDB drops what only Redshift understands (physical table
+	// attributes, WITH NO SCHEMA BINDING) and spells arrays as [a, b].
+	DuckDB bool
 	// Err is the first error met while printing (a node this printer cannot
 	// express). Printing continues, so the text is complete but unusable.
 	Err error
@@ -253,7 +256,7 @@ func (p *Printer) Expr(x Expr) {
 			return
 		}
 		var sub Printer
-		sub.Ident, sub.Type = p.Ident, p.Type
+		sub.Ident, sub.Type, sub.DuckDB = p.Ident, p.Type, p.DuckDB
 		sub.Expr(x.X)
 		if sub.Err != nil {
 			p.fail("%v", sub.Err)
@@ -407,7 +410,22 @@ func (p *Printer) exprs(xs []Expr) {
 }
 
 func (p *Printer) fn(f *Func) {
-	p.name(f.Name)
+	if p.DuckDB {
+		// Function names are not identifiers DuckDB folds: print them
+		// lower-cased and bare unless the user quoted them.
+		for i, id := range f.Name {
+			if i > 0 {
+				p.W(".")
+			}
+			if id.Quoted {
+				p.W(QuoteIdent(id.Name))
+			} else {
+				p.W(strings.ToLower(id.Name))
+			}
+		}
+	} else {
+		p.name(f.Name)
+	}
 	if f.NoParens {
 		return
 	}

@@ -1,0 +1,467 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// funcRewrite turns one Redshift function call into DuckDB.
+type funcRewrite func(rw *rewriter, f *ast.Func) (ast.Expr, error)
+
+// funcRewrites maps lower-case Redshift function names to their rewrite.
+// Functions DuckDB has under the same name and meaning are not listed.
+var funcRewrites map[string]funcRewrite
+
+func init() {
+	funcRewrites = map[string]funcRewrite{
+		"getdate":          rwGetdate,
+		"sysdate":          rwSysdate,
+		"nvl":              rename("coalesce"),
+		"nvl2":             rwNvl2,
+		"decode":           rwDecode,
+		"len":              rename("length"),
+		"charindex":        rwCharindex,
+		"dateadd":          rwDateadd,
+		"date_add":         rwDateadd,
+		"datediff":         rwDatediff,
+		"date_diff":        rwDatediff,
+		"date_trunc":       rwDateTrunc,
+		"add_months":       rename("rs_add_months"),
+		"months_between":   rename("rs_months_between"),
+		"convert_timezone": rwConvertTimezone,
+		"to_char":          rwToChar,
+		"to_date":          rwToDate,
+		"listagg":          rwListagg,
+		"regexp_substr":    rwRegexpSubstr,
+		"regexp_count":     rwRegexpCount,
+		"json_parse":       rename("rs_json_parse"),
+		"can_json_parse":   rename("rs_can_json_parse"),
+		"json_serialize":   rwJSONSerialize,
+		"json_typeof":      rename("rs_json_typeof"),
+		"json_size":        rwJSONSize,
+		"is_array":         rename("rs_is_array"),
+		"is_object":        rename("rs_is_object"),
+		"is_scalar":        rename("rs_is_scalar"),
+		"is_varchar":       rename("rs_is_varchar"),
+		"is_integer":       rename("rs_is_integer"),
+		"is_decimal":       rename("rs_is_decimal"),
+		"is_boolean":       rename("rs_is_boolean"),
+		"get_array_length": rename("rs_get_array_length"),
+		"array":            rwArray,
+		"object":           rwObject,
+		"split_to_array":   rwSplitToArray,
+		"subarray":         rwSubarray,
+		"array_concat":     rwArrayConcat,
+		"from_varbyte":     rwFromVarbyte,
+	}
+}
+
+func redshiftFunctions(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		f, ok := x.(*ast.Func)
+		if !ok || len(f.Name) != 1 || f.Special != "" {
+			return x, nil
+		}
+		h := funcRewrites[strings.ToLower(f.Name[0].Name)]
+		if h == nil {
+			return x, nil
+		}
+		return h(rw, f)
+	})
+}
+
+func rename(to string) funcRewrite {
+	return func(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+		f.Name = ast.Name{{Name: to}}
+		return f, nil
+	}
+}
+
+func (rw *rewriter) nargs(f *ast.Func, min, max int) error {
+	if len(f.Args) < min || len(f.Args) > max {
+		return rw.codeErr(sqlerr.UndefinedFunction, 0, "function %s with %d arguments does not exist", strings.ToLower(f.Name[0].Name), len(f.Args))
+	}
+	return nil
+}
+
+func str(s string) ast.Expr { return &ast.Literal{Kind: ast.LitString, Value: s} }
+
+func num(s string) ast.Expr { return &ast.Literal{Kind: ast.LitNumber, Value: s} }
+
+func rwGetdate(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 0, 0); err != nil {
+		return nil, err
+	}
+	if !rw.opts.StatementTime.IsZero() {
+		ts := rw.opts.StatementTime.UTC().Format("2006-01-02 15:04:05.999999")
+		return &ast.TypedLiteral{Type: &ast.TypeName{Name: ast.Name{{Name: "timestamp"}}}, Value: ts}, nil
+	}
+	return fn("timezone", str("UTC"), fn("get_current_timestamp")), nil
+}
+
+func rwSysdate(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if !f.NoParens {
+		return f, nil
+	}
+	return fn("timezone", str("UTC"), fn("get_current_timestamp")), nil
+}
+
+func rwNvl2(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 3, 3); err != nil {
+		return nil, err
+	}
+	return &ast.Case{Whens: []ast.When{{Cond: &ast.Is{X: f.Args[0], Not: true, What: "null"}, Then: f.Args[1]}}, Else: f.Args[2]}, nil
+}
+
+// rwDecode: DECODE(e, s1, r1, ..., [default]); a NULL search value matches a NULL e.
+func rwDecode(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) < 3 {
+		return nil, rw.nargs(f, 3, 1<<20)
+	}
+	c := &ast.Case{}
+	args := f.Args[1:]
+	for len(args) >= 2 {
+		c.Whens = append(c.Whens, ast.When{Cond: &ast.IsDistinct{L: ast.Clone(f.Args[0]), R: args[0], Not: true}, Then: args[1]})
+		args = args[2:]
+	}
+	if len(args) == 1 {
+		c.Else = args[0]
+	}
+	return c, nil
+}
+
+func rwCharindex(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	return fn("strpos", f.Args[1], f.Args[0]), nil
+}
+
+// datePart reads a date part written as a word or a string, and returns
+// its canonical name.
+func (rw *rewriter) datePart(x ast.Expr) (string, error) {
+	var word string
+	switch x := x.(type) {
+	case *ast.ColumnRef:
+		if len(x.Parts) == 1 {
+			word = x.Parts[0].Name
+		}
+	case *ast.Literal:
+		if x.Kind == ast.LitString {
+			word = x.Value
+		}
+	}
+	if p, ok := dateParts[strings.ToLower(word)]; ok {
+		return p, nil
+	}
+	return "", rw.codeErr(sqlerr.InvalidParameterValue, 0, "date part %q is not supported", word)
+}
+
+// dateParts maps Redshift's date part names and abbreviations to canonical ones.
+var dateParts = map[string]string{}
+
+func init() {
+	for canon, names := range map[string]string{
+		"millennium":  "millennium millennia mil mils",
+		"century":     "century centuries c cent cents",
+		"decade":      "decade decades dec decs",
+		"year":        "year years y yr yrs",
+		"quarter":     "quarter quarters qtr qtrs",
+		"month":       "month months mon mons",
+		"week":        "week weeks w",
+		"day":         "day days d",
+		"hour":        "hour hours h hr hrs",
+		"minute":      "minute minutes m min mins",
+		"second":      "second seconds s sec secs",
+		"millisecond": "millisecond milliseconds ms msec msecs msecond mseconds millisec millisecs millisecon",
+		"microsecond": "microsecond microseconds microsec microsecs microsecond usecond useconds us usec usecs",
+		"dow":         "dayofweek dow dw weekday",
+		"doy":         "dayofyear doy dy yearday",
+		"epoch":       "epoch",
+	} {
+		for _, n := range strings.Fields(names) {
+			dateParts[n] = canon
+		}
+	}
+}
+
+var intervalFuncs = map[string]string{
+	"year": "to_years", "month": "to_months", "week": "to_weeks", "day": "to_days", "hour": "to_hours",
+	"minute": "to_minutes", "second": "to_seconds", "millisecond": "to_milliseconds", "microsecond": "to_microseconds",
+}
+
+// rwDateadd: DATEADD(part, n, d) is d plus n parts, as a timestamp.
+func rwDateadd(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 3, 3); err != nil {
+		return nil, err
+	}
+	part, err := rw.datePart(f.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	n := f.Args[1]
+	switch part {
+	case "quarter":
+		part, n = "month", &ast.Binary{Op: "*", L: num("3"), R: &ast.Paren{X: n}}
+	case "decade", "century", "millennium":
+		mult := map[string]string{"decade": "10", "century": "100", "millennium": "1000"}[part]
+		part, n = "year", &ast.Binary{Op: "*", L: num(mult), R: &ast.Paren{X: n}}
+	}
+	to, ok := intervalFuncs[part]
+	if !ok {
+		return nil, rw.unsupported(0, "DATEADD by "+part)
+	}
+	return &ast.Paren{X: &ast.Binary{Op: "+", L: cast(f.Args[2], "timestamp"), R: fn(to, n)}}, nil
+}
+
+// rwDatediff: DATEDIFF(part, a, b) counts part boundaries crossed from a to
+// b, which is DuckDB's date_diff.
+func rwDatediff(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 3, 3); err != nil {
+		return nil, err
+	}
+	part, err := rw.datePart(f.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	return fn("date_diff", str(part), f.Args[1], f.Args[2]), nil
+}
+
+func rwDateTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	part, err := rw.datePart(f.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	f.Args[0] = str(part)
+	return f, nil
+}
+
+// rwConvertTimezone: CONVERT_TIMEZONE([source,] target, ts) reads ts as
+// local time in source (UTC by default) and returns local time in target.
+func rwConvertTimezone(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 3); err != nil {
+		return nil, err
+	}
+	src, tgt, ts := ast.Expr(str("UTC")), f.Args[0], f.Args[1]
+	if len(f.Args) == 3 {
+		src, tgt, ts = f.Args[0], f.Args[1], f.Args[2]
+	}
+	return fn("timezone", tgt, fn("timezone", src, cast(ts, "timestamp"))), nil
+}
+
+func (rw *rewriter) formatArg(f *ast.Func, i int) (string, error) {
+	lit, ok := f.Args[i].(*ast.Literal)
+	if !ok || lit.Kind != ast.LitString {
+		return "", rw.unsupported(0, strings.ToUpper(f.Name[0].Name)+" with a format that is not a string literal")
+	}
+	return lit.Value, nil
+}
+
+func rwToChar(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	format, err := rw.formatArg(f, 1)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := strftimeFormat(format)
+	if !ok {
+		return nil, rw.unsupported(0, "TO_CHAR with numeric format "+ast.QuoteString(format))
+	}
+	return fn("strftime", cast(f.Args[0], "timestamp"), str(s)), nil
+}
+
+func rwToDate(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 3); err != nil {
+		return nil, err
+	}
+	format, err := rw.formatArg(f, 1)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := strftimeFormat(format)
+	if !ok {
+		return nil, rw.codeErr(sqlerr.InvalidDatetimeFormat, 0, "invalid format %s for TO_DATE", ast.QuoteString(format))
+	}
+	return cast(fn("strptime", f.Args[0], str(s)), "date"), nil
+}
+
+// strftimeFormat translates a Redshift datetime format string into
+// strftime's; ok is false when it holds numeric-format patterns.
+func strftimeFormat(f string) (string, bool) {
+	type pat struct{ rs, strf string }
+	pats := []pat{
+		{"HH24", "%H"}, {"HH12", "%I"}, {"HH", "%I"}, {"MI", "%M"}, {"SS", "%S"}, {"MS", "%g"}, {"US", "%f"},
+		{"YYYY", "%Y"}, {"YY", "%y"}, {"MONTH", "%B"}, {"Month", "%B"}, {"MON", "%b"}, {"Mon", "%b"}, {"MM", "%m"},
+		{"DDD", "%j"}, {"DD", "%d"}, {"DAY", "%A"}, {"Day", "%A"}, {"DY", "%a"}, {"Dy", "%a"},
+		{"AM", "%p"}, {"PM", "%p"}, {"am", "%p"}, {"pm", "%p"}, {"TZ", "%Z"}, {"tz", "%Z"},
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); {
+		if f[i] == '"' {
+			j := strings.IndexByte(f[i+1:], '"')
+			if j < 0 {
+				j = len(f) - i - 1
+			}
+			b.WriteString(strings.ReplaceAll(f[i+1:i+1+j], "%", "%%"))
+			i += j + 2
+			continue
+		}
+		matched := false
+		for _, p := range pats {
+			if strings.HasPrefix(f[i:], p.rs) {
+				b.WriteString(p.strf)
+				i += len(p.rs)
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		c := f[i]
+		if c == '9' || c == '0' || c == 'G' || c == 'L' || c == 'S' && i+1 < len(f) && f[i+1] == '9' {
+			return "", false
+		}
+		if c == '%' {
+			b.WriteString("%%")
+		} else {
+			b.WriteByte(c)
+		}
+		i++
+	}
+	return b.String(), true
+}
+
+// rwListagg: LISTAGG(x [, delim]) WITHIN GROUP (ORDER BY ...) is string_agg
+// with the order inside; the default delimiter is empty.
+func rwListagg(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 2); err != nil {
+		return nil, err
+	}
+	if len(f.Args) == 1 {
+		f.Args = append(f.Args, str(""))
+	}
+	f.Name = ast.Name{{Name: "string_agg"}}
+	if len(f.WithinGroup) > 0 {
+		f.OrderBy, f.WithinGroup = f.WithinGroup, nil
+	}
+	return f, nil
+}
+
+func isOne(x ast.Expr) bool {
+	l, ok := x.(*ast.Literal)
+	return ok && l.Kind == ast.LitNumber && l.Value == "1"
+}
+
+func rwRegexpSubstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 5); err != nil {
+		return nil, err
+	}
+	if len(f.Args) >= 3 && !isOne(f.Args[2]) || len(f.Args) >= 4 && !isOne(f.Args[3]) || len(f.Args) == 5 {
+		return nil, rw.unsupported(0, "REGEXP_SUBSTR with a position, occurrence or parameters")
+	}
+	return fn("regexp_extract", f.Args[0], f.Args[1]), nil
+}
+
+func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	return fn("length", fn("regexp_extract_all", f.Args[0], f.Args[1])), nil
+}
+
+func toJSON(x ast.Expr) ast.Expr { return cast(x, "json") }
+
+func rwJSONSerialize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 1); err != nil {
+		return nil, err
+	}
+	return cast(toJSON(f.Args[0]), "varchar"), nil
+}
+
+func rwJSONSize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 1); err != nil {
+		return nil, err
+	}
+	return fn("strlen", cast(toJSON(f.Args[0]), "varchar")), nil
+}
+
+func superOf(x ast.Expr) ast.Expr { return cast(x, "super") }
+
+func jsonList(x ast.Expr) ast.Expr { return tryCast(toJSON(x), "json[]") }
+
+func rwArray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	args := make([]ast.Expr, len(f.Args))
+	for i, a := range f.Args {
+		args[i] = toJSON(a)
+	}
+	return superOf(fn("json_array", args...)), nil
+}
+
+func rwObject(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args)%2 != 0 {
+		return nil, rw.codeErr(sqlerr.InvalidParameterValue, 0, "OBJECT takes key and value pairs")
+	}
+	args := make([]ast.Expr, len(f.Args))
+	for i, a := range f.Args {
+		if i%2 == 1 {
+			a = toJSON(a)
+		}
+		args[i] = a
+	}
+	return superOf(fn("json_object", args...)), nil
+}
+
+func rwSplitToArray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 2); err != nil {
+		return nil, err
+	}
+	delim := ast.Expr(str(","))
+	if len(f.Args) == 2 {
+		delim = f.Args[1]
+	}
+	return superOf(fn("to_json", fn("string_split", f.Args[0], delim))), nil
+}
+
+// rwSubarray: SUBARRAY(a, start, length), start 0-based.
+func rwSubarray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 3, 3); err != nil {
+		return nil, err
+	}
+	start := &ast.Binary{Op: "+", L: &ast.Paren{X: f.Args[1]}, R: num("1")}
+	end := &ast.Binary{Op: "+", L: &ast.Paren{X: ast.Clone(f.Args[1])}, R: &ast.Paren{X: f.Args[2]}}
+	return superOf(fn("to_json", fn("list_slice", jsonList(f.Args[0]), start, end))), nil
+}
+
+func rwArrayConcat(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	return superOf(fn("to_json", fn("list_concat", jsonList(f.Args[0]), jsonList(f.Args[1])))), nil
+}
+
+func rwFromVarbyte(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	format, err := rw.formatArg(f, 1)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(format) {
+	case "hex":
+		return fn("lower", fn("hex", f.Args[0])), nil
+	case "utf8", "utf-8":
+		return fn("decode", f.Args[0]), nil
+	case "base64":
+		return fn("to_base64", f.Args[0]), nil
+	}
+	return nil, rw.unsupported(0, "FROM_VARBYTE format "+ast.QuoteString(format))
+}

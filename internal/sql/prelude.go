@@ -1,0 +1,26 @@
+package sql
+
+// prelude holds the DuckDB macros that Redshift functions are rewritten to
+// where one expression is not enough. Each takes and returns what the
+// Redshift function does; SUPER values are DuckDB VARIANTs.
+var prelude = []string{
+	// JSON_PARSE(varchar | varbyte): strict (invalid JSON is an error).
+	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`,
+	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS json_valid(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,
+	`CREATE OR REPLACE MACRO rs_json_type(x) AS json_type(CAST(x AS JSON))`,
+	`CREATE OR REPLACE MACRO rs_json_typeof(x) AS CASE rs_json_type(x) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' END`,
+	`CREATE OR REPLACE MACRO rs_is_array(x) AS rs_json_type(x) = 'ARRAY'`,
+	`CREATE OR REPLACE MACRO rs_is_object(x) AS rs_json_type(x) = 'OBJECT'`,
+	`CREATE OR REPLACE MACRO rs_is_scalar(x) AS rs_json_type(x) NOT IN ('ARRAY', 'OBJECT')`,
+	`CREATE OR REPLACE MACRO rs_is_varchar(x) AS rs_json_type(x) = 'VARCHAR'`,
+	`CREATE OR REPLACE MACRO rs_is_integer(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT')`,
+	`CREATE OR REPLACE MACRO rs_is_decimal(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DOUBLE')`,
+	`CREATE OR REPLACE MACRO rs_is_boolean(x) AS rs_json_type(x) = 'BOOLEAN'`,
+	`CREATE OR REPLACE MACRO rs_get_array_length(x) AS CASE WHEN rs_json_type(x) = 'ARRAY' THEN json_array_length(CAST(x AS JSON)) END`,
+	// ADD_MONTHS: from the last day of a month, or past the end of a
+	// shorter month, the result is the last day of the month.
+	`CREATE OR REPLACE MACRO rs_add_months(d, n) AS CASE WHEN CAST(d AS DATE) = last_day(CAST(d AS DATE)) THEN CAST(last_day(CAST(d AS DATE) + to_months(CAST(n AS INTEGER))) AS TIMESTAMP) + (CAST(d AS TIMESTAMP) - CAST(CAST(d AS DATE) AS TIMESTAMP)) ELSE CAST(d AS TIMESTAMP) + to_months(CAST(n AS INTEGER)) END`,
+	// MONTHS_BETWEEN: whole months when both days are the same day of the
+	// month or both are month ends; otherwise the day difference over 31.
+	`CREATE OR REPLACE MACRO rs_months_between(a, b) AS CASE WHEN day(CAST(a AS DATE)) = day(CAST(b AS DATE)) OR (CAST(a AS DATE) = last_day(CAST(a AS DATE)) AND CAST(b AS DATE) = last_day(CAST(b AS DATE))) THEN CAST((year(CAST(a AS DATE)) - year(CAST(b AS DATE))) * 12 + month(CAST(a AS DATE)) - month(CAST(b AS DATE)) AS DOUBLE) ELSE (year(CAST(a AS DATE)) - year(CAST(b AS DATE))) * 12 + month(CAST(a AS DATE)) - month(CAST(b AS DATE)) + (day(CAST(a AS DATE)) - day(CAST(b AS DATE))) / 31.0 END`,
+}

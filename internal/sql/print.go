@@ -1,0 +1,194 @@
+package sql
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+)
+
+// Fold returns the name Redshift uses for id under opts: unquoted
+// identifiers fold to lower case; quoted ones keep their case only while
+// enable_case_sensitive_identifier is on. A SUPER navigation step (super)
+// also keeps its case, quoted or not, while enable_case_sensitive_super_attribute is on.
+func Fold(id ast.Ident, super bool, opts Options) string {
+	if super && opts.CaseSensitiveSuper {
+		return id.Name
+	}
+	if id.Quoted && opts.CaseSensitive {
+		return id.Name
+	}
+	return strings.ToLower(id.Name)
+}
+
+// duckReserved are words DuckDB will not take as bare identifiers.
+var duckReserved = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric at between bigint bit
+	both case cast check collate column constraint create cross current_catalog current_date current_role
+	current_time current_timestamp current_user default deferrable desc describe distinct do else end except
+	exists extract false fetch filter for foreign from full glob grant group having ilike in initially inner
+	intersect into is isnull join lateral leading left like limit localtime localtimestamp map natural not
+	notnull null offset on only or order outer over overlaps pivot placing primary qualify references returning
+	right select semi session_user similar some struct summarize symmetric table then to trailing true union
+	unique unpivot using variadic when where window with within anti asof positional position substring trim
+	overlay interval row rows range user values`) {
+		duckReserved[w] = true
+	}
+}
+
+// quoteDuck prints a folded name for DuckDB, quoting it unless it is a plain
+// lower-case word.
+func quoteDuck(name string) string {
+	if name == "" || duckReserved[name] {
+		return ast.QuoteIdent(name)
+	}
+	for i, c := range name {
+		if !(c == '_' || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9')) {
+			return ast.QuoteIdent(name)
+		}
+	}
+	return name
+}
+
+// duckType maps a Redshift type to DuckDB's spelling.
+func duckType(t *ast.TypeName) string {
+	if len(t.Name) != 1 || t.Name[0].Quoted {
+		return ast.FormatType(t)
+	}
+	name := t.Name[0].Name
+	var out string
+	switch name {
+	case "super":
+		out = "VARIANT"
+	case "varchar", "character varying", "char varying", "nvarchar", "text", "bpchar", "char", "character",
+		"nchar", "national character varying", "national character", "national char varying", "national char", "string":
+		out = "VARCHAR"
+	case "int", "integer", "int4":
+		out = "INTEGER"
+	case "smallint", "int2":
+		out = "SMALLINT"
+	case "bigint", "int8":
+		out = "BIGINT"
+	case "real", "float4":
+		out = "REAL"
+	case "float8", "double precision", "double":
+		out = "DOUBLE"
+	case "float":
+		out = "DOUBLE"
+		if len(t.Args) == 1 {
+			if n, err := strconv.Atoi(t.Args[0]); err == nil && n <= 24 {
+				out = "REAL"
+			}
+		}
+	case "numeric", "decimal":
+		switch len(t.Args) {
+		case 0:
+			out = "DECIMAL(18, 0)"
+		case 1:
+			out = "DECIMAL(" + t.Args[0] + ", 0)"
+		default:
+			out = "DECIMAL(" + t.Args[0] + ", " + t.Args[1] + ")"
+		}
+	case "bool", "boolean":
+		out = "BOOLEAN"
+	case "date":
+		out = "DATE"
+	case "timestamp", "timestamp without time zone":
+		out = "TIMESTAMP"
+		if t.TZ == "with" {
+			out = "TIMESTAMPTZ"
+		}
+	case "timestamptz", "timestamp with time zone":
+		out = "TIMESTAMPTZ"
+	case "time":
+		out = "TIME"
+		if t.TZ == "with" {
+			out = "TIMETZ"
+		}
+	case "timetz":
+		out = "TIMETZ"
+	case "varbyte", "varbinary", "binary varying", "bytea", "binary":
+		out = "BLOB"
+	case "json":
+		out = "JSON"
+	case "interval":
+		out = "INTERVAL"
+	default:
+		return ast.FormatType(t)
+	}
+	if t.Array {
+		out += "[]"
+	}
+	return out
+}
+
+// newPrinter returns a printer for DuckDB under opts.
+func newPrinter(opts Options) *ast.Printer {
+	return &ast.Printer{
+		DuckDB: true,
+		Ident: func(id ast.Ident, super bool) string {
+			if super {
+				return ast.QuoteIdent(Fold(id, true, opts))
+			}
+			return quoteDuck(Fold(id, false, opts))
+		},
+		Type: duckType,
+	}
+}
+
+// Print rewrites a copy of stmt for DuckDB and prints it. stmt itself is
+// not changed, so the caller may edit a tree (replace a table reference, say)
+// and print it again. Errors are *sqlerr.Error.
+func Print(stmt ast.Stmt, opts Options) (string, error) {
+	return printStmt(stmt, opts, "")
+}
+
+func printStmt(stmt ast.Stmt, opts Options, src string) (string, error) {
+	rw := &rewriter{opts: opts, src: src}
+	out, err := rw.run(ast.Clone(stmt))
+	if err != nil {
+		return "", err
+	}
+	var pre []string
+	if ct, ok := out.(*ast.CreateTable); ok {
+		pre = identitySequences(ct, opts)
+	}
+	p := newPrinter(opts)
+	p.Stmt(out)
+	if p.Err != nil {
+		return "", rw.errorf(0, "%v", p.Err)
+	}
+	if len(pre) > 0 {
+		return strings.Join(pre, "; ") + "; " + p.String(), nil
+	}
+	return p.String(), nil
+}
+
+// identitySequences gives each IDENTITY(seed, step) column of ct a DuckDB
+// sequence and a nextval default, returning the CREATE SEQUENCE statements
+// that must run first.
+func identitySequences(ct *ast.CreateTable, opts Options) []string {
+	var out []string
+	for i := range ct.Columns {
+		c := &ct.Columns[i]
+		if c.Identity == nil {
+			continue
+		}
+		seq := make(ast.Name, 0, len(ct.Name))
+		seq = append(seq, ct.Name[:len(ct.Name)-1]...)
+		seq = append(seq, ast.Ident{Name: Fold(ct.Name.Last(), false, opts) + "_" + Fold(c.Name, false, opts) + "_seq", Quoted: true})
+		p := newPrinter(Options{CaseSensitive: true})
+		for j, id := range seq {
+			if j > 0 {
+				p.W(".")
+			}
+			p.W(quoteDuck(Fold(id, false, opts)))
+		}
+		name := p.String()
+		out = append(out, "CREATE SEQUENCE IF NOT EXISTS "+name+" START "+c.Identity[0]+" INCREMENT BY "+c.Identity[1])
+		c.Default = fn("nextval", str(name))
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package sql
+
+import (
+	"fmt"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// rule is one named rewrite from Redshift's tree towards DuckDB's. Rules run
+// in the order of rules, each over the whole statement.
+type rule struct {
+	name  string
+	apply func(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error)
+}
+
+// rules, in order. Later rules rely on earlier ones: unnesting needs paths
+// resolved; functions and lax casts see the resolved SUPER paths.
+var rules = []rule{
+	{"resolve-super-paths", resolvePaths},     // a.b.c: table, column, SUPER steps; PartiQL FROM items
+	{"partiql-unnest", unnestPartiQL},         // FROM a, a.arr b -> select-list unnest (fast form)
+	{"super-index-base", superIndexBase},      // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
+	{"super-lax-casts", laxCasts},             // cast of a SUPER path -> TRY_CAST (lax mode)
+	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
+	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
+}
+
+// RuleNames lists the rewrite rules in the order they run.
+func RuleNames() []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = r.name
+	}
+	return out
+}
+
+// rewriter carries one statement's rewrite.
+type rewriter struct {
+	opts Options
+	src  string // the statement text, when known, for error positions
+	// wrappers are the subqueries partiql-unnest built; a later unnest rooted
+	// at one of their iteration variables wraps them again.
+	wrappers map[*ast.Select]bool
+}
+
+func (rw *rewriter) run(stmt ast.Stmt) (ast.Stmt, error) {
+	for _, r := range rules {
+		var err error
+		stmt, err = r.apply(rw, stmt)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return stmt, nil
+}
+
+// errorf returns a 0A000 error at byte offset pos of the statement (0: unknown).
+func (rw *rewriter) errorf(pos int, format string, args ...any) *sqlerr.Error {
+	return rw.codeErr(sqlerr.FeatureNotSupported, pos, format, args...)
+}
+
+func (rw *rewriter) codeErr(code sqlerr.Code, pos int, format string, args ...any) *sqlerr.Error {
+	e := sqlerr.New(code, format, args...)
+	if rw.src != "" && pos >= 0 && pos <= len(rw.src) {
+		e = e.At(len([]rune(rw.src[:pos])) + 1)
+	}
+	return e
+}
+
+// unsupported is the error for a construct blueshift does not translate.
+func (rw *rewriter) unsupported(pos int, construct string) *sqlerr.Error {
+	return rw.errorf(pos, "%s is not supported", construct)
+}
+
+// rewriteExprs applies fn bottom-up to every expression in stmt, stopping
+// at the first error.
+func rewriteExprs(stmt ast.Stmt, fn func(x ast.Expr) (ast.Expr, error)) (ast.Stmt, error) {
+	var first error
+	out := ast.Rewrite(stmt, func(n any) any {
+		x, ok := n.(ast.Expr)
+		if !ok || first != nil {
+			return n
+		}
+		r, err := fn(x)
+		if err != nil {
+			first = err
+			return n
+		}
+		return r
+	})
+	if first != nil {
+		return nil, first
+	}
+	s, ok := out.(ast.Stmt)
+	if !ok {
+		return nil, fmt.Errorf("sql: rewrite returned %T", out)
+	}
+	return s, nil
+}
+
+func superIndexBase(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		ix, ok := x.(*ast.Index)
+		if !ok {
+			return x, nil
+		}
+		if lit, ok := ix.I.(*ast.Literal); ok && lit.Kind == ast.LitNumber {
+			var n int64
+			if _, err := fmt.Sscan(lit.Value, &n); err == nil && fmt.Sprint(n) == lit.Value {
+				ix.I = &ast.Literal{Kind: ast.LitNumber, Value: fmt.Sprint(n + 1)}
+				return ix, nil
+			}
+		}
+		ix.I = &ast.Binary{Op: "+", L: &ast.Paren{X: ix.I}, R: &ast.Literal{Kind: ast.LitNumber, Value: "1"}}
+		return ix, nil
+	})
+}
+
+// isSuperPath reports whether x navigates into a SUPER value.
+func isSuperPath(x ast.Expr) bool {
+	switch x.(type) {
+	case *ast.Field, *ast.Index:
+		return true
+	}
+	return false
+}
+
+func laxCasts(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		if c, ok := x.(*ast.Cast); ok && isSuperPath(c.X) {
+			c.Try = true
+		}
+		return x, nil
+	})
+}
+
+func redshiftClauses(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	ast.Walk(stmt, func(n any) bool {
+		switch q := n.(type) {
+		case *ast.Select:
+			if q.Top != nil {
+				if q.Limit == nil {
+					q.Limit = q.Top
+				}
+				q.Top = nil
+			}
+		case *ast.SetOp:
+			if q.Op == "minus" {
+				q.Op = "except"
+			}
+		}
+		return true
+	})
+	return stmt, nil
+}

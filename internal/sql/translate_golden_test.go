@@ -1,0 +1,59 @@
+package sql
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// TestTranslateGolden runs testdata/translate: Redshift SQL in, DuckDB SQL
+// out (or the error, with SQLSTATE and position). Arguments set session
+// options: case-sensitive (enable_case_sensitive_identifier), super-case
+// (enable_case_sensitive_super_attribute), at=<RFC 3339 statement time>.
+// Regenerate with go test -rewrite and review the diff.
+func TestTranslateGolden(t *testing.T) {
+	datadriven.Walk(t, "testdata/translate", func(t *testing.T, path string) {
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			if d.Cmd != "translate" {
+				t.Fatalf("%s: unknown command %s", d.Pos, d.Cmd)
+			}
+			var opts Options
+			for _, a := range d.CmdArgs {
+				switch a.Key {
+				case "case-sensitive":
+					opts.CaseSensitive = true
+				case "super-case":
+					opts.CaseSensitiveSuper = true
+				case "at":
+					ts, err := time.Parse(time.RFC3339Nano, a.Vals[0])
+					if err != nil {
+						t.Fatalf("%s: %v", d.Pos, err)
+					}
+					opts.StatementTime = ts
+				default:
+					t.Fatalf("%s: unknown argument %s", d.Pos, a.Key)
+				}
+			}
+			return translateOutput(d.Input, opts) + "\n"
+		})
+	})
+}
+
+func translateOutput(text string, opts Options) string {
+	tr, err := Translate(text, opts)
+	if err != nil {
+		e, ok := sqlerr.As(err)
+		if !ok {
+			return "error: " + err.Error()
+		}
+		return fmt.Sprintf("error %s at %d: %s", e.Code, e.Position, e.Message)
+	}
+	if tr.SQL == "" {
+		return fmt.Sprintf("engine: %T", tr.Stmt)
+	}
+	return tr.SQL
+}
