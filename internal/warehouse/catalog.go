@@ -26,6 +26,7 @@ var migrations = []Migration{
 		)`,
 	}},
 	procedureMigration, // exec_procedure.go
+	scheduleMigration,  // exec_schedule.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

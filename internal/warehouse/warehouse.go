@@ -49,6 +49,7 @@ type Warehouse struct {
 	metrics   *metrics
 
 	nextSession atomic.Uint64
+	sched       scheduler // schedule_run.go
 
 	mu struct {
 		sync.Mutex
@@ -287,6 +288,7 @@ type metrics struct {
 	statements *prometheus.CounterVec
 	errors     *prometheus.CounterVec
 	duration   prometheus.Histogram
+	schedule   *scheduleMetrics // schedule_run.go
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -310,5 +312,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	reg.MustRegister(m.sessions, m.statements, m.errors, m.duration)
+	m.schedule = newScheduleMetrics(reg)
 	return m
 }

@@ -1,0 +1,334 @@
+package warehouse
+
+// The schedule runner: one goroutine (RunSchedules) owns the timetable and
+// starts each due run in a goroutine of its own.
+//
+// Behavior:
+//   - A schedule never overlaps itself: a run that is due while the previous
+//     one still runs waits for it, and missed rate periods are skipped, not
+//     queued. Different schedules run concurrently.
+//   - The next run time is kept in blueshift_catalog.schedule_state, so a
+//     restart continues the timetable; a run missed while the server was
+//     down happens once, at start, and the timetable resumes from there.
+//   - Each run gets a fresh session (the creator's user and settings) and
+//     executes the body as a script of the simple query protocol: the first
+//     error stops it. Its history row is written before it starts (status
+//     running) and completed after it ends (succeeded, failed or cancelled),
+//     each in a transaction of its own; rows is the sum of the rows each
+//     statement returned or changed.
+//   - The runner sees a schedule created, altered or dropped in autocommit
+//     at once, and one changed in a transaction block within
+//     scheduleReloadInterval of its commit.
+//   - History keeps the newest scheduleHistoryKeep runs per schedule.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+const (
+	// scheduleReloadInterval bounds how long the runner may miss a catalog
+	// change it was not woken for.
+	scheduleReloadInterval = 2 * time.Second
+	// scheduleHistoryKeep is how many runs per schedule the history keeps.
+	scheduleHistoryKeep = 1000
+)
+
+// scheduler is the Warehouse's link to its runner; the zero value is ready.
+type scheduler struct {
+	once sync.Once
+	wake chan struct{}
+}
+
+func (s *scheduler) wakeChan() chan struct{} {
+	s.once.Do(func() { s.wake = make(chan struct{}, 1) })
+	return s.wake
+}
+
+// wakeScheduler tells the runner the schedule catalog changed.
+func (w *Warehouse) wakeScheduler() {
+	select {
+	case w.sched.wakeChan() <- struct{}{}:
+	default:
+	}
+}
+
+type scheduleMetrics struct {
+	runs     *prometheus.CounterVec
+	duration prometheus.Histogram
+}
+
+func newScheduleMetrics(reg prometheus.Registerer) *scheduleMetrics {
+	m := &scheduleMetrics{
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "blueshift_schedule_runs_total",
+			Help: "Schedule runs finished, by status (succeeded, failed, cancelled).",
+		}, []string{"status"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "blueshift_schedule_run_duration_seconds",
+			Help:    "Time a schedule run took.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+		}),
+	}
+	reg.MustRegister(m.runs, m.duration)
+	return m
+}
+
+// runner is RunSchedules's state, owned by its goroutine.
+type runner struct {
+	w       *Warehouse
+	log     *slog.Logger
+	conn    *Conn
+	defs    map[string]*scheduleDef
+	running map[string]bool
+}
+
+// RunSchedules runs the catalog's schedules until ctx ends, then waits for
+// the runs in progress (cancelled with ctx) to record their end. It returns
+// nil when ctx ends; it fails only when it cannot reach the catalog at start.
+func (w *Warehouse) RunSchedules(ctx context.Context) error {
+	conn, err := w.connect(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: scheduler: %w", err)
+	}
+	defer conn.Close()
+	r := &runner{w: w, log: w.log.With("component", "scheduler"), conn: conn,
+		defs: map[string]*scheduleDef{}, running: map[string]bool{}}
+	if err := r.reload(ctx); err != nil {
+		return err
+	}
+	done := make(chan string)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	reload := time.NewTicker(scheduleReloadInterval)
+	defer reload.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		next := now.Add(time.Hour)
+		for _, name := range r.names() {
+			d := r.defs[name]
+			if d.paused || r.running[name] || d.nextRun.IsZero() {
+				continue
+			}
+			if !d.nextRun.After(now) {
+				scheduled := d.nextRun
+				r.running[name] = true
+				r.advance(ctx, d, now)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					w.runSchedule(ctx, d, scheduled)
+					select {
+					case done <- d.name:
+					case <-ctx.Done():
+					}
+				}()
+			}
+			if d.nextRun.Before(next) {
+				next = d.nextRun
+			}
+		}
+		timer.Reset(time.Until(next))
+		select {
+		case <-ctx.Done():
+			return nil
+		case name := <-done:
+			delete(r.running, name)
+			continue
+		case <-w.sched.wakeChan():
+		case <-reload.C:
+		case <-timer.C:
+			continue
+		}
+		if err := r.reload(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("reload schedules", "err", err)
+		}
+	}
+}
+
+func (r *runner) names() []string {
+	names := make([]string, 0, len(r.defs))
+	for n := range r.defs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// reload reads the catalog, keeping the timetable of unchanged schedules
+// and planning the first run of new or changed ones.
+func (r *runner) reload(ctx context.Context) error {
+	defs, err := loadSchedules(ctx, r.conn)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for name, d := range defs {
+		if old, ok := r.defs[name]; ok && old.same(d) {
+			defs[name] = old
+			continue
+		}
+		if d.nextRun.IsZero() && !d.paused {
+			first, err := d.following(now, now)
+			if err != nil {
+				r.log.Warn("schedule", "schedule", name, "err", err)
+				continue
+			}
+			d.nextRun = first
+			r.saveNext(ctx, d)
+		}
+	}
+	r.defs = defs
+	return nil
+}
+
+// following is the run time after one planned for planned, at now: a rate
+// keeps its phase and skips periods already past; cron takes its next match.
+func (d *scheduleDef) following(planned, now time.Time) (time.Time, error) {
+	if d.cron != "" {
+		sched, err := parseCron(d.cron)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return sched.Next(now.UTC()), nil
+	}
+	if d.every <= 0 {
+		return time.Time{}, fmt.Errorf("schedule %s has no period", d.name)
+	}
+	next := planned.Add(d.every)
+	if !next.After(now) {
+		next = now.Add(d.every - now.Sub(planned)%d.every)
+	}
+	return next, nil
+}
+
+// advance plans d's next run after the one starting now.
+func (r *runner) advance(ctx context.Context, d *scheduleDef, now time.Time) {
+	next, err := d.following(d.nextRun, now)
+	if err != nil {
+		r.log.Warn("schedule", "schedule", d.name, "err", err)
+		d.nextRun = time.Time{}
+		return
+	}
+	d.nextRun = next
+	r.saveNext(ctx, d)
+}
+
+// saveNext records d's next run time. A failure (a client changing the
+// schedule at the same moment) only costs continuity across a restart.
+func (r *runner) saveNext(ctx context.Context, d *scheduleDef) {
+	if _, err := r.conn.Exec(ctx, `INSERT OR REPLACE INTO `+CatalogSchema+`.schedule_state (name, next_run) VALUES ($1, $2)`,
+		d.name, d.nextRun); err != nil && ctx.Err() == nil {
+		r.log.Warn("save schedule state", "schedule", d.name, "err", err)
+	}
+}
+
+// runSchedule executes one run of d and records it in the history.
+func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled time.Time) {
+	log := w.log.With("component", "scheduler", "schedule", d.name)
+	start := time.Now()
+	var runID int64
+	err := w.Update(ctx, func(c *Conn) error {
+		res, err := c.Query(ctx, `SELECT nextval('`+CatalogSchema+`.schedule_run_seq')`)
+		if err != nil {
+			return err
+		}
+		if res.Next() {
+			runID, _ = res.Values()[0].(int64)
+		}
+		if err := errors.Join(res.Err(), res.Close()); err != nil {
+			return err
+		}
+		_, err = c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.schedule_runs
+			(run_id, schedule_name, scheduled_time, start_time, status) VALUES ($1, $2, $3, $4, 'running')`,
+			runID, d.name, scheduled, start)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("record schedule run start", "err", err)
+		}
+		return
+	}
+	rows, runErr := w.execSchedule(ctx, d)
+	status := "succeeded"
+	var code, msg any
+	switch {
+	case runErr != nil && ctx.Err() != nil:
+		status = "cancelled"
+		code, msg = string(sqlerr.QueryCanceled), "the server shut down during the run"
+	case runErr != nil:
+		status = "failed"
+		code, msg = string(sqlerr.CodeOf(runErr)), runErr.Error()
+		if e, ok := sqlerr.As(runErr); ok {
+			msg = e.Message
+		}
+	}
+	w.metrics.schedule.runs.WithLabelValues(status).Inc()
+	w.metrics.schedule.duration.Observe(time.Since(start).Seconds())
+	if runErr != nil {
+		log.Warn("schedule run", "run", runID, "status", status, "err", runErr)
+	} else {
+		log.Debug("schedule run", "run", runID, "rows", rows, "took", time.Since(start))
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = w.Update(wctx, func(c *Conn) error {
+		if _, err := c.Exec(wctx, `UPDATE `+CatalogSchema+`.schedule_runs SET end_time = $2, status = $3,
+			error_code = $4, error_message = $5, rows = $6 WHERE run_id = $1`,
+			runID, time.Now(), status, code, msg, rows); err != nil {
+			return err
+		}
+		if runID%50 != 0 {
+			return nil
+		}
+		_, err := c.Exec(wctx, `DELETE FROM `+CatalogSchema+`.schedule_runs WHERE schedule_name = $1 AND run_id <
+			(SELECT min(run_id) FROM (SELECT run_id FROM `+CatalogSchema+`.schedule_runs
+			 WHERE schedule_name = $1 ORDER BY run_id DESC LIMIT `+fmt.Sprint(scheduleHistoryKeep)+`))`, d.name)
+		return err
+	})
+	if err != nil {
+		log.Error("record schedule run end", "run", runID, "err", err)
+	}
+}
+
+// execSchedule runs d's body in a session of its own and returns the rows
+// its statements returned or changed.
+func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, error) {
+	s, err := w.NewSession(ctx, d.owner, "")
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	for _, k := range scheduleSettings {
+		if v, ok := d.settings[k]; ok {
+			if err := s.set(ctx, k, v); err != nil {
+				return 0, fmt.Errorf("warehouse: schedule %s: setting %s: %w", d.name, k, err)
+			}
+		}
+	}
+	var rows int64
+	rs := s.Execute(ctx, d.body, nil)
+	defer rs.Close()
+	for rs.Next() {
+		r := rs.Result()
+		for r.Next() {
+		}
+		if err := r.Err(); err != nil {
+			return rows, err
+		}
+		rows += r.RowsAffected()
+	}
+	return rows, rs.Err()
+}

@@ -1,0 +1,227 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// schedScript runs a script and renders each statement's notices, rows and
+// tag; an error ends the output with its SQLSTATE and message.
+func schedScript(t testing.TB, s *Session, script string) string {
+	t.Helper()
+	var notices []Notice
+	s.SetNoticeHandler(func(n Notice) { notices = append(notices, n) })
+	defer s.SetNoticeHandler(nil)
+	var out strings.Builder
+	flush := func() {
+		for _, n := range notices {
+			fmt.Fprintf(&out, "%s: %s\n", n.Severity, n.Message)
+		}
+		notices = notices[:0]
+	}
+	rs := s.Execute(context.Background(), script, nil)
+	defer rs.Close()
+	for rs.Next() {
+		r := rs.Result()
+		for r.Next() {
+			var vals []string
+			for _, v := range r.Values() {
+				if v == nil {
+					v = "NULL"
+				}
+				vals = append(vals, fmt.Sprint(v))
+			}
+			fmt.Fprintf(&out, "%s\n", strings.Join(vals, " | "))
+		}
+		if err := r.Err(); err != nil {
+			flush()
+			fmt.Fprintf(&out, "error %s: %s\n", sqlerr.CodeOf(err), err)
+			return out.String()
+		}
+		flush()
+		fmt.Fprintf(&out, "%s\n", r.Tag())
+	}
+	flush()
+	if err := rs.Err(); err != nil {
+		fmt.Fprintf(&out, "error %s: %s\n", sqlerr.CodeOf(err), err)
+	}
+	return out.String()
+}
+
+// TestScheduleStatements runs testdata/schedule: the statements and the
+// catalog views, without the runner (no run happens).
+func TestScheduleStatements(t *testing.T) {
+	datadriven.Walk(t, "testdata/schedule", func(t *testing.T, path string) {
+		w, _ := openTest(t)
+		sessions := map[string]*Session{}
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			name := "default"
+			if d.HasArg("session") {
+				d.ScanArgs(t, "session", &name)
+			}
+			s := sessions[name]
+			if s == nil {
+				s = testSession(t, w)
+				sessions[name] = s
+			}
+			switch d.Cmd {
+			case "exec":
+				return schedScript(t, s, d.Input)
+			}
+			t.Fatalf("unknown command %s", d.Cmd)
+			return ""
+		})
+	})
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func queryInt(t *testing.T, s *Session, q string) int64 {
+	t.Helper()
+	rs := s.Execute(context.Background(), q, nil)
+	defer rs.Close()
+	if !rs.Next() {
+		t.Fatalf("%s: %v", q, rs.Err())
+	}
+	r := rs.Result()
+	if !r.Next() {
+		t.Fatalf("%s: no row: %v", q, r.Err())
+	}
+	v := r.Values()[0]
+	for r.Next() {
+	}
+	switch v := v.(type) {
+	case int64:
+		return v
+	case nil:
+		return 0
+	}
+	t.Fatalf("%s: got %T %v", q, v, v)
+	return 0
+}
+
+// TestScheduleRuns runs the runner: rate schedules execute in sessions of
+// their own, record each run, stop when paused, fail visibly, and come back
+// after a restart.
+func TestScheduleRuns(t *testing.T) {
+	w, dir := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- w.RunSchedules(ctx) }()
+	stopRunner := func() {
+		cancel()
+		if err := <-runnerDone; err != nil {
+			t.Errorf("RunSchedules: %v", err)
+		}
+	}
+	s := testSession(t, w)
+	schedScript(t, s, "create table ticks (n int)")
+	for _, q := range []string{
+		"create schedule tick every 1 second as insert into ticks values (1)",
+		"create schedule witness every 1 second as select 1",
+		"create schedule broken every 1 second as select * from no_such_table",
+		// Created in a block: the runner sees it once the block commits.
+		"begin; create schedule later every 1 second as select 2 union all select 3; commit",
+	} {
+		if out := schedScript(t, s, q); strings.Contains(out, "error") {
+			t.Fatalf("%s: %s", q, out)
+		}
+	}
+	succeeded := func(name string) int64 {
+		return queryInt(t, s, fmt.Sprintf("select count(*) from sys_schedule_history where schedule_name = '%s' and status = 'succeeded'", name))
+	}
+	waitFor(t, "two runs of tick", func() bool { return succeeded("tick") >= 2 })
+	waitFor(t, "a run of the schedule created in a block", func() bool { return succeeded("later") >= 1 })
+	if got := queryInt(t, s, "select min(rows) from sys_schedule_history where schedule_name = 'later' and status = 'succeeded'"); got != 2 {
+		t.Errorf("rows of a two-row select: got %d, want 2", got)
+	}
+	waitFor(t, "a failed run", func() bool {
+		return queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'broken' and status = 'failed' and error_code = '42P01'") >= 1
+	})
+
+	// Pause: once the run in flight (if any) has ended, no new run starts,
+	// while another schedule keeps running.
+	schedScript(t, s, "alter schedule tick pause")
+	waitFor(t, "tick's last run to end", func() bool {
+		return queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'tick' and status = 'running'") == 0
+	})
+	runs := queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'tick'")
+	rows := queryInt(t, s, "select count(*) from ticks")
+	if sum := queryInt(t, s, "select sum(rows)::bigint from sys_schedule_history where schedule_name = 'tick'"); sum != rows {
+		t.Errorf("history counts %d rows, ticks holds %d", sum, rows)
+	}
+	base := succeeded("witness")
+	waitFor(t, "two more runs of the witness", func() bool { return succeeded("witness") >= base+2 })
+	if got := queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'tick'"); got != runs {
+		t.Errorf("a paused schedule ran: %d runs, was %d", got, runs)
+	}
+	if got := schedScript(t, s, "select state, next_run_time is null from sys_schedules where schedule_name = 'tick'"); got != "paused | true\nSELECT 1\n" {
+		t.Errorf("paused schedule in sys_schedules: %q", got)
+	}
+
+	// Resume, then restart the warehouse: the schedule survives and runs again.
+	schedScript(t, s, "alter schedule tick resume")
+	stopRunner()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w2.Close() })
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	done2 := make(chan error, 1)
+	go func() { done2 <- w2.RunSchedules(ctx2) }()
+	defer func() { cancel2(); <-done2 }()
+	s2 := testSession(t, w2)
+	before := queryInt(t, s2, "select count(*) from ticks")
+	waitFor(t, "tick to run after the restart", func() bool {
+		return queryInt(t, s2, "select count(*) from ticks") > before
+	})
+	if out := schedScript(t, s2, "drop schedule tick; select count(*) from sys_schedule_history where schedule_name = 'tick'"); out != "DROP SCHEDULE\n0\nSELECT 1\n" {
+		t.Errorf("drop: %q", out)
+	}
+}
+
+// TestScheduleFollowing checks the timetable arithmetic: a rate keeps its
+// phase and skips periods already past; cron takes the next match in UTC.
+func TestScheduleFollowing(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	rate := &scheduleDef{name: "r", every: 30 * time.Second}
+	for _, c := range []struct {
+		planned, now, want time.Time
+	}{
+		{t0, t0, t0.Add(30 * time.Second)},
+		{t0, t0.Add(5 * time.Second), t0.Add(30 * time.Second)},
+		{t0, t0.Add(30 * time.Second), t0.Add(60 * time.Second)},
+		{t0, t0.Add(95 * time.Second), t0.Add(120 * time.Second)},
+	} {
+		got, err := rate.following(c.planned, c.now)
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("rate following(%v, %v) = %v, %v; want %v", c.planned, c.now, got, err, c.want)
+		}
+	}
+	cr := &scheduleDef{name: "c", cron: "*/5 * * * *"}
+	got, err := cr.following(t0, t0.Add(61*time.Second))
+	if want := t0.Add(5 * time.Minute); err != nil || !got.Equal(want) {
+		t.Errorf("cron following = %v, %v; want %v", got, err, want)
+	}
+}
