@@ -23,6 +23,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -538,7 +539,27 @@ func (ps *procSession) Prepare(ctx context.Context, sql string) (plpgsql.Prepare
 }
 
 func (p *procStmt) Run(ctx context.Context, args []any) (*plpgsql.Result, error) {
-	return drain(ctx, p.pl, bindable(args))
+	args = bindable(args)
+	// Values go in as the parameter's own type: DuckDB re-plans a prepared
+	// statement whose argument types differ from the ones it was bound with.
+	for i, a := range args {
+		if i >= len(p.pl.params) {
+			break
+		}
+		if n, ok := a.(int64); ok {
+			switch p.pl.params[i].Kind {
+			case KindInt32:
+				if n >= math.MinInt32 && n <= math.MaxInt32 {
+					args[i] = int32(n)
+				}
+			case KindInt16:
+				if n >= math.MinInt16 && n <= math.MaxInt16 {
+					args[i] = int16(n)
+				}
+			}
+		}
+	}
+	return drain(ctx, p.pl, args)
 }
 
 func (p *procStmt) Close() error {

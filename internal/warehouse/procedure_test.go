@@ -177,3 +177,39 @@ func TestReferenceProcedure(t *testing.T) {
 		t.Errorf("audit row: %s", got)
 	}
 }
+
+// BenchmarkProcedureLoop measures one loop iteration of a procedure: an
+// assignment and a condition, each a prepared SELECT run by DuckDB. The
+// body is parsed once and each expression prepared once per call.
+func BenchmarkProcedureLoop(b *testing.B) {
+	w, err := Open(context.Background(), b.TempDir(), Options{Threads: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	s, err := w.NewSession(context.Background(), "tester", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var notices []Notice
+	out := procScript(s, &notices, `CREATE PROCEDURE p_loop(n int, INOUT total bigint) AS $$
+BEGIN
+  FOR i IN 1..n LOOP
+    IF i % 2 = 0 THEN
+      total := total + i;
+    END IF;
+  END LOOP;
+END;
+$$ LANGUAGE plpgsql`)
+	if out != "CREATE PROCEDURE\n" {
+		b.Fatal(out)
+	}
+	b.ResetTimer()
+	out = procScript(s, &notices, fmt.Sprintf("CALL p_loop(%d, 0)", b.N))
+	b.StopTimer()
+	want := int64(b.N/2) * int64(b.N/2+1)
+	if out != fmt.Sprintf("total\n%d\nSELECT 1\n", want) {
+		b.Fatalf("got %q, want total %d", out, want)
+	}
+}
