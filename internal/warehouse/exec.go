@@ -71,6 +71,20 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return s.planReset(n), nil
 	case *ast.Show:
 		return s.planShow(n)
+	case *ast.CreateExternalSchema:
+		return s.planCreateExternalSchema(n), nil // exec_external_schema.go
+	case *ast.CreateMaterializedView:
+		return s.planCreateMV(n, text), nil // exec_materialized_view.go
+	case *ast.RefreshMaterializedView:
+		return s.planRefreshMV(n), nil
+	case *ast.AlterMaterializedView:
+		return s.planAlterMV(n), nil
+	case *ast.DropMaterializedView:
+		return s.planDropMV(n), nil
+	case *ast.DropSchema:
+		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {
+			return pl, err
+		}
 	case *ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
 		return s.planSchedule(ctx, n, text) // exec_schedule.go
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blueshift-dev/blueshift/internal/obs"
+	"github.com/blueshift-dev/blueshift/internal/source"
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	MemoryLimit string
 	// Threads is DuckDB's thread count. Zero keeps DuckDB's default (one per core).
 	Threads int
+	// Sources opens stream readers for streaming materialized views; nil
+	// means no stream service (creating a streaming view then fails).
+	Sources *source.Registry
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -47,6 +51,7 @@ type Warehouse struct {
 	log       *slog.Logger
 	connector *duckdb.Connector
 	metrics   *metrics
+	ingest    *ingestManager // autorefresh.go: streaming materialized views
 
 	nextSession atomic.Uint64
 	sched       scheduler // schedule_run.go
@@ -88,6 +93,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	}
 	w.mu.sessions = map[*Session]struct{}{}
 	if err := w.setup(ctx); err != nil {
+		_ = connector.Close()
+		return nil, err
+	}
+	w.ingest = newIngestManager(w, opts.Sources, obs.Registerer(opts.Registerer))
+	if err := w.ingest.setup(ctx); err != nil {
+		_ = w.ingest.close()
 		_ = connector.Close()
 		return nil, err
 	}
@@ -210,6 +221,7 @@ func (w *Warehouse) Close() error {
 	}
 	w.mu.Unlock()
 	var errs []error
+	errs = append(errs, w.ingest.close())
 	for _, s := range sessions {
 		s.Cancel()
 		if err := s.Close(); err != nil {

@@ -1,0 +1,91 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
+)
+
+// Log is the Reader of blueshift's embedded stream log. It reports
+// retention gaps exactly (streamlog publishes what it trims) and notifies
+// through streamlog's Watch, so callers never poll.
+type Log struct{ L *streamlog.Log }
+
+// NewLog returns a reader of l.
+func NewLog(l *streamlog.Log) *Log { return &Log{L: l} }
+
+// Name implements Reader.
+func (r *Log) Name() string { return "blueshift" }
+
+// Shards implements Reader. streamlog lists shards in creation order, which
+// puts parents before their children.
+func (r *Log) Shards(ctx context.Context, stream string) ([]Shard, error) {
+	info, err := r.L.Describe(ctx, stream)
+	if err != nil {
+		return nil, wrapLog("describe "+stream, err)
+	}
+	out := make([]Shard, len(info.Shards))
+	for i, s := range info.Shards {
+		out[i] = Shard{ID: s.ID, ParentID: s.ParentID, AdjacentParentID: s.AdjacentParentID, Closed: s.Closed}
+	}
+	return out, nil
+}
+
+// Read implements Reader.
+func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limits) (Batch, error) {
+	var after streamlog.Seq
+	if position == "" {
+		s, err := r.L.Resolve(ctx, stream, shard, streamlog.Position{Type: streamlog.TrimHorizon})
+		if err != nil {
+			return Batch{}, wrapLog("resolve "+stream+"/"+shard, err)
+		}
+		after = s
+	} else {
+		s, err := streamlog.ParseSeq(position)
+		if err != nil {
+			return Batch{}, fmt.Errorf("source: position of %s/%s: %w", stream, shard, err)
+		}
+		after = s
+	}
+	res, err := r.L.Read(ctx, streamlog.ReadRequest{Stream: stream, Shard: shard, After: after,
+		MaxRecords: lim.MaxRecords, MaxBytes: lim.MaxBytes})
+	if err != nil {
+		return Batch{}, wrapLog("read "+stream+"/"+shard, err)
+	}
+	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records))}
+	for i := range res.Records {
+		rec := &res.Records[i]
+		b.Records[i] = Record{Seq: rec.Seq.String(), PartitionKey: string(rec.PartitionKey), Data: rec.Data, Arrival: rec.Arrival()}
+	}
+	if res.Gap != nil {
+		// A first read from TRIM_HORIZON has nothing to lose: the trim
+		// horizon is where it was asked to start.
+		if position != "" {
+			b.Gap = &Gap{After: res.Gap.After.String(), Through: res.Gap.Through.String()}
+		}
+	}
+	// Store a position only once something moved it: the empty position
+	// keeps meaning TRIM_HORIZON for a shard that never had a record.
+	if res.Next != after || position != "" {
+		b.Next = res.Next.String()
+	}
+	return b, nil
+}
+
+// Watch implements Reader.
+func (r *Log) Watch(ctx context.Context, stream string) (<-chan struct{}, error) {
+	ch, err := r.L.Watch(stream)
+	if err != nil {
+		return nil, wrapLog("watch "+stream, err)
+	}
+	return ch, nil
+}
+
+func wrapLog(what string, err error) error {
+	if errors.Is(err, streamlog.ErrStreamNotFound) {
+		return fmt.Errorf("source: %s: %w: %w", what, ErrStreamNotFound, err)
+	}
+	return fmt.Errorf("source: %s: %w", what, err)
+}

@@ -1,0 +1,291 @@
+package warehouse
+
+// The streaming-ingestion manager: one refresh lock per view (a manual
+// REFRESH and the view's AUTO REFRESH loop never run a batch at the same
+// time), and one loop goroutine per view with AUTO REFRESH YES.
+//
+// A loop takes the stream's Watch channel, runs batches until one ends
+// below the batch bounds (caught up), then waits on the channel: records
+// become rows one commit after they are acknowledged, with no polling.
+// Readers that cannot notify (a remote Kinesis) are polled every
+// pollInterval. A failing batch is retried with exponential backoff up to
+// maxBackoff; its positions stay where they were.
+//
+// Lifecycle: loops start at Open for every view with AUTO REFRESH YES, at
+// CREATE and at ALTER ... AUTO REFRESH YES; they stop at ALTER ... NO, DROP
+// and Close (which waits for them).
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/blueshift-dev/blueshift/internal/source"
+)
+
+const (
+	pollInterval = time.Second
+	minBackoff   = 100 * time.Millisecond
+	maxBackoff   = 30 * time.Second
+)
+
+type ingestManager struct {
+	w       *Warehouse
+	sources *source.Registry
+	log     *slog.Logger
+	metrics *streamMetrics
+	ctx     context.Context // ends at Close: every loop's parent
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+
+	mu struct {
+		sync.Mutex
+		views map[int64]*mvRunner
+	}
+}
+
+// mvRunner is one streaming view's refresh state.
+type mvRunner struct {
+	lock chan struct{} // held (filled) while a batch runs
+	g    *ingestor     // owned by the lock holder
+	// loop, when not nil, is the AUTO REFRESH loop; guarded by ingestManager.mu.
+	loop *loopHandle
+}
+
+type loopHandle struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newIngestManager(w *Warehouse, sources *source.Registry, reg prometheus.Registerer) *ingestManager {
+	m := &ingestManager{w: w, sources: sources, log: w.log.With("component", "streaming"),
+		metrics: newStreamMetrics(reg)}
+	if m.sources == nil {
+		m.sources = &source.Registry{}
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.mu.views = map[int64]*mvRunner{}
+	return m
+}
+
+// setup migrates the streaming catalog and starts the AUTO REFRESH loops.
+func (m *ingestManager) setup(ctx context.Context) error {
+	c, err := m.w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := migrate(ctx, c, streamMigrations); err != nil {
+		return err
+	}
+	mvs, err := queryMVs(ctx, c, "kind = $1 AND auto_refresh", mvStreaming)
+	if err != nil {
+		return err
+	}
+	for _, mv := range mvs {
+		m.startLoop(mv)
+	}
+	return nil
+}
+
+func (m *ingestManager) runner(id int64) *mvRunner {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.mu.views[id]
+	if r == nil {
+		r = &mvRunner{lock: make(chan struct{}, 1)}
+		m.mu.views[id] = r
+	}
+	return r
+}
+
+// withLock runs fn holding the view's refresh lock, with its ingestor.
+func (m *ingestManager) withLock(ctx context.Context, mv *mvRow, fn func(g *ingestor) error) error {
+	r := m.runner(mv.id)
+	select {
+	case r.lock <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-r.lock }()
+	if r.g == nil {
+		g, err := m.w.newIngestor(ctx, mv)
+		if err != nil {
+			return err
+		}
+		r.g = g
+	}
+	err := fn(r.g)
+	if err != nil {
+		// Start over with a fresh connection and reader next time.
+		_ = r.g.close()
+		r.g = nil
+	}
+	return err
+}
+
+// refresh runs batches until the view has caught up with the stream.
+func (m *ingestManager) refresh(ctx context.Context, mv *mvRow, refreshType, user string) error {
+	return m.withLock(ctx, mv, func(g *ingestor) error {
+		for {
+			r, err := g.batch(ctx, refreshType, user)
+			if err != nil {
+				return err
+			}
+			if !r.more {
+				return nil
+			}
+		}
+	})
+}
+
+// startLoop starts mv's AUTO REFRESH loop unless it runs already.
+func (m *ingestManager) startLoop(mv *mvRow) {
+	r := m.runner(mv.id)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r.loop != nil || m.ctx.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	h := &loopHandle{cancel: cancel, done: make(chan struct{})}
+	r.loop = h
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer close(h.done)
+		m.loop(ctx, mv)
+	}()
+}
+
+// stopLoop stops mv's loop and waits for it.
+func (m *ingestManager) stopLoop(id int64) {
+	m.mu.Lock()
+	r := m.mu.views[id]
+	var h *loopHandle
+	if r != nil {
+		h, r.loop = r.loop, nil
+	}
+	m.mu.Unlock()
+	if h != nil {
+		h.cancel()
+		<-h.done
+	}
+}
+
+func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
+	log := m.log.With("view", mv.qualified(), "stream", mv.stream)
+	log.Info("auto refresh started")
+	defer log.Info("auto refresh stopped")
+	backoff := time.Duration(0)
+	for ctx.Err() == nil {
+		var wake <-chan struct{}
+		var more bool
+		err := m.withLock(ctx, mv, func(g *ingestor) error {
+			ch, err := g.reader.Watch(ctx, mv.stream)
+			if err != nil {
+				return sourceError(err)
+			}
+			wake = ch
+			r, err := g.batch(ctx, refreshAuto, mv.owner)
+			if err != nil {
+				return err
+			}
+			more = r.more
+			return nil
+		})
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			backoff = min(max(2*backoff, minBackoff), maxBackoff)
+			log.Warn("auto refresh failed; retrying", "err", err, "retry_in", backoff)
+			if !sleepCtx(ctx, backoff) {
+				return
+			}
+			continue
+		}
+		backoff = 0
+		if more {
+			continue
+		}
+		if wake == nil {
+			if !sleepCtx(ctx, pollInterval) {
+				return
+			}
+			continue
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// sleepCtx waits d or until ctx ends; false when ctx ended.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// drop removes a streaming view: its loop, its table, its catalog row and
+// positions, in one transaction. Scan logs and refresh history stay.
+func (m *ingestManager) drop(ctx context.Context, mv *mvRow) error {
+	m.stopLoop(mv.id)
+	r := m.runner(mv.id)
+	select {
+	case r.lock <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-r.lock }()
+	if r.g != nil {
+		_ = r.g.close()
+		r.g = nil
+	}
+	err := m.w.Update(ctx, func(c *Conn) error {
+		if _, err := c.Exec(ctx, "DROP TABLE IF EXISTS "+quoteIdent(mv.schema)+"."+quoteIdent(mv.name)); err != nil {
+			return err
+		}
+		if _, err := c.Exec(ctx, "DELETE FROM "+CatalogSchema+".mv_stream_positions WHERE mv_id = $1", mv.id); err != nil {
+			return err
+		}
+		_, err := c.Exec(ctx, "DELETE FROM "+CatalogSchema+".materialized_views WHERE id = $1", mv.id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	delete(m.mu.views, mv.id)
+	m.mu.Unlock()
+	m.metrics.forget(mv.qualified())
+	return nil
+}
+
+// close stops every loop, waits for them and closes the ingestors.
+func (m *ingestManager) close() error {
+	m.cancel()
+	m.wg.Wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var errs []error
+	for _, r := range m.mu.views {
+		if r.g != nil {
+			errs = append(errs, r.g.close())
+			r.g = nil
+		}
+	}
+	return errors.Join(errs...)
+}

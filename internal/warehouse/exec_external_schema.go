@@ -1,0 +1,229 @@
+package warehouse
+
+// CREATE EXTERNAL SCHEMA ... FROM KINESIS | MSK | KAFKA, DROP SCHEMA of an
+// external schema, and SVV_EXTERNAL_SCHEMAS.
+//
+// An external schema is a catalog row (blueshift_catalog.external_schemas),
+// not a DuckDB schema: its relations are the streams of its source, named
+// s."stream-name" and resolved under Redshift's identifier rules (see
+// foldIdent). Only streaming materialized views read them. Kafka and MSK
+// schemas are stored so scripts run; refreshing a view over one says that
+// the Kafka reader is not available yet.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/blueshift-dev/blueshift/internal/source"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+var externalSchemaViews = Migration{Name: "0011_external_schema_views", SQL: []string{
+	// eskind: 3 Kinesis, 4 Kafka or MSK (blueshift's numbering).
+	`CREATE OR REPLACE VIEW main.svv_external_schemas AS
+		SELECT CAST(row_number() OVER (ORDER BY created_at, name) + 100000 AS INTEGER) AS esoid,
+		       CAST(CASE source WHEN 'kinesis' THEN 3 ELSE 4 END AS SMALLINT) AS eskind,
+		       name AS schemaname, 100 AS esowner, '' AS databasename,
+		       json_object('SOURCE', upper(source), 'REGION', region, 'IAM_ROLE', iam_role,
+		                   'AUTHENTICATION', authentication, 'URI', uri, 'CLUSTER_ARN', cluster_arn)::VARCHAR AS esoptions
+		FROM ` + CatalogSchema + `.external_schemas`,
+}}
+
+// extSchema is one external schema's catalog row.
+type extSchema struct {
+	name, source, region, iamRole, authentication, authARN, uri, clusterARN string
+}
+
+func (e *extSchema) spec() source.Spec {
+	return source.Spec{Kind: e.source, Region: e.region, IAMRole: e.iamRole}
+}
+
+func (s *Session) planCreateExternalSchema(n *ast.CreateExternalSchema) *plan {
+	return &plan{command: "CREATE SCHEMA", run: func(ctx context.Context, _ []any) (*Result, error) {
+		name := foldIdent(n.Name, s.Options())
+		if n.Source == "kinesis" && n.IAMRole == "" {
+			return nil, sqlerr.New(sqlerr.SyntaxError, "IAM_ROLE is required for an external schema FROM KINESIS")
+		}
+		if _, ok, err := lookupExtSchema(ctx, s.conn, name); err != nil {
+			return nil, err
+		} else if ok || s.duckSchemaExists(ctx, name) {
+			if n.IfNotExists {
+				s.Notify(Notice{Severity: "NOTICE", Message: "Schema " + quoteIdent(name) + " already exists, skipping"})
+				return commandResult("CREATE SCHEMA"), nil
+			}
+			return nil, sqlerr.New(sqlerr.DuplicateSchema, "Schema %q already exists", name)
+		}
+		err := s.Atomic(ctx, func() error {
+			_, err := s.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.external_schemas
+				(name, source, region, iam_role, authentication, auth_arn, uri, cluster_arn, owner)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				name, n.Source, n.Region, n.IAMRole, n.Authentication, n.AuthARN, n.URI, n.ClusterARN, s.user)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return commandResult("CREATE SCHEMA"), nil
+	}}
+}
+
+func (s *Session) duckSchemaExists(ctx context.Context, name string) bool {
+	res, err := s.conn.Query(ctx, "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", name)
+	if err != nil {
+		return false
+	}
+	defer res.Close()
+	return res.Next()
+}
+
+func lookupExtSchema(ctx context.Context, c *Conn, name string) (*extSchema, bool, error) {
+	res, err := c.Query(ctx, `SELECT name, source, region, iam_role, authentication, auth_arn, uri, cluster_arn
+		FROM `+CatalogSchema+`.external_schemas WHERE name = $1`, name)
+	if err != nil {
+		return nil, false, errorf("read external schemas: %w", err)
+	}
+	defer res.Close()
+	if !res.Next() {
+		return nil, false, res.Err()
+	}
+	v := res.Values()
+	str := func(i int) string { x, _ := v[i].(string); return x }
+	return &extSchema{name: str(0), source: str(1), region: str(2), iamRole: str(3),
+		authentication: str(4), authARN: str(5), uri: str(6), clusterARN: str(7)}, true, nil
+}
+
+// planDropSchema takes DROP SCHEMA when every name is an external schema;
+// ok is false when none is (DuckDB drops ordinary schemas).
+func (s *Session) planDropSchema(ctx context.Context, n *ast.DropSchema) (*plan, bool, error) {
+	var ext, other int
+	for _, id := range n.Names {
+		if _, ok, err := lookupExtSchema(ctx, s.conn, foldIdent(id, s.Options())); err != nil {
+			return nil, false, err
+		} else if ok {
+			ext++
+		} else {
+			other++
+		}
+	}
+	switch {
+	case ext == 0:
+		return nil, false, nil
+	case other > 0:
+		return nil, false, sqlerr.New(sqlerr.FeatureNotSupported, "DROP SCHEMA of external and local schemas in one statement is not supported")
+	}
+	return &plan{command: "DROP SCHEMA", run: func(ctx context.Context, _ []any) (*Result, error) {
+		for _, id := range n.Names {
+			name := foldIdent(id, s.Options())
+			deps, err := queryMVs(ctx, s.conn, "kind = $1 AND external_schema = $2", mvStreaming, name)
+			if err != nil {
+				return nil, err
+			}
+			if len(deps) > 0 && !n.Cascade {
+				return nil, &sqlerr.Error{Code: sqlerr.DependentObjectsStillExist,
+					Message: "cannot drop schema " + name + " because other objects depend on it",
+					Hint:    "Use DROP ... CASCADE to drop the dependent objects too."}
+			}
+			for _, mv := range deps {
+				if err := s.dropStreamingMV(ctx, mv); err != nil {
+					return nil, err
+				}
+			}
+			if err := s.Atomic(ctx, func() error {
+				_, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".external_schemas WHERE name = $1", name)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+		}
+		return commandResult("DROP SCHEMA"), nil
+	}}, true, nil
+}
+
+// streamRef is a query's reference to a stream: FROM schema."stream".
+type streamRef struct {
+	schema *extSchema
+	stream string
+	ref    *ast.TableRef
+	count  int // stream references in the query
+}
+
+// streamRefOf finds the stream references of q. ok is false when q reads no
+// stream (an ordinary materialized view).
+func (s *Session) streamRefOf(ctx context.Context, q ast.Query) (*streamRef, bool, error) {
+	var found *streamRef
+	var err error
+	walkTableRefs(q, func(t *ast.TableRef) {
+		if err != nil || len(t.Name) != 2 {
+			return
+		}
+		es, ok, e := lookupExtSchema(ctx, s.conn, foldIdent(t.Name[0], s.Options()))
+		if e != nil {
+			err = e
+			return
+		}
+		if !ok {
+			return
+		}
+		if found == nil {
+			found = &streamRef{schema: es, stream: foldIdent(t.Name[1], s.Options()), ref: t}
+		}
+		found.count++
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return found, found != nil, nil
+}
+
+// walkTableRefs calls f for every table reference in q, including those in
+// CTEs, joins, subqueries in FROM and set operations.
+func walkTableRefs(q ast.Query, f func(*ast.TableRef)) {
+	var table func(t ast.TableExpr)
+	var query func(q ast.Query)
+	table = func(t ast.TableExpr) {
+		switch t := t.(type) {
+		case *ast.TableRef:
+			f(t)
+		case *ast.Join:
+			table(t.L)
+			table(t.R)
+		case *ast.ParenTable:
+			table(t.T)
+		case *ast.SubqueryTable:
+			query(t.Q)
+		}
+	}
+	with := func(w *ast.With) {
+		if w != nil {
+			for _, c := range w.CTEs {
+				query(c.Q)
+			}
+		}
+	}
+	query = func(q ast.Query) {
+		switch q := q.(type) {
+		case *ast.Select:
+			with(q.With)
+			for _, t := range q.From {
+				table(t)
+			}
+		case *ast.SetOp:
+			with(q.With)
+			query(q.L)
+			query(q.R)
+		case *ast.ParenQuery:
+			query(q.Q)
+		}
+	}
+	query(q)
+}
+
+// esOptions renders a schema's options for logs.
+func (e *extSchema) String() string {
+	b, _ := json.Marshal(map[string]string{"source": e.source, "region": e.region, "iam_role": e.iamRole})
+	return string(b)
+}
+
+var errKafkaNotAvailable = errors.New("streaming ingestion from Kafka and Amazon MSK is not available yet")

@@ -1,0 +1,430 @@
+package warehouse
+
+// Refresh of a streaming materialized view: exactly once, by construction.
+//
+// One batch is: read every shard from its stored position (none yet: the
+// trim horizon), a shard's children only after the shard itself is
+// finished; append the records to the staging table with DuckDB's
+// Appender; then in ONE DuckDB transaction run the view's query over the
+// staging table into the view's table, store every shard's new position,
+// and record the scan states, the skipped records and the refresh. A crash
+// before COMMIT leaves the old positions with the old rows; after it, the
+// new ones with the new rows. Nothing is lost or loaded twice.
+//
+// Records that cannot be ingested never block the stream: larger than
+// maxRecordBytes, or not JSON when the query parses kinesis_data with
+// json_parse, a record is skipped and kept in SYS_STREAM_SCAN_ERRORS. An
+// error of the view's own expressions fails the batch, which then commits
+// nothing, so the positions stay where they were. Records retention removed
+// before they were read are reported (SYS_STREAM_SCAN_ERRORS and the log at
+// ERROR, with the lost range), and reading goes on after them.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/blueshift-dev/blueshift/internal/source"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// Batch bounds: a batch stops reading at either, so memory stays bounded
+// whatever the backlog, and a refresh commits in steps.
+const (
+	batchMaxRecords = 50_000
+	batchMaxBytes   = 64 << 20
+	readMaxRecords  = 10_000
+)
+
+// Scan error codes in SYS_STREAM_SCAN_ERRORS.error_code (blueshift's).
+const (
+	scanErrTooLarge    = 1001
+	scanErrInvalidJSON = 1002
+	scanErrGap         = 1003
+)
+
+// Status strings, as Redshift writes them in SVL_MV_REFRESH_STATUS.
+const (
+	statusIncremental  = "Refresh successfully updated MV incrementally"
+	qualNoNewData      = "Stream returned no new data"
+	qualAllSkipped     = "All records received from the stream were skipped"
+	qualSomeSkipped    = "Some stream records were skipped"
+	qualMoreData       = "The stream may contain more data"
+	statusInternalFail = "Refresh failed due to an internal error"
+)
+
+// ingestor refreshes one streaming view: its reader, its connection with
+// the staging table, and its compiled batch query. It is used by one
+// goroutine at a time (the view's refresh lock).
+type ingestor struct {
+	w      *Warehouse
+	mv     *mvRow
+	es     *extSchema
+	reader source.Reader
+	conn   *Conn
+	query  *batchQuery
+	insert string
+}
+
+func (w *Warehouse) newIngestor(ctx context.Context, mv *mvRow) (_ *ingestor, err error) {
+	c, err := w.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = c.Close()
+		}
+	}()
+	es, ok, err := lookupExtSchema(ctx, c, mv.extSchema)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, sqlerr.New(sqlerr.UndefinedSchema, "external schema %q of materialized view %s does not exist", mv.extSchema, mv.qualified())
+	}
+	rd, err := w.ingest.sources.Open(ctx, es.spec())
+	if err != nil {
+		return nil, sourceError(err)
+	}
+	if err := prepareIngestConn(ctx, c, es.source); err != nil {
+		return nil, err
+	}
+	bq, err := compileStreaming(mv)
+	if err != nil {
+		return nil, err
+	}
+	return &ingestor{w: w, mv: mv, es: es, reader: rd, conn: c, query: bq,
+		insert: "INSERT INTO " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name) + " " + bq.sql}, nil
+}
+
+func (g *ingestor) close() error { return g.conn.Close() }
+
+type shardPos struct {
+	position string
+	finished bool
+}
+
+// shardScan is one shard's part of a batch (a SYS_STREAM_SCAN_STATES row).
+type shardScan struct {
+	shard                string
+	before, after        shardPos
+	scanned, skipped     int64
+	bytes                int64
+	minArrival, maxArriv time.Time
+	millisBehind         int64
+}
+
+type scanError struct {
+	shard, position string
+	arrival         time.Time
+	code            int
+	reason          string
+}
+
+// batchResult says what one batch did.
+type batchResult struct {
+	scanned, skipped, loaded, bytes int64
+	more                            bool // stopped at a bound: the stream may hold more
+	gaps                            []scanError
+	millisBehind                    int64
+	status                          string
+}
+
+func (g *ingestor) positions(ctx context.Context) (map[string]shardPos, error) {
+	res, err := g.conn.Query(ctx, "SELECT shard_id, position, finished FROM "+CatalogSchema+".mv_stream_positions WHERE mv_id = $1", g.mv.id)
+	if err != nil {
+		return nil, errorf("read positions: %w", err)
+	}
+	out := map[string]shardPos{}
+	for res.Next() {
+		v := res.Values()
+		out[v[0].(string)] = shardPos{position: v[1].(string), finished: v[2].(bool)}
+	}
+	return out, errors.Join(res.Err(), res.Close())
+}
+
+// batch reads, stages and commits one batch. refreshType is Manual or Auto.
+func (g *ingestor) batch(ctx context.Context, refreshType, user string) (*batchResult, error) {
+	start := time.Now()
+	r, err := g.runBatch(ctx, refreshType, user, start)
+	if err != nil {
+		g.w.ingest.metrics.errors.WithLabelValues(g.mv.qualified()).Inc()
+		g.recordFailure(ctx, refreshType, user, start, err)
+		return nil, err
+	}
+	g.w.ingest.metrics.observe(g.mv.qualified(), r, time.Since(start))
+	for _, gap := range r.gaps {
+		g.w.ingest.log.Error("stream records lost to retention before they were read",
+			"view", g.mv.qualified(), "stream", g.mv.stream, "shard", gap.shard, "lost", gap.reason)
+	}
+	return r, nil
+}
+
+func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start time.Time) (*batchResult, error) {
+	shards, err := g.reader.Shards(ctx, g.mv.stream)
+	if err != nil {
+		return nil, sourceError(err)
+	}
+	pos, err := g.positions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.conn.Exec(ctx, "DELETE FROM "+stageTable); err != nil {
+		return nil, errorf("clear staging table: %w", err)
+	}
+	app, err := duckdb.NewAppender(g.conn.c, "temp", "main", stageTable)
+	if err != nil {
+		return nil, errorf("appender: %w", err)
+	}
+	appClosed := false
+	defer func() {
+		if !appClosed {
+			_ = app.Close()
+		}
+	}()
+
+	refreshTime := start.UTC()
+	res := &batchResult{}
+	var scans []*shardScan
+	var errs []scanError
+	known := map[string]bool{}
+	for _, sh := range shards {
+		known[sh.ID] = true
+	}
+	finished := func(id string) bool { return id == "" || !known[id] || pos[id].finished }
+	leftRecs, leftBytes := batchMaxRecords, batchMaxBytes
+	for _, sh := range shards {
+		p := pos[sh.ID]
+		if p.finished || !finished(sh.ParentID) || !finished(sh.AdjacentParentID) {
+			continue
+		}
+		sc := &shardScan{shard: sh.ID, before: p, after: p}
+		for leftRecs > 0 && leftBytes > 0 {
+			b, err := g.reader.Read(ctx, g.mv.stream, sh.ID, sc.after.position,
+				source.Limits{MaxRecords: min(leftRecs, readMaxRecords), MaxBytes: leftBytes})
+			if err != nil {
+				return nil, sourceError(err)
+			}
+			if b.Gap != nil {
+				errs = append(errs, scanError{shard: sh.ID, position: b.Gap.Through, arrival: time.Time{}, code: scanErrGap,
+					reason: fmt.Sprintf("records trimmed by retention before they were read: sequence numbers after %s through %s", b.Gap.After, b.Gap.Through)})
+				res.gaps = append(res.gaps, errs[len(errs)-1])
+			}
+			for i := range b.Records {
+				rec := &b.Records[i]
+				sc.scanned++
+				sc.bytes += int64(len(rec.Data))
+				arr := rec.Arrival.UTC()
+				if sc.minArrival.IsZero() || arr.Before(sc.minArrival) {
+					sc.minArrival = arr
+				}
+				if arr.After(sc.maxArriv) {
+					sc.maxArriv = arr
+				}
+				if code, reason := g.check(rec.Data); code != 0 {
+					sc.skipped++
+					errs = append(errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
+					continue
+				}
+				if err := app.AppendRow(arr, rec.PartitionKey, sh.ID, rec.Seq, refreshTime, rec.Data); err != nil {
+					return nil, errorf("stage record %s/%s: %w", sh.ID, rec.Seq, err)
+				}
+				leftBytes -= len(rec.Data)
+			}
+			leftRecs -= len(b.Records)
+			if b.Next != "" {
+				sc.after.position = b.Next
+			}
+			sc.millisBehind = b.MillisBehind
+			if b.End {
+				sc.after.finished = true
+				pos[sh.ID] = sc.after // its children may be read in this batch
+				break
+			}
+			if len(b.Records) == 0 {
+				break
+			}
+		}
+		if leftRecs <= 0 || leftBytes <= 0 {
+			res.more = true
+		}
+		if sc.after != sc.before || sc.scanned > 0 {
+			scans = append(scans, sc)
+		}
+		res.millisBehind = max(res.millisBehind, sc.millisBehind)
+		if res.more {
+			break
+		}
+	}
+	if err := app.Close(); err != nil {
+		return nil, errorf("stage batch: %w", err)
+	}
+	appClosed = true
+	for _, sc := range scans {
+		res.scanned += sc.scanned
+		res.skipped += sc.skipped
+		res.bytes += sc.bytes
+	}
+	res.status = refreshStatus(res)
+	if len(scans) == 0 && len(errs) == 0 && refreshType == refreshAuto {
+		return res, nil // a wake-up with nothing to do leaves no trace
+	}
+
+	err = g.inTx(ctx, func() error {
+		if res.scanned > res.skipped {
+			n, err := g.conn.Exec(ctx, g.insert)
+			if err != nil {
+				return err
+			}
+			res.loaded = n
+		}
+		xid, err := g.xid(ctx)
+		if err != nil {
+			return err
+		}
+		for _, sc := range scans {
+			if sc.after != sc.before {
+				if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_stream_positions (mv_id, shard_id, position, finished)
+					VALUES ($1, $2, $3, $4) ON CONFLICT (mv_id, shard_id) DO UPDATE SET position = excluded.position, finished = excluded.finished`,
+					g.mv.id, sc.shard, sc.after.position, sc.after.finished); err != nil {
+					return errorf("store position: %w", err)
+				}
+			}
+			if sc.scanned > 0 {
+				if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_states VALUES
+					($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+					g.es.name, g.mv.stream, g.mv.name, xid, refreshTime, sc.shard, sc.after.position,
+					sc.scanned, sc.skipped, sc.bytes, sc.minArrival, sc.maxArriv); err != nil {
+					return errorf("record scan state: %w", err)
+				}
+			}
+		}
+		for _, e := range errs {
+			var ts any
+			if !e.arrival.IsZero() {
+				ts = e.arrival
+			}
+			if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_errors VALUES
+				($1, $2, $3, $4, $4, 'A', $5, $6, $7, $8, $9, $10)`,
+				g.es.name, g.mv.stream, g.mv.name, xid, ts, refreshTime, e.shard, e.position, e.code, e.reason); err != nil {
+				return errorf("record scan error: %w", err)
+			}
+		}
+		if _, err := g.conn.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET refreshed_at = now(), state = $1 WHERE id = $2",
+			mvStateActive, g.mv.id); err != nil {
+			return errorf("mark refreshed: %w", err)
+		}
+		return recordRefresh(ctx, g.conn, g.mv, g.w.database, user, xid, start, res.status, refreshType, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// check says why a record cannot be ingested (code 0: it can).
+func (g *ingestor) check(data []byte) (int, string) {
+	if len(data) > maxRecordBytes {
+		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes)
+	}
+	if g.query.parseJSON && (!utf8.Valid(data) || !json.Valid(data)) {
+		return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record"
+	}
+	return 0, ""
+}
+
+func refreshStatus(r *batchResult) string {
+	var q []string
+	switch {
+	case r.scanned == 0:
+		q = append(q, qualNoNewData)
+	case r.skipped == r.scanned:
+		q = append(q, qualAllSkipped)
+	case r.skipped > 0:
+		q = append(q, qualSomeSkipped)
+	}
+	if r.more {
+		q = append(q, qualMoreData)
+	}
+	if len(q) == 0 {
+		return statusIncremental
+	}
+	return statusIncremental + " - " + strings.Join(q, " - ")
+}
+
+func (g *ingestor) inTx(ctx context.Context, fn func() error) error {
+	if _, err := g.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := g.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			err = errors.Join(err, rbErr)
+		}
+		return err
+	}
+	_, err := g.conn.Exec(ctx, "COMMIT")
+	return err
+}
+
+func (g *ingestor) xid(ctx context.Context) (int64, error) {
+	res, err := g.conn.Query(ctx, "SELECT txid_current()")
+	if err != nil {
+		return 0, err
+	}
+	defer res.Close()
+	if !res.Next() {
+		return 0, errors.Join(res.Err(), errors.New("txid_current: no row"))
+	}
+	switch v := res.Values()[0].(type) {
+	case int64:
+		return v, nil
+	case uint64:
+		return int64(v), nil
+	}
+	return 0, nil
+}
+
+// recordFailure writes a failed refresh in a transaction of its own: the
+// batch's own transaction rolled back, positions and all.
+func (g *ingestor) recordFailure(ctx context.Context, refreshType, user string, start time.Time, cause error) {
+	status := statusInternalFail
+	if code := sqlerr.CodeOf(cause); strings.HasPrefix(string(code), "22") || code == sqlerr.FeatureNotSupported {
+		status = "Refresh failed. " + cause.Error()
+	}
+	ctx = context.WithoutCancel(ctx)
+	err := g.inTx(ctx, func() error {
+		if _, err := g.conn.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1 WHERE id = $2", mvStateFailed, g.mv.id); err != nil {
+			return err
+		}
+		return recordRefresh(ctx, g.conn, g.mv, g.w.database, user, 0, start, status, refreshType, cause.Error())
+	})
+	if err != nil {
+		g.w.ingest.log.Error("record failed refresh", "view", g.mv.qualified(), "err", err)
+	}
+	g.w.ingest.log.Warn("materialized view refresh failed", "view", g.mv.qualified(), "type", refreshType, "err", cause)
+}
+
+// recordRefresh adds a row to the refresh history (SVL_MV_REFRESH_STATUS,
+// SYS_MV_REFRESH_HISTORY), in c's current transaction. Both kinds of
+// materialized view use it.
+func recordRefresh(ctx context.Context, c *Conn, mv *mvRow, db, user string, xid int64, start time.Time, status, refreshType, detail string) error {
+	var x any
+	if xid != 0 {
+		x = xid
+	}
+	_, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_refresh_history
+		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		mv.id, db, user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, refreshType, detail)
+	if err != nil {
+		return errorf("record refresh: %w", err)
+	}
+	return nil
+}
