@@ -140,30 +140,66 @@ func newPrinter(opts Options) *ast.Printer {
 
 // Print rewrites a copy of stmt for DuckDB and prints it. stmt itself is
 // not changed, so the caller may edit a tree (replace a table reference, say)
-// and print it again. Errors are *sqlerr.Error.
+// and print it again. A statement DuckDB needs several statements for
+// (CREATE TABLE with IDENTITY, MERGE ... REMOVE DUPLICATES) prints as a
+// script joined with "; " (Translate returns them apart). Errors are
+// *sqlerr.Error.
 func Print(stmt ast.Stmt, opts Options) (string, error) {
-	return printStmt(stmt, opts, "")
-}
-
-func printStmt(stmt ast.Stmt, opts Options, src string) (string, error) {
-	rw := &rewriter{opts: opts, src: src}
-	out, err := rw.run(ast.Clone(stmt))
+	before, out, err := printStmt(stmt, opts, "")
 	if err != nil {
 		return "", err
 	}
-	var pre []string
-	if ct, ok := out.(*ast.CreateTable); ok {
-		pre = identitySequences(ct, opts)
+	return strings.Join(append(before, out), "; "), nil
+}
+
+// printStmt returns the DuckDB statements that must run first, in the same
+// transaction, and the statement itself.
+func printStmt(stmt ast.Stmt, opts Options, src string) ([]string, string, error) {
+	rw := &rewriter{opts: opts, src: src}
+	out, err := rw.run(ast.Clone(stmt))
+	if err != nil {
+		return nil, "", err
 	}
-	p := newPrinter(opts)
-	p.Stmt(out)
-	if p.Err != nil {
-		return "", rw.errorf(0, "%v", p.Err)
+	print := func(n ast.Stmt) (string, error) {
+		p := newPrinter(opts)
+		p.Stmt(n)
+		if p.Err != nil {
+			return "", rw.errorf(0, "%v", p.Err)
+		}
+		return p.String(), nil
 	}
-	if len(pre) > 0 {
-		return strings.Join(pre, "; ") + "; " + p.String(), nil
+	var before []string
+	switch n := out.(type) {
+	case *ast.CreateTable:
+		before = identitySequences(n, opts)
+	case *ast.AlterTable:
+		if n.Redshift {
+			// Physical layout and ownership mean nothing to DuckDB; check the
+			// table exists and do nothing else.
+			out = &ast.Select{Items: []ast.SelectItem{{X: num("1")}},
+				From: []ast.TableExpr{&ast.TableRef{Name: n.Table}}, Limit: num("0")}
+		}
+	case *ast.Merge:
+		if n.RemoveDuplicates && len(n.Whens) == 0 {
+			// Simplified MERGE: target rows that match are replaced by the
+			// source rows (duplicates in the target go), and the other source
+			// rows are inserted.
+			del := &ast.Delete{Table: n.Target, Alias: n.Alias, Using: []ast.TableExpr{n.Source}, Where: n.On}
+			d, err := print(del)
+			if err != nil {
+				return nil, "", err
+			}
+			before = append(before, d)
+			out = &ast.Insert{Table: n.Target, Source: &ast.Select{
+				Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
+				From:  []ast.TableExpr{ast.Clone(n.Source)}}}
+		}
 	}
-	return p.String(), nil
+	text, err := print(out)
+	if err != nil {
+		return nil, "", err
+	}
+	return before, text, nil
 }
 
 // identitySequences gives each IDENTITY(seed, step) column of ct a DuckDB

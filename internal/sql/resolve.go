@@ -28,6 +28,16 @@ func (s *scope) isTable(k string) bool {
 	return false
 }
 
+// empty reports whether no FROM clause binds anything here.
+func (s *scope) empty() bool {
+	for ; s != nil; s = s.parent {
+		if len(s.tables) > 0 || len(s.values) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *scope) isValue(k string) bool {
 	for ; s != nil; s = s.parent {
 		if s.values[k] {
@@ -309,7 +319,7 @@ func (r *resolver) columnRef(c *ast.ColumnRef, sc *scope) ast.Expr {
 		n = 2
 	case len(c.Parts) >= 3 && sc.isTable(r.rw.key(c.Parts[1])):
 		n = 3 // schema.table.column
-	case len(c.Parts) == 2:
+	case len(c.Parts) == 2 && (sc == nil || sc.empty()):
 		return c // t.c or col.step: DuckDB binds either way
 	default:
 		n = 1

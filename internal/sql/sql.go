@@ -81,6 +81,10 @@ type Options struct {
 type Translation struct {
 	Stmt ast.Stmt
 	SQL  string
+	// Before are DuckDB statements to run first, in the same transaction:
+	// the sequence behind an IDENTITY column, the DELETE half of a
+	// simplified MERGE. Usually empty.
+	Before []string
 }
 
 // Translate parses one statement and rewrites it to DuckDB SQL. Errors are
@@ -98,23 +102,25 @@ func Translate(text string, opts Options) (*Translation, error) {
 	if r, ok := stmt.(*ast.Raw); ok {
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
-	out, err := printStmt(stmt, opts, text)
+	before, out, err := printStmt(stmt, opts, text)
 	if err != nil {
 		return nil, err
 	}
-	return &Translation{Stmt: stmt, SQL: out}, nil
+	return &Translation{Stmt: stmt, SQL: out, Before: before}, nil
 }
 
 // DuckDBRuns reports whether stmt is handed to DuckDB (after translation),
 // as opposed to executed by blueshift's engine: session settings,
-// transaction control, external schemas, materialized views, procedures and
-// CALL are the engine's.
+// transaction control, external schemas, materialized views, procedures,
+// CALL and schedules are the engine's. DROP SCHEMA is translated too, for
+// the engine to run when the schema is not an external one.
 func DuckDBRuns(stmt ast.Stmt) bool {
 	switch stmt.(type) {
 	case *ast.Set, *ast.Reset, *ast.Show, *ast.Begin, *ast.Commit, *ast.Rollback,
-		*ast.CreateExternalSchema, *ast.DropSchema, *ast.CreateMaterializedView,
+		*ast.CreateExternalSchema, *ast.CreateMaterializedView,
 		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView,
-		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call:
+		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call,
+		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
 		return false
 	}
 	return true

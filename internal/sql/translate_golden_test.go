@@ -55,5 +55,9 @@ func translateOutput(text string, opts Options) string {
 	if tr.SQL == "" {
 		return fmt.Sprintf("engine: %T", tr.Stmt)
 	}
-	return tr.SQL
+	out := ""
+	for _, b := range tr.Before {
+		out += "before: " + b + "\n"
+	}
+	return out + tr.SQL
 }

@@ -477,6 +477,9 @@ func (p *Printer) fn(f *Func) {
 			p.W(" ORDER BY ")
 			p.orderItems(f.OrderBy)
 		}
+		if p.DuckDB && f.IgnoreNulls {
+			p.W(" IGNORE NULLS") // DuckDB takes it inside the parentheses
+		}
 	}
 	p.W(")")
 	if len(f.WithinGroup) > 0 {
@@ -489,7 +492,7 @@ func (p *Printer) fn(f *Func) {
 		p.Expr(f.Filter)
 		p.W(")")
 	}
-	if f.IgnoreNulls {
+	if f.IgnoreNulls && !p.DuckDB {
 		p.W(" IGNORE NULLS")
 	}
 	if f.RespectNull {

@@ -320,6 +320,8 @@ func (p *Printer) alterTable(n *AlterTable) {
 		p.id(n.Name, false)
 		p.W(" TYPE ")
 		p.typ(n.Type)
+	case "layout":
+		p.W(" ", n.Text)
 	default:
 		p.fail("ast: cannot print ALTER TABLE %s", n.Action)
 	}

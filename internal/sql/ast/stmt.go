@@ -138,7 +138,8 @@ type AlterTable struct {
 	IfExists bool
 	Cascade  bool
 	Type     *TypeName
-	Redshift bool // a physical-layout action DuckDB has no use for
+	Redshift bool   // a physical-layout action DuckDB has no use for
+	Text     string // the layout action as written, for Format
 }
 
 func (*Insert) stmt()      {}

@@ -309,7 +309,13 @@ func (p *parser) unaryExpr() ast.Expr {
 		defer p.leave()
 		return &ast.Unary{Op: op, X: p.unaryExpr()}
 	}
-	return p.postfix(p.primary())
+	x := p.postfix(p.primary())
+	for p.isSeq("at", "time", "zone") {
+		p.i += 3
+		zone := p.postfix(p.primary())
+		x = &ast.Func{Name: ast.Name{{Name: "timezone"}}, Args: []ast.Expr{zone, x}}
+	}
+	return x
 }
 
 // postfix applies ::type, [index] and .field.

@@ -740,5 +740,6 @@ func (p *parser) alter() ast.Stmt {
 func (p *parser) unsupportedLayout(at *ast.AlterTable) {
 	at.Action = "layout"
 	at.Redshift = true
+	at.Text = strings.TrimSpace(p.src[p.peek().Pos:])
 	p.i = len(p.toks) - 1
 }

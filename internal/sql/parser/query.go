@@ -141,7 +141,19 @@ func (p *parser) values() *ast.Values {
 	v := &ast.Values{}
 	for {
 		p.expect("(")
-		v.Rows = append(v.Rows, p.exprList())
+		var row []ast.Expr
+		for {
+			if p.is("default") && (p.peekN(1).Is(",") || p.peekN(1).Is(")")) {
+				p.next()
+				row = append(row, &ast.Keyword{Word: "DEFAULT"})
+			} else {
+				row = append(row, p.expr())
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+		v.Rows = append(v.Rows, row)
 		p.expect(")")
 		if !p.accept(",") {
 			return v
