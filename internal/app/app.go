@@ -24,6 +24,7 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
 	"github.com/blueshift-dev/blueshift/internal/obs"
 	"github.com/blueshift-dev/blueshift/internal/pgwire"
+	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
 )
@@ -72,7 +73,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
 	// every listener has stopped (closers run after the servers return).
-	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database})
+	// Streaming materialized views read the stream log (or a configured
+	// Kinesis endpoint) through the source registry.
+	sources := &source.Registry{Log: source.NewLog(streams)}
+	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
