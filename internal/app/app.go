@@ -88,7 +88,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve})
 
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return streams.Run(gctx) }) // retention trim
+	g.Go(func() error { return streams.Run(gctx) })     // retention trim
 	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
 	var bound []string
 	for _, s := range servers {
