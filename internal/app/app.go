@@ -27,6 +27,7 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
+	"github.com/blueshift-dev/blueshift/internal/web"
 )
 
 // Run starts blueshift with cfg and blocks until ctx is cancelled or a
@@ -86,6 +87,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve})
+
+	// The dashboard and HTTP query API, on the HTTP listener.
+	httpMux.Handle("/", web.Handler(web.Options{
+		Engine: web.EngineFunc(func(ctx context.Context, user, database string) (web.Session, error) {
+			s, err := wh.NewSession(ctx, user, database)
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		}),
+		Streams: streams, Logger: log, Registerer: reg,
+	}))
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return streams.Run(gctx) })     // retention trim
