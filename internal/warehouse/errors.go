@@ -131,6 +131,61 @@ func splitDuckMessage(full string) (msg string, line, col int) {
 	return msg, n, col
 }
 
+// mapPosition moves an error's Position from the translated SQL to the
+// client's text: it finds the word DuckDB pointed at in the translation and
+// the first occurrence of that word, as a whole word, in the original. When
+// that fails the position is dropped rather than pointing somewhere wrong.
+func mapPosition(err error, translated, original string) error {
+	e, ok := sqlerr.As(err)
+	if !ok || e.Position == 0 {
+		return err
+	}
+	word := wordAt(translated, e.Position)
+	if word == "" {
+		return e.At(0)
+	}
+	for from := 0; from < len(original); {
+		i := indexFold(original[from:], word)
+		if i < 0 {
+			break
+		}
+		i += from
+		end := i + len(word)
+		if (i == 0 || !isWordByte(original[i-1])) && (end == len(original) || !isWordByte(original[end])) {
+			return e.At(utf8.RuneCountInString(original[:i]) + 1)
+		}
+		from = i + 1
+	}
+	return e.At(0)
+}
+
+// wordAt returns the identifier or keyword starting at 1-based character
+// position pos of s (quotes stripped), or "".
+func wordAt(s string, pos int) string {
+	i := 0
+	for n := 1; n < pos && i < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if i < len(s) && s[i] == '"' {
+		i++
+	}
+	j := i
+	for j < len(s) && isWordByte(s[j]) {
+		j++
+	}
+	return s[i:j]
+}
+
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // positionOf converts (line, byte column) into a 1-based character offset in
 // query. A negative column means "relative to a shortened window" and is
 // resolved only approximately: the start of the line.

@@ -37,10 +37,7 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 	locate := func(err error) error {
 		if tr.SQL != "" && tr.SQL != p.Text {
 			// DuckDB's positions point into the translation, not the client's text.
-			if e, ok := sqlerr.As(err); ok && e.Position != 0 {
-				return e.At(0)
-			}
-			return err
+			err = mapPosition(err, tr.SQL, p.Text)
 		}
 		return shiftPosition(err, script, p.Offset)
 	}

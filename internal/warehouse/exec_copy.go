@@ -54,12 +54,16 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 		c.Query = text[toks[i].end:toks[end].pos]
 		i = end + 1
 	} else {
+		// A name is ident ('.' ident)*.
 		name := []string{}
-		for i < len(toks) && (toks[i].kind == 'i' || toks[i].kind == '.') {
-			if toks[i].kind == 'i' {
-				name = append(name, toks[i].ident())
-			}
+		for i < len(toks) && toks[i].kind == 'i' {
+			name = append(name, toks[i].ident())
 			i++
+			if i+1 < len(toks) && toks[i].kind == '.' && toks[i+1].kind == 'i' {
+				i++
+				continue
+			}
+			break
 		}
 		if len(name) == 0 {
 			return nil, false, nil

@@ -217,7 +217,7 @@ func (s *Session) Prepare(ctx context.Context, text string) (*Statement, error) 
 	if s.tx == TxFailed && !isTxControl(pieces[0].Text) {
 		return nil, errAborted()
 	}
-	pl, err := s.planPiece(ctx, text, pieces[0])
+	pl, err := s.planPiece(ctx, text, compatPiece(pieces[0]))
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (rs *Results) Next() bool {
 		rs.err = errAborted()
 		return false
 	}
-	pl, err := rs.s.planPiece(rs.ctx, rs.script, p)
+	pl, err := rs.s.planPiece(rs.ctx, rs.script, compatPiece(p))
 	if err != nil {
 		rs.err = err
 		return false
@@ -392,6 +392,15 @@ func isTxControl(text string) bool {
 		return true
 	}
 	return false
+}
+
+// compatPiece applies the Postgres catalog rewrites (compat.go) before the
+// SQL front end reads the statement.
+func compatPiece(p bsql.Piece) bsql.Piece {
+	if q, ok := pgCompat(p.Text); ok {
+		p.Text = q
+	}
+	return p
 }
 
 func nonEmpty(pieces []bsql.Piece) []bsql.Piece {

@@ -1,0 +1,108 @@
+package pgwire_test
+
+import (
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/blueshift-dev/blueshift/internal/testserver"
+)
+
+// psql runs the psql client against s with the given arguments and stdin,
+// and returns its output and exit code.
+func psql(t *testing.T, s *testserver.Server, stdin string, args ...string) (string, int) {
+	t.Helper()
+	bin, err := exec.LookPath("psql")
+	if err != nil {
+		t.Skip("psql is not installed (.ci/run installs postgresql-client)")
+	}
+	host, port, _ := strings.Cut(s.SQL, ":")
+	cmd := exec.Command(bin, append([]string{"-X", "-h", host, "-p", port, "-U", "alice", "-d", "dev"}, args...)...)
+	cmd.Env = append(cmd.Environ(), "PGCONNECT_TIMEOUT=10", "PGSSLMODE=disable")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), code
+}
+
+func TestPsqlScriptStopsOnError(t *testing.T) {
+	s := testserver.Start(t)
+	script := `\set ON_ERROR_STOP on
+CREATE TABLE public.t (a character varying(500), b numeric(5,2), c integer, d timestamp);
+insert into t values ('x', 1.5, 1, '2022-07-08 23:59:59');
+select * from nope;
+insert into t values ('y', 2.5, 2, null);
+`
+	out, code := psql(t, s, script)
+	if code != 3 || !strings.Contains(out, `ERROR:  relation "nope" does not exist`) {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c", "select a, b, c, d from t")
+	if code != 0 || strings.TrimSpace(out) != "x|1.50|1|2022-07-08 23:59:59" {
+		t.Fatalf("exit %d: rows after the stopped script:\n%s", code, out)
+	}
+}
+
+func TestPsqlCopy(t *testing.T) {
+	s := testserver.Start(t)
+	if out, code := psql(t, s, "", "-c", "create table t (id int, name varchar, score numeric(5,2), ts timestamp)"); code != 0 {
+		t.Fatal(out)
+	}
+	// Text format, with a NULL, an escaped tab and the end marker.
+	in := "1\talice\t1.50\t2022-07-08 23:59:59\n2\tbob\\tjr\t\\N\t\\N\n\\.\n"
+	out, code := psql(t, s, in, "-c", `COPY t FROM STDIN`)
+	if code != 0 || !strings.Contains(out, "COPY 2") {
+		t.Fatalf("COPY FROM STDIN: exit %d\n%s", code, out)
+	}
+	// CSV with a header, through \copy.
+	csvIn := "id,name,score,at\n3,\"carol, c\",2.25,\n"
+	out, code = psql(t, s, csvIn, "-c", `\copy t from stdin with (format csv, header true)`)
+	if code != 0 || !strings.Contains(out, "COPY 1") {
+		t.Fatalf("\\copy csv: exit %d\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-c", `COPY (select * from t order by id) TO STDOUT`)
+	want := "1\talice\t1.50\t2022-07-08 23:59:59\n2\tbob\\tjr\t\\N\t\\N\n3\tcarol, c\t2.25\t\\N\n"
+	if code != 0 || out != want {
+		t.Fatalf("COPY TO STDOUT: exit %d\n got %q\nwant %q", code, out, want)
+	}
+	out, code = psql(t, s, "", "-c", `COPY t (id, name) TO STDOUT WITH CSV HEADER`)
+	if code != 0 || !strings.HasPrefix(out, "id,name\n") || !strings.Contains(out, "3,\"carol, c\"\n") {
+		t.Fatalf("COPY TO STDOUT CSV: exit %d\n%s", code, out)
+	}
+	// A bad row fails the whole COPY: nothing of it is loaded.
+	out, code = psql(t, s, "4\tdan\t1\t\\N\nnot-a-number\tx\t1\t\\N\n", "-v", "ON_ERROR_STOP=1", "-c", `COPY t FROM STDIN`)
+	if code == 0 {
+		t.Fatalf("bad COPY succeeded:\n%s", out)
+	}
+	out, _ = psql(t, s, "", "-A", "-t", "-c", "select count(*) from t")
+	if strings.TrimSpace(out) != "3" {
+		t.Fatalf("rows after failed COPY: %s", out)
+	}
+}
+
+func TestPsqlCatalogCommands(t *testing.T) {
+	s := testserver.Start(t)
+	if out, code := psql(t, s, "", "-c", "create table public.orders (id integer not null, note varchar(20), amount numeric(5,2))"); code != 0 {
+		t.Fatal(out)
+	}
+	out, code := psql(t, s, "", "-c", `\dt`)
+	if code != 0 || !strings.Contains(out, "orders") || !strings.Contains(out, "public") {
+		t.Fatalf("\\dt: exit %d\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-c", `\d orders`)
+	if code != 0 || !strings.Contains(out, "amount") || !strings.Contains(out, "numeric(5,2)") {
+		t.Fatalf("\\d orders: exit %d\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-c", `\dn`)
+	if code != 0 || !strings.Contains(out, "public") {
+		t.Fatalf("\\dn: exit %d\n%s", code, out)
+	}
+}
