@@ -73,7 +73,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 		return nil, fmt.Errorf("warehouse: data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	dsn := path + "?access_mode=read_write"
+	// SUPER is VARIANT, which DuckDB stores only from storage version 1.5.
+	dsn := path + "?access_mode=read_write&storage_compatibility_version=v1.5.0"
 	if opts.MemoryLimit != "" {
 		dsn += "&memory_limit=" + opts.MemoryLimit
 	}
@@ -118,6 +119,11 @@ func (w *Warehouse) setup(ctx context.Context) error {
 	}
 	if err := migrate(ctx, c, migrations); err != nil {
 		return err
+	}
+	for _, stmt := range compatPrelude() {
+		if _, err := c.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("warehouse: catalog compatibility %q: %w", stmt, err)
+		}
 	}
 	for _, stmt := range bsql.Prelude() {
 		if _, err := c.Exec(ctx, stmt); err != nil {
