@@ -177,7 +177,7 @@ const (
 	unnestQuery = `select Customer_ID, Transaction_ID, Dependent_ID, OutofPocket_Max, OutofPocket_Percent,
 		OutofPock_Amount, Provider, Completion_DateTime, Event_Name
 		from mv_demo_super_unnest order by Event_Name, Dependent_ID`
-	factQuery = `select * from Customer_Transaction_Fact order by Transaction_ID`
+	factQuery  = `select * from Customer_Transaction_Fact order by Transaction_ID`
 	auditQuery = `select JobName, Status, EndDate > StartDate from MetaData_ETL`
 )
 
