@@ -77,6 +77,9 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Streaming materialized views read the stream log (or a configured
 	// Kinesis endpoint) through the source registry.
 	sources := &source.Registry{Log: source.NewLog(streams)}
+	if cfg.KinesisEndpoint != "" || cfg.KinesisRegion != "" {
+		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
+	}
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)

@@ -52,6 +52,12 @@ type Config struct {
 	// Zero means one minute.
 	StreamTrimInterval time.Duration
 
+	// KinesisEndpoint and KinesisRegion, when either is set, make external
+	// schemas FROM KINESIS read that Kinesis service through the AWS SDK
+	// (default credential chain; IAM_ROLE ARNs assumed through STS) instead
+	// of blueshift's own streams. Empty endpoint: AWS's for the region.
+	KinesisEndpoint, KinesisRegion string
+
 	// AddrFile, when set, receives one "name=addr" line per bound listener
 	// once all servers listen; tests and scripts read it to find port-0 addresses.
 	AddrFile string

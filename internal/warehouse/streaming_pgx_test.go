@@ -439,3 +439,35 @@ func TestStreamingRules(t *testing.T) {
 		t.Errorf("SVV_EXTERNAL_SCHEMAS holds %d schemas, want kf only", n)
 	}
 }
+
+// TestStreamingFromKinesisEndpoint reads streams through the AWS SDK: server
+// B is configured with server A's Kinesis API as its endpoint, so one code
+// path reads blueshift's streams over the network as it would read AWS's.
+func TestStreamingFromKinesisEndpoint(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	a := newStreamEnv(t)
+	a.createStream("remote", 2)
+	b := newStreamEnv(t, "--kinesis-endpoint", "http://"+a.srv.AWS, "--kinesis-region", "us-east-1")
+	var want []rec
+	for i := range 30 {
+		want = append(want, a.put("remote", fmt.Sprintf("k%d", i), []byte(fmt.Sprintf(`{"i":%d}`, i))))
+	}
+	b.exec(`CREATE EXTERNAL SCHEMA ks FROM KINESIS REGION 'us-east-1' IAM_ROLE default`)
+	b.exec(`CREATE MATERIALIZED VIEW rv AS SELECT shard_id, sequence_number, json_parse(kinesis_data) AS p FROM ks."remote"`)
+	b.exec(`REFRESH MATERIALIZED VIEW rv`)
+	sameRecs(t, b.rows("rv"), slices.Clone(want))
+	for i := range 10 {
+		want = append(want, a.put("remote", fmt.Sprintf("m%d", i), []byte(fmt.Sprintf(`{"m":%d}`, i))))
+	}
+	b.exec(`REFRESH MATERIALIZED VIEW rv`)
+	sameRecs(t, b.rows("rv"), want)
+	if n := b.count("SELECT count(*) FROM rv"); n != int64(len(want)) {
+		t.Fatalf("%d rows, want %d", n, len(want))
+	}
+	// Server B's own streams are not what it reads: a stream only B has is unknown.
+	b.createStream("local-only", 1)
+	if pe := b.execErr(`CREATE MATERIALIZED VIEW lv AS SELECT * FROM ks."local-only"`); pe.Code != "42P01" {
+		t.Errorf("stream of the wrong server: %s %s", pe.Code, pe.Message)
+	}
+}
