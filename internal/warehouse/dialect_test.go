@@ -233,9 +233,11 @@ FROM (SELECT *, unnest(coalesce(nullif(TRY_CAST(payload.dynamodb.NewImage.calcul
       FROM demo_stream_vw) AS a`
 
 // BenchmarkReferenceUnnest compares the translated reference unnest query
-// with the hand-written fast DuckDB form, on 200k generated change records
-// (each run materialises the result with CREATE OR REPLACE TABLE ... AS).
-// Set BLUESHIFT_BENCH_RECORDS to change the count.
+// with the hand-written fast DuckDB form, on 200k generated change records.
+// Each iteration materialises both results (CREATE OR REPLACE TEMP TABLE ...
+// AS), alternating which goes first, so load from other processes falls on
+// both alike; it reports each one's seconds per run and their ratio. Set
+// BLUESHIFT_BENCH_RECORDS to change the count.
 func BenchmarkReferenceUnnest(b *testing.B) {
 	n := 200_000
 	if v := os.Getenv("BLUESHIFT_BENCH_RECORDS"); v != "" {
@@ -249,26 +251,36 @@ func BenchmarkReferenceUnnest(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, c := range []struct{ name, query string }{
-		{"translated", tr.SQL},
-		{"handwritten", handWrittenUnnest},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			var rows int64
-			for i := 0; i < b.N; i++ {
-				if _, err := s.Conn().Exec(ctx, "CREATE OR REPLACE TEMP TABLE bench_out AS "+c.query); err != nil {
-					b.Fatal(err)
-				}
-				res, err := s.Conn().Query(ctx, "SELECT count(*) FROM bench_out")
-				if err != nil {
-					b.Fatal(err)
-				}
-				for res.Next() {
-					rows, _ = res.Values()[0].(int64)
-				}
-				res.Close()
-			}
-			b.ReportMetric(float64(rows), "rows")
-		})
+	queries := [2]string{tr.SQL, handWrittenUnnest}
+	var spent [2]time.Duration
+	var rows [2]int64
+	run := func(k int) {
+		start := time.Now()
+		if _, err := s.Conn().Exec(ctx, "CREATE OR REPLACE TEMP TABLE bench_out AS "+queries[k]); err != nil {
+			b.Fatal(err)
+		}
+		spent[k] += time.Since(start)
+		res, err := s.Conn().Query(ctx, "SELECT count(*) FROM bench_out")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for res.Next() {
+			rows[k], _ = res.Values()[0].(int64)
+		}
+		res.Close()
 	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		first := i % 2
+		run(first)
+		run(1 - first)
+	}
+	b.StopTimer()
+	if rows[0] != rows[1] {
+		b.Fatalf("translated query gave %d rows, hand-written %d", rows[0], rows[1])
+	}
+	b.ReportMetric(spent[0].Seconds()/float64(b.N), "translated-s/op")
+	b.ReportMetric(spent[1].Seconds()/float64(b.N), "handwritten-s/op")
+	b.ReportMetric(spent[0].Seconds()/spent[1].Seconds(), "ratio")
+	b.ReportMetric(float64(rows[0]), "rows")
 }
