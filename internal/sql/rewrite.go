@@ -153,3 +153,5 @@ func redshiftClauses(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	})
 	return stmt, nil
 }
+
+func asSQLErr(err error) (*sqlerr.Error, bool) { return sqlerr.As(err) }

@@ -1,6 +1,3 @@
-// Package sql is blueshift's Redshift SQL front end: a lexer, a statement
-// splitter, a parser to the ast package's tree, rewrite rules and a printer to
-// DuckDB SQL. It imports no database, so it tests without one.
 package sql
 
 import (

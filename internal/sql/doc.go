@@ -1,0 +1,41 @@
+// Package sql is blueshift's Redshift SQL front end: a lexer (package lex),
+// a statement splitter, a parser (package parser) to the ast package's tree,
+// rewrite rules and a printer to DuckDB SQL. It imports no database, so it
+// tests without one.
+//
+// Pipeline: Split cuts a script into statements (offsets kept); Translate
+// parses one and, for statements DuckDB runs (DuckDBRuns), applies the
+// rules in order on a copy of the tree and prints DuckDB SQL. The rules are
+// listed, in order, in rules (rewrite.go); each is a function over the
+// whole statement.
+//
+// Invariants:
+//   - No regular expression ever reads SQL text; everything goes through the
+//     lexer and the parser.
+//   - Translate and Print never change the tree they are given: rewrites work
+//     on ast.Clone. Translation.Stmt is the tree as parsed.
+//   - Unsupported syntax fails with SQLSTATE 0A000 naming the construct;
+//     syntax errors are 42601; both carry a 1-based Position in the
+//     statement's text when Translate knows it.
+//   - Statements the parser does not model pass through unchanged (ast.Raw).
+//   - SUPER is DuckDB's VARIANT. PartiQL navigation prints as DuckDB's
+//     native VARIANT field access; casts of SUPER paths print as TRY_CAST
+//     (lax mode: a missing path, a wrong type or a failed cast is NULL).
+//     PartiQL subscripts are 0-based and print 1-based.
+//   - A PartiQL unnest in FROM prints in DuckDB's fast form, a select-list
+//     unnest over ::JSON::JSON[] in a subquery that wraps the range variable
+//     the path is rooted at; LEFT JOIN ... ON TRUE keeps rows whose array is
+//     empty or missing.
+//   - Identifiers fold as Redshift folds them (Fold): unquoted to lower case;
+//     quoted keep their case only with enable_case_sensitive_identifier;
+//     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
+//
+// Known deviations from Redshift:
+//   - GETDATE() has microsecond precision (Redshift truncates to seconds), and
+//     is the statement's start only when Options.StatementTime is set.
+//   - VARCHAR(n) and CHAR(n) lengths are not enforced; CHAR is not padded.
+//   - TO_CHAR's MON/DAY/DY print in mixed case; numeric formats are 0A000.
+//   - REGEXP_SUBSTR supports only the first occurrence from position 1.
+//   - Casting a SUPER object or array to VARCHAR prints DuckDB's rendering,
+//     not NULL; use JSON_SERIALIZE for JSON text.
+package sql
