@@ -25,8 +25,9 @@ var migrations = []Migration{
 			value VARCHAR NOT NULL
 		)`,
 	}},
-	procedureMigration, // exec_procedure.go
-	scheduleMigration,  // exec_schedule.go
+	procedureMigration,  // exec_procedure.go
+	scheduleMigration,   // exec_schedule.go
+	mvOrdinaryMigration, // mv_ordinary.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

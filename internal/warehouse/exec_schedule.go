@@ -173,7 +173,7 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: schedule settings: %w", err)
 	}
-	err = s.Atomic(ctx, func() error {
+	err = s.atomicHere(ctx, func() error {
 		c := s.Conn()
 		exists, err := scheduleExists(ctx, c, name)
 		if err != nil {
@@ -225,7 +225,7 @@ func scheduleExists(ctx context.Context, c *Conn, name string) (bool, error) {
 
 func (s *Session) alterSchedule(ctx context.Context, n *ast.AlterSchedule) (*Result, error) {
 	name := s.scheduleName(n.Name)
-	err := s.Atomic(ctx, func() error {
+	err := s.atomicHere(ctx, func() error {
 		c := s.Conn()
 		changed, err := c.Exec(ctx, `UPDATE `+CatalogSchema+`.schedules SET paused = $2, updated_at = now() WHERE name = $1`, name, n.Pause)
 		if err != nil {
@@ -249,7 +249,7 @@ func (s *Session) alterSchedule(ctx context.Context, n *ast.AlterSchedule) (*Res
 
 func (s *Session) dropSchedule(ctx context.Context, n *ast.DropSchedule) (*Result, error) {
 	name := s.scheduleName(n.Name)
-	err := s.Atomic(ctx, func() error {
+	err := s.atomicHere(ctx, func() error {
 		c := s.Conn()
 		dropped, err := c.Exec(ctx, `DELETE FROM `+CatalogSchema+`.schedules WHERE name = $1`, name)
 		if err != nil {
