@@ -98,7 +98,7 @@ func FuzzFrontendMessages(f *testing.F) {
 	f.Add(encode(&pgproto3.Query{String: "create table c (a int, b varchar)"}, &pgproto3.Query{String: "copy c from stdin"},
 		&pgproto3.CopyData{Data: []byte("1\tx\n2\t\\N\n")}, &pgproto3.CopyDone{}))
 	f.Add(encode(&pgproto3.Bind{PreparedStatement: "missing"}, &pgproto3.Execute{}, &pgproto3.Sync{}))
-	f.Add([]byte{'Q', 0, 0, 0, 3})               // length shorter than itself
+	f.Add([]byte{'Q', 0, 0, 0, 3})                // length shorter than itself
 	f.Add([]byte{'Q', 0x7f, 0xff, 0xff, 0xff, 0}) // enormous length
 	f.Add([]byte{'B', 0, 0, 0, 12, 0, 0, 0, 0, 0xff, 0xff, 0, 0})
 	f.Add([]byte{'Z', 0, 0, 0, 4})
