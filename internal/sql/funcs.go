@@ -400,7 +400,7 @@ func jsonList(x ast.Expr) ast.Expr { return tryCast(toJSON(x), "json[]") }
 func rwArray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
-		args[i] = toJSON(a)
+		args[i] = fn("to_json", a) // a value, not JSON text: 'two' is "two"
 	}
 	return superOf(fn("json_array", args...)), nil
 }
@@ -412,7 +412,7 @@ func rwObject(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
 		if i%2 == 1 {
-			a = toJSON(a)
+			a = fn("to_json", a)
 		}
 		args[i] = a
 	}
