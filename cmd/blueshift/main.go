@@ -1,6 +1,7 @@
 // Command blueshift runs the blueshift server and its tools.
 //
 //	blueshift serve [flags]   run the server (streams, warehouse, SQL, HTTP)
+//	blueshift demo [flags]    the reference scenario, live (make demo)
 //	blueshift version
 package main
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/blueshift-dev/blueshift/internal/app"
 	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/demo"
 	"github.com/blueshift-dev/blueshift/internal/obs"
 )
 
@@ -23,6 +25,7 @@ const usage = `usage: blueshift <command> [flags]
 
 commands:
   serve     run the server: Kinesis/DynamoDB APIs, SQL endpoint, HTTP dashboard
+  demo      run the reference scenario on a fresh server, with generated records (make demo)
   version   print the version
 
 Run "blueshift <command> -h" for a command's flags.
@@ -43,6 +46,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(ctx, os.Args[2:])
+	case "demo":
+		err = runDemo(ctx, os.Args[2:])
 	case "version":
 		fmt.Println("blueshift", version)
 	case "-h", "--help", "help":
@@ -106,4 +111,19 @@ func serve(ctx context.Context, args []string) error {
 	}
 	log := obs.NewLogger(os.Stderr, cfg.LogLevel)
 	return app.Run(ctx, cfg, log)
+}
+
+// runDemo runs `blueshift demo` (internal/demo).
+func runDemo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	o := demo.Options{Out: os.Stdout, Serve: app.Run}
+	fs.StringVar(&o.DataDir, "data", "", "data directory (must be new or empty); empty means a new temporary directory")
+	fs.IntVar(&o.Rate, "rate", 4, "change records put into the stream per second")
+	fs.DurationVar(&o.Every, "every", 5*time.Second, "how often to print the views")
+	logLevel := fs.String("log-level", "warn", "server log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o.Log = obs.NewLogger(os.Stderr, *logLevel)
+	return demo.Run(ctx, o)
 }
