@@ -20,8 +20,10 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
-// FileName is the DuckDB database file inside the data directory.
-const FileName = "warehouse.duckdb"
+// FileName returns the DuckDB file of a database inside the data directory.
+// DuckDB names its catalog after the file, so current_database() is the name
+// clients connect to ("dev.duckdb" for dev).
+func FileName(database string) string { return database + ".duckdb" }
 
 // CatalogSchema is the DuckDB schema that holds blueshift's own catalog.
 const CatalogSchema = "blueshift_catalog"
@@ -72,7 +74,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("warehouse: data directory: %w", err)
 	}
-	path := filepath.Join(dir, FileName)
+	path := filepath.Join(dir, FileName(opts.Database))
 	// SUPER is VARIANT, which DuckDB stores only from storage version 1.5.
 	dsn := path + "?access_mode=read_write&storage_compatibility_version=v1.5.0"
 	if opts.MemoryLimit != "" {

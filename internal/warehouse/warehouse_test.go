@@ -221,6 +221,14 @@ func TestPersistsAcrossReopen(t *testing.T) {
 	}
 }
 
+func TestCurrentDatabaseIsTheConnectedName(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	if got := strings.TrimSpace(mustRun(t, s, "select current_database()")); got != "[dev]\nSELECT 1" {
+		t.Fatalf("current_database() = %q", got)
+	}
+}
+
 func TestUnknownDatabase(t *testing.T) {
 	w, _ := openTest(t)
 	if _, err := w.NewSession(context.Background(), "u", "nope"); sqlerr.CodeOf(err) != sqlerr.InvalidCatalogName {
