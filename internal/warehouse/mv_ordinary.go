@@ -61,6 +61,23 @@ var mvOrdinaryMigration = Migration{Name: "0021_mv_dependencies", SQL: []string{
 		FROM ` + CatalogSchema + `.mv_deps WHERE ref_is_mv`,
 }}
 
+// mvInfoStateMigration makes STV_MV_INFO.state 1 for ordinary views that
+// refresh incrementally too (the streaming catalog's first version of the
+// view knew streaming views only). It runs after the streaming migrations.
+var mvInfoStateMigration = Migration{Name: "0022_stv_mv_info_state", SQL: []string{
+	`CREATE OR REPLACE VIEW main.stv_mv_info AS
+		SELECT current_database() AS db_name, schema_name AS schema, name,
+		       (SELECT max(h.xid) FROM ` + CatalogSchema + `.mv_refresh_history h
+		         WHERE h.mv_id = m.id AND h.status LIKE 'Refresh successfully%') AS updated_upto_xid,
+		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL THEN 'f' ELSE 't' END AS is_stale,
+		       owner AS owner_user_name,
+		       CAST(CASE WHEN kind = 'streaming'
+		                   OR coalesce(json_extract(high_water, '$.incremental')::BOOLEAN, false) THEN 1 ELSE 0 END AS INTEGER) AS state,
+		       CASE WHEN auto_refresh THEN 't' ELSE 'f' END AS autorefresh,
+		       'f' AS autorewrite
+		FROM ` + CatalogSchema + `.materialized_views m`,
+}}
+
 // Refresh statuses for ordinary views, as SVL_MV_REFRESH_STATUS writes them.
 const (
 	statusRecomputed = "Refresh successfully recomputed MV from scratch"

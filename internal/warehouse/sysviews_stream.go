@@ -13,7 +13,8 @@ import (
 
 // streamMigrations are the streaming catalog's migrations, applied by the
 // ingest manager at Open after the core catalog's.
-var streamMigrations = []Migration{mvMigration, externalSchemaViews, streamViewsMigration}
+var streamMigrations = []Migration{mvMigration, externalSchemaViews, streamViewsMigration,
+	mvInfoStateMigration} // mv_ordinary.go
 
 var streamViewsMigration = Migration{Name: "0012_stream_system_views", SQL: []string{
 	`CREATE OR REPLACE VIEW main.sys_stream_scan_states AS
