@@ -38,7 +38,7 @@ func apiCode(err error) string {
 	return ""
 }
 
-func wantCode(t *testing.T, err error, code string) {
+func wantCode(t testing.TB, err error, code string) {
 	t.Helper()
 	if got := apiCode(err); got != code {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
@@ -47,7 +47,7 @@ func wantCode(t *testing.T, err error, code string) {
 
 // createActive creates a stream and waits for it with the SDK's waiter, as
 // a Kinesis client does.
-func createActive(t *testing.T, c *kinesis.Client, name string, shards int32) {
+func createActive(t testing.TB, c *kinesis.Client, name string, shards int32) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)}); err != nil {
@@ -62,7 +62,7 @@ func createActive(t *testing.T, c *kinesis.Client, name string, shards int32) {
 }
 
 // shards lists every shard of a stream with ListShards, following NextToken.
-func listShards(t *testing.T, c *kinesis.Client, name string) []types.Shard {
+func listShards(t testing.TB, c *kinesis.Client, name string) []types.Shard {
 	t.Helper()
 	var out []types.Shard
 	in := &kinesis.ListShardsInput{StreamName: aws.String(name), MaxResults: aws.Int32(2)}
@@ -81,7 +81,7 @@ func listShards(t *testing.T, c *kinesis.Client, name string) []types.Shard {
 
 // readShard reads a shard from an iterator until it is caught up or closed;
 // it returns the records and the last response.
-func readShard(t *testing.T, c *kinesis.Client, it *string, limit int32) ([]types.Record, *kinesis.GetRecordsOutput) {
+func readShard(t testing.TB, c *kinesis.Client, it *string, limit int32) ([]types.Record, *kinesis.GetRecordsOutput) {
 	t.Helper()
 	var recs []types.Record
 	for {
@@ -97,7 +97,7 @@ func readShard(t *testing.T, c *kinesis.Client, it *string, limit int32) ([]type
 	}
 }
 
-func iter(t *testing.T, c *kinesis.Client, in *kinesis.GetShardIteratorInput) *string {
+func iter(t testing.TB, c *kinesis.Client, in *kinesis.GetShardIteratorInput) *string {
 	t.Helper()
 	res, err := c.GetShardIterator(context.Background(), in)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sort"
 	"testing"
 
@@ -95,4 +96,37 @@ func FuzzRequests(f *testing.F) {
 			t.Fatalf("%s %q: status %d %s", op, body, rec.Code, rec.Body.String())
 		}
 	})
+}
+
+// FuzzPutRecordsDecoder checks the PutRecords fast path against
+// encoding/json: whenever the fast path accepts a body, it must decode
+// exactly what encoding/json decodes.
+func FuzzPutRecordsDecoder(f *testing.F) {
+	f.Add([]byte(`{"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"k"},{"Data":"","PartitionKey":"\u00e9","ExplicitHashKey":"1"}]}`))
+	f.Add([]byte(`{"Records":[{"Data":null,"PartitionKey":null,"ExplicitHashKey":null}],"StreamARN":"a"}`))
+	f.Add([]byte(`{"Records":[], "StreamName": "x"} `))
+	f.Add([]byte(`{"Records":[{"Data":"aGk","PartitionKey":"k\"q"}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast putRecordsInput
+		if !fastPutRecords(body, &fast) {
+			return
+		}
+		var slow putRecordsInput
+		if err := json.Unmarshal(body, &slow); err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json: %v", body, err)
+		}
+		if !reflect.DeepEqual(normalize(fast), normalize(slow)) {
+			t.Fatalf("%q:\nfast %+v\njson %+v", body, fast, slow)
+		}
+	})
+}
+
+// normalize makes an empty non-nil Records equal to encoding/json's.
+func normalize(in putRecordsInput) putRecordsInput {
+	for i := range in.Records {
+		if in.Records[i].Data != nil && len(in.Records[i].Data) == 0 {
+			in.Records[i].Data = []byte{}
+		}
+	}
+	return in
 }

@@ -43,7 +43,7 @@ type putRecordsInput struct {
 
 func (a *API) putRecords(ctx context.Context, body []byte) (any, error) {
 	var in putRecordsInput
-	if err := decode(body, &in); err != nil {
+	if err := decodePutRecords(body, &in); err != nil {
 		return nil, err
 	}
 	name, err := streamName(in.StreamName, in.StreamARN)

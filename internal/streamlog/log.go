@@ -124,7 +124,15 @@ func Open(dir string, opts Options) (*Log, error) {
 	l.mu.deleting = map[string]deletingStream{}
 	l.w.streams = map[uint64]*stream{}
 
-	po := &pebble.Options{Logger: pebbleLogger{l.log}, FS: opts.FS}
+	po := &pebble.Options{
+		Logger: pebbleLogger{l.log}, FS: opts.FS,
+		// Streams write sequentially at high rates: large memtables mean
+		// fewer flushes and less L0 churn competing with the WAL's fsyncs.
+		MemTableSize:                64 << 20,
+		MemTableStopWritesThreshold: 4,
+		L0CompactionThreshold:       4,
+		L0StopWritesThreshold:       24,
+	}
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("streamlog: open %s: %w", dir, err)

@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 type metrics struct {
 	commits   prometheus.Counter
 	groupOps  prometheus.Histogram
+	commitDur prometheus.Histogram
 	appended  prometheus.Counter
 	appendedB prometheus.Counter
 	read      prometheus.Counter
@@ -20,6 +21,10 @@ func newMetrics(r prometheus.Registerer) *metrics {
 		groupOps: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "blueshift_streamlog_group_operations", Help: "Operations sharing one commit (group commit).",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 12),
+		}),
+		commitDur: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "blueshift_streamlog_commit_duration_seconds", Help: "Time to write and fsync one write group.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
 		}),
 		appended: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "blueshift_streamlog_appended_records_total", Help: "Records appended to streams.",
@@ -37,6 +42,6 @@ func newMetrics(r prometheus.Registerer) *metrics {
 			Name: "blueshift_streamlog_trim_runs_total", Help: "Retention passes over all streams.",
 		}),
 	}
-	r.MustRegister(m.commits, m.groupOps, m.appended, m.appendedB, m.read, m.trimmed, m.trimRuns)
+	r.MustRegister(m.commits, m.groupOps, m.commitDur, m.appended, m.appendedB, m.read, m.trimmed, m.trimRuns)
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -96,7 +97,10 @@ func (l *Log) commitGroup(group []*op, pubs []func()) {
 		}
 	}
 	if !b.Empty() {
-		if err := b.Commit(pebble.Sync); err != nil {
+		start := time.Now()
+		err := b.Commit(pebble.Sync)
+		l.m.commitDur.Observe(time.Since(start).Seconds())
+		if err != nil {
 			// The in-memory state is now ahead of the disk: refuse everything.
 			err = fmt.Errorf("streamlog: commit: %w (the log refuses further writes; restart to recover)", err)
 			l.log.Error("commit failed", "err", err)
