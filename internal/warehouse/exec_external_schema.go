@@ -12,8 +12,6 @@ package warehouse
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 
 	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
@@ -219,11 +217,3 @@ func walkTableRefs(q ast.Query, f func(*ast.TableRef)) {
 	}
 	query(q)
 }
-
-// esOptions renders a schema's options for logs.
-func (e *extSchema) String() string {
-	b, _ := json.Marshal(map[string]string{"source": e.source, "region": e.region, "iam_role": e.iamRole})
-	return string(b)
-}
-
-var errKafkaNotAvailable = errors.New("streaming ingestion from Kafka and Amazon MSK is not available yet")

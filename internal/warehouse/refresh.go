@@ -37,8 +37,8 @@ import (
 // Batch bounds: a batch stops reading at either, so memory stays bounded
 // whatever the backlog, and a refresh commits in steps.
 const (
-	batchMaxRecords = 50_000
-	batchMaxBytes   = 64 << 20
+	batchMaxRecords = 200_000
+	batchMaxBytes   = 256 << 20
 	readMaxRecords  = 10_000
 )
 
