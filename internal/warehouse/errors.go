@@ -76,10 +76,15 @@ func pgMessage(msg string) string {
 			return fmt.Sprintf(p.format, strings.TrimSuffix(strings.TrimPrefix(msg, p.prefix), p.suffix))
 		}
 	}
-	if strings.HasPrefix(msg, "Referenced column ") && strings.Contains(msg, " not found") {
-		name := strings.TrimPrefix(msg, "Referenced column ")
-		if i := strings.Index(name, " not found"); i > 0 {
-			return fmt.Sprintf("column %s does not exist", name[:i])
+	if rest, ok := strings.CutPrefix(msg, "Referenced column "); ok {
+		// `Referenced column "x" not found in FROM clause!` and
+		// `Referenced column "x" was not found because the FROM clause is
+		// missing`. DuckDB does not escape quotes inside the name (nor does
+		// Postgres), so the name ends at the quote before "not found".
+		for _, end := range []string{`" was not found`, `" not found`} {
+			if k := strings.Index(rest, end); k > 0 && rest[0] == '"' {
+				return "column " + rest[:k+1] + " does not exist"
+			}
 		}
 	}
 	return msg
