@@ -420,3 +420,23 @@ func TestDeleteAndRecreate(t *testing.T) {
 		t.Fatalf("recreated stream reuses sequence numbers: %s <= %s", nw[0].Seq, old[2].Seq)
 	}
 }
+
+// TestAppendAfterClose: an operation submitted after Close fails with
+// ErrClosed instead of waiting for a writer that is gone.
+func TestAppendAfterClose(t *testing.T) {
+	ctx := context.Background()
+	l := openLog(t, t.TempDir(), Options{})
+	if err := l.Create(ctx, "s", CreateOptions{ShardCount: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 200; i++ { // the submit path races a closed quit against a free queue slot
+		out := make([]Appended, 1)
+		err := l.Append(ctx, "s", []Entry{{PartitionKey: []byte("k"), Data: []byte("x")}}, out)
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("append %d after close: %v, want ErrClosed", i, err)
+		}
+	}
+}

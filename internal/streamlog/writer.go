@@ -49,6 +49,14 @@ func (l *Log) submit(ctx context.Context, o *op) error {
 	select {
 	case <-o.done:
 		return o.err
+	case <-l.wdone:
+		// The writer is gone; o may have been taken before it left.
+		select {
+		case <-o.done:
+			return o.err
+		default:
+			return ErrClosed
+		}
 	case <-ctx.Done():
 		return ctx.Err()
 	}
