@@ -18,6 +18,9 @@
 //     syntax errors are 42601; both carry a 1-based Position in the
 //     statement's text when Translate knows it.
 //   - Statements the parser does not model pass through unchanged (ast.Raw).
+//   - Division and modulo by zero raise 22012 whatever the operand types;
+//     integer / integer truncates (the prelude sets DuckDB's
+//     integer_division).
 //   - SUPER is DuckDB's VARIANT. PartiQL navigation prints as DuckDB's
 //     native VARIANT field access; casts of SUPER paths print as TRY_CAST
 //     (lax mode: a missing path, a wrong type or a failed cast is NULL).
@@ -31,8 +34,8 @@
 //     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
 //
 // Known deviations from Redshift:
-//   - GETDATE() has microsecond precision (Redshift truncates to seconds), and
-//     is the statement's start only when Options.StatementTime is set.
+//   - GETDATE() is the statement's start only when Options.StatementTime is
+//     set; otherwise it is the transaction's start (both in whole seconds).
 //   - VARCHAR(n) and CHAR(n) lengths are not enforced; CHAR is not padded.
 //   - TO_CHAR's MON/DAY/DY print in mixed case; numeric formats are 0A000.
 //   - REGEXP_SUBSTR supports only the first occurrence from position 1.

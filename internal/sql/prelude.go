@@ -1,9 +1,16 @@
 package sql
 
-// prelude holds the DuckDB macros that Redshift functions are rewritten to
-// where one expression is not enough. Each takes and returns what the
+// prelude holds the DuckDB settings the translation assumes and the macros
+// that Redshift functions are rewritten to where one expression is not
+// enough. Each takes and returns what the
 // Redshift function does; SUPER values are DuckDB VARIANTs.
 var prelude = []string{
+	// Integer / integer is integer division, as in Redshift (DuckDB's
+	// default is floating-point division). Global: every connection.
+	`SET GLOBAL integer_division = true`,
+	// RS_NONZERO(x): x, or the "division by zero" error when x is zero; the
+	// divisor of every / and % (rule division-by-zero).
+	`CREATE OR REPLACE MACRO rs_nonzero(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END`,
 	// JSON_PARSE(varchar | varbyte): strict (invalid JSON is an error).
 	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`,
 	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS json_valid(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,

@@ -145,20 +145,20 @@ func newPrinter(opts Options) *ast.Printer {
 // script joined with "; " (Translate returns them apart). Errors are
 // *sqlerr.Error.
 func Print(stmt ast.Stmt, opts Options) (string, error) {
-	before, out, err := printStmt(stmt, opts, "")
+	tr, err := printStmt(stmt, opts, "")
 	if err != nil {
 		return "", err
 	}
-	return strings.Join(append(before, out), "; "), nil
+	return strings.Join(append(tr.Before, tr.SQL), "; "), nil
 }
 
-// printStmt returns the DuckDB statements that must run first, in the same
-// transaction, and the statement itself.
-func printStmt(stmt ast.Stmt, opts Options, src string) ([]string, string, error) {
+// printStmt returns the translation of stmt: the DuckDB statements that must
+// run first, in the same transaction, and the statement itself.
+func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 	rw := &rewriter{opts: opts, src: src}
 	out, err := rw.run(ast.Clone(stmt))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	print := func(n ast.Stmt) (string, error) {
 		p := newPrinter(opts)
@@ -187,7 +187,7 @@ func printStmt(stmt ast.Stmt, opts Options, src string) ([]string, string, error
 			del := &ast.Delete{Table: n.Target, Alias: n.Alias, Using: []ast.TableExpr{n.Source}, Where: n.On}
 			d, err := print(del)
 			if err != nil {
-				return nil, "", err
+				return nil, err
 			}
 			before = append(before, d)
 			out = &ast.Insert{Table: n.Target, Source: &ast.Select{
@@ -197,9 +197,9 @@ func printStmt(stmt ast.Stmt, opts Options, src string) ([]string, string, error
 	}
 	text, err := print(out)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return before, text, nil
+	return &Translation{Stmt: stmt, SQL: text, Before: before, StatementTime: rw.usedStatementTime}, nil
 }
 
 // identitySequences gives each IDENTITY(seed, step) column of ct a DuckDB

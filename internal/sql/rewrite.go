@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
@@ -23,6 +24,7 @@ var rules = []rule{
 	{"super-lax-casts", laxCasts},             // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
+	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 }
 
 // RuleNames lists the rewrite rules in the order they run.
@@ -41,6 +43,8 @@ type rewriter struct {
 	// wrappers are the subqueries partiql-unnest built; a later unnest rooted
 	// at one of their iteration variables wraps them again.
 	wrappers map[*ast.Select]bool
+	// usedStatementTime is set when a rule printed opts.StatementTime.
+	usedStatementTime bool
 }
 
 func (rw *rewriter) run(stmt ast.Stmt) (ast.Stmt, error) {
@@ -152,6 +156,24 @@ func redshiftClauses(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		return true
 	})
 	return stmt, nil
+}
+
+// divisionByZero guards the divisor of / and %: Redshift raises "division by
+// zero" (22012) where DuckDB returns infinity (float division) or NULL
+// (integer division, modulo). rs_nonzero (prelude.go) passes its argument
+// through or raises the error. A non-zero number literal needs no guard.
+func divisionByZero(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		b, ok := x.(*ast.Binary)
+		if !ok || (b.Op != "/" && b.Op != "%") {
+			return x, nil
+		}
+		if lit, ok := b.R.(*ast.Literal); ok && lit.Kind == ast.LitNumber && strings.Trim(lit.Value, "0.") != "" {
+			return x, nil
+		}
+		b.R = fn("rs_nonzero", b.R)
+		return b, nil
+	})
 }
 
 func asSQLErr(err error) (*sqlerr.Error, bool) { return sqlerr.As(err) }

@@ -67,8 +67,8 @@ type Options struct {
 	// CaseSensitiveSuper is enable_case_sensitive_super_attribute.
 	CaseSensitiveSuper bool
 	// StatementTime, when set, is the statement's start: GETDATE() prints as
-	// this constant (in UTC). When zero, GETDATE() falls back to the
-	// transaction's start.
+	// this constant (in UTC, truncated to whole seconds as Redshift's is).
+	// When zero, GETDATE() falls back to the transaction's start.
 	StatementTime time.Time
 }
 
@@ -82,6 +82,10 @@ type Translation struct {
 	// the sequence behind an IDENTITY column, the DELETE half of a
 	// simplified MERGE. Usually empty.
 	Before []string
+	// StatementTime reports that SQL embeds Options.StatementTime (the
+	// statement calls GETDATE()): to run the statement again at another
+	// time, translate it again with that time.
+	StatementTime bool
 }
 
 // Translate parses one statement and rewrites it to DuckDB SQL. Errors are
@@ -99,11 +103,7 @@ func Translate(text string, opts Options) (*Translation, error) {
 	if r, ok := stmt.(*ast.Raw); ok {
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
-	before, out, err := printStmt(stmt, opts, text)
-	if err != nil {
-		return nil, err
-	}
-	return &Translation{Stmt: stmt, SQL: out, Before: before}, nil
+	return printStmt(stmt, opts, text)
 }
 
 // DuckDBRuns reports whether stmt is handed to DuckDB (after translation),

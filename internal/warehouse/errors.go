@@ -352,6 +352,9 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 	case duckdb.ErrorTypeInterrupt:
 		return sqlerr.QueryCanceled
 	case duckdb.ErrorTypeInvalidInput:
+		if msg == "division by zero" { // rs_nonzero, the SQL front end's divisor guard
+			return sqlerr.DivisionByZero
+		}
 		if has("JSON", "json") {
 			return sqlerr.InvalidJSONText
 		}

@@ -357,20 +357,17 @@ func (p *parser) procArgs() []ast.ProcArg {
 	p.expect("(")
 	var out []ast.ProcArg
 	for !p.is(")") {
-		a := ast.ProcArg{}
-		for _, m := range []string{"inout", "in", "out"} {
-			if p.accept(m) {
-				a.Mode = m
-				break
-			}
-		}
-		// name type, or just type.
+		// [mode] [name] type, or Redshift's name mode type.
+		a := ast.ProcArg{Mode: p.procArgMode()}
 		first := p.peek()
 		second := p.peekN(1)
 		isName := (second.Kind == lex.Ident || second.Kind == lex.QuotedIdent) &&
 			!(first.Kind == lex.Ident && continuesType(first.Value, second.Value))
 		if isName {
 			a.Name = p.ident()
+			if a.Mode == "" {
+				a.Mode = p.procArgMode()
+			}
 		}
 		a.Type = p.typeName()
 		out = append(out, a)
@@ -380,6 +377,20 @@ func (p *parser) procArgs() []ast.ProcArg {
 	}
 	p.expect(")")
 	return out
+}
+
+// procArgMode reads IN, OUT or INOUT when one comes next; "" otherwise.
+func (p *parser) procArgMode() string {
+	t := p.peek()
+	if t.Kind != lex.Ident {
+		return ""
+	}
+	for _, m := range []string{"inout", "in", "out"} {
+		if p.accept(m) {
+			return m
+		}
+	}
+	return ""
 }
 
 // continuesType reports whether word b can follow a as one type name.
