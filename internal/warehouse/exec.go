@@ -30,7 +30,7 @@ type plan struct {
 
 // planPiece translates one statement of script and plans it.
 func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
-	tr, err := bsql.Translate(p.Text, s.Options())
+	tr, opts, err := s.translate(p.Text)
 	if err != nil {
 		return nil, shiftPosition(err, script, p.Offset)
 	}
@@ -41,7 +41,7 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 		}
 		return shiftPosition(err, script, p.Offset)
 	}
-	pl, err := s.plan(ctx, tr, p.Text)
+	pl, err := s.planTimed(ctx, tr, opts, p.Text) // exec_translated.go
 	if err != nil {
 		err = locate(err)
 		s.failed(err)
@@ -96,6 +96,9 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	}
 	if tr.SQL == "" {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
+	}
+	if len(tr.Before) > 0 {
+		return s.planBefore(tr, text), nil // exec_translated.go
 	}
 	return s.planDuck(ctx, tr.SQL, text)
 }

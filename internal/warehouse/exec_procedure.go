@@ -291,11 +291,11 @@ func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, 
 	var args []any
 	if len(n.args) > 0 {
 		q := "SELECT " + strings.Join(n.args, ", ")
-		tr, err := bsql.Translate(q, s.Options())
+		tr, opts, err := s.translate(q)
 		if err != nil {
 			return nil, err
 		}
-		pl, err := s.plan(ctx, tr, q)
+		pl, err := s.planTimed(ctx, tr, opts, q)
 		if err != nil {
 			return nil, err
 		}
@@ -524,14 +524,11 @@ type procStmt struct {
 }
 
 func (ps *procSession) Prepare(ctx context.Context, sql string) (plpgsql.Prepared, error) {
-	tr, err := bsql.Translate(sql, ps.s.Options())
+	tr, opts, err := ps.s.translate(sql)
 	if err != nil {
 		return nil, err
 	}
-	switch tr.Stmt.(type) {
-	case nil:
-	}
-	pl, err := ps.s.plan(ctx, tr, sql)
+	pl, err := ps.s.planTimed(ctx, tr, opts, sql) // each run in a later second sees a later GETDATE()
 	if err != nil {
 		return nil, err
 	}
