@@ -84,9 +84,8 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		}
 	case *ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
 		return s.planSchedule(ctx, n, text) // exec_schedule.go
-	}
-	if pl, ok, err := s.planProcedure(ctx, text); ok || err != nil {
-		return pl, err
+	case *ast.CreateProcedure, *ast.DropProcedure, *ast.Call:
+		return s.planProcedure(ctx, n, text) // exec_procedure.go
 	}
 	if c, ok, err := parseCopy(text); ok || err != nil {
 		if err != nil {

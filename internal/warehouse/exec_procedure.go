@@ -30,7 +30,7 @@ import (
 
 	"github.com/blueshift-dev/blueshift/internal/plpgsql"
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
-	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -84,12 +84,11 @@ type procedure struct {
 
 func (p *procedure) qualified() string { return p.schema + "." + p.name }
 
-// createProc, dropProc and callProc are the procedure statements, read from
-// the statement text with the SQL lexer.
+// createProc, dropProc and callProc are the procedure statements as the
+// engine runs them, read from the SQL front end's tree (procedureStmt).
 type createProc struct {
 	procedure
 	orReplace bool
-	language  string
 	bodyPos   int
 }
 
@@ -100,24 +99,22 @@ type dropProc struct {
 
 type callProc struct {
 	schema, name string
-	args         []string
+	// args is "SELECT arg1, arg2, ...": the argument values, computed as
+	// one row before the call; empty without arguments.
+	args string
 }
 
-// planProcedure plans the procedure statements; ok is false for any other.
-func (s *Session) planProcedure(ctx context.Context, text string) (*plan, bool, error) {
-	stmt, ok, err := parseProcStatement(text)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	switch n := stmt.(type) {
+// planProcedure plans CREATE PROCEDURE, DROP PROCEDURE and CALL.
+func (s *Session) planProcedure(ctx context.Context, stmt ast.Stmt, text string) (*plan, error) {
+	switch n := s.procedureStmt(stmt).(type) {
 	case *createProc:
 		return &plan{command: "CREATE PROCEDURE", run: func(ctx context.Context, _ []any) (*Result, error) {
 			return s.createProcedure(ctx, n)
-		}}, true, nil
+		}}, nil
 	case *dropProc:
 		return &plan{command: "DROP PROCEDURE", run: func(ctx context.Context, _ []any) (*Result, error) {
 			return s.dropProcedure(ctx, n)
-		}}, true, nil
+		}}, nil
 	case *callProc:
 		pl := &plan{command: "CALL", run: func(ctx context.Context, params []any) (*Result, error) {
 			return s.callStatement(ctx, n, params, text)
@@ -131,15 +128,65 @@ func (s *Session) planProcedure(ctx context.Context, text string) (*plan, bool, 
 				}
 			}
 		}
-		return pl, true, nil
+		return pl, nil
 	}
-	return nil, false, nil
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not a procedure statement", stmt)
+}
+
+// procedureStmt reads a procedure statement's tree. Names fold as the
+// session folds identifiers; parameter names are lower case, as the
+// interpreter looks them up.
+func (s *Session) procedureStmt(stmt ast.Stmt) any {
+	opts := s.Options()
+	name := func(n ast.Name) (string, string) {
+		if len(n) == 2 {
+			return bsql.Fold(n[0], false, opts), bsql.Fold(n[1], false, opts)
+		}
+		return "public", bsql.Fold(n.Last(), false, opts)
+	}
+	switch n := stmt.(type) {
+	case *ast.CreateProcedure:
+		c := &createProc{orReplace: n.OrReplace, bodyPos: n.BodyPos}
+		c.schema, c.name = name(n.Name)
+		c.nonatomic, c.body, c.security = n.Nonatomic, n.Body, n.Security
+		if c.security == "" {
+			c.security = "invoker"
+		}
+		for _, a := range n.Args {
+			prm := plpgsql.Param{Name: strings.ToLower(a.Name.Name), Type: ast.FormatType(a.Type), Mode: plpgsql.In}
+			switch a.Mode {
+			case "out":
+				prm.Mode = plpgsql.Out
+			case "inout":
+				prm.Mode = plpgsql.InOut
+			}
+			c.params = append(c.params, prm)
+		}
+		for _, set := range n.Set {
+			c.config = append(c.config, set.Name+"="+strings.Join(set.Values, ", "))
+		}
+		return c
+	case *ast.DropProcedure:
+		d := &dropProc{ifExists: n.IfExists}
+		d.schema, d.name = name(n.Name)
+		return d
+	case *ast.Call:
+		c := &callProc{}
+		c.schema, c.name = name(n.Name)
+		if len(n.Args) > 0 {
+			sel := &ast.Select{}
+			for _, a := range n.Args {
+				sel.Items = append(sel.Items, ast.SelectItem{X: a})
+			}
+			c.args = ast.Format(sel)
+		}
+		return c
+	}
+	return nil
 }
 
 func (s *Session) createProcedure(ctx context.Context, n *createProc) (*Result, error) {
-	if !strings.EqualFold(n.language, "plpgsql") {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "language %q is not supported for procedures (plpgsql is)", n.language)
-	}
+	// The parser accepts LANGUAGE plpgsql only (0A000 for any other).
 	if _, err := plpgsql.Parse(n.body, n.params); err != nil {
 		if e, ok := sqlerr.As(err); ok && e.Position > 0 {
 			return nil, e.At(e.Position + n.bodyPos)
@@ -289,17 +336,19 @@ func forgetState(s *Session) {
 // returns the OUT values as a row.
 func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, text string) (*Result, error) {
 	var args []any
-	if len(n.args) > 0 {
-		q := "SELECT " + strings.Join(n.args, ", ")
-		tr, opts, err := s.translate(q)
+	if n.args != "" {
+		tr, opts, err := s.translate(n.args)
 		if err != nil {
 			return nil, err
 		}
-		pl, err := s.planTimed(ctx, tr, opts, q)
+		pl, err := s.planTimed(ctx, tr, opts, n.args)
 		if err != nil {
 			return nil, err
 		}
 		rows, err := drain(ctx, pl, params)
+		if pl.prep != nil {
+			pl.prep.close()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -640,276 +689,4 @@ func (ps *procSession) Rollback(ctx context.Context) error {
 		return nil
 	}
 	return err
-}
-
-// parseProcStatement recognises CREATE [OR REPLACE] PROCEDURE, DROP
-// PROCEDURE and CALL.
-func parseProcStatement(text string) (any, bool, error) {
-	toks, err := lex.Tokens(text)
-	if err != nil || len(toks) < 2 {
-		return nil, false, nil
-	}
-	p := &procParser{src: text, toks: toks}
-	switch {
-	case p.at(0, "create") && (p.at(1, "procedure") || p.at(1, "or") && p.at(2, "replace") && p.at(3, "procedure")):
-		st, err := p.create()
-		return st, true, err
-	case p.at(0, "drop") && p.at(1, "procedure"):
-		st, err := p.drop()
-		return st, true, err
-	case p.at(0, "call"):
-		st, err := p.call()
-		return st, true, err
-	}
-	return nil, false, nil
-}
-
-type procParser struct {
-	src  string
-	toks []lex.Token
-	i    int
-}
-
-func (p *procParser) at(k int, kw string) bool { return k < len(p.toks) && p.toks[k].Is(kw) }
-func (p *procParser) peek() lex.Token          { return p.toks[p.i] }
-func (p *procParser) accept(kw string) bool {
-	if p.peek().Is(kw) && p.peek().Kind != lex.EOF {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *procParser) errf(format string, args ...any) error {
-	return sqlerr.New(sqlerr.SyntaxError, format, args...).At(p.peek().Pos + 1)
-}
-
-func (p *procParser) expect(kw string) error {
-	if !p.accept(kw) {
-		near := p.peek().Text(p.src)
-		if p.peek().Kind == lex.EOF {
-			near = "end of input"
-		}
-		return p.errf("syntax error at or near %q: expected %s", near, strings.ToUpper(kw))
-	}
-	return nil
-}
-
-// name reads [schema.]name; unquoted parts are lower-cased.
-func (p *procParser) name() (string, string, error) {
-	var parts []string
-	for {
-		t := p.peek()
-		if t.Kind != lex.Ident && t.Kind != lex.QuotedIdent {
-			return "", "", p.errf("syntax error at or near %q: expected a procedure name", t.Text(p.src))
-		}
-		parts = append(parts, t.Value)
-		p.i++
-		if !p.accept(".") {
-			break
-		}
-	}
-	switch len(parts) {
-	case 1:
-		return "public", parts[0], nil
-	case 2:
-		return parts[0], parts[1], nil
-	}
-	return "", "", p.errf("improper qualified name (too many dotted names)")
-}
-
-// list reads a parenthesized, comma-separated list as token ranges.
-func (p *procParser) list() ([][2]int, error) {
-	if err := p.expect("("); err != nil {
-		return nil, err
-	}
-	var out [][2]int
-	start, depth := p.i, 0
-	for {
-		t := p.peek()
-		switch {
-		case t.Kind == lex.EOF:
-			return nil, p.errf("syntax error at end of input: missing )")
-		case t.Is("(") || t.Is("["):
-			depth++
-		case (t.Is(")") || t.Is("]")) && depth > 0:
-			depth--
-		case t.Is(")") || (t.Is(",") && depth == 0):
-			if p.i > start || t.Is(",") || len(out) > 0 {
-				if p.i == start {
-					return nil, p.errf("syntax error at or near %q", t.Text(p.src))
-				}
-				out = append(out, [2]int{start, p.i})
-			}
-			p.i++
-			if t.Is(")") {
-				return out, nil
-			}
-			start = p.i
-			continue
-		}
-		p.i++
-	}
-}
-
-func (p *procParser) text(r [2]int) string {
-	return p.src[p.toks[r[0]].Pos:p.toks[r[1]-1].End]
-}
-
-var unnamedTypeStarts = map[string]bool{"character": true, "double": true, "timestamp": true, "time": true, "bit": true, "national": true, "char": false}
-
-func (p *procParser) create() (*createProc, error) {
-	n := &createProc{language: ""}
-	p.i = 1
-	if p.accept("or") {
-		p.i++ // REPLACE
-		n.orReplace = true
-	}
-	p.i++ // PROCEDURE
-	var err error
-	if n.schema, n.name, err = p.name(); err != nil {
-		return nil, err
-	}
-	args, err := p.list()
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range args {
-		prm := plpgsql.Param{Mode: plpgsql.In}
-		k := a[0]
-		mode := func() bool {
-			switch {
-			case p.toks[k].Is("in"):
-				prm.Mode = plpgsql.In
-			case p.toks[k].Is("out"):
-				prm.Mode = plpgsql.Out
-			case p.toks[k].Is("inout"):
-				prm.Mode = plpgsql.InOut
-			default:
-				return false
-			}
-			k++
-			return true
-		}
-		moded := mode()
-		if k+1 < a[1] && (p.toks[k].Kind == lex.Ident || p.toks[k].Kind == lex.QuotedIdent) && !unnamedTypeStarts[p.toks[k].Value] {
-			prm.Name = p.toks[k].Value
-			k++
-			if !moded {
-				mode()
-			}
-		}
-		if k >= a[1] {
-			return nil, p.errf("argument %q has no type", p.text(a))
-		}
-		prm.Type = p.text([2]int{k, a[1]})
-		n.params = append(n.params, prm)
-	}
-	for p.peek().Kind != lex.EOF && !p.peek().Is(";") {
-		switch {
-		case p.accept("nonatomic"):
-			n.nonatomic = true
-		case p.accept("language"):
-			t := p.peek()
-			if t.Kind != lex.Ident && t.Kind != lex.String && t.Kind != lex.QuotedIdent {
-				return nil, p.errf("syntax error at or near %q: expected a language name", t.Text(p.src))
-			}
-			n.language = strings.ToLower(t.Value)
-			p.i++
-		case p.accept("as"):
-			t := p.peek()
-			if t.Kind != lex.DollarString && t.Kind != lex.String {
-				return nil, p.errf("syntax error at or near %q: expected the procedure body as a string", t.Text(p.src))
-			}
-			n.body = t.Value
-			n.bodyPos = t.Pos + len(t.Tag) + 2
-			if t.Kind == lex.String {
-				n.bodyPos = t.Pos + 1
-			}
-			p.i++
-		case p.accept("security"):
-			switch {
-			case p.accept("invoker"):
-				n.security = "invoker"
-			case p.accept("definer"):
-				n.security = "definer"
-			default:
-				return nil, p.errf("syntax error at or near %q: expected INVOKER or DEFINER", p.peek().Text(p.src))
-			}
-		case p.accept("set"):
-			start := p.i
-			for p.peek().Kind != lex.EOF && !p.peek().Is(";") && !(p.peek().Is("security") || p.peek().Is("language") || p.peek().Is("as") || (p.peek().Is("set") && p.i > start)) {
-				p.i++
-			}
-			if p.i == start {
-				return nil, p.errf("syntax error: SET needs a parameter")
-			}
-			n.config = append(n.config, p.text([2]int{start, p.i}))
-		default:
-			return nil, p.errf("syntax error at or near %q", p.peek().Text(p.src))
-		}
-	}
-	if n.body == "" && !p.hasBody() {
-		return nil, p.errf("syntax error: CREATE PROCEDURE needs AS $$ body $$")
-	}
-	if n.language == "" {
-		return nil, p.errf("syntax error: CREATE PROCEDURE needs LANGUAGE plpgsql")
-	}
-	if n.security == "" {
-		n.security = "invoker"
-	}
-	return n, nil
-}
-
-func (p *procParser) hasBody() bool {
-	for _, t := range p.toks {
-		if t.Kind == lex.DollarString {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *procParser) drop() (*dropProc, error) {
-	n := &dropProc{}
-	p.i = 2
-	if p.accept("if") {
-		if err := p.expect("exists"); err != nil {
-			return nil, err
-		}
-		n.ifExists = true
-	}
-	var err error
-	if n.schema, n.name, err = p.name(); err != nil {
-		return nil, err
-	}
-	if p.peek().Is("(") {
-		if _, err := p.list(); err != nil {
-			return nil, err
-		}
-	}
-	if t := p.peek(); t.Kind != lex.EOF && !t.Is(";") {
-		return nil, p.errf("syntax error at or near %q", t.Text(p.src))
-	}
-	return n, nil
-}
-
-func (p *procParser) call() (*callProc, error) {
-	n := &callProc{}
-	p.i = 1
-	var err error
-	if n.schema, n.name, err = p.name(); err != nil {
-		return nil, err
-	}
-	args, err := p.list()
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range args {
-		n.args = append(n.args, p.text(a))
-	}
-	if t := p.peek(); t.Kind != lex.EOF && !t.Is(";") {
-		return nil, p.errf("syntax error at or near %q", t.Text(p.src))
-	}
-	return n, nil
 }
