@@ -34,8 +34,11 @@
 //     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
 //
 // Known deviations from Redshift:
-//   - GETDATE() is the statement's start only when Options.StatementTime is
-//     set; otherwise it is the transaction's start (both in whole seconds).
+//   - GETDATE() keeps microseconds, where Redshift's has whole seconds, so
+//     that a watermark taken with it orders correctly against arrival
+//     timestamps taken in the same second (the reference procedure's audit
+//     pattern). It is the statement's start only when Options.StatementTime
+//     is set; otherwise it is the transaction's start.
 //   - VARCHAR(n) and CHAR(n) lengths are not enforced; CHAR is not padded.
 //   - TO_CHAR's MON/DAY/DY print in mixed case; numeric formats are 0A000.
 //   - REGEXP_SUBSTR supports only the first occurrence from position 1.

@@ -67,8 +67,8 @@ type Options struct {
 	// CaseSensitiveSuper is enable_case_sensitive_super_attribute.
 	CaseSensitiveSuper bool
 	// StatementTime, when set, is the statement's start: GETDATE() prints as
-	// this constant (in UTC, truncated to whole seconds as Redshift's is).
-	// When zero, GETDATE() falls back to the transaction's start.
+	// this constant (in UTC, with microseconds). When zero, GETDATE() falls
+	// back to the transaction's start.
 	StatementTime time.Time
 }
 

@@ -4,12 +4,12 @@ package warehouse
 // statements a translation needs run first.
 //
 // Behavior:
-//   - GETDATE() is the start of the statement that calls it, in whole
-//     seconds, at the top level and inside procedure bodies alike (SYSDATE
-//     and CURRENT_TIMESTAMP stay the transaction's start). The SQL front end
-//     prints it as a constant, so a plan that embeds it is translated again
-//     when it runs in a later second than the one it was translated in: a
-//     prepared statement executed later, or a procedure statement in a loop.
+//   - GETDATE() is the start of the statement that calls it, at the top
+//     level and inside procedure bodies alike (SYSDATE and CURRENT_TIMESTAMP
+//     stay the transaction's start). The SQL front end prints it as a
+//     constant, so a plan that embeds it serves its first run, made as it is
+//     translated, and every later run (a prepared statement executed again, a
+//     procedure statement in a loop) translates and plans the text anew.
 //   - Translation.Before (the sequence behind an IDENTITY column, the DELETE
 //     half of MERGE ... REMOVE DUPLICATES) runs first, in the same
 //     transaction as the statement: the session's block, the procedure's
@@ -33,22 +33,21 @@ func (s *Session) translate(text string) (*bsql.Translation, bsql.Options, error
 }
 
 // planTimed plans a translation made with opts (see translate). When the
-// translation embeds the statement time, each run in a later second
+// translation embeds the statement time, each run after the first
 // translates and plans text again.
 func (s *Session) planTimed(ctx context.Context, tr *bsql.Translation, opts bsql.Options, text string) (*plan, error) {
 	pl, err := s.plan(ctx, tr, text)
 	if err != nil || !tr.StatementTime {
 		return pl, err
 	}
-	planned := opts.StatementTime.Truncate(time.Second)
-	run := pl.run
+	run, first := pl.run, true
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {
-		now := time.Now()
-		if now.Truncate(time.Second).Equal(planned) {
+		if first {
+			first = false
 			return run(ctx, params)
 		}
 		o := opts
-		o.StatementTime = now
+		o.StatementTime = time.Now()
 		tr, err := bsql.Translate(text, o)
 		if err != nil {
 			return nil, err

@@ -169,10 +169,10 @@ func TestReferenceProcedure(t *testing.T) {
 	if got != want {
 		t.Errorf("fact table:\n%s\nwant\n%s", got, want)
 	}
-	// GETDATE() is in whole seconds, so a run within one second gives
-	// EndDate = StartDate (testdata/procedure/getdate shows EndDate moving
-	// on with the clock); both are this run's, not the seeded 2022 values.
-	if got := exec(`select Status, EndDate >= StartDate as ordered, StartDate > '2022-07-09' as this_run from MetaData_ETL`); got != "status | ordered | this_run\nComplete | true | true\nSELECT 1\n" {
+	// GETDATE() is each statement's start, so EndDate (the last statement)
+	// is after StartDate (the first); both are this run's, not the seeded
+	// 2022 values.
+	if got := exec(`select Status, EndDate > StartDate as ordered, StartDate > '2022-07-09' as this_run from MetaData_ETL`); got != "status | ordered | this_run\nComplete | true | true\nSELECT 1\n" {
 		t.Errorf("audit row: %s", got)
 	}
 }
