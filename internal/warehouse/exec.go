@@ -20,6 +20,9 @@ type plan struct {
 	params []Type
 	// txControl marks statements an aborted transaction block accepts.
 	txControl bool
+	// ownTx marks statements that manage their own transactions: a script's
+	// implicit transaction ends before they run.
+	ownTx bool
 	// prep is the DuckDB prepared statement, for statements DuckDB runs.
 	prep *prepared
 	// run executes the statement.
@@ -71,21 +74,27 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	case *ast.CreateExternalSchema:
 		return s.planCreateExternalSchema(n), nil // exec_external_schema.go
 	case *ast.CreateMaterializedView:
-		return s.planCreateMV(n, text), nil // exec_materialized_view.go
+		return ownTx(s.planCreateMV(n, text)), nil // exec_materialized_view.go
 	case *ast.RefreshMaterializedView:
-		return s.planRefreshMV(n), nil
+		return ownTx(s.planRefreshMV(n)), nil
 	case *ast.AlterMaterializedView:
-		return s.planAlterMV(n), nil
+		return ownTx(s.planAlterMV(n)), nil
 	case *ast.DropMaterializedView:
-		return s.planDropMV(n), nil
+		return ownTx(s.planDropMV(n)), nil
 	case *ast.DropSchema:
 		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {
 			return pl, err
 		}
 	case *ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
 		return s.planSchedule(ctx, n, text) // exec_schedule.go
-	case *ast.CreateProcedure, *ast.DropProcedure, *ast.Call:
+	case *ast.CreateProcedure, *ast.DropProcedure:
 		return s.planProcedure(ctx, n, text) // exec_procedure.go
+	case *ast.Call:
+		pl, err := s.planProcedure(ctx, n, text)
+		if err != nil {
+			return nil, err
+		}
+		return ownTx(pl), nil
 	}
 	if c, ok, err := parseCopy(text); ok || err != nil {
 		if err != nil {
@@ -100,6 +109,12 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return s.planBefore(tr, text), nil // exec_translated.go
 	}
 	return s.planDuck(ctx, tr.SQL, text)
+}
+
+// ownTx marks pl as a statement that manages its own transactions.
+func ownTx(pl *plan) *plan {
+	pl.ownTx = true
+	return pl
 }
 
 // planDuck prepares DuckDB SQL on the session's connection.

@@ -10,12 +10,18 @@ import (
 // ROLLBACK / ABORT. The session tracks the block; DuckDB runs the transaction.
 // As in Postgres: BEGIN inside a block and COMMIT or ROLLBACK outside one are
 // warnings, not errors; COMMIT of a failed block rolls it back and says so.
+// In a script's implicit transaction (session.go), BEGIN makes the block
+// explicit, and COMMIT or ROLLBACK end it with the warning Postgres gives.
 
 func (s *Session) planBegin() *plan {
 	return &plan{command: "BEGIN", run: func(ctx context.Context, _ []any) (*Result, error) {
 		if s.tx != TxIdle {
 			s.Notify(Notice{Severity: "WARNING", Code: string(sqlerr.ActiveSQLTransaction),
 				Message: "there is already a transaction in progress"})
+			return commandResult("BEGIN"), nil
+		}
+		if s.implicit {
+			s.implicit, s.tx = false, TxActive
 			return commandResult("BEGIN"), nil
 		}
 		if _, err := s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
@@ -32,6 +38,9 @@ func (s *Session) planCommit() *plan {
 		case TxIdle:
 			s.Notify(Notice{Severity: "WARNING", Code: string(sqlerr.NoActiveSQLTransaction),
 				Message: "there is no transaction in progress"})
+			if err := s.endImplicit(ctx, true); err != nil {
+				return nil, err
+			}
 			return commandResult("COMMIT"), nil
 		case TxFailed:
 			s.tx = TxIdle
@@ -52,6 +61,7 @@ func (s *Session) planRollback() *plan {
 		if s.tx == TxIdle {
 			s.Notify(Notice{Severity: "WARNING", Code: string(sqlerr.NoActiveSQLTransaction),
 				Message: "there is no transaction in progress"})
+			_ = s.endImplicit(ctx, false)
 			return commandResult("ROLLBACK"), nil
 		}
 		s.tx = TxIdle

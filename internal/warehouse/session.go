@@ -37,6 +37,9 @@ type Session struct {
 	settings map[string]string
 	loc      *time.Location // the timezone setting, loaded
 	tx       TxStatus
+	// implicit is set while a multi-statement script runs in the implicit
+	// transaction Postgres gives it (tx stays TxIdle: clients never see it).
+	implicit bool
 	onNotice func(Notice)
 	pending  []Notice
 
@@ -127,12 +130,12 @@ func (s *Session) Options() bsql.Options {
 // is one (an error then aborts the block), otherwise in a transaction of its
 // own that commits when fn returns nil.
 func (s *Session) Atomic(ctx context.Context, fn func() error) error {
-	switch s.tx {
-	case TxFailed:
+	switch {
+	case s.tx == TxFailed:
 		return errAborted()
-	case TxActive:
+	case s.tx == TxActive || s.implicit:
 		if err := fn(); err != nil {
-			s.tx = TxFailed
+			s.failed(err)
 			return err
 		}
 		return nil
@@ -170,7 +173,7 @@ func (s *Session) Close() error {
 	s.mu.closed = true
 	s.mu.Unlock()
 	defer s.w.forget(s)
-	if s.tx != TxIdle {
+	if s.tx != TxIdle || s.implicit {
 		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
 	}
 	return s.conn.Close()
@@ -238,6 +241,16 @@ func (s *Session) Run(ctx context.Context, st *Statement, params []any) (*Result
 // Execute runs a script of one or more statements (the simple query
 // protocol). Statements run one after another as Results.Next is called;
 // the first error stops the script.
+//
+// As in Postgres, a script of several statements outside a transaction
+// block runs as one implicit transaction: it commits when Next reports the
+// end of the script, and an error (or a Close before the end) rolls back
+// every statement of it. BEGIN inside the script turns the implicit
+// transaction into an explicit block that holds the statements before it;
+// COMMIT or ROLLBACK inside it ends it (with Postgres's warning) and the
+// statements after it start another. Statements that manage their own
+// transactions (materialized-view statements and CALL) end the implicit
+// transaction before they run, as in autocommit.
 func (s *Session) Execute(ctx context.Context, script string, params []any) *Results {
 	rs := &Results{s: s, ctx: ctx, script: script, params: params}
 	pieces, err := bsql.Split(script)
@@ -272,7 +285,14 @@ func (rs *Results) Next() bool {
 			return false
 		}
 	}
-	if rs.err != nil || rs.i >= len(rs.pieces) {
+	if rs.err != nil {
+		return false
+	}
+	if rs.i >= len(rs.pieces) {
+		if err := rs.s.endImplicit(rs.ctx, true); err != nil {
+			rs.s.failed(err)
+			rs.err = err
+		}
 		return false
 	}
 	p := rs.pieces[rs.i]
@@ -283,6 +303,13 @@ func (rs *Results) Next() bool {
 	}
 	pl, err := rs.s.planPiece(rs.ctx, rs.script, compatPiece(p))
 	if err != nil {
+		rs.err = err
+		return false
+	}
+	if err := rs.implicitFor(pl); err != nil {
+		if pl.prep != nil {
+			pl.prep.close()
+		}
 		rs.err = err
 		return false
 	}
@@ -306,6 +333,38 @@ func (rs *Results) Next() bool {
 	return true
 }
 
+// implicitFor opens or ends the script's implicit transaction before pl
+// runs: a statement of a multi-statement script outside a block joins one,
+// a statement that manages its own transactions runs after it commits.
+func (rs *Results) implicitFor(pl *plan) error {
+	s := rs.s
+	if pl.ownTx {
+		return s.endImplicit(rs.ctx, true)
+	}
+	if len(rs.pieces) < 2 || s.tx != TxIdle || s.implicit {
+		return nil
+	}
+	if _, err := s.conn.Exec(rs.ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	s.implicit = true
+	return nil
+}
+
+// endImplicit commits (or rolls back) the implicit transaction, if one is open.
+func (s *Session) endImplicit(ctx context.Context, commit bool) error {
+	if !s.implicit {
+		return nil
+	}
+	s.implicit = false
+	if !commit {
+		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		return nil
+	}
+	_, err := s.conn.Exec(ctx, "COMMIT")
+	return err
+}
+
 // Result is the current statement's result.
 func (rs *Results) Result() *Result { return rs.cur }
 
@@ -315,14 +374,16 @@ func (rs *Results) Empty() bool { return rs.err == nil && len(rs.pieces) == 0 }
 // Err is the error that stopped the script, with its Position in the script.
 func (rs *Results) Err() error { return rs.err }
 
-// Close releases the current Result.
+// Close releases the current Result. A script closed before its end rolls
+// back its implicit transaction.
 func (rs *Results) Close() error {
+	var err error
 	if rs.cur != nil {
-		err := rs.cur.Close()
+		err = rs.cur.Close()
 		rs.cur = nil
-		return err
 	}
-	return nil
+	_ = rs.s.endImplicit(rs.ctx, false)
+	return err
 }
 
 // runPlan runs a planned statement, tracking the transaction state and the
@@ -368,12 +429,14 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	return res, nil
 }
 
-// failed records a statement's failure: it aborts an open block.
+// failed records a statement's failure: it aborts an open block, and
+// rolls back an implicit transaction.
 func (s *Session) failed(err error) {
 	s.w.metrics.errors.WithLabelValues(string(sqlerr.CodeOf(err))).Inc()
 	if s.tx == TxActive {
 		s.tx = TxFailed
 	}
+	_ = s.endImplicit(context.Background(), false)
 }
 
 func errAborted() error {
