@@ -54,7 +54,8 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 	if err != nil {
 		return Batch{}, wrapLog("read "+stream+"/"+shard, err)
 	}
-	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records))}
+	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records)),
+		Behind: behind(res.Next, res.Last)}
 	for i := range res.Records {
 		rec := &res.Records[i]
 		b.Records[i] = Record{Seq: rec.Seq.String(), PartitionKey: string(rec.PartitionKey), Data: rec.Data, Arrival: rec.Arrival()}
@@ -72,6 +73,20 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 		b.Next = res.Next.String()
 	}
 	return b, nil
+}
+
+// behind counts the records of a shard after next up to its head last.
+// streamlog numbers every record of a stream from one counter, so the
+// sequence numbers in (next, last] belong to this shard's records and to
+// other shards' records (and resharding takes one number per closed shard):
+// the difference is the exact count for a stream with one shard and an
+// upper bound otherwise. streamlog does not publish per-shard record
+// counts, which an exact count for several shards needs.
+func behind(next, last streamlog.Seq) int64 {
+	if last <= next {
+		return 0
+	}
+	return int64(last - next)
 }
 
 // Watch implements Reader.

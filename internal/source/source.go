@@ -51,6 +51,10 @@ type Batch struct {
 	MillisBehind int64
 	// Gap, when set, reports records lost to retention before this batch.
 	Gap *Gap
+	// Behind is how many records the shard holds after the batch, as far
+	// as the reader can count them, or -1 when it cannot (see each
+	// reader). Zero means caught up.
+	Behind int64
 }
 
 // Limits bound one Read; zero values mean the service's own limits.

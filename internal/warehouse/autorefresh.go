@@ -16,9 +16,11 @@ package warehouse
 // and Close (which waits for them).
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,6 +40,7 @@ type ingestManager struct {
 	sources *source.Registry
 	log     *slog.Logger
 	metrics *streamMetrics
+	bound   batchBound      // set before any refresh runs
 	ctx     context.Context // ends at Close: every loop's parent
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -63,7 +66,7 @@ type loopHandle struct {
 
 func newIngestManager(w *Warehouse, sources *source.Registry, reg prometheus.Registerer) *ingestManager {
 	m := &ingestManager{w: w, sources: sources, log: w.log.With("component", "streaming"),
-		metrics: newStreamMetrics(reg)}
+		metrics: newStreamMetrics(reg), bound: batchBound{records: batchMaxRecords, bytes: batchMaxBytes}}
 	if m.sources == nil {
 		m.sources = &source.Registry{}
 	}
@@ -81,6 +84,11 @@ func (m *ingestManager) setup(ctx context.Context) error {
 	defer c.Close()
 	if err := migrate(ctx, c, streamMigrations); err != nil {
 		return err
+	}
+	for _, v := range mvSystemViews {
+		if _, err := c.Exec(ctx, v); err != nil {
+			return errorf("system view: %w", err)
+		}
 	}
 	mvs, err := queryMVs(ctx, c, "kind = $1 AND auto_refresh", mvStreaming)
 	if err != nil {
@@ -103,15 +111,26 @@ func (m *ingestManager) runner(id int64) *mvRunner {
 	return r
 }
 
-// withLock runs fn holding the view's refresh lock, with its ingestor.
-func (m *ingestManager) withLock(ctx context.Context, mv *mvRow, fn func(g *ingestor) error) error {
-	r := m.runner(mv.id)
+// acquire takes the view's refresh lock; the caller releases it.
+func (m *ingestManager) acquire(ctx context.Context, id int64) (*mvRunner, error) {
+	r := m.runner(id)
 	select {
 	case r.lock <- struct{}{}:
+		return r, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
-	defer func() { <-r.lock }()
+}
+
+func (r *mvRunner) release() { <-r.lock }
+
+// withLock runs fn holding the view's refresh lock, with its ingestor.
+func (m *ingestManager) withLock(ctx context.Context, mv *mvRow, fn func(g *ingestor) error) error {
+	r, err := m.acquire(ctx, mv.id)
+	if err != nil {
+		return err
+	}
+	defer r.release()
 	if r.g == nil {
 		g, err := m.w.newIngestor(ctx, mv)
 		if err != nil {
@@ -119,7 +138,7 @@ func (m *ingestManager) withLock(ctx context.Context, mv *mvRow, fn func(g *inge
 		}
 		r.g = g
 	}
-	err := fn(r.g)
+	err = fn(r.g)
 	if err != nil {
 		// Start over with a fresh connection and reader next time.
 		_ = r.g.close()
@@ -129,10 +148,10 @@ func (m *ingestManager) withLock(ctx context.Context, mv *mvRow, fn func(g *inge
 }
 
 // refresh runs batches until the view has caught up with the stream.
-func (m *ingestManager) refresh(ctx context.Context, mv *mvRow, refreshType, user string) error {
+func (m *ingestManager) refresh(ctx context.Context, mv *mvRow, by refreshBy) error {
 	return m.withLock(ctx, mv, func(g *ingestor) error {
 		for {
-			r, err := g.batch(ctx, refreshType, user)
+			r, err := g.batch(ctx, by)
 			if err != nil {
 				return err
 			}
@@ -191,7 +210,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 				return sourceError(err)
 			}
 			wake = ch
-			r, err := g.batch(ctx, refreshAuto, mv.owner)
+			r, err := g.batch(ctx, refreshBy{kind: refreshAuto, user: mv.owner})
 			if err != nil {
 				return err
 			}
@@ -239,39 +258,50 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// drop removes a streaming view: its loop, its table, its catalog row and
-// positions, in one transaction. Scan logs and refresh history stay.
-func (m *ingestManager) drop(ctx context.Context, mv *mvRow) error {
-	m.stopLoop(mv.id)
-	r := m.runner(mv.id)
-	select {
-	case r.lock <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-r.lock }()
-	if r.g != nil {
-		_ = r.g.close()
-		r.g = nil
-	}
-	err := m.w.Update(ctx, func(c *Conn) error {
-		if _, err := c.Exec(ctx, "DROP TABLE IF EXISTS "+quoteIdent(mv.schema)+"."+quoteIdent(mv.name)); err != nil {
-			return err
+// detach readies streaming views to be dropped: it stops their loops,
+// takes their refresh locks (in id order) and closes their ingestors. The
+// caller drops them, then calls the returned function with whether it did.
+func (m *ingestManager) detach(ctx context.Context, mvs []*mvRow) (func(dropped bool), error) {
+	mvs = slices.Clone(mvs)
+	slices.SortFunc(mvs, func(a, b *mvRow) int { return cmp.Compare(a.id, b.id) })
+	var held []*mvRunner
+	releaseAll := func() {
+		for _, r := range held {
+			r.release()
 		}
-		if _, err := c.Exec(ctx, "DELETE FROM "+CatalogSchema+".mv_stream_positions WHERE mv_id = $1", mv.id); err != nil {
-			return err
-		}
-		_, err := c.Exec(ctx, "DELETE FROM "+CatalogSchema+".materialized_views WHERE id = $1", mv.id)
-		return err
-	})
-	if err != nil {
-		return err
 	}
-	m.mu.Lock()
-	delete(m.mu.views, mv.id)
-	m.mu.Unlock()
-	m.metrics.forget(mv.qualified())
-	return nil
+	for _, mv := range mvs {
+		m.stopLoop(mv.id)
+		r, err := m.acquire(ctx, mv.id)
+		if err != nil {
+			releaseAll()
+			return nil, err
+		}
+		held = append(held, r)
+		if r.g != nil {
+			_ = r.g.close()
+			r.g = nil
+		}
+	}
+	return func(dropped bool) {
+		releaseAll()
+		if !dropped {
+			for _, mv := range mvs {
+				if mv.autoRefresh {
+					m.startLoop(mv)
+				}
+			}
+			return
+		}
+		m.mu.Lock()
+		for _, mv := range mvs {
+			delete(m.mu.views, mv.id)
+		}
+		m.mu.Unlock()
+		for _, mv := range mvs {
+			m.metrics.forget(mv.qualified())
+		}
+	}, nil
 }
 
 // close stops every loop, waits for them and closes the ingestors.

@@ -18,17 +18,6 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
-var externalSchemaViews = Migration{Name: "0011_external_schema_views", SQL: []string{
-	// eskind: 3 Kinesis, 4 Kafka or MSK (blueshift's numbering).
-	`CREATE OR REPLACE VIEW main.svv_external_schemas AS
-		SELECT CAST(row_number() OVER (ORDER BY created_at, name) + 100000 AS INTEGER) AS esoid,
-		       CAST(CASE source WHEN 'kinesis' THEN 3 ELSE 4 END AS SMALLINT) AS eskind,
-		       name AS schemaname, 100 AS esowner, '' AS databasename,
-		       json_object('SOURCE', upper(source), 'REGION', region, 'IAM_ROLE', iam_role,
-		                   'AUTHENTICATION', authentication, 'URI', uri, 'CLUSTER_ARN', cluster_arn)::VARCHAR AS esoptions
-		FROM ` + CatalogSchema + `.external_schemas`,
-}}
-
 // extSchema is one external schema's catalog row.
 type extSchema struct {
 	name, source, region, iamRole, authentication, authARN, uri, clusterARN string
@@ -124,7 +113,7 @@ func (s *Session) planDropSchema(ctx context.Context, n *ast.DropSchema) (*plan,
 					Hint:    "Use DROP ... CASCADE to drop the dependent objects too."}
 			}
 			for _, mv := range deps {
-				if err := s.dropStreamingMV(ctx, mv); err != nil {
+				if err := s.dropMV(ctx, mv, true); err != nil {
 					return nil, err
 				}
 			}
@@ -151,69 +140,21 @@ type streamRef struct {
 // stream (an ordinary materialized view).
 func (s *Session) streamRefOf(ctx context.Context, q ast.Query) (*streamRef, bool, error) {
 	var found *streamRef
-	var err error
-	walkTableRefs(q, func(t *ast.TableRef) {
-		if err != nil || len(t.Name) != 2 {
-			return
+	for _, t := range ast.Tables(q) {
+		if len(t.Name) != 2 {
+			continue
 		}
-		es, ok, e := lookupExtSchema(ctx, s.conn, foldIdent(t.Name[0], s.Options()))
-		if e != nil {
-			err = e
-			return
+		es, ok, err := lookupExtSchema(ctx, s.conn, foldIdent(t.Name[0], s.Options()))
+		if err != nil {
+			return nil, false, err
 		}
 		if !ok {
-			return
+			continue
 		}
 		if found == nil {
 			found = &streamRef{schema: es, stream: foldIdent(t.Name[1], s.Options()), ref: t}
 		}
 		found.count++
-	})
-	if err != nil {
-		return nil, false, err
 	}
 	return found, found != nil, nil
-}
-
-// walkTableRefs calls f for every table reference in q, including those in
-// CTEs, joins, subqueries in FROM and set operations.
-func walkTableRefs(q ast.Query, f func(*ast.TableRef)) {
-	var table func(t ast.TableExpr)
-	var query func(q ast.Query)
-	table = func(t ast.TableExpr) {
-		switch t := t.(type) {
-		case *ast.TableRef:
-			f(t)
-		case *ast.Join:
-			table(t.L)
-			table(t.R)
-		case *ast.ParenTable:
-			table(t.T)
-		case *ast.SubqueryTable:
-			query(t.Q)
-		}
-	}
-	with := func(w *ast.With) {
-		if w != nil {
-			for _, c := range w.CTEs {
-				query(c.Q)
-			}
-		}
-	}
-	query = func(q ast.Query) {
-		switch q := q.(type) {
-		case *ast.Select:
-			with(q.With)
-			for _, t := range q.From {
-				table(t)
-			}
-		case *ast.SetOp:
-			with(q.With)
-			query(q.L)
-			query(q.R)
-		case *ast.ParenQuery:
-			query(q.Q)
-		}
-	}
-	query(q)
 }

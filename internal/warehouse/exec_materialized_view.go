@@ -28,12 +28,9 @@ func (s *Session) planCreateMV(n *ast.CreateMaterializedView, text string) *plan
 
 func (s *Session) planRefreshMV(n *ast.RefreshMaterializedView) *plan {
 	return &plan{command: "REFRESH MATERIALIZED VIEW", run: func(ctx context.Context, _ []any) (*Result, error) {
-		mv, ok, err := s.lookupMV(ctx, s.conn, n.Name)
+		mv, err := s.findMV(ctx, n.Name)
 		if err != nil {
 			return nil, err
-		}
-		if !ok {
-			return nil, errNoMV(n.Name)
 		}
 		if mv.kind == mvOrdinary {
 			return s.refreshOrdinaryMV(ctx, mv, n)
@@ -44,12 +41,9 @@ func (s *Session) planRefreshMV(n *ast.RefreshMaterializedView) *plan {
 
 func (s *Session) planAlterMV(n *ast.AlterMaterializedView) *plan {
 	return &plan{command: "ALTER MATERIALIZED VIEW", run: func(ctx context.Context, _ []any) (*Result, error) {
-		mv, ok, err := s.lookupMV(ctx, s.conn, n.Name)
+		mv, err := s.findMV(ctx, n.Name)
 		if err != nil {
 			return nil, err
-		}
-		if !ok {
-			return nil, errNoMV(n.Name)
 		}
 		if mv.kind == mvOrdinary {
 			return s.alterOrdinaryMV(ctx, mv, n)
@@ -73,15 +67,23 @@ func (s *Session) planDropMV(n *ast.DropMaterializedView) *plan {
 				}
 				return nil, errNoMV(name)
 			}
-			if mv.kind == mvOrdinary {
-				err = s.dropOrdinaryMV(ctx, mv, n)
-			} else {
-				err = s.dropStreamingMV(ctx, mv)
-			}
-			if err != nil {
+			if err := s.dropMV(ctx, mv, n.Cascade); err != nil {
 				return nil, err
 			}
 		}
 		return commandResult("DROP MATERIALIZED VIEW"), nil
 	}}
+}
+
+// findMV is lookupMV for statements that need the view: 42P01 when there is
+// none.
+func (s *Session) findMV(ctx context.Context, n ast.Name) (*mvRow, error) {
+	mv, ok, err := s.lookupMV(ctx, s.conn, n)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNoMV(n)
+	}
+	return mv, nil
 }

@@ -26,6 +26,8 @@ package warehouse
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,6 +159,37 @@ func scanMV(vals []any) *mvRow {
 	return m
 }
 
+// insertMV gives mv an id and adds its catalog row, in c's current
+// transaction. An ordinary view counts as refreshed at creation (its rows
+// are computed then); a streaming one has not read its stream yet.
+func insertMV(ctx context.Context, c *Conn, mv *mvRow) error {
+	res, err := c.Query(ctx, "SELECT nextval('"+CatalogSchema+".mv_id_seq')")
+	if err != nil {
+		return errorf("materialized view id: %w", err)
+	}
+	if res.Next() {
+		mv.id = res.Values()[0].(int64)
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return errorf("materialized view id: %w", err)
+	}
+	var ext, stream, highWater, refreshed any
+	if mv.kind == mvStreaming {
+		ext, stream = mv.extSchema, mv.stream
+	} else {
+		highWater, refreshed = mv.highWater, time.Now().UTC()
+	}
+	if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.materialized_views
+		(id, schema_name, name, kind, definition, case_sensitive, case_sensitive_super,
+		 auto_refresh, state, owner, external_schema, stream_name, high_water, refreshed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		mv.id, mv.schema, mv.name, mv.kind, mv.definition, mv.opts.CaseSensitive, mv.opts.CaseSensitiveSuper,
+		mv.autoRefresh, mvStateActive, mv.owner, ext, stream, highWater, refreshed); err != nil {
+		return errorf("materialized view %s: catalog: %w", mv.qualified(), err)
+	}
+	return nil
+}
+
 // queryMVs returns the catalog rows matching where (DuckDB SQL over
 // materialized_views, with $n args).
 func queryMVs(ctx context.Context, c *Conn, where string, args ...any) ([]*mvRow, error) {
@@ -245,4 +278,78 @@ func first(rows []*mvRow) *mvRow {
 // errNoMV is 42P01 for a materialized view that does not exist.
 func errNoMV(n ast.Name) error {
 	return sqlerr.New(sqlerr.UndefinedTable, "materialized view %q does not exist", ast.Format(n.Last()))
+}
+
+// dropMV drops mv and, with cascade, every materialized view that reads it
+// directly or through others, streaming and ordinary alike: their tables,
+// catalog rows, dependencies, stream positions and AUTO REFRESH loops, in
+// one transaction. Without cascade it refuses with Postgres's (and
+// Redshift's) 2BP01 while any materialized view reads mv.
+func (s *Session) dropMV(ctx context.Context, mv *mvRow, cascade bool) error {
+	deps, err := s.dependents(ctx, mv, true)
+	if err != nil {
+		return err
+	}
+	if len(deps) > 0 && !cascade {
+		direct, err := s.dependents(ctx, mv, false)
+		if err != nil {
+			return err
+		}
+		var detail []string
+		for _, d := range direct {
+			detail = append(detail, fmt.Sprintf("materialized view %s depends on materialized view %s", d.name, mv.name))
+		}
+		return &sqlerr.Error{Code: sqlerr.DependentObjectsStillExist,
+			Message: fmt.Sprintf("cannot drop materialized view %s because other objects depend on it", mv.name),
+			Detail:  strings.Join(detail, "\n"),
+			Hint:    "Use DROP ... CASCADE to drop the dependent objects too."}
+	}
+	// Dependents come in refresh order (readers after what they read):
+	// drop readers first.
+	all := append(slices.Clone(deps), mv)
+	slices.Reverse(all[:len(deps)])
+	var streaming []*mvRow
+	for _, v := range all {
+		if v.kind == mvStreaming {
+			streaming = append(streaming, v)
+		}
+	}
+	if len(streaming) > 0 && s.tx != TxIdle {
+		return errInTxBlock("DROP MATERIALIZED VIEW")
+	}
+	done := func(bool) {}
+	if len(streaming) > 0 {
+		if done, err = s.w.ingest.detach(ctx, streaming); err != nil {
+			return err
+		}
+	}
+	err = s.atomicHere(ctx, func() error {
+		for _, v := range all {
+			if err := dropMVObjects(ctx, s.conn, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	done(err == nil)
+	return err
+}
+
+// dropMVObjects removes one materialized view's table and catalog state in
+// c's current transaction. Scan logs and refresh history stay.
+func dropMVObjects(ctx context.Context, c *Conn, mv *mvRow) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"DROP TABLE IF EXISTS " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name), nil},
+		{"DELETE FROM " + CatalogSchema + ".materialized_views WHERE id = $1", []any{mv.id}},
+		{"DELETE FROM " + CatalogSchema + ".mv_stream_positions WHERE mv_id = $1", []any{mv.id}},
+		{"DELETE FROM " + CatalogSchema + ".mv_deps WHERE schema_name = $1 AND name = $2", []any{mv.schema, mv.name}},
+	} {
+		if _, err := c.Exec(ctx, q.sql, q.args...); err != nil {
+			return errorf("drop materialized view %s: %w", mv.qualified(), err)
+		}
+	}
+	return nil
 }

@@ -23,8 +23,8 @@ package warehouse
 //   - REFRESH runs in the caller's transaction (so a procedure can refresh
 //     as the reference scenario's does); CASCADE also refreshes the views
 //     that depend on this one, dependencies first.
-//   - DROP refuses (2BP01) while other materialized views depend on the
-//     view, unless CASCADE, which drops them first.
+//   - DROP (mv_catalog.go, dropMV) refuses (2BP01) while other materialized
+//     views depend on the view, unless CASCADE, which drops them too.
 //   - STV_MV_INFO.state is 1 for an incrementally refreshable view and 0
 //     for one that is fully recomputed; is_stale follows refreshed_at.
 //   - AUTO REFRESH YES on an ordinary view: the scheduler goroutine
@@ -55,33 +55,12 @@ var mvOrdinaryMigration = Migration{Name: "0021_mv_dependencies", SQL: []string{
 		ref_name    VARCHAR NOT NULL,
 		ref_is_mv   BOOLEAN NOT NULL  -- the relation is a materialized view
 	)`,
-	`CREATE OR REPLACE VIEW main.stv_mv_deps AS
-		SELECT current_database() AS db_name, schema_name AS schema, name,
-		       ref_schema, ref_name, current_database() AS ref_database_name
-		FROM ` + CatalogSchema + `.mv_deps WHERE ref_is_mv`,
-}}
-
-// mvInfoStateMigration makes STV_MV_INFO.state 1 for ordinary views that
-// refresh incrementally too (the streaming catalog's first version of the
-// view knew streaming views only). It runs after the streaming migrations.
-var mvInfoStateMigration = Migration{Name: "0022_stv_mv_info_state", SQL: []string{
-	`CREATE OR REPLACE VIEW main.stv_mv_info AS
-		SELECT current_database() AS db_name, schema_name AS schema, name,
-		       (SELECT max(h.xid) FROM ` + CatalogSchema + `.mv_refresh_history h
-		         WHERE h.mv_id = m.id AND h.status LIKE 'Refresh successfully%') AS updated_upto_xid,
-		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL THEN 'f' ELSE 't' END AS is_stale,
-		       owner AS owner_user_name,
-		       CAST(CASE WHEN kind = 'streaming'
-		                   OR coalesce(json_extract(high_water, '$.incremental')::BOOLEAN, false) THEN 1 ELSE 0 END AS INTEGER) AS state,
-		       CASE WHEN auto_refresh THEN 't' ELSE 'f' END AS autorefresh,
-		       'f' AS autorewrite
-		FROM ` + CatalogSchema + `.materialized_views m`,
 }}
 
 // Refresh statuses for ordinary views, as SVL_MV_REFRESH_STATUS writes them.
 const (
 	statusRecomputed = "Refresh successfully recomputed MV from scratch"
-	statusUpToDate   = "Refresh successfully updated MV incrementally - No new data"
+	statusUpToDate   = "MV was already updated"
 )
 
 // ordinaryAutoRefreshEvery is how often AUTO REFRESH recomputes a view that
@@ -139,77 +118,25 @@ var aggregateFuncs = map[string]bool{
 // volatile function: such a view cannot be maintained row by row.
 func hasAggregate(xs ...ast.Expr) bool {
 	found := false
-	var expr func(x ast.Expr)
-	expr = func(x ast.Expr) {
-		if found || x == nil {
-			return
-		}
-		switch x := x.(type) {
+	visit := func(n any) bool {
+		switch x := n.(type) {
 		case *ast.Func:
 			if aggregateFuncs[strings.ToLower(x.Name.Last().Name)] || x.Over != nil || x.Filter != nil {
 				found = true
-				return
-			}
-			for _, a := range x.Args {
-				expr(a)
 			}
 		case *ast.Subquery, *ast.Exists, *ast.Quantified:
 			found = true // a subquery reads other rows
 		case *ast.Keyword:
 			found = true // CURRENT_TIMESTAMP and friends
-		case *ast.Cast:
-			expr(x.X)
-		case *ast.Paren:
-			expr(x.X)
-		case *ast.Field:
-			expr(x.X)
-		case *ast.Index:
-			expr(x.X)
-			expr(x.I)
-		case *ast.Unary:
-			expr(x.X)
-		case *ast.Binary:
-			expr(x.L)
-			expr(x.R)
-		case *ast.Is:
-			expr(x.X)
-		case *ast.IsDistinct:
-			expr(x.L)
-			expr(x.R)
-		case *ast.Like:
-			expr(x.X)
-			expr(x.Pattern)
-		case *ast.Between:
-			expr(x.X)
-			expr(x.Lo)
-			expr(x.Hi)
 		case *ast.In:
-			expr(x.X)
-			for _, y := range x.List {
-				expr(y)
-			}
-			if x.Sub != nil {
-				found = true
-			}
-		case *ast.Case:
-			expr(x.Operand)
-			for _, w := range x.Whens {
-				expr(w.Cond)
-				expr(w.Then)
-			}
-			expr(x.Else)
-		case *ast.Tuple:
-			for _, y := range x.Items {
-				expr(y)
-			}
-		case *ast.ArrayLit:
-			for _, y := range x.Items {
-				expr(y)
-			}
+			found = found || x.Sub != nil
 		}
+		return !found
 	}
 	for _, x := range xs {
-		expr(x)
+		if x != nil && !found {
+			ast.Walk(x, visit)
+		}
 	}
 	return found
 }
@@ -247,9 +174,9 @@ func (s *Session) analyse(ctx context.Context, definition string, opts bsql.Opti
 		}
 	}
 	collectCTEs(q)
-	walkTableRefs(q, func(t *ast.TableRef) {
+	for _, t := range ast.Tables(q) {
 		if len(t.Name) > 1 && aliases[strings.ToLower(t.Name[0].Name)] {
-			return // a PartiQL path rooted at an earlier FROM entry
+			continue // a PartiQL path rooted at an earlier FROM entry
 		}
 		if t.Alias != nil {
 			aliases[strings.ToLower(t.Alias.Name.Name)] = true
@@ -257,17 +184,17 @@ func (s *Session) analyse(ctx context.Context, definition string, opts bsql.Opti
 			aliases[strings.ToLower(t.Name.Last().Name)] = true
 		}
 		if len(t.Name) == 1 && cteNames[strings.ToLower(t.Name[0].Name)] {
-			return
+			continue
 		}
 		schema, name, err := s.resolveRelation(ctx, t.Name, opts)
 		if err != nil {
-			return
+			continue
 		}
 		if k := [2]string{schema, name}; !seen[k] {
 			seen[k] = true
 			a.deps = append(a.deps, k)
 		}
-	})
+	}
 	if base := incrementalBase(q); base != nil {
 		schema, name, err := s.resolveRelation(ctx, base.Name, opts)
 		if err == nil {
@@ -434,25 +361,13 @@ func incrementalSQL(mv *mvRow, st mvState, lo, hi int64) (string, error) {
 		return "", err
 	}
 	replaced := false
-	var table func(t ast.TableExpr) ast.TableExpr
-	table = func(t ast.TableExpr) ast.TableExpr {
-		switch t := t.(type) {
-		case *ast.TableRef:
-			if t == base {
-				replaced = true
-				return &ast.SubqueryTable{Q: sub.(ast.Query), Alias: alias}
-			}
-		case *ast.Join:
-			t.L, t.R = table(t.L), table(t.R)
-		case *ast.ParenTable:
-			t.T = table(t.T)
+	q = ast.Rewrite(q, func(n any) any {
+		if t, ok := n.(*ast.TableRef); ok && t == base {
+			replaced = true
+			return &ast.SubqueryTable{Q: sub.(ast.Query), Alias: alias}
 		}
-		return t
-	}
-	sel := q.(*ast.Select)
-	for i, t := range sel.From {
-		sel.From[i] = table(t)
-	}
+		return n
+	}).(ast.Query)
 	if !replaced {
 		return "", errorf("materialized view %s: base relation not found", mv.qualified())
 	}
@@ -541,23 +456,9 @@ func (s *Session) createOrdinaryMV(ctx context.Context, n *ast.CreateMaterialize
 			return err
 		}
 		stJSON, _ := json.Marshal(st)
-		mv := &mvRow{schema: schema, name: name, kind: mvOrdinary, definition: n.QueryText, opts: opts}
-		res, err := c.Query(ctx, "SELECT nextval('"+CatalogSchema+".mv_id_seq')")
-		if err != nil {
-			return err
-		}
-		if res.Next() {
-			mv.id = res.Values()[0].(int64)
-		}
-		if err := errors.Join(res.Err(), res.Close()); err != nil {
-			return err
-		}
-		if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.materialized_views
-			(id, schema_name, name, kind, definition, case_sensitive, case_sensitive_super,
-			 auto_refresh, state, owner, high_water, refreshed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())`,
-			mv.id, schema, name, mvOrdinary, n.QueryText, opts.CaseSensitive, opts.CaseSensitiveSuper,
-			auto, mvStateActive, s.user, string(stJSON)); err != nil {
+		mv := &mvRow{schema: schema, name: name, kind: mvOrdinary, definition: n.QueryText, opts: opts,
+			autoRefresh: auto, owner: s.user, highWater: string(stJSON)}
+		if err := insertMV(ctx, c, mv); err != nil {
 			return err
 		}
 		for _, d := range a.deps {
@@ -574,7 +475,7 @@ func (s *Session) createOrdinaryMV(ctx context.Context, n *ast.CreateMaterialize
 		if st.Incremental {
 			status = statusIncremental
 		}
-		return recordRefresh(ctx, c, mv, s.w.database, s.user, s.txid(ctx), start, status, refreshManual, "")
+		return recordRefresh(ctx, c, mv, s.w.database, s.refresher(refreshManual), s.txid(ctx), start, status, "")
 	})
 	if err != nil {
 		return nil, err
@@ -660,18 +561,29 @@ func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string)
 			msg = fmt.Sprintf("Materialized view %s was fully recomputed, because its definition cannot be refreshed incrementally.", mv.name)
 		}
 		stJSON, _ := json.Marshal(st)
-		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET high_water = $1, refreshed_at = now(), state = $2 WHERE id = $3",
+		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET high_water = $1, refreshed_at = now(), state = $2, info_state = NULL, stale = false WHERE id = $3",
 			string(stJSON), mvStateActive, mv.id); err != nil {
 			return err
 		}
 		mv.highWater = string(stJSON)
-		return recordRefresh(ctx, c, mv, s.w.database, s.user, s.txid(ctx), start, status, refreshType, "")
+		return recordRefresh(ctx, c, mv, s.w.database, s.refresher(refreshType), s.txid(ctx), start, status, "")
 	})
 	if err != nil {
 		s.recordOrdinaryFailure(ctx, mv, refreshType, start, err)
 		return "", err
 	}
 	return msg, nil
+}
+
+// refresher is who refreshes in s: its user and session, for the history.
+// A background refresh runs in a session of its own, which is not the
+// client's: it records none.
+func (s *Session) refresher(kind string) refreshBy {
+	by := refreshBy{kind: kind, user: s.user}
+	if kind == refreshManual {
+		by.session = int64(s.id)
+	}
+	return by
 }
 
 // recordOrdinaryFailure writes a failed refresh in a transaction of its own,
@@ -681,11 +593,12 @@ func (s *Session) recordOrdinaryFailure(ctx context.Context, mv *mvRow, refreshT
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
+	status, infoState := refreshFailure(cause)
 	if err := s.w.Update(ctx, func(c *Conn) error {
-		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1 WHERE id = $2", mvStateFailed, mv.id); err != nil {
+		if err := markFailed(ctx, c, mv, infoState); err != nil {
 			return err
 		}
-		return recordRefresh(ctx, c, mv, s.w.database, s.user, 0, start, "Refresh failed. "+cause.Error(), refreshType, cause.Error())
+		return recordRefresh(ctx, c, mv, s.w.database, s.refresher(refreshType), 0, start, status, cause.Error())
 	}); err != nil {
 		s.log.Warn("record failed refresh", "view", mv.qualified(), "err", err)
 	}
@@ -781,46 +694,6 @@ func (s *Session) alterOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.AlterMa
 	}
 	s.w.wakeScheduler()
 	return commandResult("ALTER MATERIALIZED VIEW"), nil
-}
-
-// dropOrdinaryMV drops an ordinary materialized view: its table, its
-// catalog row and whatever state it keeps.
-func (s *Session) dropOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.DropMaterializedView) error {
-	return s.atomicHere(ctx, func() error {
-		deps, err := s.dependents(ctx, mv, true)
-		if err != nil {
-			return err
-		}
-		if len(deps) > 0 && !n.Cascade {
-			return sqlerr.New(sqlerr.DependentObjectsStillExist,
-				"cannot drop materialized view %s because other objects depend on it (materialized view %s); use DROP ... CASCADE",
-				mv.name, deps[0].qualified())
-		}
-		for i := len(deps) - 1; i >= 0; i-- {
-			if deps[i].kind == mvOrdinary {
-				if err := dropOrdinaryObjects(ctx, s.conn, deps[i]); err != nil {
-					return err
-				}
-			}
-		}
-		return dropOrdinaryObjects(ctx, s.conn, mv)
-	})
-}
-
-func dropOrdinaryObjects(ctx context.Context, c *Conn, mv *mvRow) error {
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{"DROP TABLE IF EXISTS " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name), nil},
-		{"DELETE FROM " + CatalogSchema + ".materialized_views WHERE id = $1", []any{mv.id}},
-		{"DELETE FROM " + CatalogSchema + ".mv_deps WHERE schema_name = $1 AND name = $2", []any{mv.schema, mv.name}},
-	} {
-		if _, err := c.Exec(ctx, q.sql, q.args...); err != nil {
-			return errorf("drop materialized view %s: %w", mv.qualified(), err)
-		}
-	}
-	return nil
 }
 
 // atomicHere is Session.Atomic that also joins the transaction a stored

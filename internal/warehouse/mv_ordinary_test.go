@@ -162,7 +162,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		t.Fatalf("final (seed %d): unnest_vw differs from a full recompute in %s rows", seed, d)
 	}
 	// The history says which kind of refresh happened.
-	if got := st.exec(`select count(*) > 0 from sys_mv_refresh_history where mv_name = 'unnest_vw' and status = 'Success'`); got != "true\nSELECT 1\n" {
+	if got := st.exec(`select count(*) > 0 from sys_mv_refresh_history where mv_name = 'unnest_vw' and status like 'Refresh successfully%'`); got != "true\nSELECT 1\n" {
 		t.Errorf("refresh history: %q", got)
 	}
 }
@@ -179,7 +179,7 @@ func TestOrdinaryMVStatements(t *testing.T) {
 		{`REFRESH MATERIALIZED VIEW kinds_vw`, "INFO: Materialized view kinds_vw was fully recomputed, because its definition cannot be refreshed incrementally.\nREFRESH MATERIALIZED VIEW\n"},
 		{`select * from kinds_vw`, "a | 2\nSELECT 1\n"},
 		{`select schema, name, ref_schema, ref_name from stv_mv_deps order by name`, "public | kinds_vw | public | unnest_vw\npublic | unnest_vw | public | events_vw\nSELECT 2\n"},
-		{`DROP MATERIALIZED VIEW unnest_vw`, "error 2BP01: cannot drop materialized view unnest_vw because other objects depend on it (materialized view public.kinds_vw); use DROP ... CASCADE\n"},
+		{`DROP MATERIALIZED VIEW unnest_vw`, "error 2BP01: cannot drop materialized view unnest_vw because other objects depend on it\n"},
 		{`DROP MATERIALIZED VIEW unnest_vw CASCADE`, "DROP MATERIALIZED VIEW\n"},
 		{`select count(*) from stv_mv_info where name in ('unnest_vw', 'kinds_vw')`, "0\nSELECT 1\n"},
 		{`select count(*) from stv_mv_deps`, "0\nSELECT 1\n"},

@@ -35,12 +35,16 @@ import (
 )
 
 // Batch bounds: a batch stops reading at either, so memory stays bounded
-// whatever the backlog, and a refresh commits in steps.
+// whatever the backlog, and a refresh commits in steps. They are the
+// defaults of ingestManager.bound.
 const (
 	batchMaxRecords = 200_000
 	batchMaxBytes   = 256 << 20
 	readMaxRecords  = 10_000
 )
+
+// batchBound bounds one batch.
+type batchBound struct{ records, bytes int }
 
 // Scan error codes in SYS_STREAM_SCAN_ERRORS.error_code (blueshift's).
 const (
@@ -57,6 +61,10 @@ const (
 	qualSomeSkipped    = "Some stream records were skipped"
 	qualMoreData       = "The stream may contain more data"
 	statusInternalFail = "Refresh failed due to an internal error"
+	// Failures Redshift names (STV_MV_INFO.state 104, 103, 102).
+	statusColumnRenamed = "Refresh failed. Base table column was renamed"
+	statusTableRenamed  = "Refresh failed. Base table was renamed"
+	statusColumnType    = "Refresh failed. Base table column type was changed"
 )
 
 // ingestor refreshes one streaming view: its reader, its connection with
@@ -119,6 +127,8 @@ type shardScan struct {
 	bytes                int64
 	minArrival, maxArriv time.Time
 	millisBehind         int64
+	behind               int64 // records left after the batch; -1 unknown
+	read                 bool  // the batch read the shard (behind is set)
 }
 
 type scanError struct {
@@ -134,7 +144,10 @@ type batchResult struct {
 	more                            bool // stopped at a bound: the stream may hold more
 	gaps                            []scanError
 	millisBehind                    int64
-	status                          string
+	// lagRecords is how many records the stream holds past the batch, as
+	// the reader counts them; nil when it cannot tell.
+	lagRecords any
+	status     string
 }
 
 func (g *ingestor) positions(ctx context.Context) (map[string]shardPos, error) {
@@ -151,12 +164,12 @@ func (g *ingestor) positions(ctx context.Context) (map[string]shardPos, error) {
 }
 
 // batch reads, stages and commits one batch. refreshType is Manual or Auto.
-func (g *ingestor) batch(ctx context.Context, refreshType, user string) (*batchResult, error) {
+func (g *ingestor) batch(ctx context.Context, by refreshBy) (*batchResult, error) {
 	start := time.Now()
-	r, err := g.runBatch(ctx, refreshType, user, start)
+	r, err := g.runBatch(ctx, by, start)
 	if err != nil {
 		g.w.ingest.metrics.errors.WithLabelValues(g.mv.qualified()).Inc()
-		g.recordFailure(ctx, refreshType, user, start, err)
+		g.recordFailure(ctx, by, start, err)
 		return nil, err
 	}
 	g.w.ingest.metrics.observe(g.mv.qualified(), r, time.Since(start))
@@ -167,7 +180,7 @@ func (g *ingestor) batch(ctx context.Context, refreshType, user string) (*batchR
 	return r, nil
 }
 
-func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start time.Time) (*batchResult, error) {
+func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) (*batchResult, error) {
 	shards, err := g.reader.Shards(ctx, g.mv.stream)
 	if err != nil {
 		return nil, sourceError(err)
@@ -199,7 +212,8 @@ func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start
 		known[sh.ID] = true
 	}
 	finished := func(id string) bool { return id == "" || !known[id] || pos[id].finished }
-	leftRecs, leftBytes := batchMaxRecords, batchMaxBytes
+	behind := map[string]int64{} // per shard read: records left after it
+	leftRecs, leftBytes := g.w.ingest.bound.records, g.w.ingest.bound.bytes
 	for _, sh := range shards {
 		p := pos[sh.ID]
 		if p.finished || !finished(sh.ParentID) || !finished(sh.AdjacentParentID) {
@@ -243,6 +257,7 @@ func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start
 				sc.after.position = b.Next
 			}
 			sc.millisBehind = b.MillisBehind
+			sc.behind, sc.read = b.Behind, true
 			if b.End {
 				sc.after.finished = true
 				pos[sh.ID] = sc.after // its children may be read in this batch
@@ -258,6 +273,9 @@ func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start
 		if sc.after != sc.before || sc.scanned > 0 {
 			scans = append(scans, sc)
 		}
+		if sc.read {
+			behind[sh.ID] = sc.behind
+		}
 		res.millisBehind = max(res.millisBehind, sc.millisBehind)
 		if res.more {
 			break
@@ -267,13 +285,18 @@ func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start
 		return nil, errorf("stage batch: %w", err)
 	}
 	appClosed = true
+	lag, err := g.lag(ctx, shards, pos, behind)
+	if err != nil {
+		return nil, err
+	}
+	res.lagRecords = lag
 	for _, sc := range scans {
 		res.scanned += sc.scanned
 		res.skipped += sc.skipped
 		res.bytes += sc.bytes
 	}
 	res.status = refreshStatus(res)
-	if len(scans) == 0 && len(errs) == 0 && refreshType == refreshAuto {
+	if len(scans) == 0 && len(errs) == 0 && by.kind == refreshAuto {
 		return res, nil // a wake-up with nothing to do leaves no trace
 	}
 
@@ -317,16 +340,46 @@ func (g *ingestor) runBatch(ctx context.Context, refreshType, user string, start
 				return errorf("record scan error: %w", err)
 			}
 		}
-		if _, err := g.conn.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET refreshed_at = now(), state = $1 WHERE id = $2",
-			mvStateActive, g.mv.id); err != nil {
+		if _, err := g.conn.Exec(ctx, `UPDATE `+CatalogSchema+`.materialized_views SET refreshed_at = now(), state = $1,
+			info_state = NULL, stale = false, lag_records = $2, lag_millis = $3 WHERE id = $4`,
+			mvStateActive, res.lagRecords, res.millisBehind, g.mv.id); err != nil {
 			return errorf("mark refreshed: %w", err)
 		}
-		return recordRefresh(ctx, g.conn, g.mv, g.w.database, user, xid, start, res.status, refreshType, "")
+		return recordRefresh(ctx, g.conn, g.mv, g.w.database, by, xid, start, res.status, "")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// lag counts the records the stream holds past this batch: what each shard
+// read reported, and for unfinished shards the batch did not reach (it
+// stopped at its bound) a one-record probe. nil when a reader cannot count.
+func (g *ingestor) lag(ctx context.Context, shards []source.Shard, pos map[string]shardPos, behind map[string]int64) (any, error) {
+	var total int64
+	for _, sh := range shards {
+		n, read := behind[sh.ID]
+		switch {
+		case read:
+		case pos[sh.ID].finished:
+			continue
+		default:
+			b, err := g.reader.Read(ctx, g.mv.stream, sh.ID, pos[sh.ID].position, source.Limits{MaxRecords: 1})
+			if err != nil {
+				return nil, sourceError(err)
+			}
+			n = b.Behind
+			if n >= 0 {
+				n += int64(len(b.Records))
+			}
+		}
+		if n < 0 {
+			return nil, nil
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // check says why a record cannot be ingested (code 0: it can).
@@ -393,36 +446,77 @@ func (g *ingestor) xid(ctx context.Context) (int64, error) {
 
 // recordFailure writes a failed refresh in a transaction of its own: the
 // batch's own transaction rolled back, positions and all.
-func (g *ingestor) recordFailure(ctx context.Context, refreshType, user string, start time.Time, cause error) {
-	status := statusInternalFail
-	if code := sqlerr.CodeOf(cause); strings.HasPrefix(string(code), "22") || code == sqlerr.FeatureNotSupported {
-		status = "Refresh failed. " + cause.Error()
-	}
+func (g *ingestor) recordFailure(ctx context.Context, by refreshBy, start time.Time, cause error) {
+	status, infoState := refreshFailure(cause)
 	ctx = context.WithoutCancel(ctx)
 	err := g.inTx(ctx, func() error {
-		if _, err := g.conn.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1 WHERE id = $2", mvStateFailed, g.mv.id); err != nil {
+		if err := markFailed(ctx, g.conn, g.mv, infoState); err != nil {
 			return err
 		}
-		return recordRefresh(ctx, g.conn, g.mv, g.w.database, user, 0, start, status, refreshType, cause.Error())
+		return recordRefresh(ctx, g.conn, g.mv, g.w.database, by, 0, start, status, cause.Error())
 	})
 	if err != nil {
 		g.w.ingest.log.Error("record failed refresh", "view", g.mv.qualified(), "err", err)
 	}
-	g.w.ingest.log.Warn("materialized view refresh failed", "view", g.mv.qualified(), "type", refreshType, "err", cause)
+	g.w.ingest.log.Warn("materialized view refresh failed", "view", g.mv.qualified(), "type", by.kind, "err", cause)
+}
+
+// refreshBy says who refreshes: the refresh type as SVL_MV_REFRESH_STATUS
+// writes it (Manual, Auto), the user, and the session (0: none, a
+// background refresh).
+type refreshBy struct {
+	kind    string
+	user    string
+	session int64
+}
+
+// refreshFailure is how a failed refresh shows: SVL_MV_REFRESH_STATUS's
+// status, verbatim as Redshift writes it, and the STV_MV_INFO.state it
+// leaves (0: unchanged). A base relation or column that is gone reads as
+// renamed, the way Redshift puts it (it refuses to drop them under a view
+// without CASCADE); every other failure, the view's own expressions
+// included, is Redshift's internal error, with the cause in the log and the
+// client's error.
+func refreshFailure(err error) (status string, infoState int) {
+	switch sqlerr.CodeOf(err) {
+	case sqlerr.UndefinedColumn:
+		return statusColumnRenamed, 104
+	case sqlerr.UndefinedTable:
+		return statusTableRenamed, 103
+	case sqlerr.DatatypeMismatch:
+		return statusColumnType, 102
+	}
+	return statusInternalFail, 0
+}
+
+// markFailed records in c's transaction that mv's last refresh failed.
+func markFailed(ctx context.Context, c *Conn, mv *mvRow, infoState int) error {
+	var st any
+	if infoState != 0 {
+		st = infoState
+	}
+	if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1, info_state = coalesce($2, info_state) WHERE id = $3",
+		mvStateFailed, st, mv.id); err != nil {
+		return errorf("mark failed: %w", err)
+	}
+	return nil
 }
 
 // recordRefresh adds a row to the refresh history (SVL_MV_REFRESH_STATUS,
 // SYS_MV_REFRESH_HISTORY), in c's current transaction. Both kinds of
 // materialized view use it.
-func recordRefresh(ctx context.Context, c *Conn, mv *mvRow, db, user string, xid int64, start time.Time, status, refreshType, detail string) error {
-	var x any
+func recordRefresh(ctx context.Context, c *Conn, mv *mvRow, db string, by refreshBy, xid int64, start time.Time, status, detail string) error {
+	var x, session any
 	if xid != 0 {
 		x = xid
 	}
+	if by.session != 0 {
+		session = by.session
+	}
 	_, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_refresh_history
-		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		mv.id, db, user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, refreshType, detail)
+		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail, session_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		mv.id, db, by.user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, by.kind, detail, session)
 	if err != nil {
 		return errorf("record refresh: %w", err)
 	}

@@ -44,36 +44,13 @@ func stageKind(sourceKind string) string {
 	return "kafka"
 }
 
-// streamFunctions are DuckDB definitions of the Redshift functions streaming
-// views use most, installed as temporary macros on ingesting connections
-// only where the SQL front end's prelude does not define them already.
-var streamFunctions = []struct{ name, sql string }{
-	{"json_parse", `CREATE TEMP MACRO json_parse(x) AS CAST(CAST(decode(CAST(x AS BLOB)) AS JSON) AS VARIANT)`},
-	{"can_json_parse", `CREATE TEMP MACRO can_json_parse(x) AS coalesce(json_valid(try(decode(CAST(x AS BLOB)))), false)`},
-	{"from_varbyte", `CREATE TEMP MACRO from_varbyte(x, f) AS CASE lower(f)
-		WHEN 'hex' THEN lower(hex(x)) WHEN 'base64' THEN to_base64(x) ELSE decode(x) END`},
-}
-
 // prepareIngestConn readies a connection for a view's batches: the staging
-// table and the stream functions.
+// table. The Redshift functions a view's query calls (json_parse,
+// can_json_parse, from_varbyte, ...) are the SQL front end's translation and
+// its prelude's macros, which every connection has.
 func prepareIngestConn(ctx context.Context, c *Conn, sourceKind string) error {
 	if _, err := c.Exec(ctx, stageDDL[stageKind(sourceKind)]); err != nil {
 		return errorf("staging table: %w", err)
-	}
-	for _, f := range streamFunctions {
-		res, err := c.Query(ctx, "SELECT 1 FROM duckdb_functions() WHERE function_name = $1", f.name)
-		if err != nil {
-			return errorf("stream functions: %w", err)
-		}
-		exists := res.Next()
-		if err := errors.Join(res.Err(), res.Close()); err != nil {
-			return errorf("stream functions: %w", err)
-		}
-		if !exists {
-			if _, err := c.Exec(ctx, f.sql); err != nil {
-				return errorf("stream function %s: %w", f.name, err)
-			}
-		}
 	}
 	return nil
 }
@@ -98,11 +75,11 @@ func compileStreaming(mv *mvRow) (*batchQuery, error) {
 		return nil, sqlerr.New(sqlerr.InternalError, "materialized view %s: definition is not a query", mv.qualified())
 	}
 	var ref *ast.TableRef
-	walkTableRefs(q, func(t *ast.TableRef) {
+	for _, t := range ast.Tables(q) {
 		if len(t.Name) == 2 && foldIdent(t.Name[0], mv.opts) == mv.extSchema && foldIdent(t.Name[1], mv.opts) == mv.stream {
 			ref = t
 		}
-	})
+	}
 	if ref == nil {
 		return nil, sqlerr.New(sqlerr.InternalError, "materialized view %s: stream reference not found in its definition", mv.qualified())
 	}
@@ -151,64 +128,21 @@ func validateStreamingQuery(q ast.Query, ref *streamRef) error {
 	return nil
 }
 
-// callsJSONParseOnData reports whether the select list or WHERE clause
-// calls json_parse on the stream's data column.
+// callsJSONParseOnData reports whether the query calls json_parse on the
+// stream's data column anywhere.
 func callsJSONParseOnData(q ast.Query) bool {
-	sel, ok := q.(*ast.Select)
-	if !ok {
-		return false
-	}
 	found := false
-	var expr func(x ast.Expr)
-	exprs := func(xs []ast.Expr) {
-		for _, x := range xs {
-			expr(x)
-		}
-	}
-	expr = func(x ast.Expr) {
-		if found || x == nil {
-			return
-		}
-		switch x := x.(type) {
-		case *ast.Func:
-			if n := x.Name.Last(); strings.EqualFold(n.Name, "json_parse") && len(x.Args) > 0 {
-				if c, ok := x.Args[0].(*ast.ColumnRef); ok && len(c.Parts) > 0 {
-					switch strings.ToLower(c.Parts[len(c.Parts)-1].Name) {
-					case "kinesis_data", "kafka_value":
-						found = true
-						return
-					}
+	ast.Walk(q, func(n any) bool {
+		if f, ok := n.(*ast.Func); ok && !found && strings.EqualFold(f.Name.Last().Name, "json_parse") && len(f.Args) > 0 {
+			if c, ok := f.Args[0].(*ast.ColumnRef); ok && len(c.Parts) > 0 {
+				switch strings.ToLower(c.Parts[len(c.Parts)-1].Name) {
+				case "kinesis_data", "kafka_value":
+					found = true
 				}
 			}
-			exprs(x.Args)
-		case *ast.Cast:
-			expr(x.X)
-		case *ast.Paren:
-			expr(x.X)
-		case *ast.Field:
-			expr(x.X)
-		case *ast.Index:
-			expr(x.X)
-		case *ast.Unary:
-			expr(x.X)
-		case *ast.Binary:
-			expr(x.L)
-			expr(x.R)
-		case *ast.Is:
-			expr(x.X)
-		case *ast.Case:
-			expr(x.Operand)
-			for _, w := range x.Whens {
-				expr(w.Cond)
-				expr(w.Then)
-			}
-			expr(x.Else)
 		}
-	}
-	for _, it := range sel.Items {
-		expr(it.X)
-	}
-	expr(sel.Where)
+		return !found
+	})
 	return found
 }
 
@@ -244,7 +178,7 @@ func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializ
 	if err != nil {
 		return nil, err
 	}
-	err = s.w.updateOn(ctx, func(c *Conn) error {
+	err = s.w.Update(ctx, func(c *Conn) error {
 		if err := prepareIngestConn(ctx, c, ref.schema.source); err != nil {
 			return err
 		}
@@ -252,23 +186,7 @@ func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializ
 			" AS SELECT * FROM ("+bq.sql+") LIMIT 0"); err != nil {
 			return err
 		}
-		res, err := c.Query(ctx, "SELECT nextval('"+CatalogSchema+".mv_id_seq')")
-		if err != nil {
-			return err
-		}
-		if res.Next() {
-			mv.id = res.Values()[0].(int64)
-		}
-		if err := errors.Join(res.Err(), res.Close()); err != nil {
-			return err
-		}
-		_, err = c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.materialized_views
-			(id, schema_name, name, kind, definition, case_sensitive, case_sensitive_super,
-			 auto_refresh, state, owner, external_schema, stream_name)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			mv.id, schema, name, mvStreaming, mv.definition, opts.CaseSensitive, opts.CaseSensitiveSuper,
-			mv.autoRefresh, mvStateActive, s.user, mv.extSchema, mv.stream)
-		return err
+		return insertMV(ctx, c, mv)
 	})
 	if err != nil {
 		return nil, err
@@ -279,17 +197,11 @@ func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializ
 	return commandResult("CREATE MATERIALIZED VIEW"), nil
 }
 
-// updateOn runs fn in a transaction of its own on a fresh connection; it is
-// Update under a name that says the connection is not the session's.
-func (w *Warehouse) updateOn(ctx context.Context, fn func(c *Conn) error) error {
-	return w.Update(ctx, fn)
-}
-
 func (s *Session) refreshStreamingMV(ctx context.Context, mv *mvRow) (*Result, error) {
 	if s.tx != TxIdle {
 		return nil, errInTxBlock("REFRESH MATERIALIZED VIEW")
 	}
-	if err := s.w.ingest.refresh(ctx, mv, refreshManual, s.user); err != nil {
+	if err := s.w.ingest.refresh(ctx, mv, refreshBy{kind: refreshManual, user: s.user, session: int64(s.id)}); err != nil {
 		return nil, err
 	}
 	s.Notify(Notice{Severity: "INFO", Message: fmt.Sprintf("Materialized view %s was incrementally updated successfully.", mv.name)})
@@ -313,13 +225,6 @@ func (s *Session) alterStreamingMV(ctx context.Context, mv *mvRow, auto bool) (*
 		s.w.ingest.stopLoop(mv.id)
 	}
 	return commandResult("ALTER MATERIALIZED VIEW"), nil
-}
-
-func (s *Session) dropStreamingMV(ctx context.Context, mv *mvRow) error {
-	if s.tx != TxIdle {
-		return errInTxBlock("DROP MATERIALIZED VIEW")
-	}
-	return s.w.ingest.drop(ctx, mv)
 }
 
 // sourceError classifies a reader's error for the client.

@@ -346,7 +346,7 @@ func TestStreamingExpressionError(t *testing.T) {
 	if !strings.HasPrefix(status, "Refresh failed") {
 		t.Errorf("status %q", status)
 	}
-	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'v' AND status = 'Failed'"); n != 2 {
+	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'v' AND status = 'Refresh failed due to an internal error'"); n != 2 {
 		t.Errorf("SYS_MV_REFRESH_HISTORY: %d failed refreshes, want 2", n)
 	}
 }

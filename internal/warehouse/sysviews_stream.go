@@ -1,9 +1,10 @@
 package warehouse
 
-// The streaming system views, with Redshift's columns, over the catalog
-// tables refresh.go writes: SYS_STREAM_SCAN_STATES, SYS_STREAM_SCAN_ERRORS,
-// STV_MV_INFO, SVL_MV_REFRESH_STATUS and SYS_MV_REFRESH_HISTORY; and the
-// streaming metrics.
+// The materialized-view system views, with Redshift's columns, over the
+// catalog tables the refreshes write: SVV_EXTERNAL_SCHEMAS,
+// SYS_STREAM_SCAN_STATES, SYS_STREAM_SCAN_ERRORS, STV_MV_INFO, STV_MV_DEPS,
+// SVL_MV_REFRESH_STATUS and SYS_MV_REFRESH_HISTORY; and the streaming
+// metrics.
 
 import (
 	"time"
@@ -13,10 +14,34 @@ import (
 
 // streamMigrations are the streaming catalog's migrations, applied by the
 // ingest manager at Open after the core catalog's.
-var streamMigrations = []Migration{mvMigration, externalSchemaViews, streamViewsMigration,
-	mvInfoStateMigration} // mv_ordinary.go
+var streamMigrations = []Migration{mvMigration, mvStateMigration}
 
-var streamViewsMigration = Migration{Name: "0012_stream_system_views", SQL: []string{
+// mvStateMigration keeps what STV_MV_INFO reports beyond the refresh
+// history: the state a failed refresh left (info_state: Redshift's 101-105
+// codes, NULL when none), whether a source changed since the last refresh
+// (stale), and how far a streaming view is behind its stream (lag_records,
+// lag_millis: as of its last batch; NULL when the reader cannot tell). The
+// history gets the refreshing session.
+var mvStateMigration = Migration{Name: "0013_mv_refresh_state", SQL: []string{
+	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS info_state INTEGER`,
+	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS stale BOOLEAN DEFAULT false`,
+	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS lag_records BIGINT`,
+	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS lag_millis BIGINT`,
+	`ALTER TABLE ` + CatalogSchema + `.mv_refresh_history ADD COLUMN IF NOT EXISTS session_id BIGINT`,
+}}
+
+// mvSystemViews are the system views over the materialized-view and
+// streaming catalog, with Redshift's columns. They are not migrations: Open
+// replaces them every time, so each has one definition, here.
+var mvSystemViews = []string{
+	// eskind: 3 Kinesis, 4 Kafka or MSK (blueshift's numbering).
+	`CREATE OR REPLACE VIEW main.svv_external_schemas AS
+		SELECT CAST(row_number() OVER (ORDER BY created_at, name) + 100000 AS INTEGER) AS esoid,
+		       CAST(CASE source WHEN 'kinesis' THEN 3 ELSE 4 END AS SMALLINT) AS eskind,
+		       name AS schemaname, 100 AS esowner, '' AS databasename,
+		       json_object('SOURCE', upper(source), 'REGION', region, 'IAM_ROLE', iam_role,
+		                   'AUTHENTICATION', authentication, 'URI', uri, 'CLUSTER_ARN', cluster_arn)::VARCHAR AS esoptions
+		FROM ` + CatalogSchema + `.external_schemas`,
 	`CREATE OR REPLACE VIEW main.sys_stream_scan_states AS
 		SELECT external_schema_name, stream_name, mv_name, transaction_id, query_id, record_time,
 		       partition_id, latest_position, scanned_rows, skipped_rows, scanned_bytes,
@@ -27,31 +52,41 @@ var streamViewsMigration = Migration{Name: "0012_stream_system_views", SQL: []st
 		       stream_timestamp_type, stream_timestamp, record_time, partition_id, position,
 		       error_code, error_reason
 		FROM ` + CatalogSchema + `.stream_scan_errors`,
-	// state: 1 = incrementally refreshable (every streaming view is).
+	// state: 1 incremental (every streaming view; an ordinary one of the
+	// incremental shape), 0 fully recomputed, or the 101-105 code a failed
+	// refresh left. is_stale: never refreshed, the last refresh failed, a
+	// source changed since, or (streaming) the stream holds records the
+	// view has not read.
 	`CREATE OR REPLACE VIEW main.stv_mv_info AS
 		SELECT current_database() AS db_name, schema_name AS schema, name,
 		       (SELECT max(h.xid) FROM ` + CatalogSchema + `.mv_refresh_history h
-		         WHERE h.mv_id = m.id AND h.status LIKE 'Refresh successfully%') AS updated_upto_xid,
-		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL THEN 'f' ELSE 't' END AS is_stale,
+		         WHERE h.mv_id = m.id AND (h.status LIKE 'Refresh successfully%' OR h.status = '` + statusUpToDate + `')) AS updated_upto_xid,
+		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL AND NOT coalesce(m.stale, false)
+		                 AND coalesce(m.lag_records, 0) = 0 THEN 'f' ELSE 't' END AS is_stale,
 		       owner AS owner_user_name,
-		       CAST(CASE WHEN kind = 'streaming' THEN 1 ELSE 0 END AS INTEGER) AS state,
+		       CAST(coalesce(m.info_state, CASE WHEN kind = 'streaming'
+		                   OR coalesce(json_extract(high_water, '$.incremental')::BOOLEAN, false) THEN 1 ELSE 0 END) AS INTEGER) AS state,
 		       CASE WHEN auto_refresh THEN 't' ELSE 'f' END AS autorefresh,
 		       'f' AS autorewrite
 		FROM ` + CatalogSchema + `.materialized_views m`,
+	`CREATE OR REPLACE VIEW main.stv_mv_deps AS
+		SELECT current_database() AS db_name, schema_name AS schema, name,
+		       ref_schema, ref_name, current_database() AS ref_database_name
+		FROM ` + CatalogSchema + `.mv_deps WHERE ref_is_mv`,
 	`CREATE OR REPLACE VIEW main.svl_mv_refresh_status AS
 		SELECT db_name, CAST(100 AS BIGINT) AS userid, schema_name, mv_name, xid,
 		       starttime, endtime, status, refresh_type
 		FROM ` + CatalogSchema + `.mv_refresh_history`,
+	// status: the same text as SVL_MV_REFRESH_STATUS.status.
 	`CREATE OR REPLACE VIEW main.sys_mv_refresh_history AS
-		SELECT CAST(100 AS INTEGER) AS user_id, db_name AS database_name, schema_name, mv_name, mv_id,
-		       xid AS transaction_id,
-		       CASE WHEN status LIKE 'Refresh successfully%' THEN 'Success' ELSE 'Failed' END AS status,
-		       refresh_type, starttime AS start_time, endtime AS end_time,
+		SELECT CAST(100 AS INTEGER) AS user_id, CAST(session_id AS INTEGER) AS session_id,
+		       xid AS transaction_id, db_name AS database_name, schema_name, mv_id, mv_name,
+		       refresh_type, status, starttime AS start_time, endtime AS end_time,
 		       CAST(date_diff('microsecond', starttime, endtime) AS BIGINT) AS duration,
 		       NULL::VARCHAR AS consumer_account, NULL::VARCHAR AS consumer_region,
 		       NULL::VARCHAR AS consumer_namespace
 		FROM ` + CatalogSchema + `.mv_refresh_history`,
-}}
+}
 
 // streamMetrics are the streaming-ingestion metrics, labelled by view
 // (schema.name).
@@ -94,7 +129,7 @@ func newStreamMetrics(reg prometheus.Registerer) *streamMetrics {
 		}, []string{"view"}),
 		lagRecords: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "blueshift_streaming_lag_records",
-			Help: "Records left in the stream after the last batch: 0 when it caught up, otherwise those it stopped short of at its bound (a lower bound).",
+			Help: "Records the stream holds past the last batch (exact for a one-shard stream; an upper bound for several, see source.Log); absent when the reader cannot count.",
 		}, []string{"view"}),
 	}
 	reg.MustRegister(m.records, m.bytes, m.skipped, m.errors, m.duration, m.lagMillis, m.lagRecords)
@@ -108,10 +143,10 @@ func (m *streamMetrics) observe(view string, r *batchResult, d time.Duration) {
 	m.skipped.WithLabelValues(view).Add(float64(r.skipped))
 	m.duration.WithLabelValues(view).Observe(d.Seconds())
 	m.lagMillis.WithLabelValues(view).Set(float64(r.millisBehind))
-	if r.more {
-		m.lagRecords.WithLabelValues(view).Set(1)
+	if n, ok := r.lagRecords.(int64); ok {
+		m.lagRecords.WithLabelValues(view).Set(float64(n))
 	} else {
-		m.lagRecords.WithLabelValues(view).Set(0)
+		m.lagRecords.DeleteLabelValues(view)
 	}
 }
 

@@ -1,0 +1,201 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
+)
+
+// want runs sql in the stack's session and compares its printed output.
+func (st *mvStack) want(sql, want string) {
+	st.t.Helper()
+	if got := schedScript(st.t, st.s, sql); got != want {
+		st.t.Errorf("%s:\n got %q\nwant %q", sql, got, want)
+	}
+}
+
+func (st *mvStack) putTo(stream string, recs ...string) {
+	st.t.Helper()
+	entries := make([]streamlog.Entry, len(recs))
+	for i, r := range recs {
+		entries[i] = streamlog.Entry{PartitionKey: []byte(fmt.Sprint("k", i)), Data: []byte(r)}
+	}
+	if err := st.streams.Append(context.Background(), stream, entries, make([]streamlog.Appended, len(entries))); err != nil {
+		st.t.Fatal(err)
+	}
+}
+
+// TestStreamingJSONParseAnywhere: a view that parses kinesis_data only
+// inside BETWEEN in its WHERE clause still skips records that are not JSON
+// (and reports them) instead of failing on them.
+func TestStreamingJSONParseAnywhere(t *testing.T) {
+	st := newMVStack(t)
+	st.exec(`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	st.exec(`CREATE MATERIALIZED VIEW v AS SELECT partition_key FROM k."events"
+		WHERE json_parse(kinesis_data)."n"::int BETWEEN 1 AND 5`)
+	st.put(`{"n": 3}`, `{"n":`, `{"n": 9}`, `{"n": 5}`)
+	st.want(`REFRESH MATERIALIZED VIEW v`, "INFO: Materialized view v was incrementally updated successfully.\nREFRESH MATERIALIZED VIEW\n")
+	st.want(`select count(*) from v`, "2\nSELECT 1\n")
+	st.want(`select count(*) from sys_stream_scan_errors where mv_name = 'v'`, "1\nSELECT 1\n")
+}
+
+// TestStreamingLag: a batch stopped at its bound reports the records left
+// behind it, in the metric and in STV_MV_INFO.is_stale; caught up, none.
+func TestStreamingLag(t *testing.T) {
+	st := newMVStack(t)
+	ctx := context.Background()
+	if err := st.streams.Create(ctx, "one", streamlog.CreateOptions{ShardCount: 1}); err != nil {
+		t.Fatal(err)
+	}
+	st.exec(`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	st.exec(`CREATE MATERIALIZED VIEW v AS SELECT sequence_number FROM k."one"`)
+	recs := make([]string, 250)
+	for i := range recs {
+		recs[i] = fmt.Sprintf(`{"i": %d}`, i)
+	}
+	st.putTo("one", recs...)
+	mv, err := st.s.findMV(ctx, nameOf("v"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.w.ingest.bound = batchBound{records: 100, bytes: 1 << 20}
+	batch := func() *batchResult {
+		t.Helper()
+		var r *batchResult
+		if err := st.w.ingest.withLock(ctx, mv, func(g *ingestor) error {
+			var err error
+			r, err = g.batch(ctx, refreshBy{kind: refreshManual, user: "tester"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	gauge := func() float64 {
+		var m dto.Metric
+		if err := st.w.ingest.metrics.lagRecords.WithLabelValues("public.v").Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetGauge().GetValue()
+	}
+	for _, want := range []int64{150, 50} {
+		r := batch()
+		if !r.more || r.lagRecords != want {
+			t.Errorf("bounded batch: more %v, lag %v; want more, lag %d", r.more, r.lagRecords, want)
+		}
+		if g := gauge(); g != float64(want) {
+			t.Errorf("blueshift_streaming_lag_records %v, want %d", g, want)
+		}
+		st.want(`select is_stale from stv_mv_info where name = 'v'`, "t\nSELECT 1\n")
+	}
+	if r := batch(); r.more || r.lagRecords != int64(0) {
+		t.Errorf("last batch: more %v, lag %v; want caught up", r.more, r.lagRecords)
+	}
+	if g := gauge(); g != 0 {
+		t.Errorf("blueshift_streaming_lag_records %v after catching up", g)
+	}
+	st.want(`select count(*), bool_and(is_stale = 'f') from stv_mv_info where name = 'v'`, "1 | true\nSELECT 1\n")
+	st.want(`select count(*) from v`, "250\nSELECT 1\n")
+
+	// Several shards: the count covers every shard's records (an upper
+	// bound, see source.Log), and drops to 0 once caught up.
+	st.exec(`CREATE MATERIALIZED VIEW w AS SELECT sequence_number FROM k."events"`)
+	st.put(recs...)
+	mw, err := st.s.findMV(ctx, nameOf("w"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mv = mw
+	if r := batch(); !r.more || r.lagRecords.(int64) < 150 {
+		t.Errorf("two shards, bounded batch: more %v, lag %v; want at least 150", r.more, r.lagRecords)
+	}
+}
+
+// TestRefreshStatuses: SVL_MV_REFRESH_STATUS and SYS_MV_REFRESH_HISTORY
+// write Redshift's status text for each outcome, failures included, and
+// STV_MV_INFO's state and is_stale follow what happened.
+func TestRefreshStatuses(t *testing.T) {
+	st := newMVStack(t)
+	st.setup()
+	st.exec(`CREATE TABLE t (a int, b int)`)
+	st.exec(`INSERT INTO t VALUES (1, 2)`)
+	st.exec(`CREATE MATERIALIZED VIEW tv AS SELECT a, sum(b) AS s FROM t GROUP BY a`)
+	st.put(`{"id": 1, "kind": "a", "items": [{"v": 1}]}`)
+	st.exec(`REFRESH MATERIALIZED VIEW events_vw`)
+	st.exec(`REFRESH MATERIALIZED VIEW unnest_vw`)
+	st.exec(`REFRESH MATERIALIZED VIEW unnest_vw`)
+	st.exec(`REFRESH MATERIALIZED VIEW tv`)
+	last := func(view string) string {
+		return fmt.Sprintf(`select h.status, s.status = h.status from sys_mv_refresh_history h
+			join svl_mv_refresh_status s on s.mv_name = h.mv_name and s.starttime = h.start_time
+			where h.mv_name = '%s' order by h.start_time desc limit 1`, view)
+	}
+	st.want(last("unnest_vw"), "MV was already updated | true\nSELECT 1\n")
+	st.want(last("tv"), "Refresh successfully recomputed MV from scratch | true\nSELECT 1\n")
+	st.want(last("events_vw"), "Refresh successfully updated MV incrementally | true\nSELECT 1\n")
+	st.want(`select state, is_stale from stv_mv_info where name = 'tv'`, "0 | f\nSELECT 1\n")
+
+	// A base column renamed: the refresh fails with Redshift's status, the
+	// view's state says why, and it is stale until a refresh succeeds.
+	st.exec(`ALTER TABLE t RENAME COLUMN b TO c`)
+	if out := schedScript(t, st.s, `REFRESH MATERIALIZED VIEW tv`); !strings.HasPrefix(out, "error 42703") {
+		t.Errorf("refresh after the rename: %q", out)
+	}
+	st.want(last("tv"), "Refresh failed. Base table column was renamed | true\nSELECT 1\n")
+	st.want(`select state, is_stale from stv_mv_info where name = 'tv'`, "104 | t\nSELECT 1\n")
+	st.exec(`ALTER TABLE t RENAME TO t2`)
+	schedScript(t, st.s, `REFRESH MATERIALIZED VIEW tv`)
+	st.want(last("tv"), "Refresh failed. Base table was renamed | true\nSELECT 1\n")
+	st.want(`select state, is_stale from stv_mv_info where name = 'tv'`, "103 | t\nSELECT 1\n")
+	st.exec(`ALTER TABLE t2 RENAME TO t`)
+	st.exec(`ALTER TABLE t RENAME COLUMN c TO b`)
+	st.exec(`REFRESH MATERIALIZED VIEW tv`)
+	st.want(`select state, is_stale from stv_mv_info where name = 'tv'`, "0 | f\nSELECT 1\n")
+
+	// An error of the view's own expressions: Redshift's internal error.
+	st.exec(`CREATE MATERIALIZED VIEW bad AS SELECT partition_key, json_parse(kinesis_data)."n"::int / 0 AS x FROM k."events"`)
+	st.put(`{"n": 1}`)
+	if out := schedScript(t, st.s, `REFRESH MATERIALIZED VIEW bad`); !strings.HasPrefix(out, "error 22012") {
+		t.Errorf("refresh dividing by zero: %q", out)
+	}
+	st.want(last("bad"), "Refresh failed due to an internal error | true\nSELECT 1\n")
+	st.want(`select state, is_stale from stv_mv_info where name = 'bad'`, "1 | t\nSELECT 1\n")
+}
+
+// TestDropMVDependents: DROP of a materialized view that others read is
+// refused (RESTRICT, the default) for streaming and ordinary views alike;
+// CASCADE drops the readers too, loops and all.
+func TestDropMVDependents(t *testing.T) {
+	st := newMVStack(t)
+	st.setup()
+	st.exec(`ALTER MATERIALIZED VIEW events_vw AUTO REFRESH YES`)
+	for _, sql := range []string{`DROP MATERIALIZED VIEW events_vw`, `DROP MATERIALIZED VIEW events_vw RESTRICT`} {
+		st.want(sql, "error 2BP01: cannot drop materialized view events_vw because other objects depend on it\n")
+	}
+	st.want(`DROP MATERIALIZED VIEW unnest_vw`, "error 2BP01: cannot drop materialized view unnest_vw because other objects depend on it\n")
+	st.want(`select count(*) from stv_mv_info`, "3\nSELECT 1\n")
+	st.want(`DROP MATERIALIZED VIEW events_vw CASCADE`, "DROP MATERIALIZED VIEW\n")
+	st.want(`select count(*) from stv_mv_info`, "0\nSELECT 1\n")
+	st.want(`select count(*) from stv_mv_deps`, "0\nSELECT 1\n")
+	st.want(`select count(*) from duckdb_tables() where table_name in ('events_vw', 'unnest_vw', 'kinds_vw')`, "0\nSELECT 1\n")
+	st.w.ingest.mu.Lock()
+	loops := len(st.w.ingest.mu.views)
+	st.w.ingest.mu.Unlock()
+	if loops != 0 {
+		t.Errorf("%d streaming runners left after DROP ... CASCADE", loops)
+	}
+}
+
+func nameOf(parts ...string) ast.Name {
+	n := make(ast.Name, len(parts))
+	for i, p := range parts {
+		n[i] = ast.Ident{Name: p}
+	}
+	return n
+}
