@@ -382,6 +382,9 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 		return nil, nil
 	}
 	if format == 0 {
+		if oid == oidBytea {
+			return warehouse.ParseBytea(string(b))
+		}
 		return string(b), nil
 	}
 	need := func(n int) error {

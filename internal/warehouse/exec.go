@@ -37,6 +37,9 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 	if err != nil {
 		return nil, shiftPosition(err, script, p.Offset)
 	}
+	if err := s.hexLiterals(ctx, tr, opts, p.Text); err != nil { // exec_params.go
+		return nil, shiftPosition(err, script, p.Offset)
+	}
 	locate := func(err error) error {
 		if tr.SQL != "" && tr.SQL != p.Text {
 			// DuckDB's positions point into the translation, not the client's text.
@@ -108,7 +111,12 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	if len(tr.Before) > 0 {
 		return s.planBefore(tr, text), nil // exec_translated.go
 	}
-	return s.planDuck(ctx, tr.SQL, text)
+	pl, err := s.planDuck(ctx, tr.SQL, text)
+	if err != nil {
+		return nil, err
+	}
+	s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
+	return pl, nil
 }
 
 // ownTx marks pl as a statement that manages its own transactions.

@@ -560,9 +560,43 @@ func coerce(a any, k Kind) (any, error) {
 			return nil, fmt.Errorf("invalid input syntax for type double precision: %q", s)
 		}
 		return f, nil
+	case KindBytes:
+		return ParseBytea(s)
 	}
 	return s, nil
 }
+
+// ParseBytea reads bytea's text form as Postgres does: the hex format
+// (\x0102), or the escape format, where \\ is a backslash, \nnn an octal
+// byte and any other byte itself.
+func ParseBytea(s string) ([]byte, error) {
+	if b, ok := hexBytea(s); ok {
+		return b, nil
+	}
+	if strings.HasPrefix(s, `\x`) || strings.HasPrefix(s, `\X`) {
+		return nil, fmt.Errorf("invalid hexadecimal data for type bytea: %q", s)
+	}
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		switch {
+		case i+1 < len(s) && s[i+1] == '\\':
+			out = append(out, '\\')
+			i++
+		case i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]) && s[i+1] <= '3':
+			out = append(out, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
+			i += 3
+		default:
+			return nil, fmt.Errorf("invalid input syntax for type bytea: %q", s)
+		}
+	}
+	return out, nil
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 // commandWords reads the leading keywords of a statement to name its command
 // the way Postgres tags it: "CREATE TABLE", "DROP VIEW", "TRUNCATE TABLE".
