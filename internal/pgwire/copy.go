@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
@@ -101,9 +100,10 @@ func appendCopyText(dst, field []byte, delim byte) []byte {
 }
 
 // appendCSV quotes a CSV field when it must be: it holds the delimiter, the
-// quote, a line break, or it is empty (so it differs from NULL).
+// quote, a line break, it is empty or the NULL string (so it differs from
+// NULL), or it is `\.`, which alone on a line would end the data.
 func appendCSV(dst []byte, s string, cs *warehouse.CopyStmt) []byte {
-	if s != "" && s != cs.Null && !strings.ContainsAny(s, string([]byte{cs.Delimiter, cs.Quote, '\n', '\r'})) {
+	if s != "" && s != cs.Null && s != `\.` && !strings.ContainsAny(s, string([]byte{cs.Delimiter, cs.Quote, '\n', '\r'})) {
 		return append(dst, s...)
 	}
 	dst = append(dst, cs.Quote)
@@ -251,45 +251,102 @@ func textRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
 	}
 }
 
-// csvRows parses CSV: an unquoted empty field (or the NULL string) is NULL.
+// csvRows parses COPY's CSV format as Postgres does: fields split at the
+// delimiter, quoted fields (which may hold delimiters, quotes doubled or
+// escaped, and line breaks), and NULL told apart from the empty string: an
+// unquoted field equal to the NULL string (by default, empty) is NULL, a
+// quoted one ("") is the string. A line `\.` alone ends the data.
 func csvRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
-	cr := csv.NewReader(r)
-	cr.Comma = rune(cs.Delimiter)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
+	br := bufio.NewReaderSize(r, 64<<10)
 	header := cs.Header
 	return func() ([]any, error) {
 		for {
-			rec, err := cr.Read()
-			if errors.Is(err, io.EOF) {
-				return nil, nil
-			}
-			if err != nil {
-				if _, ok := sqlerr.As(err); ok {
-					return nil, err
-				}
-				if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-					return nil, sqlerr.New("22P04", "COPY CSV: %v", err)
-				}
+			vals, err := readCSVRecord(br, cs)
+			if err != nil || vals == nil {
 				return nil, err
 			}
 			if header {
 				header = false
 				continue
 			}
-			if len(rec) == 1 && rec[0] == `\.` {
-				return nil, nil
-			}
-			vals := make([]any, len(rec))
-			for i, f := range rec {
-				if f == cs.Null {
-					vals[i] = nil
-				} else {
-					vals[i] = f
-				}
-			}
 			return vals, nil
 		}
 	}
+}
+
+// readCSVRecord reads one CSV record. It returns nil, nil at the end of the
+// data.
+func readCSVRecord(br *bufio.Reader, cs *warehouse.CopyStmt) ([]any, error) {
+	line, err := br.ReadBytes('\n')
+	if len(line) == 0 {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if s := string(trimEOL(line)); s == `\.` {
+		return nil, nil
+	}
+	var vals []any
+	var field []byte
+	quoted, inQuote := false, false
+	start := 0 // where the current field's raw text begins, for the NULL string
+	for i := 0; ; i++ {
+		if i == len(line) {
+			if !inQuote {
+				break
+			}
+			// A quoted field goes on over the line break.
+			more, err := br.ReadBytes('\n')
+			if len(more) == 0 {
+				if errors.Is(err, io.EOF) {
+					return nil, sqlerr.New("22P04", "unterminated CSV quoted field")
+				}
+				return nil, err
+			}
+			line = append(line, more...)
+		}
+		c := line[i]
+		if inQuote {
+			switch {
+			case c == cs.Escape && i+1 < len(line) && (line[i+1] == cs.Quote || line[i+1] == cs.Escape) && (cs.Escape != cs.Quote || line[i+1] == cs.Quote):
+				field = append(field, line[i+1])
+				i++
+			case c == cs.Quote:
+				inQuote = false
+			default:
+				field = append(field, c)
+			}
+			continue
+		}
+		switch {
+		case c == cs.Quote:
+			inQuote, quoted = true, true
+		case c == cs.Delimiter:
+			vals = append(vals, csvValue(field, quoted, line[start:i], cs))
+			field, quoted, start = field[:0], false, i+1
+		case c == '\n' || c == '\r' && i+1 < len(line) && line[i+1] == '\n' || c == '\r' && i+1 == len(line):
+			// The record's end.
+			vals = append(vals, csvValue(field, quoted, line[start:i], cs))
+			return vals, nil
+		default:
+			field = append(field, c)
+		}
+	}
+	vals = append(vals, csvValue(field, quoted, line[start:], cs))
+	return vals, nil
+}
+
+// csvValue is a field's value: NULL when it was written unquoted as the NULL
+// string, the text otherwise.
+func csvValue(field []byte, quoted bool, raw []byte, cs *warehouse.CopyStmt) any {
+	if !quoted && string(raw) == cs.Null {
+		return nil
+	}
+	return string(field)
+}
+
+func trimEOL(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	return bytes.TrimSuffix(b, []byte{'\r'})
 }

@@ -106,3 +106,39 @@ func TestPsqlCatalogCommands(t *testing.T) {
 		t.Fatalf("\\dn: exit %d\n%s", code, out)
 	}
 }
+
+// COPY ... CSV tells NULL (an unquoted empty field) from the empty string
+// (""), both ways, as Postgres does.
+func TestPsqlCopyCSVNullAndEmpty(t *testing.T) {
+	s := testserver.Start(t)
+	if out, code := psql(t, s, "", "-c", "create table t (id int, a varchar, b varchar)"); code != 0 {
+		t.Fatal(out)
+	}
+	in := "1,,\"\"\n2,\"\",\n3,\"x,\"\"y\"\"\nz\",\\N\n"
+	out, code := psql(t, s, in, "-c", `COPY t FROM STDIN WITH (FORMAT csv)`)
+	if code != 0 || !strings.Contains(out, "COPY 3") {
+		t.Fatalf("COPY FROM STDIN CSV: exit %d\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c",
+		`select id, coalesce(a, '<null>'), coalesce(b, '<null>') from t order by id`)
+	want := "1|<null>|\n2||<null>\n3|x,\"y\"\nz|\\N\n"
+	if code != 0 || out != want {
+		t.Fatalf("loaded rows: exit %d\n got %q\nwant %q", code, out, want)
+	}
+	out, code = psql(t, s, "", "-c", `COPY (select * from t order by id) TO STDOUT WITH CSV`)
+	if want := "1,,\"\"\n2,\"\",\n3,\"x,\"\"y\"\"\nz\",\\N\n"; code != 0 || out != want {
+		t.Fatalf("COPY TO STDOUT CSV: exit %d\n got %q\nwant %q", code, out, want)
+	}
+	// What COPY TO wrote, COPY FROM reads back the same.
+	if out, code := psql(t, s, "", "-c", "create table t2 (id int, a varchar, b varchar)"); code != 0 {
+		t.Fatal(out)
+	}
+	if out, code := psql(t, s, out, "-c", `COPY t2 FROM STDIN WITH CSV`); code != 0 {
+		t.Fatal(out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c",
+		`select count(*) from t join t2 using (id) where t.a is not distinct from t2.a and t.b is not distinct from t2.b`)
+	if code != 0 || strings.TrimSpace(out) != "3" {
+		t.Fatalf("round trip: exit %d, %s rows equal, want 3", code, out)
+	}
+}
