@@ -40,6 +40,7 @@ type ingestManager struct {
 	sources *source.Registry
 	log     *slog.Logger
 	metrics *streamMetrics
+	changes *changeFeed     // mv_changes.go
 	bound   batchBound      // set before any refresh runs
 	ctx     context.Context // ends at Close: every loop's parent
 	cancel  context.CancelFunc
@@ -66,7 +67,8 @@ type loopHandle struct {
 
 func newIngestManager(w *Warehouse, sources *source.Registry, reg prometheus.Registerer) *ingestManager {
 	m := &ingestManager{w: w, sources: sources, log: w.log.With("component", "streaming"),
-		metrics: newStreamMetrics(reg), bound: batchBound{records: batchMaxRecords, bytes: batchMaxBytes}}
+		metrics: newStreamMetrics(reg), changes: newChangeFeed(),
+		bound: batchBound{records: batchMaxRecords, bytes: batchMaxBytes}}
 	if m.sources == nil {
 		m.sources = &source.Registry{}
 	}
@@ -97,6 +99,11 @@ func (m *ingestManager) setup(ctx context.Context) error {
 	for _, mv := range mvs {
 		m.startLoop(mv)
 	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.ordinaryAutoRefresh(m.ctx)
+	}()
 	return nil
 }
 

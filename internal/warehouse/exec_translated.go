@@ -37,8 +37,12 @@ func (s *Session) translate(text string) (*bsql.Translation, bsql.Options, error
 // translates and plans text again.
 func (s *Session) planTimed(ctx context.Context, tr *bsql.Translation, opts bsql.Options, text string) (*plan, error) {
 	pl, err := s.plan(ctx, tr, text)
-	if err != nil || !tr.StatementTime {
-		return pl, err
+	if err != nil {
+		return nil, err
+	}
+	defer s.trackWrites(tr.Stmt, text, opts, pl) // mv_changes.go: around every run
+	if !tr.StatementTime {
+		return pl, nil
 	}
 	run, first := pl.run, true
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {

@@ -345,6 +345,8 @@ func dropMVObjects(ctx context.Context, c *Conn, mv *mvRow) error {
 		{"DROP TABLE IF EXISTS " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name), nil},
 		{"DELETE FROM " + CatalogSchema + ".materialized_views WHERE id = $1", []any{mv.id}},
 		{"DELETE FROM " + CatalogSchema + ".mv_stream_positions WHERE mv_id = $1", []any{mv.id}},
+		{"DELETE FROM " + CatalogSchema + ".mv_state WHERE mv_id = $1", []any{mv.id}},
+		{"DELETE FROM " + CatalogSchema + ".mv_changes WHERE mv_id = $1", []any{mv.id}},
 		{"DELETE FROM " + CatalogSchema + ".mv_deps WHERE schema_name = $1 AND name = $2", []any{mv.schema, mv.name}},
 	} {
 		if _, err := c.Exec(ctx, q.sql, q.args...); err != nil {

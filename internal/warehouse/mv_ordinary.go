@@ -27,10 +27,9 @@ package warehouse
 //     views depend on the view, unless CASCADE, which drops them too.
 //   - STV_MV_INFO.state is 1 for an incrementally refreshable view and 0
 //     for one that is fully recomputed; is_stale follows refreshed_at.
-//   - AUTO REFRESH YES on an ordinary view: the scheduler goroutine
-//     (schedule_run.go) refreshes it when its incremental source has rows
-//     past its mark, or, for a fully recomputed view, every
-//     ordinaryAutoRefreshEvery.
+//   - AUTO REFRESH YES on an ordinary view: the refresher of mv_changes.go
+//     refreshes it after a relation it reads changes, incremental and
+//     fully recomputed views alike.
 
 import (
 	"context"
@@ -62,10 +61,6 @@ const (
 	statusRecomputed = "Refresh successfully recomputed MV from scratch"
 	statusUpToDate   = "MV was already updated"
 )
-
-// ordinaryAutoRefreshEvery is how often AUTO REFRESH recomputes a view that
-// cannot be refreshed incrementally.
-const ordinaryAutoRefreshEvery = 30 * time.Second
 
 // mvState is an ordinary view's refresh state, kept as JSON in
 // materialized_views.high_water.
@@ -561,8 +556,11 @@ func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string)
 			msg = fmt.Sprintf("Materialized view %s was fully recomputed, because its definition cannot be refreshed incrementally.", mv.name)
 		}
 		stJSON, _ := json.Marshal(st)
-		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET high_water = $1, refreshed_at = now(), state = $2, info_state = NULL, stale = false WHERE id = $3",
-			string(stJSON), mvStateActive, mv.id); err != nil {
+		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET high_water = $1 WHERE id = $2",
+			string(stJSON), mv.id); err != nil {
+			return err
+		}
+		if err := markRefreshed(ctx, c, mv, nil, nil); err != nil {
 			return err
 		}
 		mv.highWater = string(stJSON)
@@ -572,19 +570,12 @@ func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string)
 		s.recordOrdinaryFailure(ctx, mv, refreshType, start, err)
 		return "", err
 	}
+	s.w.ingest.changes.publish(relationNames(mv.schema, mv.name)...)
 	return msg, nil
 }
 
-// refresher is who refreshes in s: its user and session, for the history.
-// A background refresh runs in a session of its own, which is not the
-// client's: it records none.
-func (s *Session) refresher(kind string) refreshBy {
-	by := refreshBy{kind: kind, user: s.user}
-	if kind == refreshManual {
-		by.session = int64(s.id)
-	}
-	return by
-}
+// refresher is who refreshes in s, for the history.
+func (s *Session) refresher(kind string) refreshBy { return refreshBy{kind: kind, user: s.user} }
 
 // recordOrdinaryFailure writes a failed refresh in a transaction of its own,
 // when the session is not inside a block (whose failure aborts it).
@@ -692,7 +683,22 @@ func (s *Session) alterOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.AlterMa
 	if err != nil {
 		return nil, err
 	}
-	s.w.wakeScheduler()
+	if n.AutoRefresh {
+		// Let the refresher look at the view's sources now.
+		res, err := s.conn.Query(ctx, "SELECT ref_schema, ref_name FROM "+CatalogSchema+".mv_deps WHERE schema_name = $1 AND name = $2", mv.schema, mv.name)
+		if err != nil {
+			return nil, err
+		}
+		var names []string
+		for res.Next() {
+			v := res.Values()
+			names = append(names, relationNames(v[0].(string), v[1].(string))...)
+		}
+		if err := errors.Join(res.Err(), res.Close()); err != nil {
+			return nil, err
+		}
+		s.w.ingest.changes.publish(names...)
+	}
 	return commandResult("ALTER MATERIALIZED VIEW"), nil
 }
 

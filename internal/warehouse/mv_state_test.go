@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
@@ -198,4 +199,55 @@ func nameOf(parts ...string) ast.Name {
 		n[i] = ast.Ident{Name: p}
 	}
 	return n
+}
+
+// waitFor waits until sql prints want, failing after a deadline.
+func (st *mvStack) waitFor(sql, want string) {
+	st.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got := schedScript(st.t, st.s, sql)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			st.t.Fatalf("%s: %q, want %q within 15s", sql, got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestAutoRefreshAfterChange: AUTO REFRESH views, fully recomputed ones
+// included, refresh after the relations they read change (a table written
+// in autocommit, in a committed block, and a chain fed by a stream), not on
+// a timer; a rolled-back write changes nothing; a view without AUTO REFRESH
+// turns stale instead.
+func TestAutoRefreshAfterChange(t *testing.T) {
+	st := newMVStack(t)
+	st.setup()
+	st.exec(`CREATE TABLE t (a int, b int)`)
+	st.exec(`CREATE MATERIALIZED VIEW tsum AUTO REFRESH YES AS SELECT a, sum(b) AS s FROM t GROUP BY a`)
+	st.exec(`CREATE MATERIALIZED VIEW tman AS SELECT count(*) AS n FROM t`)
+	st.exec(`INSERT INTO t VALUES (1, 2), (1, 3)`)
+	st.waitFor(`select a, s from tsum`, "1 | 5\nSELECT 1\n")
+	st.waitFor(`select is_stale from stv_mv_info where name = 'tman'`, "t\nSELECT 1\n")
+	st.exec(`REFRESH MATERIALIZED VIEW tman`)
+	st.want(`select is_stale from stv_mv_info where name = 'tman'`, "f\nSELECT 1\n")
+
+	st.exec(`BEGIN; UPDATE t SET b = 10 WHERE b = 2; COMMIT`)
+	st.waitFor(`select a, s from tsum`, "1 | 13\nSELECT 1\n")
+	st.exec(`BEGIN; DELETE FROM t; ROLLBACK`)
+	st.exec(`INSERT INTO t VALUES (2, 1)`) // a committed change after it, to wait on
+	st.waitFor(`select a, s from tsum order by a`, "1 | 13\n2 | 1\nSELECT 2\n")
+
+	// A chain: stream -> events_vw (streaming) -> unnest_vw (incremental)
+	// -> kinds_vw (full recompute), all AUTO REFRESH.
+	for _, v := range []string{"events_vw", "unnest_vw", "kinds_vw"} {
+		st.exec(`ALTER MATERIALIZED VIEW ` + v + ` AUTO REFRESH YES`)
+	}
+	st.put(`{"id": 1, "kind": "a", "items": [{"v": 1}, {"v": 2}]}`, `{"id": 2, "kind": "b", "items": [{"v": 3}]}`)
+	st.waitFor(`select kind, n from kinds_vw order by kind`, "a | 2\nb | 1\nSELECT 2\n")
+	st.put(`{"id": 3, "kind": "b", "items": [{"v": 4}]}`)
+	st.waitFor(`select kind, n from kinds_vw order by kind`, "a | 2\nb | 2\nSELECT 2\n")
+	st.want(`select count(*) > 0 from svl_mv_refresh_status where mv_name = 'kinds_vw' and refresh_type = 'Auto'`, "true\nSELECT 1\n")
 }

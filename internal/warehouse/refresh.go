@@ -340,15 +340,16 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 				return errorf("record scan error: %w", err)
 			}
 		}
-		if _, err := g.conn.Exec(ctx, `UPDATE `+CatalogSchema+`.materialized_views SET refreshed_at = now(), state = $1,
-			info_state = NULL, stale = false, lag_records = $2, lag_millis = $3 WHERE id = $4`,
-			mvStateActive, res.lagRecords, res.millisBehind, g.mv.id); err != nil {
-			return errorf("mark refreshed: %w", err)
+		if err := markRefreshed(ctx, g.conn, g.mv, res.lagRecords, res.millisBehind); err != nil {
+			return err
 		}
 		return recordRefresh(ctx, g.conn, g.mv, g.w.database, by, xid, start, res.status, "")
 	})
 	if err != nil {
 		return nil, err
+	}
+	if res.loaded > 0 {
+		g.w.ingest.changes.publish(relationNames(g.mv.schema, g.mv.name)...)
 	}
 	return res, nil
 }
@@ -462,13 +463,8 @@ func (g *ingestor) recordFailure(ctx context.Context, by refreshBy, start time.T
 }
 
 // refreshBy says who refreshes: the refresh type as SVL_MV_REFRESH_STATUS
-// writes it (Manual, Auto), the user, and the session (0: none, a
-// background refresh).
-type refreshBy struct {
-	kind    string
-	user    string
-	session int64
-}
+// writes it (Manual, Auto) and the user.
+type refreshBy struct{ kind, user string }
 
 // refreshFailure is how a failed refresh shows: SVL_MV_REFRESH_STATUS's
 // status, verbatim as Redshift writes it, and the STV_MV_INFO.state it
@@ -495,9 +491,40 @@ func markFailed(ctx context.Context, c *Conn, mv *mvRow, infoState int) error {
 	if infoState != 0 {
 		st = infoState
 	}
-	if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1, info_state = coalesce($2, info_state) WHERE id = $3",
-		mvStateFailed, st, mv.id); err != nil {
+	if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET state = $1 WHERE id = $2", mvStateFailed, mv.id); err != nil {
 		return errorf("mark failed: %w", err)
+	}
+	if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_state VALUES ($1, $2, NULL, NULL)
+		ON CONFLICT (mv_id) DO UPDATE SET info_state = coalesce(excluded.info_state, info_state)`, mv.id, st); err != nil {
+		return errorf("mark failed: %w", err)
+	}
+	return nil
+}
+
+// markRefreshed records in c's transaction that mv was refreshed now, and
+// (streaming) how far behind its stream it is.
+func markRefreshed(ctx context.Context, c *Conn, mv *mvRow, lagRecords, lagMillis any) error {
+	if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET refreshed_at = now(), state = $1 WHERE id = $2",
+		mvStateActive, mv.id); err != nil {
+		return errorf("mark refreshed: %w", err)
+	}
+	if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_state VALUES ($1, NULL, $2, $3)
+		ON CONFLICT (mv_id) DO UPDATE SET info_state = NULL, lag_records = excluded.lag_records, lag_millis = excluded.lag_millis`,
+		mv.id, lagRecords, lagMillis); err != nil {
+		return errorf("mark refreshed: %w", err)
+	}
+	return nil
+}
+
+// markStale records that a relation mv reads changed at (or before) at,
+// and forgets the changes its last refresh took in.
+func markStale(ctx context.Context, c *Conn, mv *mvRow, at time.Time) error {
+	if _, err := c.Exec(ctx, `DELETE FROM `+CatalogSchema+`.mv_changes WHERE mv_id = $1
+		AND changed_at <= (SELECT refreshed_at FROM `+CatalogSchema+`.materialized_views WHERE id = $1)`, mv.id); err != nil {
+		return errorf("mark stale: %w", err)
+	}
+	if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_changes VALUES ($1, $2)`, mv.id, at.UTC()); err != nil {
+		return errorf("mark stale: %w", err)
 	}
 	return nil
 }
@@ -506,17 +533,14 @@ func markFailed(ctx context.Context, c *Conn, mv *mvRow, infoState int) error {
 // SYS_MV_REFRESH_HISTORY), in c's current transaction. Both kinds of
 // materialized view use it.
 func recordRefresh(ctx context.Context, c *Conn, mv *mvRow, db string, by refreshBy, xid int64, start time.Time, status, detail string) error {
-	var x, session any
+	var x any
 	if xid != 0 {
 		x = xid
 	}
-	if by.session != 0 {
-		session = by.session
-	}
 	_, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_refresh_history
-		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail, session_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		mv.id, db, by.user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, by.kind, detail, session)
+		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		mv.id, db, by.user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, by.kind, detail)
 	if err != nil {
 		return errorf("record refresh: %w", err)
 	}

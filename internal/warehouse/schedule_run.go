@@ -28,7 +28,6 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -114,16 +113,7 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 	defer reload.Stop()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	var autoRunning atomic.Bool
 	for {
-		if !autoRunning.Swap(true) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer autoRunning.Store(false)
-				w.autoRefreshOrdinary(ctx)
-			}()
-		}
 		now := time.Now()
 		next := now.Add(time.Hour)
 		for _, name := range r.names() {
@@ -341,45 +331,4 @@ func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, er
 		rows += r.RowsAffected()
 	}
 	return rows, rs.Err()
-}
-
-// autoRefreshOrdinary refreshes the ordinary materialized views with AUTO
-// REFRESH YES whose sources changed: an incremental view when its source has
-// rows past its mark, a fully recomputed one every ordinaryAutoRefreshEvery.
-func (w *Warehouse) autoRefreshOrdinary(ctx context.Context) {
-	conn, err := w.connect(ctx)
-	if err != nil {
-		return
-	}
-	views, err := queryMVs(ctx, conn, "kind = $1 AND auto_refresh", mvOrdinary)
-	if err != nil {
-		_ = conn.Close()
-		return
-	}
-	var due []*mvRow
-	for _, mv := range views {
-		st, err := readMVState(mv)
-		if err != nil {
-			continue
-		}
-		if st.Incremental {
-			hi, err := maxRowID(ctx, conn, st.SourceSchema, st.SourceName)
-			if err == nil && hi != st.HighWater {
-				due = append(due, mv)
-			}
-		} else if !mv.hasRefreshedAt || time.Since(mv.refreshedAt) >= ordinaryAutoRefreshEvery {
-			due = append(due, mv)
-		}
-	}
-	_ = conn.Close()
-	for _, mv := range due {
-		s, err := w.NewSession(ctx, mv.owner, "")
-		if err != nil {
-			return
-		}
-		if _, err := s.refreshOne(ctx, mv, refreshAuto); err != nil && ctx.Err() == nil {
-			w.log.Warn("auto refresh", "view", mv.qualified(), "err", err)
-		}
-		_ = s.Close()
-	}
 }

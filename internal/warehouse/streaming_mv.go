@@ -201,7 +201,7 @@ func (s *Session) refreshStreamingMV(ctx context.Context, mv *mvRow) (*Result, e
 	if s.tx != TxIdle {
 		return nil, errInTxBlock("REFRESH MATERIALIZED VIEW")
 	}
-	if err := s.w.ingest.refresh(ctx, mv, refreshBy{kind: refreshManual, user: s.user, session: int64(s.id)}); err != nil {
+	if err := s.w.ingest.refresh(ctx, mv, refreshBy{kind: refreshManual, user: s.user}); err != nil {
 		return nil, err
 	}
 	s.Notify(Notice{Severity: "INFO", Message: fmt.Sprintf("Materialized view %s was incrementally updated successfully.", mv.name)})

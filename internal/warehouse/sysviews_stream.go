@@ -16,18 +16,27 @@ import (
 // ingest manager at Open after the core catalog's.
 var streamMigrations = []Migration{mvMigration, mvStateMigration}
 
-// mvStateMigration keeps what STV_MV_INFO reports beyond the refresh
-// history: the state a failed refresh left (info_state: Redshift's 101-105
-// codes, NULL when none), whether a source changed since the last refresh
-// (stale), and how far a streaming view is behind its stream (lag_records,
-// lag_millis: as of its last batch; NULL when the reader cannot tell). The
-// history gets the refreshing session.
-var mvStateMigration = Migration{Name: "0013_mv_refresh_state", SQL: []string{
-	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS info_state INTEGER`,
-	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS stale BOOLEAN DEFAULT false`,
-	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS lag_records BIGINT`,
-	`ALTER TABLE ` + CatalogSchema + `.materialized_views ADD COLUMN IF NOT EXISTS lag_millis BIGINT`,
-	`ALTER TABLE ` + CatalogSchema + `.mv_refresh_history ADD COLUMN IF NOT EXISTS session_id BIGINT`,
+// mvStateMigration keeps what STV_MV_INFO reports beyond the catalog row
+// and the refresh history. mv_state has one row per view that has any: the
+// state a failed refresh left (info_state: Redshift's 101-105 codes, NULL
+// when none) and how far a streaming view is behind its stream
+// (lag_records, lag_millis: as of its last batch; NULL when the reader
+// cannot tell). mv_changes has a row each time a relation a view reads
+// changed: only ever inserted (and pruned once older than the view's
+// refresh), so marking a view stale never conflicts with its refresh.
+// Tables of their own, not new columns: DuckDB 1.5 cannot replay an ALTER
+// TABLE from its WAL after a crash.
+var mvStateMigration = Migration{Name: "0014_mv_state", SQL: []string{
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.mv_state (
+		mv_id       BIGINT PRIMARY KEY,
+		info_state  INTEGER,
+		lag_records BIGINT,
+		lag_millis  BIGINT
+	)`,
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.mv_changes (
+		mv_id      BIGINT NOT NULL,
+		changed_at TIMESTAMPTZ NOT NULL
+	)`,
 }}
 
 // mvSystemViews are the system views over the materialized-view and
@@ -61,14 +70,16 @@ var mvSystemViews = []string{
 		SELECT current_database() AS db_name, schema_name AS schema, name,
 		       (SELECT max(h.xid) FROM ` + CatalogSchema + `.mv_refresh_history h
 		         WHERE h.mv_id = m.id AND (h.status LIKE 'Refresh successfully%' OR h.status = '` + statusUpToDate + `')) AS updated_upto_xid,
-		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL AND NOT coalesce(m.stale, false)
-		                 AND coalesce(m.lag_records, 0) = 0 THEN 'f' ELSE 't' END AS is_stale,
+		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL AND coalesce(x.lag_records, 0) = 0
+		                 AND NOT EXISTS (SELECT 1 FROM ` + CatalogSchema + `.mv_changes c
+		                                 WHERE c.mv_id = m.id AND c.changed_at > m.refreshed_at) THEN 'f' ELSE 't' END AS is_stale,
 		       owner AS owner_user_name,
-		       CAST(coalesce(m.info_state, CASE WHEN kind = 'streaming'
+		       CAST(coalesce(x.info_state, CASE WHEN kind = 'streaming'
 		                   OR coalesce(json_extract(high_water, '$.incremental')::BOOLEAN, false) THEN 1 ELSE 0 END) AS INTEGER) AS state,
 		       CASE WHEN auto_refresh THEN 't' ELSE 'f' END AS autorefresh,
 		       'f' AS autorewrite
-		FROM ` + CatalogSchema + `.materialized_views m`,
+		FROM ` + CatalogSchema + `.materialized_views m
+		LEFT JOIN ` + CatalogSchema + `.mv_state x ON x.mv_id = m.id`,
 	`CREATE OR REPLACE VIEW main.stv_mv_deps AS
 		SELECT current_database() AS db_name, schema_name AS schema, name,
 		       ref_schema, ref_name, current_database() AS ref_database_name
@@ -77,9 +88,10 @@ var mvSystemViews = []string{
 		SELECT db_name, CAST(100 AS BIGINT) AS userid, schema_name, mv_name, xid,
 		       starttime, endtime, status, refresh_type
 		FROM ` + CatalogSchema + `.mv_refresh_history`,
-	// status: the same text as SVL_MV_REFRESH_STATUS.status.
+	// status: the same text as SVL_MV_REFRESH_STATUS.status. session_id
+	// is not recorded.
 	`CREATE OR REPLACE VIEW main.sys_mv_refresh_history AS
-		SELECT CAST(100 AS INTEGER) AS user_id, CAST(session_id AS INTEGER) AS session_id,
+		SELECT CAST(100 AS INTEGER) AS user_id, NULL::INTEGER AS session_id,
 		       xid AS transaction_id, db_name AS database_name, schema_name, mv_id, mv_name,
 		       refresh_type, status, starttime AS start_time, endtime AS end_time,
 		       CAST(date_diff('microsecond', starttime, endtime) AS BIGINT) AS duration,
