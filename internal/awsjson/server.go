@@ -180,7 +180,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if err == nil {
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			_, _ = w.Write(body)
+			if _, err := w.Write(body); err != nil {
+				s.log.Warn("write response", "service", svcName, "operation", opName, "request", id, "bytes", len(body), "err", err)
+			}
 		}
 	}
 	s.reqs.WithLabelValues(svcName, opName, code).Inc()

@@ -46,7 +46,13 @@ type inProcess struct {
 
 func startInProcess(tb testing.TB, now func() time.Time) *inProcess {
 	tb.Helper()
-	sl, err := streamlog.Open(tb.TempDir(), streamlog.Options{Now: now})
+	return startInProcessWith(tb, streamlog.Options{Now: now})
+}
+
+func startInProcessWith(tb testing.TB, o streamlog.Options) *inProcess {
+	tb.Helper()
+	now := o.Now
+	sl, err := streamlog.Open(tb.TempDir(), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -112,6 +118,9 @@ func TestConcurrentProducersAndConsumers(t *testing.T) {
 				var lastSeq string
 				seen := map[string]bool{}
 				for {
+					// Whether the producers were done before this read: only
+					// then does an empty read mean the shard is finished.
+					finished := allDone.Load()
 					res, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it, Limit: aws.Int32(40)})
 					if err != nil {
 						t.Error(err)
@@ -128,7 +137,7 @@ func TestConcurrentProducersAndConsumers(t *testing.T) {
 					counts[si*consumersPerShard+k].Store(int64(len(seen)))
 					it = res.NextShardIterator
 					if len(res.Records) == 0 {
-						if allDone.Load() {
+						if finished {
 							return
 						}
 						// Wait for the producers without spinning hot.

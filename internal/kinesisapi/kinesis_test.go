@@ -23,6 +23,11 @@ import (
 // it, with the AWS SDK for Go v2.
 func TestKinesisThroughSDK(t *testing.T) {
 	srv := testserver.Start(t, "--stream-transition-delay", "300ms")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(srv.Logs())
+		}
+	})
 	c := newClient(srv.AWS)
 	ctx := context.Background()
 
@@ -238,123 +243,7 @@ func TestKinesisThroughSDK(t *testing.T) {
 		}
 	})
 
-	t.Run("reshard and read parents before children", func(t *testing.T) {
-		createActive(t, c, "rs", 2)
-		wait := kinesis.NewStreamExistsWaiter(c, func(o *kinesis.StreamExistsWaiterOptions) {
-			o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond
-		})
-		waitActive := func() {
-			t.Helper()
-			if err := wait.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("rs")}, 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
-		}
-		put := func(prefix string, n int) []string {
-			entries := make([]types.PutRecordsRequestEntry, n)
-			for i := range entries {
-				entries[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String(fmt.Sprintf("%s%d", prefix, i)), Data: []byte(fmt.Sprintf("%s%d", prefix, i))}
-			}
-			res, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("rs"), Records: entries})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var seqs []string
-			for _, r := range res.Records {
-				seqs = append(seqs, *r.SequenceNumber)
-			}
-			return seqs
-		}
-		var want []string
-		want = append(want, put("a", 100)...)
-		shards := listShards(t, c, "rs")
-		mid := new(big.Int)
-		mid.SetString(*shards[0].HashKeyRange.EndingHashKey, 10)
-		mid.Rsh(mid, 1)
-		if _, err := c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("rs"), ShardToSplit: shards[0].ShardId, NewStartingHashKey: aws.String(mid.String())}); err != nil {
-			t.Fatal(err)
-		}
-		// Resharding again while UPDATING is refused.
-		_, err := c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String("rs"), ShardToMerge: aws.String("shardId-000000000003"), AdjacentShardToMerge: aws.String("shardId-000000000001")})
-		wantCode(t, err, "ResourceInUseException")
-		waitActive()
-		want = append(want, put("b", 100)...)
-		if _, err := c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String("rs"), ShardToMerge: aws.String("shardId-000000000003"), AdjacentShardToMerge: aws.String("shardId-000000000001")}); err != nil {
-			t.Fatal(err)
-		}
-		waitActive()
-		want = append(want, put("c", 100)...)
-		_, err = c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("rs"), TargetShardCount: aws.Int32(5), ScalingType: types.ScalingTypeUniformScaling})
-		wantCode(t, err, "LimitExceededException")
-		us, err := c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("rs"), TargetShardCount: aws.Int32(3), ScalingType: types.ScalingTypeUniformScaling})
-		if err != nil || *us.CurrentShardCount != 2 || *us.TargetShardCount != 3 {
-			t.Fatalf("UpdateShardCount: %v %+v", err, us)
-		}
-		waitActive()
-		want = append(want, put("d", 100)...)
-
-		all := listShards(t, c, "rs")
-		open := 0
-		for _, s := range all {
-			if s.SequenceNumberRange.EndingSequenceNumber == nil {
-				open++
-			}
-		}
-		if open != 3 {
-			t.Fatalf("%d open shards after UpdateShardCount 3", open)
-		}
-		atLatest, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("rs"), ShardFilter: &types.ShardFilter{Type: types.ShardFilterTypeAtLatest}})
-		if err != nil || len(atLatest.Shards) != 3 {
-			t.Fatalf("ListShards AT_LATEST: %v, %d shards", err, len(atLatest.Shards))
-		}
-		// A consumer that starts at the shards without parents and follows
-		// ChildShards, reading a child once all its parents are done.
-		done := map[string]bool{}
-		parentsOf := map[string][]string{}
-		var queue []string
-		for _, s := range all {
-			if s.ParentShardId == nil {
-				queue = append(queue, *s.ShardId)
-			}
-		}
-		var seen []string
-		for len(queue) > 0 {
-			id := queue[0]
-			queue = queue[1:]
-			if done[id] {
-				continue
-			}
-			ready := true
-			for _, p := range parentsOf[id] {
-				ready = ready && done[p]
-			}
-			if !ready {
-				queue = append(queue, id)
-				continue
-			}
-			recs, last := readShard(t, c, iter(t, c, &kinesis.GetShardIteratorInput{StreamName: aws.String("rs"), ShardId: aws.String(id), ShardIteratorType: types.ShardIteratorTypeTrimHorizon}), 1000)
-			for _, r := range recs {
-				seen = append(seen, *r.SequenceNumber)
-			}
-			done[id] = true
-			if last.NextShardIterator == nil {
-				if len(last.ChildShards) == 0 {
-					t.Fatalf("closed shard %s ended without ChildShards", id)
-				}
-				for _, ch := range last.ChildShards {
-					parentsOf[*ch.ShardId] = ch.ParentShards
-					queue = append(queue, *ch.ShardId)
-				}
-			}
-		}
-		if len(done) != len(all) {
-			t.Fatalf("reached %d of %d shards through ChildShards", len(done), len(all))
-		}
-		slices.Sort(seen)
-		slices.Sort(want)
-		if !slices.Equal(seen, want) {
-			t.Fatalf("read %d records, put %d (or not each exactly once)", len(seen), len(want))
-		}
-	})
+	t.Run("reshard and read parents before children", func(t *testing.T) { testReshard(t, c) })
 
 	t.Run("errors", func(t *testing.T) {
 		createActive(t, c, "errs", 1)
@@ -425,4 +314,126 @@ func TestKinesisThroughSDK(t *testing.T) {
 			t.Fatalf("no target: %d %s", code, body)
 		}
 	})
+}
+
+// testReshard splits, merges and rescales a stream while putting records,
+// then reads it as a consumer does: shards without parents first, then
+// each child once all its parents are done, found through ChildShards.
+func testReshard(t *testing.T, c *kinesis.Client) {
+	ctx := context.Background()
+	createActive(t, c, "rs", 2)
+	wait := kinesis.NewStreamExistsWaiter(c, func(o *kinesis.StreamExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond
+	})
+	waitActive := func() {
+		t.Helper()
+		if err := wait.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("rs")}, 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put := func(prefix string, n int) []string {
+		entries := make([]types.PutRecordsRequestEntry, n)
+		for i := range entries {
+			entries[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String(fmt.Sprintf("%s%d", prefix, i)), Data: []byte(fmt.Sprintf("%s%d", prefix, i))}
+		}
+		res, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("rs"), Records: entries})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seqs []string
+		for _, r := range res.Records {
+			seqs = append(seqs, *r.SequenceNumber)
+		}
+		return seqs
+	}
+	var want []string
+	want = append(want, put("a", 100)...)
+	shards := listShards(t, c, "rs")
+	mid := new(big.Int)
+	mid.SetString(*shards[0].HashKeyRange.EndingHashKey, 10)
+	mid.Rsh(mid, 1)
+	if _, err := c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("rs"), ShardToSplit: shards[0].ShardId, NewStartingHashKey: aws.String(mid.String())}); err != nil {
+		t.Fatal(err)
+	}
+	// Resharding again while UPDATING is refused.
+	_, err := c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String("rs"), ShardToMerge: aws.String("shardId-000000000003"), AdjacentShardToMerge: aws.String("shardId-000000000001")})
+	wantCode(t, err, "ResourceInUseException")
+	waitActive()
+	want = append(want, put("b", 100)...)
+	if _, err := c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String("rs"), ShardToMerge: aws.String("shardId-000000000003"), AdjacentShardToMerge: aws.String("shardId-000000000001")}); err != nil {
+		t.Fatal(err)
+	}
+	waitActive()
+	want = append(want, put("c", 100)...)
+	_, err = c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("rs"), TargetShardCount: aws.Int32(5), ScalingType: types.ScalingTypeUniformScaling})
+	wantCode(t, err, "LimitExceededException")
+	us, err := c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("rs"), TargetShardCount: aws.Int32(3), ScalingType: types.ScalingTypeUniformScaling})
+	if err != nil || *us.CurrentShardCount != 2 || *us.TargetShardCount != 3 {
+		t.Fatalf("UpdateShardCount: %v %+v", err, us)
+	}
+	waitActive()
+	want = append(want, put("d", 100)...)
+
+	all := listShards(t, c, "rs")
+	open := 0
+	for _, s := range all {
+		if s.SequenceNumberRange.EndingSequenceNumber == nil {
+			open++
+		}
+	}
+	if open != 3 {
+		t.Fatalf("%d open shards after UpdateShardCount 3", open)
+	}
+	atLatest, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("rs"), ShardFilter: &types.ShardFilter{Type: types.ShardFilterTypeAtLatest}})
+	if err != nil || len(atLatest.Shards) != 3 {
+		t.Fatalf("ListShards AT_LATEST: %v, %d shards", err, len(atLatest.Shards))
+	}
+	// A consumer that starts at the shards without parents and follows
+	// ChildShards, reading a child once all its parents are done.
+	done := map[string]bool{}
+	parentsOf := map[string][]string{}
+	var queue []string
+	for _, s := range all {
+		if s.ParentShardId == nil {
+			queue = append(queue, *s.ShardId)
+		}
+	}
+	var seen []string
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if done[id] {
+			continue
+		}
+		ready := true
+		for _, p := range parentsOf[id] {
+			ready = ready && done[p]
+		}
+		if !ready {
+			queue = append(queue, id)
+			continue
+		}
+		recs, last := readShard(t, c, iter(t, c, &kinesis.GetShardIteratorInput{StreamName: aws.String("rs"), ShardId: aws.String(id), ShardIteratorType: types.ShardIteratorTypeTrimHorizon}), 1000)
+		for _, r := range recs {
+			seen = append(seen, *r.SequenceNumber)
+		}
+		done[id] = true
+		if last.NextShardIterator == nil {
+			if len(last.ChildShards) == 0 {
+				t.Fatalf("closed shard %s ended without ChildShards", id)
+			}
+			for _, ch := range last.ChildShards {
+				parentsOf[*ch.ShardId] = ch.ParentShards
+				queue = append(queue, *ch.ShardId)
+			}
+		}
+	}
+	if len(done) != len(all) {
+		t.Fatalf("reached %d of %d shards through ChildShards", len(done), len(all))
+	}
+	slices.Sort(seen)
+	slices.Sort(want)
+	if !slices.Equal(seen, want) {
+		t.Fatalf("read %d records, put %d (or not each exactly once)", len(seen), len(want))
+	}
 }

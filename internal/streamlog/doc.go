@@ -20,9 +20,11 @@
 //   - The decimal form (Seq.String) has a fixed width, so sequence numbers
 //     compare the same as strings and as numbers.
 //   - Durability: Append returns only after its records are in Pebble's
-//     write-ahead log and that log is fsynced. One writer goroutine commits
-//     every mutation; all operations waiting when it starts a commit share
-//     one batch and one fsync (group commit). An acknowledged record
+//     write-ahead log and that log is fsynced. One writer goroutine applies
+//     every mutation: all operations waiting when it starts a group share
+//     one batch and one fsync (group commit), and it builds the next group
+//     while the previous one's fsync is under way (a syncer goroutine waits
+//     for fsyncs in order and then publishes). An acknowledged record
 //     survives kill -9 and power loss (as far as fsync is honest).
 //   - Readers only see durable records: a shard's visible end (LastSeq) is
 //     advanced after the fsync, in sequence order, so a reader never sees a

@@ -25,7 +25,7 @@ type op struct {
 // Group-commit bounds: one Pebble batch and one fsync carry up to this much.
 const (
 	maxGroupOps   = 4096
-	maxGroupBytes = 64 << 20
+	maxGroupBytes = 16 << 20 // well under Pebble's large-batch threshold (half a memtable)
 )
 
 // submit hands o to the writer and waits for it to be durable (or refused).
@@ -63,13 +63,21 @@ func (l *Log) submit(ctx context.Context, o *op) error {
 }
 
 // writer is the single goroutine that mutates the log. It takes every
-// operation waiting, applies them to one Pebble batch, commits that batch
-// with one fsync (group commit), then publishes the results: many
-// concurrent writers share one fsync, and readers only ever see durable data.
+// operation waiting, applies them to one Pebble batch and hands that batch
+// to the WAL without waiting for its fsync, then goes on with the next
+// group while the syncer waits for the fsync and publishes the results.
+// Many concurrent writers share one fsync (group commit), the next group is
+// built while the previous one syncs (pipelining), and readers only ever
+// see durable data, in order.
 func (l *Log) writer() {
 	defer close(l.wdone)
-	group := make([]*op, 0, 64)
-	pubs := make([]func(), 0, 64)
+	syncq := make(chan *pendingGroup, 16)
+	syncDone := make(chan struct{})
+	go l.syncer(syncq, syncDone)
+	defer func() {
+		close(syncq)
+		<-syncDone
+	}()
 	for {
 		var first *op
 		select {
@@ -78,7 +86,8 @@ func (l *Log) writer() {
 			l.drain(ErrClosed)
 			return
 		}
-		group = append(group[:0], first)
+		group := make([]*op, 1, 16)
+		group[0] = first
 		size := first.size
 	more:
 		for len(group) < maxGroupOps && size < maxGroupBytes {
@@ -90,45 +99,82 @@ func (l *Log) writer() {
 				break more
 			}
 		}
-		l.commitGroup(group, pubs[:0])
+		syncq <- l.applyGroup(group)
 	}
 }
 
-func (l *Log) commitGroup(group []*op, pubs []func()) {
+// pendingGroup is a group applied to the WAL and memtable, waiting for its fsync.
+type pendingGroup struct {
+	b     *pebble.Batch // nil when the group wrote nothing
+	group []*op
+	pubs  []func()
+	start time.Time
+	err   error // set when the group failed before its fsync
+}
+
+func (l *Log) applyGroup(group []*op) *pendingGroup {
+	p := &pendingGroup{group: group, start: time.Now()}
 	b := l.db.NewBatch()
-	defer b.Close()
 	for _, o := range group {
 		pub, err := o.apply(&l.w, b)
 		o.err = err
 		if pub != nil {
-			pubs = append(pubs, pub)
+			p.pubs = append(p.pubs, pub)
 		}
 	}
-	if !b.Empty() {
-		start := time.Now()
-		err := b.Commit(pebble.Sync)
-		l.m.commitDur.Observe(time.Since(start).Seconds())
-		if err != nil {
+	if b.Empty() {
+		_ = b.Close()
+		return p
+	}
+	// Visible in Pebble once this returns, but not to our readers: they
+	// stop at each shard's published end, which moves after the fsync.
+	if err := l.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
+		_ = b.Close()
+		p.err = err
+		return p
+	}
+	p.b = b
+	return p
+}
+
+// syncer waits for each group's fsync, in order, then publishes it and
+// answers its operations. WAL syncs complete in log order, so publishing in
+// queue order keeps every shard's visible end moving forward without gaps.
+func (l *Log) syncer(q <-chan *pendingGroup, done chan<- struct{}) {
+	defer close(done)
+	var failed error
+	for p := range q {
+		err := p.err
+		if p.b != nil {
+			if serr := p.b.SyncWait(); err == nil {
+				err = serr
+			}
+			_ = p.b.Close()
+			l.m.commitDur.Observe(time.Since(p.start).Seconds())
+			l.m.commits.Inc()
+			l.m.groupOps.Observe(float64(len(p.group)))
+		}
+		if err != nil && failed == nil {
 			// The in-memory state is now ahead of the disk: refuse everything.
-			err = fmt.Errorf("streamlog: commit: %w (the log refuses further writes; restart to recover)", err)
-			l.log.Error("commit failed", "err", err)
+			failed = fmt.Errorf("streamlog: commit: %w (the log refuses further writes; restart to recover)", err)
+			l.log.Error("commit failed", "err", failed)
 			l.mu.Lock()
-			l.mu.failed = err
+			l.mu.failed = failed
 			l.mu.Unlock()
-			for _, o := range group {
-				o.err = err
+		}
+		if failed != nil {
+			for _, o := range p.group {
+				o.err = failed
 				close(o.done)
 			}
-			return
+			continue
 		}
-		l.m.commits.Inc()
-		l.m.groupOps.Observe(float64(len(group)))
-	}
-	for _, p := range pubs {
-		p()
-	}
-	for _, o := range group {
-		close(o.done)
+		for _, pub := range p.pubs {
+			pub()
+		}
+		for _, o := range p.group {
+			close(o.done)
+		}
 	}
 }
 
