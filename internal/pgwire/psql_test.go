@@ -3,6 +3,7 @@ package pgwire_test
 import (
 	"bytes"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -107,6 +108,64 @@ func TestPsqlCatalogCommands(t *testing.T) {
 	}
 }
 
+// \d shows a table's columns with the type names Postgres and Redshift
+// print, lengths included, as psql lays them out; \l lists the database.
+func TestPsqlDescribeTableTypes(t *testing.T) {
+	s := testserver.Start(t)
+	ddl := `CREATE TABLE public.t (a character varying(500) not null, b numeric(5,2), c integer,
+		d timestamp, e super, f bigint default 3, g varbyte(10), h boolean, i double precision,
+		j date, k char(3), l timestamptz, m varchar)`
+	if out, code := psql(t, s, "", "-c", ddl); code != 0 {
+		t.Fatal(out)
+	}
+	out, code := psql(t, s, "", "-c", `\d t`)
+	want := `                           Table "public.t"
+ Column |            Type             | Collation | Nullable | Default 
+--------+-----------------------------+-----------+----------+---------
+ a      | character varying(500)      |           | not null | 
+ b      | numeric(5,2)                |           |          | 
+ c      | integer                     |           |          | 
+ d      | timestamp without time zone |           |          | 
+ e      | super                       |           |          | 
+ f      | bigint                      |           |          | 3
+ g      | varbyte(10)                 |           |          | 
+ h      | boolean                     |           |          | 
+ i      | double precision            |           |          | 
+ j      | date                        |           |          | 
+ k      | character(3)                |           |          | 
+ l      | timestamp with time zone    |           |          | 
+ m      | character varying           |           |          | 
+
+`
+	if code != 0 || out != want {
+		t.Fatalf("\\d t: exit %d\n got:\n%s\nwant:\n%s", code, out, want)
+	}
+	// A table dropped and created again shows its new declaration; one
+	// created by a script's implicit transaction that fails leaves nothing.
+	script := "drop table t; create table t (a varchar(7), b char(2))"
+	if out, code := psql(t, s, "", "-c", script); code != 0 {
+		t.Fatal(out)
+	}
+	if out, code := psql(t, s, "", "-c", "create table u (a varchar(9)); select * from nope"); code == 0 {
+		t.Fatalf("failed script succeeded:\n%s", out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c",
+		`select c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+		 from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid
+		 where c.relname in ('t', 'u') order by 1`)
+	if want := "t.a character varying(7)\nt.b character(2)\n"; code != 0 || out != want {
+		t.Fatalf("after drop and create: exit %d\n got %q\nwant %q", code, out, want)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c", `select count(*) from blueshift_catalog.column_types where table_name = 'u'`)
+	if code != 0 || strings.TrimSpace(out) != "0" {
+		t.Fatalf("declared types of a rolled-back table: exit %d, %s", code, out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c", `\l`)
+	if code != 0 || !strings.HasPrefix(out, "dev|blueshift|UTF8|") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("\\l: exit %d\n%s", code, out)
+	}
+}
+
 // COPY ... CSV tells NULL (an unquoted empty field) from the empty string
 // (""), both ways, as Postgres does.
 func TestPsqlCopyCSVNullAndEmpty(t *testing.T) {
@@ -140,5 +199,20 @@ func TestPsqlCopyCSVNullAndEmpty(t *testing.T) {
 		`select count(*) from t join t2 using (id) where t.a is not distinct from t2.a and t.b is not distinct from t2.b`)
 	if code != 0 || strings.TrimSpace(out) != "3" {
 		t.Fatalf("round trip: exit %d, %s rows equal, want 3", code, out)
+	}
+}
+
+// version() answers in Redshift's shape, which drivers and BI tools parse,
+// while server_version stays the one psql's catalog queries need.
+func TestVersionIsRedshiftShaped(t *testing.T) {
+	s := testserver.Start(t)
+	out, code := psql(t, s, "", "-A", "-c", "select version()")
+	re := regexp.MustCompile(`^version\nPostgreSQL 8\.0\.2 on [a-z0-9_]+-pc-linux-gnu, compiled by blueshift \(DuckDB [0-9.]+\), Redshift 1\.0\.[0-9]+\n\(1 row\)\n$`)
+	if code != 0 || !re.MatchString(out) {
+		t.Fatalf("select version(): exit %d\n%q", code, out)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c", "select pg_catalog.version() = version()", "-c", "show server_version")
+	if code != 0 || out != "t\n9.6.0\n" {
+		t.Fatalf("exit %d: %q", code, out)
 	}
 }

@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"runtime"
 	"strings"
 )
 
@@ -22,7 +23,7 @@ var compatFuncs = map[string]bool{
 	"pg_get_indexdef": true, "pg_get_triggerdef": true, "pg_get_statisticsobjdef_columns": true,
 	"pg_encoding_to_char": true, "pg_get_partkeydef": true,
 	"pg_relation_is_publishable": true, "pg_get_ruledef": true, "version": true,
-	"pg_table_is_visible": true, "pg_get_expr": true,
+	"pg_table_is_visible": true, "pg_get_expr": true, "format_type": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to
@@ -51,6 +52,7 @@ var compatTables = map[string]bool{
 	"pg_publication_rel": true, "pg_statistic_ext": true, "pg_foreign_table": true,
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
+	"pg_attribute": true, "pg_database": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -74,7 +76,54 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_ruledef(id) AS NULL::VARCHAR, (id, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_relation_is_publishable(id) AS false`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_encoding_to_char(id) AS 'UTF8'`,
-		`CREATE OR REPLACE MACRO ` + s + `version() AS 'PostgreSQL ` + ServerVersion + ` on blueshift (DuckDB), Redshift dialect'`,
+		`CREATE OR REPLACE MACRO ` + s + `version() AS ` + quoteLiteral(VersionString()),
+		// Postgres's names for the types, with their typmods (Postgres's
+		// encoding: n+4 for lengths, (p<<16|s)+4 for numeric), and Redshift's
+		// SUPER and VARBYTE(n).
+		`CREATE OR REPLACE MACRO ` + s + `format_type(id, typmod) AS CASE id
+			WHEN 16 THEN 'boolean'
+			WHEN 17 THEN CASE WHEN typmod > 4 THEN 'varbyte(' || (typmod - 4) || ')' ELSE 'bytea' END
+			WHEN 20 THEN 'bigint' WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text'
+			WHEN 114 THEN 'json' WHEN 700 THEN 'real' WHEN 701 THEN 'double precision'
+			WHEN 1042 THEN 'character' || CASE WHEN typmod > 4 THEN '(' || (typmod - 4) || ')' ELSE '' END
+			WHEN 1043 THEN 'character varying' || CASE WHEN typmod > 4 THEN '(' || (typmod - 4) || ')' ELSE '' END
+			WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone'
+			WHEN 1114 THEN 'timestamp without time zone' WHEN 1184 THEN 'timestamp with time zone'
+			WHEN 1186 THEN 'interval' WHEN 1266 THEN 'time with time zone'
+			WHEN 1700 THEN 'numeric' || CASE WHEN typmod >= 4 THEN '(' || ((typmod - 4) >> 16) || ',' || ((typmod - 4) & 65535) || ')' ELSE '' END
+			WHEN 2950 THEN 'uuid' WHEN 4000 THEN 'super'
+			ELSE pg_catalog.format_type(id, typmod) END`,
+		// DuckDB's pg_attribute gives DuckDB's type ids and no lengths:
+		// Postgres's OIDs here, and the lengths CREATE TABLE declared
+		// (column_types.go) while the column still has that base type.
+		`CREATE OR REPLACE VIEW ` + s + `pg_attribute AS SELECT a.* REPLACE (
+			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.type_oid
+				WHEN c.data_type = 'VARCHAR' THEN 1043 WHEN c.data_type LIKE 'DECIMAL(%' THEN 1700
+				WHEN c.data_type = 'BOOLEAN' THEN 16 WHEN c.data_type = 'BLOB' THEN 17
+				WHEN c.data_type IN ('TINYINT', 'SMALLINT', 'UTINYINT') THEN 21
+				WHEN c.data_type IN ('INTEGER', 'USMALLINT') THEN 23 WHEN c.data_type IN ('BIGINT', 'UINTEGER') THEN 20
+				WHEN c.data_type IN ('HUGEINT', 'UBIGINT', 'UHUGEINT', 'BIGNUM') THEN 1700
+				WHEN c.data_type = 'FLOAT' THEN 700 WHEN c.data_type = 'DOUBLE' THEN 701
+				WHEN c.data_type = 'DATE' THEN 1082 WHEN c.data_type = 'TIME' THEN 1083
+				WHEN c.data_type IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS') THEN 1114
+				WHEN c.data_type = 'TIMESTAMP WITH TIME ZONE' THEN 1184 WHEN c.data_type = 'TIME WITH TIME ZONE' THEN 1266
+				WHEN c.data_type = 'INTERVAL' THEN 1186 WHEN c.data_type = 'UUID' THEN 2950
+				WHEN c.data_type = 'JSON' THEN 114 WHEN c.data_type = 'VARIANT' THEN 4000
+				ELSE a.atttypid END AS atttypid,
+			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.typmod
+				WHEN c.data_type LIKE 'DECIMAL(%' THEN (c.numeric_precision << 16 | c.numeric_scale) + 4
+				ELSE -1 END AS atttypmod)
+			FROM pg_catalog.pg_attribute a
+			JOIN duckdb_columns() c ON c.table_oid = a.attrelid AND c.column_index = a.attnum
+			LEFT JOIN ` + s + `column_types d ON lower(d.schema_name) = lower(c.schema_name)
+				AND lower(d.table_name) = lower(c.table_name) AND lower(d.column_name) = lower(c.column_name)
+				AND c.database_name = current_database()`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_database AS SELECT database_oid AS oid, database_name AS datname,
+			0::BIGINT AS datdba, 6 AS encoding, 'c' AS datlocprovider, false AS datistemplate, true AS datallowconn,
+			-1 AS datconnlimit, 0::BIGINT AS dattablespace, 'C' AS datcollate, 'C' AS datctype,
+			NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS daticurules, NULL::VARCHAR AS datcollversion,
+			NULL::VARCHAR[] AS datacl
+			FROM duckdb_databases() WHERE NOT internal`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_proc AS SELECT *, false AS proiswindow FROM pg_catalog.pg_proc`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_inherits AS SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, false AS inhdetachpending WHERE false`,
@@ -95,7 +144,7 @@ func compatPrelude() []string {
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
 func pgCompat(query string) (string, bool) {
-	if !containsFold(query, "pg_catalog") && !containsFold(query, "operator(") {
+	if !mentionsAny(query, "pg_catalog", "operator(", "version", "format_type") {
 		return query, false
 	}
 	toks := tokenize(query)
@@ -153,6 +202,20 @@ func pgCompat(query string) (string, bool) {
 				emit(t.pos, toks[i+4].end, "::"+name)
 			}
 			i += 4
+		// version() and pg_catalog.version() -> blueshift_catalog.version(),
+		// Redshift's form of it, named "version" as Postgres names it
+		case t.is("version") && (i == 0 || toks[i-1].kind != '.') && i+2 < len(toks) &&
+			toks[i+1].kind == '(' && toks[i+2].kind == ')':
+			emit(t.pos, toks[i+2].end, versionCall(toks, i-1, i+3))
+			i += 2
+		// format_type( -> blueshift_catalog.format_type(, which knows
+		// Postgres's type OIDs (DuckDB's knows its own type ids)
+		case t.is("format_type") && (i == 0 || toks[i-1].kind != '.') && i+1 < len(toks) && toks[i+1].kind == '(':
+			emit(t.pos, t.pos, CatalogSchema+".")
+		case t.is("pg_catalog") && i+4 < len(toks) && toks[i+1].kind == '.' && toks[i+2].is("version") &&
+			toks[i+3].kind == '(' && toks[i+4].kind == ')':
+			emit(t.pos, toks[i+4].end, versionCall(toks, i-1, i+5))
+			i += 4
 		// pg_catalog.f( / pg_catalog.t -> blueshift_catalog.
 		case t.is("pg_catalog") && i+2 < len(toks) && toks[i+1].kind == '.' && toks[i+2].kind == 'i':
 			name := strings.ToLower(toks[i+2].text)
@@ -173,12 +236,59 @@ func pgCompat(query string) (string, bool) {
 	return b.String(), true
 }
 
-// containsFold reports whether s contains the lower-case ASCII sub, ignoring case.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
+// mentionsAny reports whether s contains any of the lower-case ASCII words,
+// ignoring case, in one pass over s.
+func mentionsAny(s string, words ...string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20 // lower-cases letters; other bytes never match a word's first letter
+		for _, w := range words {
+			if c == w[0] && i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// versionCall is the call of blueshift's version(), with the column name
+// "version" when it is a whole select item without an alias (toks[prev] and
+// toks[next] are the tokens around it).
+func versionCall(toks []token, prev, next int) string {
+	call := CatalogSchema + ".version()"
+	item := prev >= 0 && (toks[prev].is("select") || toks[prev].kind == ',')
+	if next < len(toks) {
+		switch n := toks[next]; {
+		case n.kind == ',':
+		case n.kind == 'i' && !n.quoted:
+			switch strings.ToUpper(n.text) {
+			case "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT", "INTO":
+			default:
+				item = false
+			}
+		default:
+			item = false
+		}
+	}
+	if item {
+		return call + " AS version"
+	}
+	return call
+}
+
+// VersionString is what version() returns: Redshift's shape ("PostgreSQL
+// 8.0.2 on <platform>, compiled by <compiler>, Redshift 1.0.<build>"), which
+// drivers and BI tools parse to tell Redshift apart, with blueshift named as
+// the compiler.
+func VersionString() string {
+	arch := runtime.GOARCH
+	switch arch {
+	case "amd64":
+		arch = "x86_64"
+	case "arm64":
+		arch = "aarch64"
+	}
+	return "PostgreSQL 8.0.2 on " + arch + "-pc-linux-gnu, compiled by blueshift (DuckDB " + duckdbVersion + "), Redshift 1.0.0"
+}
+
+// duckdbVersion is the embedded DuckDB's version.
+const duckdbVersion = "1.5.6"

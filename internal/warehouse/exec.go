@@ -108,15 +108,17 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	if tr.SQL == "" {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
 	}
+	var pl *plan
 	if len(tr.Before) > 0 {
-		return s.planBefore(tr, text), nil // exec_translated.go
+		pl = s.planBefore(tr, text) // exec_translated.go
+	} else {
+		var err error
+		if pl, err = s.planDuck(ctx, tr.SQL, text); err != nil {
+			return nil, err
+		}
+		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
 	}
-	pl, err := s.planDuck(ctx, tr.SQL, text)
-	if err != nil {
-		return nil, err
-	}
-	s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
-	return pl, nil
+	return s.planColumnTypes(pl, tr.Stmt), nil // column_types.go
 }
 
 // ownTx marks pl as a statement that manages its own transactions.

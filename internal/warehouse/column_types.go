@@ -1,0 +1,166 @@
+package warehouse
+
+// Declared column types, for the catalog clients read.
+//
+// DuckDB keeps no length for VARCHAR(n) or CHAR(n), so psql's \d and the
+// drivers that read pg_attribute would see "character varying" where the
+// user declared character varying(500). CREATE TABLE records the lengths it
+// declares in blueshift_catalog.column_types, in the same transaction as
+// the table; DROP TABLE forgets them. The compatibility pg_attribute
+// (compat.go) reports a recorded column with Postgres's type OID and typmod,
+// and only while DuckDB's type of the column is still the declared one's
+// base type, so a record left behind by a rename or an ALTER never lies
+// about a column.
+//
+// Deviation: ALTER TABLE ... ADD COLUMN and ALTER COLUMN TYPE are not
+// recorded; those columns show their type without a length.
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+)
+
+var columnTypesMigration = Migration{Name: "0100_column_types", SQL: []string{
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.column_types (
+		schema_name VARCHAR NOT NULL,
+		table_name  VARCHAR NOT NULL,
+		column_name VARCHAR NOT NULL,
+		type_oid    INTEGER NOT NULL,
+		typmod      INTEGER NOT NULL,
+		PRIMARY KEY (schema_name, table_name, column_name)
+	)`,
+}}
+
+// declaredType returns the Postgres type OID and typmod of a declared type
+// whose length DuckDB drops: character varying(n), character(n), varbyte(n).
+func declaredType(t *ast.TypeName) (oid uint32, typmod int, ok bool) {
+	if t == nil || t.Array || len(t.Name) == 0 || len(t.Args) != 1 {
+		return 0, 0, false
+	}
+	n := 0
+	if strings.EqualFold(t.Args[0], "max") {
+		n = 65535
+	} else {
+		var err error
+		if n, err = strconv.Atoi(t.Args[0]); err != nil || n <= 0 {
+			return 0, 0, false
+		}
+	}
+	switch strings.ToLower(t.Name.Last().Name) {
+	case "varchar", "character varying", "nvarchar", "char varying":
+		return 1043, n + 4, true
+	case "char", "character", "nchar", "bpchar":
+		return 1042, n + 4, true
+	case "varbyte", "varbinary", "binary varying":
+		return 17, n + 4, true
+	}
+	return 0, 0, false
+}
+
+// withCatalog runs fn after pl, in one transaction with it: the session's
+// block or implicit transaction, or one of its own.
+func (s *Session) withCatalog(pl *plan, fn func(ctx context.Context) error) *plan {
+	run := pl.run
+	pl.run = func(ctx context.Context, params []any) (*Result, error) {
+		own := s.tx == TxIdle && !s.implicit && !s.inProcedureTxn()
+		if own {
+			if _, err := s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+				return nil, err
+			}
+			s.implicit = true
+		}
+		res, err := run(ctx, params)
+		if err == nil {
+			err = fn(ctx)
+		}
+		if own {
+			if err != nil {
+				_ = s.endImplicit(ctx, false)
+				return nil, err
+			}
+			if err := s.endImplicit(ctx, true); err != nil {
+				return nil, err
+			}
+		}
+		return res, err
+	}
+	return pl
+}
+
+// inProcedureTxn reports whether a stored procedure running on s has a
+// transaction open (its statements run in it, see atomicHere).
+func (s *Session) inProcedureTxn() bool {
+	procStates.Lock()
+	defer procStates.Unlock()
+	st := procStates.m[s]
+	return st != nil && st.inTxn
+}
+
+// recordColumnTypes records the declared lengths of a new table's columns.
+func (s *Session) recordColumnTypes(ctx context.Context, n *ast.CreateTable) error {
+	schema, table, err := s.splitName(ctx, n.Name)
+	if err != nil {
+		return err
+	}
+	insert := "INSERT OR IGNORE INTO "
+	if !n.IfNotExists {
+		// A table of this name that went without DROP TABLE (DROP SCHEMA
+		// ... CASCADE, say) may have left records.
+		if err := s.forgetColumnTypes(ctx, schema, table); err != nil {
+			return err
+		}
+		insert = "INSERT INTO "
+	}
+	opts := s.Options()
+	for _, col := range n.Columns {
+		oid, typmod, ok := declaredType(col.Type)
+		if !ok {
+			continue
+		}
+		if _, err := s.conn.Exec(ctx, insert+CatalogSchema+".column_types VALUES ($1, $2, $3, $4, $5)",
+			schema, table, foldIdent(col.Name, opts), int64(oid), int64(typmod)); err != nil {
+			return errorf("record column types of %s.%s: %w", schema, table, err)
+		}
+	}
+	return nil
+}
+
+// dropColumnTypes forgets the declared types of dropped tables.
+func (s *Session) dropColumnTypes(ctx context.Context, n *ast.Drop) error {
+	for _, name := range n.Names {
+		schema, table, err := s.splitName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := s.forgetColumnTypes(ctx, schema, table); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Session) forgetColumnTypes(ctx context.Context, schema, table string) error {
+	if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".column_types WHERE lower(schema_name) = lower($1) AND lower(table_name) = lower($2)",
+		schema, table); err != nil {
+		return errorf("forget column types of %s.%s: %w", schema, table, err)
+	}
+	return nil
+}
+
+// planColumnTypes keeps the declared types in step with the DDL pl runs.
+func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
+	switch n := stmt.(type) {
+	case *ast.CreateTable:
+		if !n.Temp && n.As == nil && len(n.Like) == 0 {
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordColumnTypes(ctx, n) })
+		}
+	case *ast.Drop:
+		if n.Kind == "table" {
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.dropColumnTypes(ctx, n) })
+		}
+	}
+	return pl
+}
