@@ -118,7 +118,8 @@ func (l *Log) Resolve(ctx context.Context, stream, shardID string, p Position) (
 	}
 	switch p.Type {
 	case TrimHorizon:
-		return sh.StartSeq - 1, nil
+		// The oldest record kept: before it, only what retention removed.
+		return max(sh.StartSeq-1, sh.TrimmedThrough), nil
 	case Latest:
 		return Seq(sh.live.last.Load()), nil
 	case AtSeq, AfterSeq:
