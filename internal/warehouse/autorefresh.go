@@ -7,8 +7,10 @@ package warehouse
 // A loop takes the stream's Watch channel, runs batches until one ends
 // below the batch bounds (caught up), then waits on the channel: records
 // become rows one commit after they are acknowledged, with no polling.
-// Readers that cannot notify (a remote Kinesis) are polled every
-// pollInterval. A failing batch is retried with exponential backoff up to
+// Readers that cannot notify (a remote Kinesis) are polled adaptively:
+// every minPoll while batches bring records, each empty poll doubling the
+// wait up to maxPoll (Kinesis allows five reads a second per shard, shared
+// by every consumer of the stream). A failing batch is retried with exponential backoff up to
 // maxBackoff; its positions stay where they were.
 //
 // Lifecycle: loops start at Open for every view with AUTO REFRESH YES, at
@@ -30,9 +32,10 @@ import (
 )
 
 const (
-	pollInterval = time.Second
-	minBackoff   = 100 * time.Millisecond
-	maxBackoff   = 30 * time.Second
+	minPoll    = source.MinReadInterval
+	maxPoll    = 5 * time.Second
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 30 * time.Second
 )
 
 type ingestManager struct {
@@ -207,10 +210,10 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 	log := m.log.With("view", mv.qualified(), "stream", mv.stream)
 	log.Info("auto refresh started")
 	defer log.Info("auto refresh stopped")
-	backoff := time.Duration(0)
+	backoff, poll := time.Duration(0), time.Duration(0)
 	for ctx.Err() == nil {
 		var wake <-chan struct{}
-		var more bool
+		var more, got bool
 		err := m.withLock(ctx, mv, func(g *ingestor) error {
 			ch, err := g.reader.Watch(ctx, mv.stream)
 			if err != nil {
@@ -221,7 +224,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 			if err != nil {
 				return err
 			}
-			more = r.more
+			more, got = r.more, r.scanned > 0 || len(r.gaps) > 0
 			return nil
 		})
 		switch {
@@ -240,7 +243,12 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 			continue
 		}
 		if wake == nil {
-			if !sleepCtx(ctx, pollInterval) {
+			if got {
+				poll = minPoll
+			} else {
+				poll = min(max(2*poll, minPoll), maxPoll)
+			}
+			if !sleepCtx(ctx, poll) {
 				return
 			}
 			continue

@@ -227,8 +227,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 				return nil, sourceError(err)
 			}
 			if b.Gap != nil {
-				errs = append(errs, scanError{shard: sh.ID, position: b.Gap.Through, arrival: time.Time{}, code: scanErrGap,
-					reason: fmt.Sprintf("records trimmed by retention before they were read: sequence numbers after %s through %s", b.Gap.After, b.Gap.Through)})
+				errs = append(errs, gapError(sh.ID, b))
 				res.gaps = append(res.gaps, errs[len(errs)-1])
 			}
 			for i := range b.Records {
@@ -352,6 +351,24 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		g.w.ingest.changes.publish(relationNames(g.mv.schema, g.mv.name)...)
 	}
 	return res, nil
+}
+
+// gapError is the SYS_STREAM_SCAN_ERRORS row of b's gap: the lost range,
+// and the position of its last record (when the reader cannot name it, of
+// the first record read after it, or the position it was read from).
+func gapError(shard string, b source.Batch) scanError {
+	g := b.Gap
+	if g.Through != "" {
+		return scanError{shard: shard, position: g.Through, code: scanErrGap,
+			reason: fmt.Sprintf("records trimmed by retention before they were read: sequence numbers after %s through %s", g.After, g.Through)}
+	}
+	pos, upTo := g.After, "the shard's trim horizon"
+	if len(b.Records) > 0 {
+		pos = b.Records[0].Seq
+		upTo = "before " + pos
+	}
+	return scanError{shard: shard, position: pos, code: scanErrGap,
+		reason: fmt.Sprintf("records trimmed by retention before they were read: sequence numbers after %s, %s (the stream does not say how many)", g.After, upTo)}
 }
 
 // lag counts the records the stream holds past this batch: what each shard

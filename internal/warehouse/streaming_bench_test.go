@@ -82,29 +82,33 @@ func BenchmarkStreamingIngest(b *testing.B) {
 	for i := range recs {
 		recs[i] = changeRecord(i)
 	}
-	b.Run("view", func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			e := newBenchEnv(b, 2)
-			for j := 0; j < n; j += 500 {
-				entries := make([]streamlog.Entry, 0, 500)
-				for _, r := range recs[j:min(j+500, n)] {
-					entries = append(entries, streamlog.Entry{PartitionKey: r[60:80], Data: r})
+	// The batch bound trades memory for commits: each bound is measured.
+	for _, bound := range []batchBound{{records: batchMaxRecords, bytes: batchMaxBytes}, {records: 50_000, bytes: 64 << 20}, {records: 20_000, bytes: 32 << 20}} {
+		b.Run(fmt.Sprintf("view/bound=%dk", bound.records/1000), func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				e := newBenchEnv(b, 2)
+				e.w.ingest.bound = bound
+				for j := 0; j < n; j += 500 {
+					entries := make([]streamlog.Entry, 0, 500)
+					for _, r := range recs[j:min(j+500, n)] {
+						entries = append(entries, streamlog.Entry{PartitionKey: r[60:80], Data: r})
+					}
+					if err := e.log.Append(context.Background(), "s", entries, make([]streamlog.Appended, len(entries))); err != nil {
+						b.Fatal(err)
+					}
 				}
-				if err := e.log.Append(context.Background(), "s", entries, make([]streamlog.Appended, len(entries))); err != nil {
-					b.Fatal(err)
+				e.run(b, `CREATE MATERIALIZED VIEW v AS SELECT approximate_arrival_timestamp, partition_key, shard_id, sequence_number, json_parse(kinesis_data) AS payload FROM k.s`)
+				start := time.Now()
+				e.run(b, `REFRESH MATERIALIZED VIEW v`)
+				total += time.Since(start)
+				if got := e.count(b, e.s.conn, "SELECT count(*) FROM v"); got != n {
+					b.Fatalf("view holds %d rows, want %d", got, n)
 				}
 			}
-			e.run(b, `CREATE MATERIALIZED VIEW v AS SELECT approximate_arrival_timestamp, partition_key, shard_id, sequence_number, json_parse(kinesis_data) AS payload FROM k.s`)
-			start := time.Now()
-			e.run(b, `REFRESH MATERIALIZED VIEW v`)
-			total += time.Since(start)
-			if got := e.count(b, e.s.conn, "SELECT count(*) FROM v"); got != n {
-				b.Fatalf("view holds %d rows, want %d", got, n)
-			}
-		}
-		b.ReportMetric(float64(n*b.N)/total.Seconds(), "records/s")
-	})
+			b.ReportMetric(float64(n*b.N)/total.Seconds(), "records/s")
+		})
+	}
 	b.Run("duckdb", func(b *testing.B) {
 		path := filepath.Join(b.TempDir(), "records.json")
 		f, err := os.Create(path)
