@@ -36,8 +36,8 @@
 //     decrease along a stream's sequence numbers; AT_TIMESTAMP and retention
 //     rely on it.
 //   - Retention removes whole prefixes of a shard, never a record in the
-//     middle, and publishes the shard's TrimmedThrough before the removal
-//     commits: a reader whose position is below TrimmedThrough and that did
+//     middle, and raises the shard's TrimmedThrough before the removal
+//     becomes visible: a reader whose position is below TrimmedThrough and that did
 //     not get the records is told so (ReadResult.Gap), never skipped silently.
 //   - Resharding (Split, Merge, UpdateShardCount) closes parents and opens
 //     children in one commit; a child has at most two parents. A reader that

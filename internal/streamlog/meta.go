@@ -73,6 +73,9 @@ type shardLive struct {
 	// last is the highest sequence number readers may see in the shard: the
 	// last durable record, or StartSeq-1 when there is none yet.
 	last atomic.Uint64
+	// trimmed mirrors TrimmedThrough, raised by retention before the
+	// removal becomes visible, so a reader that misses records knows why.
+	trimmed atomic.Uint64
 }
 
 func (m *streamMeta) clone() *streamMeta {
@@ -129,6 +132,7 @@ func decodeMeta(b []byte) (*streamMeta, error) {
 			return nil, fmt.Errorf("streamlog: stream %q: shard %d stored at position %d", m.Name, s.Num, i)
 		}
 		s.live = &shardLive{}
+		s.live.trimmed.Store(uint64(s.TrimmedThrough))
 	}
 	return &m, nil
 }
@@ -244,7 +248,7 @@ func (s *shardMeta) info() ShardInfo {
 		ID: ShardID(s.Num), Num: s.Num, HashKeyStart: s.HashStart, HashKeyEnd: s.HashEnd,
 		StartingSeq: s.StartSeq, Closed: s.Closed, EndingSeq: s.EndSeq,
 		Created: time.UnixMilli(s.CreatedMs), LastSeq: Seq(s.live.last.Load()),
-		TrimmedThrough: s.TrimmedThrough,
+		TrimmedThrough: Seq(s.live.trimmed.Load()),
 	}
 	if s.Parent >= 0 {
 		in.ParentID = ShardID(uint32(s.Parent))

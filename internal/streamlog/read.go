@@ -119,7 +119,7 @@ func (l *Log) Resolve(ctx context.Context, stream, shardID string, p Position) (
 	switch p.Type {
 	case TrimHorizon:
 		// The oldest record kept: before it, only what retention removed.
-		return max(sh.StartSeq-1, sh.TrimmedThrough), nil
+		return max(sh.StartSeq-1, Seq(sh.live.trimmed.Load())), nil
 	case Latest:
 		return Seq(sh.live.last.Load()), nil
 	case AtSeq, AfterSeq:
@@ -231,9 +231,10 @@ func (l *Log) Read(ctx context.Context, req ReadRequest) (ReadResult, error) {
 			}
 		}
 	}
-	// Retention publishes TrimmedThrough before it deletes, so reading it
-	// after the iterator was made cannot miss a trim the iterator missed.
-	if tt := st.meta.Load().shard(sh.Num).TrimmedThrough; tt > req.After {
+	// Retention raises live.trimmed before its removal becomes visible, so
+	// reading it after the iterator was made cannot miss a trim the
+	// iterator missed.
+	if tt := Seq(sh.live.trimmed.Load()); tt > req.After {
 		if len(res.Records) == 0 || res.Records[0].Seq > tt {
 			res.Gap = &Gap{After: req.After, Through: tt}
 			res.Next = max(res.Next, tt)

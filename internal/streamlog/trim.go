@@ -103,15 +103,15 @@ func (l *Log) trimStream(ctx context.Context, st *stream, now time.Time) error {
 			}
 			sh := m.shard(c.shard)
 			sh.TrimmedThrough = max(sh.TrimmedThrough, c.lastGone)
+			// Before the removal is applied (and visible): see Read.
+			sh.live.trimmed.Store(uint64(sh.TrimmedThrough))
 		}
 		if err := l.writeMeta(w, b, st, m); err != nil {
 			return nil, err
 		}
 		st.pending = m
-		// Publish before the commit, so that a reader that misses the records
-		// sees why (see Read).
-		st.meta.Store(m)
 		return func() {
+			st.meta.Store(m)
 			st.wake()
 			l.m.trimmed.Add(float64(len(cuts)))
 			for _, c := range cuts {
