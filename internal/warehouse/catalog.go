@@ -71,21 +71,17 @@ func migrate(ctx context.Context, c *Conn, list []Migration) error {
 }
 
 func applyMigration(ctx context.Context, c *Conn, m Migration) error {
-	if _, err := c.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("warehouse: migration %s: %w", m.Name, err)
-	}
-	for _, stmt := range m.SQL {
-		if _, err := c.Exec(ctx, stmt); err != nil {
-			_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-			return fmt.Errorf("warehouse: migration %s: %w", m.Name, err)
+	err := c.InTx(ctx, func() error {
+		for _, stmt := range m.SQL {
+			if _, err := c.Exec(ctx, stmt); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".migrations (name) VALUES ($1)", m.Name); err != nil {
-		_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		_, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".migrations (name) VALUES ($1)", m.Name)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("warehouse: migration %s: %w", m.Name, err)
-	}
-	if _, err := c.Exec(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("warehouse: migration %s: commit: %w", m.Name, err)
 	}
 	return nil
 }

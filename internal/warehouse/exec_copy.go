@@ -379,13 +379,25 @@ func (t token) ident() string {
 // value is an option's value: a string's contents or a word.
 func (t token) value() string { return t.text }
 
+// tokenize returns text's tokens; see scanTokens.
 func tokenize(text string) []token {
 	var toks []token
+	scanTokens(text, func(t token) bool {
+		toks = append(toks, t)
+		return true
+	})
+	return toks
+}
+
+// scanTokens calls yield with each token of text in order, skipping
+// blanks, semicolons and comments, until yield returns false. An
+// unterminated block comment ends the text as a '?' token.
+func scanTokens(text string, yield func(token) bool) {
 	i := 0
 	for i < len(text) {
 		ch := text[i]
 		switch {
-		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ';':
+		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == ';':
 			i++
 		case ch == '-' && i+1 < len(text) && text[i+1] == '-':
 			for i < len(text) && text[i] != '\n' {
@@ -394,7 +406,8 @@ func tokenize(text string) []token {
 		case ch == '/' && i+1 < len(text) && text[i+1] == '*':
 			end := indexFrom(text, i+2, "*/")
 			if end < 0 {
-				return toks
+				yield(token{kind: '?', text: "/*", pos: i, end: len(text)})
+				return
 			}
 			i = end + 2
 		case ch == '\'' || ch == '"' || (ch == 'E' || ch == 'e') && i+1 < len(text) && text[i+1] == '\'':
@@ -438,23 +451,30 @@ func tokenize(text string) []token {
 			if ch == '"' {
 				kind = 'i'
 			}
-			toks = append(toks, token{kind: kind, text: b.String(), quoted: ch == '"', pos: start, end: i})
+			if !yield(token{kind: kind, text: b.String(), quoted: ch == '"', pos: start, end: i}) {
+				return
+			}
 		case isWordByte(ch) || ch >= 0x80:
 			j := i
 			for j < len(text) && (isWordByte(text[j]) || text[j] >= 0x80 || text[j] == '$') {
 				j++
 			}
-			toks = append(toks, token{kind: 'i', text: text[i:j], pos: i, end: j})
+			if !yield(token{kind: 'i', text: text[i:j], pos: i, end: j}) {
+				return
+			}
 			i = j
 		case ch == '(' || ch == ')' || ch == ',' || ch == '.':
-			toks = append(toks, token{kind: ch, text: string(ch), pos: i, end: i + 1})
+			if !yield(token{kind: ch, text: string(ch), pos: i, end: i + 1}) {
+				return
+			}
 			i++
 		default:
-			toks = append(toks, token{kind: '?', text: string(ch), pos: i, end: i + 1})
+			if !yield(token{kind: '?', text: string(ch), pos: i, end: i + 1}) {
+				return
+			}
 			i++
 		}
 	}
-	return toks
 }
 
 // matchParen returns the index of the ')' closing toks[open], or -1.

@@ -443,47 +443,18 @@ func columnsOf(rows driver.Rows, described []Column) []Column {
 func typeFromName(name string) Type {
 	t := Type{DuckDB: name}
 	switch {
-	case name == "BOOLEAN":
-		t.Kind = KindBool
-	case name == "TINYINT" || name == "SMALLINT" || name == "UTINYINT":
-		t.Kind = KindInt16
-	case name == "INTEGER" || name == "USMALLINT":
-		t.Kind = KindInt32
-	case name == "BIGINT" || name == "UINTEGER":
-		t.Kind = KindInt64
-	case name == "UBIGINT" || name == "HUGEINT" || name == "UHUGEINT" || name == "BIGNUM":
-		t.Kind = KindNumeric
-	case strings.HasPrefix(name, "DECIMAL"):
+	case name == "JSON":
+		t.Kind = KindJSON
+	case strings.HasPrefix(name, "DECIMAL("):
 		t.Kind = KindNumeric
 		if _, err := fmt.Sscanf(name, "DECIMAL(%d,%d)", &t.Precision, &t.Scale); err != nil {
 			t.Precision, t.Scale = 0, 0
 		}
-	case name == "FLOAT":
-		t.Kind = KindFloat32
-	case name == "DOUBLE":
-		t.Kind = KindFloat64
-	case name == "BLOB":
-		t.Kind = KindBytes
-	case name == "DATE":
-		t.Kind = KindDate
-	case name == "TIME":
-		t.Kind = KindTime
-	case name == "TIMETZ":
-		t.Kind = KindTimeTZ
-	case name == "TIMESTAMPTZ":
-		t.Kind = KindTimestampTZ
-	case strings.HasPrefix(name, "TIMESTAMP"):
-		t.Kind = KindTimestamp
-	case name == "INTERVAL":
-		t.Kind = KindInterval
-	case name == "UUID":
-		t.Kind = KindUUID
-	case name == "JSON":
-		t.Kind = KindJSON
-	case name == "VARIANT":
-		t.Kind = KindSuper
 	default:
 		t.Kind = KindText
+		if typ, ok := typesByName[name]; ok {
+			t.Kind = kindOf(typ)
+		}
 	}
 	return t
 }
@@ -640,36 +611,19 @@ func commandWords(text string) string {
 }
 
 // leadingWords returns up to n upper-cased keywords at the start of text,
-// skipping whitespace and comments.
+// skipping whitespace, comments and opening parentheses.
 func leadingWords(text string, n int) []string {
 	var words []string
-	i := 0
-	for i < len(text) && len(words) < n {
-		c := text[i]
+	scanTokens(text, func(t token) bool {
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(':
-			i++
-		case c == '-' && i+1 < len(text) && text[i+1] == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(text) && text[i+1] == '*':
-			end := strings.Index(text[i+2:], "*/")
-			if end < 0 {
-				return words
-			}
-			i += end + 4
-		case isWordByte(c):
-			j := i
-			for j < len(text) && isWordByte(text[j]) {
-				j++
-			}
-			words = append(words, strings.ToUpper(text[i:j]))
-			i = j
-		default:
-			return words
+		case t.kind == '(':
+			return true
+		case t.kind == 'i' && !t.quoted:
+			words = append(words, strings.ToUpper(t.text))
+			return len(words) < n
 		}
-	}
+		return false
+	})
 	return words
 }
 

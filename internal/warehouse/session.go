@@ -2,7 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -140,17 +139,7 @@ func (s *Session) Atomic(ctx context.Context, fn func() error) error {
 		}
 		return nil
 	}
-	if _, err := s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	if err := fn(); err != nil {
-		if _, rbErr := s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-			err = errors.Join(err, rbErr)
-		}
-		return err
-	}
-	_, err := s.conn.Exec(ctx, "COMMIT")
-	return err
+	return s.conn.InTx(ctx, fn)
 }
 
 // Cancel interrupts the statement running now, if any; the statement fails
@@ -478,27 +467,12 @@ func nonEmpty(pieces []bsql.Piece) []bsql.Piece {
 
 // blank reports whether text holds only whitespace, comments and semicolons.
 func blank(text string) bool {
-	i := 0
-	for i < len(text) {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '\f':
-			i++
-		case c == '-' && i+1 < len(text) && text[i+1] == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(text) && text[i+1] == '*':
-			end := indexFrom(text, i+2, "*/")
-			if end < 0 {
-				return false
-			}
-			i = end + 2
-		default:
-			return false
-		}
-	}
-	return true
+	empty := true
+	scanTokens(text, func(token) bool {
+		empty = false
+		return false
+	})
+	return empty
 }
 
 func indexFrom(s string, from int, sub string) int {

@@ -80,51 +80,48 @@ func typeOf(ti duckdb.TypeInfo) Type {
 		t.Kind = KindJSON
 		return t
 	}
-	switch ti.InternalType() {
-	case duckdb.TYPE_BOOLEAN:
-		t.Kind = KindBool
-	case duckdb.TYPE_TINYINT, duckdb.TYPE_SMALLINT, duckdb.TYPE_UTINYINT:
-		t.Kind = KindInt16
-	case duckdb.TYPE_INTEGER, duckdb.TYPE_USMALLINT:
-		t.Kind = KindInt32
-	case duckdb.TYPE_BIGINT, duckdb.TYPE_UINTEGER:
-		t.Kind = KindInt64
-	case duckdb.TYPE_UBIGINT, duckdb.TYPE_HUGEINT, duckdb.TYPE_UHUGEINT, duckdb.TYPE_BIGNUM:
-		t.Kind = KindNumeric
-	case duckdb.TYPE_DECIMAL:
-		t.Kind = KindNumeric
-		if d, ok := ti.Details().(*duckdb.DecimalDetails); ok {
-			t.Precision, t.Scale = int(d.Width), int(d.Scale)
-		}
-	case duckdb.TYPE_FLOAT:
-		t.Kind = KindFloat32
-	case duckdb.TYPE_DOUBLE:
-		t.Kind = KindFloat64
-	case duckdb.TYPE_VARCHAR, duckdb.TYPE_ENUM, duckdb.TYPE_BIT:
-		t.Kind = KindText
-	case duckdb.TYPE_BLOB, duckdb.TYPE_GEOMETRY:
-		t.Kind = KindBytes
-	case duckdb.TYPE_DATE:
-		t.Kind = KindDate
-	case duckdb.TYPE_TIME:
-		t.Kind = KindTime
-	case duckdb.TYPE_TIME_TZ:
-		t.Kind = KindTimeTZ
-	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_NS:
-		t.Kind = KindTimestamp
-	case duckdb.TYPE_TIMESTAMP_TZ:
-		t.Kind = KindTimestampTZ
-	case duckdb.TYPE_INTERVAL:
-		t.Kind = KindInterval
-	case duckdb.TYPE_UUID:
-		t.Kind = KindUUID
-	case duckdb.TYPE_VARIANT:
-		t.Kind = KindSuper
-	default: // lists, structs, maps, unions: sent as text
-		t.Kind = KindText
+	t.Kind = kindOf(ti.InternalType())
+	if d, ok := ti.Details().(*duckdb.DecimalDetails); ok {
+		t.Precision, t.Scale = int(d.Width), int(d.Scale)
 	}
 	return t
 }
+
+// kinds maps DuckDB's types to kinds. Types not listed (lists, structs,
+// maps, unions, enums, bit strings) are sent as text.
+var kinds = map[duckdb.Type]Kind{
+	duckdb.TYPE_BOOLEAN: KindBool,
+	duckdb.TYPE_TINYINT: KindInt16, duckdb.TYPE_SMALLINT: KindInt16, duckdb.TYPE_UTINYINT: KindInt16,
+	duckdb.TYPE_INTEGER: KindInt32, duckdb.TYPE_USMALLINT: KindInt32,
+	duckdb.TYPE_BIGINT: KindInt64, duckdb.TYPE_UINTEGER: KindInt64,
+	duckdb.TYPE_UBIGINT: KindNumeric, duckdb.TYPE_HUGEINT: KindNumeric, duckdb.TYPE_UHUGEINT: KindNumeric,
+	duckdb.TYPE_BIGNUM: KindNumeric, duckdb.TYPE_DECIMAL: KindNumeric,
+	duckdb.TYPE_FLOAT: KindFloat32, duckdb.TYPE_DOUBLE: KindFloat64,
+	duckdb.TYPE_BLOB: KindBytes, duckdb.TYPE_GEOMETRY: KindBytes,
+	duckdb.TYPE_DATE: KindDate, duckdb.TYPE_TIME: KindTime, duckdb.TYPE_TIME_TZ: KindTimeTZ,
+	duckdb.TYPE_TIMESTAMP: KindTimestamp, duckdb.TYPE_TIMESTAMP_S: KindTimestamp,
+	duckdb.TYPE_TIMESTAMP_MS: KindTimestamp, duckdb.TYPE_TIMESTAMP_NS: KindTimestamp,
+	duckdb.TYPE_TIMESTAMP_TZ: KindTimestampTZ, duckdb.TYPE_INTERVAL: KindInterval,
+	duckdb.TYPE_UUID: KindUUID, duckdb.TYPE_VARIANT: KindSuper,
+}
+
+func kindOf(t duckdb.Type) Kind {
+	if k, ok := kinds[t]; ok {
+		return k
+	}
+	return KindText
+}
+
+// typesByName maps the type names the driver reports for result columns
+// back to DuckDB's types: typeNames read backwards, and the short names.
+var typesByName = func() map[string]duckdb.Type {
+	m := map[string]duckdb.Type{"TIMETZ": duckdb.TYPE_TIME_TZ, "TIMESTAMPTZ": duckdb.TYPE_TIMESTAMP_TZ,
+		"VARIANT": duckdb.TYPE_VARIANT}
+	for t, name := range typeNames {
+		m[name] = t
+	}
+	return m
+}()
 
 func duckdbTypeName(ti duckdb.TypeInfo) string {
 	if ti.Alias() != "" {

@@ -201,16 +201,22 @@ func (w *Warehouse) Update(ctx context.Context, fn func(c *Conn) error) (err err
 		return err
 	}
 	defer c.Close()
+	return c.InTx(ctx, func() error { return fn(c) })
+}
+
+// InTx runs fn in a transaction of its own on c: it commits when fn returns
+// nil and rolls back otherwise. c must not be in a transaction already.
+func (c *Conn) InTx(ctx context.Context, fn func() error) error {
 	if _, err := c.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
-	if err := fn(c); err != nil {
+	if err := fn(); err != nil {
 		if _, rbErr := c.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
 			err = errors.Join(err, rbErr)
 		}
 		return err
 	}
-	_, err = c.Exec(ctx, "COMMIT")
+	_, err := c.Exec(ctx, "COMMIT")
 	return err
 }
 
