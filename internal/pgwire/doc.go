@@ -8,12 +8,15 @@
 //     authentication: trust (no users configured; loopback clients only),
 //     cleartext password or SCRAM-SHA-256 against configured users.
 //   - The simple query protocol (a script of several statements, each with
-//     its own CommandComplete) and the extended protocol (Parse, Bind,
+//     its own CommandComplete, run as one implicit transaction) and the extended protocol (Parse, Bind,
 //     Describe, Execute with row limits and PortalSuspended, Close, Sync,
 //     Flush; named and unnamed statements and portals; parameters in text and
 //     binary).
 //   - CancelRequest, which interrupts the running DuckDB query.
-//   - COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats.
+//   - COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats;
+//     in CSV an unquoted empty field is NULL and "" the empty string.
+//   - bytea parameters in binary, or in text in Postgres's hex or escape
+//     format.
 //   - Results in text, and in binary for bool, integers, floats, numeric,
 //     text types, bytea, date, time, timestamps, interval, uuid and json.
 //     SUPER (DuckDB VARIANT) is reported with Redshift's SUPER type OID, 4000,

@@ -27,9 +27,16 @@
 //   - A Session is used by one goroutine at a time; only Cancel may be called
 //     concurrently, and it interrupts the statement running at that moment.
 //   - Outside a transaction block every statement commits on its own
-//     (autocommit). Inside a block, the first error aborts the block: every
-//     statement but ROLLBACK (or COMMIT, which then rolls back) fails with
-//     25P02, as in Postgres.
+//     (autocommit), except that a script of several statements (one simple
+//     query) runs as one implicit transaction, as in Postgres: it commits
+//     at its end and an error rolls all of it back. Inside a block, the
+//     first error aborts the block: every statement but ROLLBACK (or
+//     COMMIT, which then rolls back) fails with 25P02, as in Postgres.
+//   - What clients read from the Postgres catalog is Postgres's: type OIDs
+//     and typmods in pg_attribute (with the VARCHAR/CHAR/VARBYTE lengths
+//     CREATE TABLE declared, which DuckDB drops, kept in
+//     blueshift_catalog.column_types), format_type's names, pg_database
+//     (compat.go, column_types.go).
 //   - Results stream: Result.Next hands out one row at a time from DuckDB's
 //     result chunks; the Go side never collects a result set. (DuckDB itself
 //     materializes a query's result in its buffer manager, which can spill.)
