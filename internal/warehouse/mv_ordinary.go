@@ -109,6 +109,10 @@ var aggregateFuncs = map[string]bool{
 	"getdate": true, "sysdate": true, "now": true, "random": true, "current_timestamp": true,
 }
 
+// volatileFuncs are the functions of aggregateFuncs that are not aggregates
+// but give another value each time.
+var volatileFuncs = map[string]bool{"getdate": true, "sysdate": true, "now": true, "random": true, "current_timestamp": true}
+
 // hasAggregate reports whether any expression calls an aggregate, window or
 // volatile function: such a view cannot be maintained row by row.
 func hasAggregate(xs ...ast.Expr) bool {

@@ -94,36 +94,59 @@ func compileStreaming(mv *mvRow) (*batchQuery, error) {
 	return &batchQuery{sql: tr.SQL, parseJSON: callsJSONParseOnData(q)}, nil
 }
 
-// validateStreamingQuery enforces Redshift's rules for a streaming view.
+// Messages for the rules of streaming views (0A000). Redshift's
+// documentation words the first two (its limitations for streaming
+// ingestion); the server's own error text for them is not published, so
+// these follow the documentation. The third names what blueshift does not
+// maintain: a streaming view's query runs over each batch of records, so it
+// must be a per-record projection and filter (Redshift: "The materialized
+// view must be incrementally maintainable").
+const (
+	msgStreamOneStream = "Your streaming ingestion materialized view can reference only one stream."
+	msgStreamJoin      = "JOINs are not currently supported in materialized views created on a stream."
+	hintStreamJoin     = "After creating a materialized view on your stream, you can create another materialized view that joins it to other materialized views, tables or views."
+	msgStreamConstruct = "%s is not supported in materialized views created on a stream: the materialized view must be incrementally maintainable, one record at a time."
+)
+
+// validateStreamingQuery enforces the rules for a streaming view.
 func validateStreamingQuery(q ast.Query, ref *streamRef) error {
 	if ref.count > 1 {
-		return sqlerr.New(sqlerr.FeatureNotSupported, "Materialized views on external streams can reference only one stream.")
+		return sqlerr.New(sqlerr.FeatureNotSupported, msgStreamOneStream)
 	}
 	sel, ok := q.(*ast.Select)
 	if !ok {
-		return sqlerr.New(sqlerr.FeatureNotSupported, "Materialized views on external streams don't support UNION, INTERSECT or EXCEPT.")
+		return sqlerr.New(sqlerr.FeatureNotSupported, msgStreamConstruct, "UNION, INTERSECT or EXCEPT")
 	}
 	if len(sel.From) != 1 || sel.From[0] != ast.TableExpr(ref.ref) {
-		return sqlerr.New(sqlerr.FeatureNotSupported, "Materialized views on external streams don't support JOIN or more than one relation in FROM.")
+		return &sqlerr.Error{Code: sqlerr.FeatureNotSupported, Message: msgStreamJoin, Hint: hintStreamJoin}
 	}
-	var what []string
-	if sel.With != nil {
-		what = append(what, "WITH")
+	var what string
+	switch {
+	case sel.With != nil:
+		what = "WITH"
+	case sel.Distinct || len(sel.DistinctOn) > 0:
+		what = "DISTINCT"
+	case len(sel.GroupBy) > 0 || sel.GroupAll || sel.Having != nil:
+		what = "GROUP BY"
+	case len(sel.OrderBy) > 0 || sel.Limit != nil || sel.Offset != nil || sel.Top != nil:
+		what = "ORDER BY, LIMIT or TOP"
+	case len(sel.Windows) > 0 || sel.Qualify != nil:
+		what = "A window function"
+	default:
+		ast.Walk(sel, func(n any) bool {
+			if f, ok := n.(*ast.Func); ok && what == "" {
+				switch name := strings.ToLower(f.Name.Last().Name); {
+				case f.Over != nil:
+					what = "A window function (" + name + ")"
+				case aggregateFuncs[name] && !volatileFuncs[name]:
+					what = "An aggregate function (" + name + ")"
+				}
+			}
+			return what == ""
+		})
 	}
-	if sel.Distinct || len(sel.DistinctOn) > 0 {
-		what = append(what, "DISTINCT")
-	}
-	if len(sel.GroupBy) > 0 || sel.GroupAll || sel.Having != nil {
-		what = append(what, "GROUP BY")
-	}
-	if len(sel.OrderBy) > 0 || sel.Limit != nil || sel.Offset != nil || sel.Top != nil {
-		what = append(what, "ORDER BY, LIMIT or TOP")
-	}
-	if len(sel.Windows) > 0 || sel.Qualify != nil {
-		what = append(what, "window functions")
-	}
-	if len(what) > 0 {
-		return sqlerr.New(sqlerr.FeatureNotSupported, "Materialized views on external streams don't support %s.", strings.Join(what, ", "))
+	if what != "" {
+		return sqlerr.New(sqlerr.FeatureNotSupported, msgStreamConstruct, what)
 	}
 	return nil
 }

@@ -408,13 +408,23 @@ func TestStreamingRules(t *testing.T) {
 		t.Errorf("duplicate schema: %s %s", pe.Code, pe.Message)
 	}
 	e.exec(`CREATE EXTERNAL SCHEMA IF NOT EXISTS k FROM KINESIS IAM_ROLE default`)
-	for _, q := range []string{
-		`CREATE MATERIALIZED VIEW j AS SELECT a.shard_id FROM k.s1 a JOIN k.s2 b ON a.shard_id = b.shard_id`,
-		`CREATE MATERIALIZED VIEW j AS SELECT shard_id, count(*) FROM k.s1 GROUP BY shard_id`,
-		`CREATE MATERIALIZED VIEW j AS SELECT shard_id FROM k.s1 UNION ALL SELECT shard_id FROM k.s2`,
+	e.exec(`CREATE TABLE t (shard_id varchar)`)
+	for _, c := range []struct{ q, msg string }{
+		{`CREATE MATERIALIZED VIEW j AS SELECT a.shard_id FROM k.s1 a JOIN k.s2 b ON a.shard_id = b.shard_id`,
+			"Your streaming ingestion materialized view can reference only one stream."},
+		{`CREATE MATERIALIZED VIEW j AS SELECT a.shard_id FROM k.s1 a JOIN t ON a.shard_id = t.shard_id`,
+			"JOINs are not currently supported in materialized views created on a stream."},
+		{`CREATE MATERIALIZED VIEW j AS SELECT shard_id FROM k.s1 WHERE shard_id IN (SELECT shard_id FROM k.s2)`,
+			"Your streaming ingestion materialized view can reference only one stream."},
+		{`CREATE MATERIALIZED VIEW j AS SELECT shard_id, count(*) FROM k.s1 GROUP BY shard_id`,
+			"GROUP BY is not supported in materialized views created on a stream: the materialized view must be incrementally maintainable, one record at a time."},
+		{`CREATE MATERIALIZED VIEW j AS SELECT count(*) FROM k.s1`,
+			"An aggregate function (count) is not supported in materialized views created on a stream: the materialized view must be incrementally maintainable, one record at a time."},
+		{`CREATE MATERIALIZED VIEW j AS SELECT shard_id FROM k.s1 UNION ALL SELECT shard_id FROM k.s2`,
+			"Your streaming ingestion materialized view can reference only one stream."},
 	} {
-		if pe := e.execErr(q); pe.Code != "0A000" {
-			t.Errorf("%s: %s %s, want 0A000", q, pe.Code, pe.Message)
+		if pe := e.execErr(c.q); pe.Code != "0A000" || pe.Message != c.msg {
+			t.Errorf("%s:\n got %s %s\nwant 0A000 %s", c.q, pe.Code, pe.Message, c.msg)
 		}
 	}
 	if pe := e.execErr(`CREATE MATERIALIZED VIEW j AS SELECT * FROM k."nope"`); pe.Code != "42P01" {
