@@ -107,7 +107,7 @@ func FuzzPutRecordsDecoder(f *testing.F) {
 	f.Add([]byte(`{"Records":[], "StreamName": "x"} `))
 	f.Add([]byte(`{"Records":[{"Data":"aGk","PartitionKey":"k\"q"}]}`))
 	f.Add([]byte("{\"Records\":[{\"Data\":\"aG\nk=\",\"PartitionKey\":\"k\"}]}")) // raw LF: base64 skips it, JSON forbids it
-	f.Add([]byte(`{"Records":[{"Data":"aG\/k","PartitionKey":"k"}]}`))                     // an escape inside base64
+	f.Add([]byte(`{"Records":[{"Data":"aG\/k","PartitionKey":"k"}]}`))            // an escape inside base64
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var fast putRecordsInput
 		if !fastPutRecords(body, &fast) {
