@@ -13,6 +13,7 @@ type Error struct {
 	Status  int
 }
 
+// Error returns "Type: Message".
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
 // Errorf returns an *Error of type typ with status 400 and a formatted message.

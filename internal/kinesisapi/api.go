@@ -116,10 +116,12 @@ func clean(err error) string { return strings.ReplaceAll(err.Error(), "streamlog
 // with millisecond fraction.
 type epochSeconds time.Time
 
+// MarshalJSON writes seconds since the epoch with a millisecond fraction.
 func (t epochSeconds) MarshalJSON() ([]byte, error) {
 	return appendEpoch(nil, time.Time(t).UnixMilli()), nil
 }
 
+// UnmarshalJSON reads seconds since the epoch, as a number or a quoted number.
 func (t *epochSeconds) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil

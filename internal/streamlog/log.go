@@ -341,12 +341,15 @@ func (st *stream) wake() {
 // pebbleLogger sends Pebble's messages to slog.
 type pebbleLogger struct{ l *slog.Logger }
 
+// Infof logs Pebble's routine messages at debug level.
 func (p pebbleLogger) Infof(format string, args ...any) {
 	p.l.Debug(fmt.Sprintf(format, args...), "source", "pebble")
 }
+// Errorf logs Pebble's errors.
 func (p pebbleLogger) Errorf(format string, args ...any) {
 	p.l.Error(fmt.Sprintf(format, args...), "source", "pebble")
 }
+// Fatalf logs and panics, as Pebble expects of a fatal error.
 func (p pebbleLogger) Fatalf(format string, args ...any) {
 	p.l.Error(fmt.Sprintf(format, args...), "source", "pebble")
 	panic(fmt.Sprintf(format, args...))
