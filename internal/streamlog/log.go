@@ -345,10 +345,12 @@ type pebbleLogger struct{ l *slog.Logger }
 func (p pebbleLogger) Infof(format string, args ...any) {
 	p.l.Debug(fmt.Sprintf(format, args...), "source", "pebble")
 }
+
 // Errorf logs Pebble's errors.
 func (p pebbleLogger) Errorf(format string, args ...any) {
 	p.l.Error(fmt.Sprintf(format, args...), "source", "pebble")
 }
+
 // Fatalf logs and panics, as Pebble expects of a fatal error.
 func (p pebbleLogger) Fatalf(format string, args ...any) {
 	p.l.Error(fmt.Sprintf(format, args...), "source", "pebble")
