@@ -156,6 +156,26 @@ func TestPsqlDescribeTableTypes(t *testing.T) {
 	if want := "t.a character varying(7)\nt.b character(2)\n"; code != 0 || out != want {
 		t.Fatalf("after drop and create: exit %d\n got %q\nwant %q", code, out, want)
 	}
+	// ALTER TABLE keeps the declared types in step.
+	for _, q := range []string{
+		"alter table t add column c varchar(20)",
+		"alter table t alter column a type varchar(30)",
+		"alter table t rename column b to bb",
+		"alter table t drop column c",
+		"alter table t add column c char(5)",
+		"alter table t rename to t2",
+	} {
+		if out, code := psql(t, s, "", "-c", q); code != 0 {
+			t.Fatalf("%s: %s", q, out)
+		}
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c",
+		`select c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+		 from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid
+		 where c.relname in ('t', 't2') order by a.attnum`)
+	if want := "t2.a character varying(30)\nt2.bb character(2)\nt2.c character(5)\n"; code != 0 || out != want {
+		t.Fatalf("after ALTER TABLE: exit %d\n got %q\nwant %q", code, out, want)
+	}
 	out, code = psql(t, s, "", "-A", "-t", "-c", `select count(*) from blueshift_catalog.column_types where table_name = 'u'`)
 	if code != 0 || strings.TrimSpace(out) != "0" {
 		t.Fatalf("declared types of a rolled-back table: exit %d, %s", code, out)

@@ -6,14 +6,12 @@ package warehouse
 // drivers that read pg_attribute would see "character varying" where the
 // user declared character varying(500). CREATE TABLE records the lengths it
 // declares in blueshift_catalog.column_types, in the same transaction as
-// the table; DROP TABLE forgets them. The compatibility pg_attribute
+// the table; ALTER TABLE keeps them in step (ADD COLUMN, ALTER COLUMN TYPE,
+// RENAME, DROP COLUMN), and DROP TABLE forgets them. The compatibility pg_attribute
 // (compat.go) reports a recorded column with Postgres's type OID and typmod,
 // and only while DuckDB's type of the column is still the declared one's
 // base type, so a record left behind by a rename or an ALTER never lies
 // about a column.
-//
-// Deviation: ALTER TABLE ... ADD COLUMN and ALTER COLUMN TYPE are not
-// recorded; those columns show their type without a length.
 
 import (
 	"context"
@@ -114,16 +112,68 @@ func (s *Session) recordColumnTypes(ctx context.Context, n *ast.CreateTable) err
 		}
 		insert = "INSERT INTO "
 	}
-	opts := s.Options()
 	for _, col := range n.Columns {
-		oid, typmod, ok := declaredType(col.Type)
-		if !ok {
-			continue
+		if err := s.recordColumnType(ctx, insert, schema, table, col.Name, col.Type); err != nil {
+			return err
 		}
-		if _, err := s.conn.Exec(ctx, insert+CatalogSchema+".column_types VALUES ($1, $2, $3, $4, $5)",
-			schema, table, foldIdent(col.Name, opts), int64(oid), int64(typmod)); err != nil {
-			return errorf("record column types of %s.%s: %w", schema, table, err)
+	}
+	return nil
+}
+
+// recordColumnType records one column's declared type, if it has a length.
+func (s *Session) recordColumnType(ctx context.Context, insert, schema, table string, col ast.Ident, t *ast.TypeName) error {
+	oid, typmod, ok := declaredType(t)
+	if !ok {
+		return nil
+	}
+	if _, err := s.conn.Exec(ctx, insert+CatalogSchema+".column_types VALUES ($1, $2, $3, $4, $5)",
+		schema, table, foldIdent(col, s.Options()), int64(oid), int64(typmod)); err != nil {
+		return errorf("record column types of %s.%s: %w", schema, table, err)
+	}
+	return nil
+}
+
+// alterColumnTypes follows an ALTER TABLE in the declared types.
+func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error {
+	schema, table, err := s.splitName(ctx, n.Table)
+	if err != nil {
+		return err
+	}
+	opts := s.Options()
+	const where = " WHERE lower(schema_name) = lower($1) AND lower(table_name) = lower($2)"
+	exec := func(q string, args ...any) error {
+		if _, err := s.conn.Exec(ctx, q, append([]any{schema, table}, args...)...); err != nil {
+			return errorf("follow ALTER TABLE %s.%s in column types: %w", schema, table, err)
 		}
+		return nil
+	}
+	forget := func(col ast.Ident) error {
+		return exec("DELETE FROM "+CatalogSchema+".column_types"+where+" AND lower(column_name) = lower($3)", foldIdent(col, opts))
+	}
+	switch n.Action {
+	case "add column":
+		if n.Column == nil {
+			return nil
+		}
+		if err := forget(n.Column.Name); err != nil {
+			return err
+		}
+		return s.recordColumnType(ctx, "INSERT INTO ", schema, table, n.Column.Name, n.Column.Type)
+	case "alter column type":
+		if err := forget(n.Name); err != nil {
+			return err
+		}
+		return s.recordColumnType(ctx, "INSERT INTO ", schema, table, n.Name, n.Type)
+	case "drop column":
+		return forget(n.Name)
+	case "rename column":
+		return exec("UPDATE "+CatalogSchema+".column_types SET column_name = $4"+where+" AND lower(column_name) = lower($3)",
+			foldIdent(n.Name, opts), foldIdent(n.NewName, opts))
+	case "rename to":
+		if err := s.forgetColumnTypes(ctx, schema, foldIdent(n.NewName, opts)); err != nil {
+			return err
+		}
+		return exec("UPDATE "+CatalogSchema+".column_types SET table_name = $3"+where, foldIdent(n.NewName, opts))
 	}
 	return nil
 }
@@ -156,6 +206,11 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 	case *ast.CreateTable:
 		if !n.Temp && n.As == nil && len(n.Like) == 0 {
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordColumnTypes(ctx, n) })
+		}
+	case *ast.AlterTable:
+		switch n.Action {
+		case "add column", "alter column type", "drop column", "rename column", "rename to":
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.alterColumnTypes(ctx, n) })
 		}
 	case *ast.Drop:
 		if n.Kind == "table" {
