@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -17,45 +18,55 @@ var funcRewrites map[string]funcRewrite
 
 func init() {
 	funcRewrites = map[string]funcRewrite{
-		"getdate":          rwGetdate,
-		"sysdate":          rwSysdate,
-		"nvl":              rename("coalesce"),
-		"nvl2":             rwNvl2,
-		"decode":           rwDecode,
-		"len":              rename("length"),
-		"charindex":        rwCharindex,
-		"dateadd":          rwDateadd,
-		"date_add":         rwDateadd,
-		"datediff":         rwDatediff,
-		"date_diff":        rwDatediff,
-		"date_trunc":       rwDateTrunc,
-		"add_months":       rename("rs_add_months"),
-		"months_between":   rename("rs_months_between"),
-		"convert_timezone": rwConvertTimezone,
-		"to_char":          rwToChar,
-		"to_date":          rwToDate,
-		"listagg":          rwListagg,
-		"regexp_substr":    rwRegexpSubstr,
-		"regexp_count":     rwRegexpCount,
-		"json_parse":       rename("rs_json_parse"),
-		"can_json_parse":   rename("rs_can_json_parse"),
-		"json_serialize":   rwJSONSerialize,
-		"json_typeof":      rename("rs_json_typeof"),
-		"json_size":        rwJSONSize,
-		"is_array":         rename("rs_is_array"),
-		"is_object":        rename("rs_is_object"),
-		"is_scalar":        rename("rs_is_scalar"),
-		"is_varchar":       rename("rs_is_varchar"),
-		"is_integer":       rename("rs_is_integer"),
-		"is_decimal":       rename("rs_is_decimal"),
-		"is_boolean":       rename("rs_is_boolean"),
-		"get_array_length": rename("rs_get_array_length"),
-		"array":            rwArray,
-		"object":           rwObject,
-		"split_to_array":   rwSplitToArray,
-		"subarray":         rwSubarray,
-		"array_concat":     rwArrayConcat,
-		"from_varbyte":     rwFromVarbyte,
+		"getdate":                         rwGetdate,
+		"sysdate":                         rwSysdate,
+		"nvl":                             rename("coalesce"),
+		"nvl2":                            rwNvl2,
+		"decode":                          rwDecode,
+		"len":                             rename("length"),
+		"charindex":                       rwCharindex,
+		"dateadd":                         rwDateadd,
+		"date_add":                        rwDateadd,
+		"datediff":                        rwDatediff,
+		"date_diff":                       rwDatediff,
+		"date_trunc":                      rwDateTrunc,
+		"add_months":                      rename("rs_add_months"),
+		"months_between":                  rename("rs_months_between"),
+		"convert_timezone":                rwConvertTimezone,
+		"to_char":                         rwToChar,
+		"to_date":                         rwToDate,
+		"listagg":                         rwListagg,
+		"regexp_substr":                   rwRegexpSubstr,
+		"regexp_count":                    rwRegexpCount,
+		"json_parse":                      rename("rs_json_parse"),
+		"can_json_parse":                  rename("rs_can_json_parse"),
+		"json_serialize":                  rwJSONSerialize,
+		"json_typeof":                     rename("rs_json_typeof"),
+		"json_size":                       rwJSONSize,
+		"is_array":                        rename("rs_is_array"),
+		"is_object":                       rename("rs_is_object"),
+		"is_scalar":                       rename("rs_is_scalar"),
+		"is_varchar":                      rename("rs_is_varchar"),
+		"is_integer":                      rename("rs_is_integer"),
+		"is_decimal":                      rename("rs_is_decimal"),
+		"is_boolean":                      rename("rs_is_boolean"),
+		"is_smallint":                     rename("rs_is_smallint"),
+		"is_bigint":                       rename("rs_is_bigint"),
+		"is_float":                        rename("rs_is_float"),
+		"is_char":                         rename("rs_is_char"),
+		"json_extract_path_text":          rwJSONExtractPathText,
+		"json_extract_array_element_text": rwJSONExtractArrayElementText,
+		"btrim":                           rename("trim"),
+		"date_part":                       rwDatePart,
+		"to_timestamp":                    rwToTimestamp,
+		"trunc":                           rwTrunc,
+		"get_array_length":                rename("rs_get_array_length"),
+		"array":                           rwArray,
+		"object":                          rwObject,
+		"split_to_array":                  rwSplitToArray,
+		"subarray":                        rwSubarray,
+		"array_concat":                    rwArrayConcat,
+		"from_varbyte":                    rwFromVarbyte,
 	}
 }
 
@@ -231,7 +242,66 @@ func rwDatediff(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fn("date_diff", str(part), f.Args[1], f.Args[2]), nil
+	return fn("date_diff", str(part), literalTimestamp(f.Args[1]), literalTimestamp(f.Args[2])), nil
+}
+
+// literalTimestamp reads a string literal as a timestamp, as Redshift does
+// for the datetime arguments of its date functions ('2024-01-01' is a
+// timestamp there; DuckDB cannot choose between DATE, TIME and TIMESTAMP).
+func literalTimestamp(x ast.Expr) ast.Expr {
+	if l, ok := x.(*ast.Literal); ok && l.Kind == ast.LitString {
+		return cast(x, "timestamp")
+	}
+	return x
+}
+
+// rwDatePart: DATE_PART(part, x) takes the part as a word or a string and
+// any of Redshift's abbreviations for it.
+func rwDatePart(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	part, err := rw.datePart(f.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	f.Args[0], f.Args[1] = str(part), literalTimestamp(f.Args[1])
+	return f, nil
+}
+
+// rwTrunc: TRUNC(timestamp) is the timestamp's date; TRUNC(number [, n])
+// is DuckDB's. The timestamp form is recognised when the argument is
+// visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...),
+// since the type of a column is not known here.
+func rwTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) == 1 && isTimestampExpr(f.Args[0]) {
+		return cast(f.Args[0], "date"), nil
+	}
+	return f, nil
+}
+
+func isTimestampExpr(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Paren:
+		return isTimestampExpr(x.X)
+	case *ast.Cast:
+		return len(x.Type.Name) == 1 && strings.HasPrefix(strings.ToLower(x.Type.Name[0].Name), "timestamp")
+	case *ast.TypedLiteral:
+		return len(x.Type.Name) == 1 && strings.HasPrefix(strings.ToLower(x.Type.Name[0].Name), "timestamp")
+	case *ast.Func:
+		if len(x.Name) != 1 {
+			return false
+		}
+		switch strings.ToLower(x.Name[0].Name) {
+		// Redshift's names, and what the rules before this one made of them.
+		case "getdate", "sysdate", "current_timestamp", "now", "localtimestamp", "dateadd", "date_add",
+			"convert_timezone", "add_months", "to_timestamp", "timezone", "get_current_timestamp", "rs_add_months", "strptime":
+			return true
+		}
+	case *ast.Binary:
+		return (x.Op == "+" || x.Op == "-") && isTimestampExpr(x.L)
+	}
+	return false
 }
 
 func rwDateTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
@@ -280,6 +350,26 @@ func rwToChar(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return nil, rw.unsupported(0, "TO_CHAR with numeric format "+ast.QuoteString(format))
 	}
 	return fn("strftime", cast(f.Args[0], "timestamp"), str(s)), nil
+}
+
+// rwToTimestamp: TO_TIMESTAMP(string, format) parses with a datetime
+// format; TO_TIMESTAMP(epoch seconds) is DuckDB's.
+func rwToTimestamp(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) == 1 {
+		return f, nil
+	}
+	if err := rw.nargs(f, 2, 3); err != nil {
+		return nil, err
+	}
+	format, err := rw.formatArg(f, 1)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := strftimeFormat(format)
+	if !ok {
+		return nil, rw.codeErr(sqlerr.InvalidDatetimeFormat, 0, "invalid format %s for TO_TIMESTAMP", ast.QuoteString(format))
+	}
+	return cast(fn("strptime", f.Args[0], str(s)), "timestamptz"), nil
 }
 
 func rwToDate(rw *rewriter, f *ast.Func) (ast.Expr, error) {
@@ -391,6 +481,88 @@ func rwJSONSerialize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	return cast(toJSON(f.Args[0]), "varchar"), nil
 }
 
+// rwJSONExtractPathText: JSON_EXTRACT_PATH_TEXT(json, key [, key ...]
+// [, null_if_invalid]) is the text at the path of keys: a string without
+// its quotes, anything else as JSON; NULL when the path is missing. Invalid
+// JSON is an error unless null_if_invalid is true. The keys may be any
+// expressions; each becomes one quoted step of a JSONPath.
+func rwJSONExtractPathText(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) < 2 {
+		return nil, rw.nargs(f, 2, 1<<20)
+	}
+	doc, keys, lax := f.Args[0], f.Args[1:], ast.Expr(nil)
+	if l, ok := keys[len(keys)-1].(*ast.Literal); ok && l.Kind == ast.LitBool {
+		if len(keys) == 1 {
+			return nil, rw.nargs(f, 3, 1<<20)
+		}
+		lax, keys = l, keys[:len(keys)-1]
+	}
+	var path ast.Expr = str("$")
+	for _, k := range keys {
+		// json_quote escapes the key as a JSON string, which JSONPath takes quoted.
+		step := ast.Expr(&ast.Binary{Op: "||", L: str("."), R: cast(fn("to_json", cast(k, "varchar")), "varchar")})
+		if l, ok := k.(*ast.Literal); ok && l.Kind == ast.LitString {
+			step = str("." + jsonQuote(l.Value))
+		}
+		path = &ast.Binary{Op: "||", L: path, R: step}
+	}
+	if l, ok := path.(*ast.Binary); ok {
+		path = foldConcat(l)
+	}
+	return laxJSON(fn("json_extract_string", cast(doc, "varchar"), path), doc, lax), nil
+}
+
+// rwJSONExtractArrayElementText: JSON_EXTRACT_ARRAY_ELEMENT_TEXT(json, pos
+// [, null_if_invalid]), pos 0-based; NULL past the end.
+func rwJSONExtractArrayElementText(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 3); err != nil {
+		return nil, err
+	}
+	var lax ast.Expr
+	if len(f.Args) == 3 {
+		lax = f.Args[2]
+	}
+	path := &ast.Binary{Op: "||", L: &ast.Binary{Op: "||", L: str("$["), R: cast(f.Args[1], "varchar")}, R: str("]")}
+	get := fn("json_extract_string", cast(f.Args[0], "varchar"), path)
+	return laxJSON(&ast.Case{Whens: []ast.When{{
+		Cond: &ast.Binary{Op: "=", L: fn("json_type", cast(ast.Clone(f.Args[0]), "json")), R: str("ARRAY")},
+		Then: get}}}, f.Args[0], lax), nil
+}
+
+// laxJSON wraps get so that invalid JSON in doc gives NULL, when lax (the
+// null_if_invalid argument) is given and not a false literal.
+func laxJSON(get, doc, lax ast.Expr) ast.Expr {
+	if lax == nil {
+		return get
+	}
+	if l, ok := lax.(*ast.Literal); ok && l.Kind == ast.LitBool && l.Value == "false" {
+		return get
+	}
+	return &ast.Case{Whens: []ast.When{{
+		Cond: &ast.Binary{Op: "and", L: lax, R: &ast.Unary{Op: "not", X: fn("json_valid", cast(ast.Clone(doc), "varchar"))}},
+		Then: &ast.Literal{Kind: ast.LitNull}}}, Else: get}
+}
+
+// foldConcat joins adjacent string literals of a chain of ||.
+func foldConcat(b *ast.Binary) ast.Expr {
+	l, r := b.L, b.R
+	if lb, ok := l.(*ast.Binary); ok && lb.Op == "||" {
+		l = foldConcat(lb)
+	}
+	ll, lok := l.(*ast.Literal)
+	rl, rok := r.(*ast.Literal)
+	if lok && rok && ll.Kind == ast.LitString && rl.Kind == ast.LitString {
+		return str(ll.Value + rl.Value)
+	}
+	return &ast.Binary{Op: "||", L: l, R: r}
+}
+
+// jsonQuote is s as a JSON string.
+func jsonQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 func rwJSONSize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 1, 1); err != nil {
 		return nil, err
@@ -469,4 +641,68 @@ func rwFromVarbyte(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return fn("to_base64", f.Args[0]), nil
 	}
 	return nil, rw.unsupported(0, "FROM_VARBYTE format "+ast.QuoteString(format))
+}
+
+// similarTo rewrites x SIMILAR TO pattern to a regular-expression match.
+// DuckDB's SIMILAR TO takes a regular expression as it is, where SQL's
+// pattern has % and _ as wildcards and . as a plain character: left alone,
+// 'abc' SIMILAR TO 'a%' would be false. A pattern that is a string literal
+// (with an optional literal ESCAPE) is translated here; any other is 0A000.
+func similarTo(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		l, ok := x.(*ast.Like)
+		if !ok || l.Op != "similar to" {
+			return x, nil
+		}
+		pat, ok := l.Pattern.(*ast.Literal)
+		if !ok || pat.Kind != ast.LitString {
+			return nil, rw.unsupported(0, "SIMILAR TO with a pattern that is not a string literal")
+		}
+		esc := `\`
+		if l.Escape != nil {
+			e, ok := l.Escape.(*ast.Literal)
+			if !ok || e.Kind != ast.LitString || len([]rune(e.Value)) > 1 {
+				return nil, rw.unsupported(0, "SIMILAR TO with an ESCAPE that is not a one-character string literal")
+			}
+			esc = e.Value
+		}
+		var m ast.Expr = fn("regexp_full_match", l.X, str(similarRegexp(pat.Value, esc)))
+		if l.Not {
+			m = &ast.Unary{Op: "not", X: &ast.Paren{X: m}}
+		}
+		return m, nil
+	})
+}
+
+// similarRegexp translates a SQL SIMILAR TO pattern into an RE2 expression
+// that must match the whole string: % is .*, _ is ., the escape character
+// makes the next character plain, and characters that are special to RE2
+// but not to SIMILAR TO (. ^ $ \) are quoted. An empty esc means no escape.
+func similarRegexp(pat, esc string) string {
+	var b strings.Builder
+	rs := []rune(pat)
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		switch {
+		case esc != "" && string(c) == esc && i+1 < len(rs):
+			i++
+			b.WriteString(regexpQuoteRune(rs[i]))
+		case c == '%':
+			b.WriteString(".*")
+		case c == '_':
+			b.WriteString(".")
+		case c == '.' || c == '^' || c == '$' || c == '\\':
+			b.WriteString(regexpQuoteRune(c))
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+func regexpQuoteRune(r rune) string {
+	if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
+		return `\` + string(r)
+	}
+	return string(r)
 }

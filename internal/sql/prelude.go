@@ -20,7 +20,17 @@ var prelude = []string{
 	`CREATE OR REPLACE MACRO rs_is_object(x) AS rs_json_type(x) = 'OBJECT'`,
 	`CREATE OR REPLACE MACRO rs_is_scalar(x) AS rs_json_type(x) NOT IN ('ARRAY', 'OBJECT')`,
 	`CREATE OR REPLACE MACRO rs_is_varchar(x) AS rs_json_type(x) = 'VARCHAR'`,
-	`CREATE OR REPLACE MACRO rs_is_integer(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT')`,
+	// IS_SMALLINT, IS_INTEGER, IS_BIGINT: a number of scale 0 in the 16-,
+	// 32- or 64-bit range.
+	`CREATE OR REPLACE MACRO rs_json_int(x) AS CASE WHEN rs_json_type(x) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(CAST(x AS JSON) AS HUGEINT) END`,
+	`CREATE OR REPLACE MACRO rs_is_smallint(x) AS coalesce(rs_json_int(x) BETWEEN -32768 AND 32767, false)`,
+	`CREATE OR REPLACE MACRO rs_is_integer(x) AS coalesce(rs_json_int(x) BETWEEN -2147483648 AND 2147483647, false)`,
+	`CREATE OR REPLACE MACRO rs_is_bigint(x) AS coalesce(rs_json_int(x) BETWEEN -9223372036854775808 AND 9223372036854775807, false)`,
+	// IS_FLOAT: a number with a fraction or an exponent (JSON_PARSE reads
+	// every such number as a double).
+	`CREATE OR REPLACE MACRO rs_is_float(x) AS coalesce(rs_json_type(x) = 'DOUBLE', false)`,
+	// IS_CHAR: a string of ASCII characters only, which CHAR can hold.
+	`CREATE OR REPLACE MACRO rs_is_char(x) AS coalesce(rs_json_type(x) = 'VARCHAR' AND regexp_full_match(CAST(x AS JSON) ->> '$', '[\x00-\x7F]*'), false)`,
 	`CREATE OR REPLACE MACRO rs_is_decimal(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DOUBLE')`,
 	`CREATE OR REPLACE MACRO rs_is_boolean(x) AS rs_json_type(x) = 'BOOLEAN'`,
 	`CREATE OR REPLACE MACRO rs_get_array_length(x) AS CASE WHEN rs_json_type(x) = 'ARRAY' THEN json_array_length(CAST(x AS JSON)) END`,

@@ -24,6 +24,7 @@ var rules = []rule{
 	{"super-index-base", superIndexBase},      // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
 	{"super-lax-casts", laxCasts},             // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
+	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 }
