@@ -219,7 +219,8 @@ func generate(ctx context.Context, o Options, k *kinesis.Client) error {
 }
 
 // report prints the row counts and the newest rows of the streaming view
-// and the fact table.
+// and the fact table: plain values (an event name without JSON's quotes),
+// arrival times to the millisecond so that the rows line up.
 func report(ctx context.Context, out io.Writer, conn *pgx.Conn) {
 	fmt.Fprintf(out, "\n-- %s\n", time.Now().Format("15:04:05"))
 	for _, q := range []struct{ title, sql string }{
@@ -232,16 +233,24 @@ func report(ctx context.Context, out io.Writer, conn *pgx.Conn) {
 			fmt.Fprintf(out, "%-34s error: %v\n", q.title, err)
 			continue
 		}
-		fmt.Fprintf(out, "%-34s %d rows\n", q.title, n)
+		fmt.Fprintf(out, "%-34s %s\n", q.title, plural(n, "row"))
 	}
-	rows, err := conn.Query(ctx, `select approximate_arrival_timestamp::varchar, partition_key,
-		json_serialize(payload."eventName")::varchar
+	rows, err := conn.Query(ctx, `select to_char(approximate_arrival_timestamp, 'YYYY-MM-DD HH24:MI:SS.MS'), partition_key,
+		payload."eventName"::varchar
 		from demo_stream_vw order by approximate_arrival_timestamp desc limit 3`, pgx.QueryExecModeSimpleProtocol)
 	printRows(out, "newest in demo_stream_vw:", rows, err)
 	rows, err = conn.Query(ctx, `select Transaction_ID, Customer_ID, OutofPocket_Percent::varchar, OutofPock_Amount::varchar,
 		Provider, completion_datetime::varchar from Customer_Transaction_Fact order by completion_datetime desc, Transaction_ID limit 5`,
 		pgx.QueryExecModeSimpleProtocol)
 	printRows(out, "newest in Customer_Transaction_Fact:", rows, err)
+}
+
+// plural is "1 row", "2 rows".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func printRows(out io.Writer, title string, rows pgx.Rows, err error) {
