@@ -217,6 +217,11 @@ func TestDashboard(t *testing.T) {
 			('TRANSACTION#2022-07-09T10:00:00Z#CUST_346', 'CUST_124', 12.50, 'PV-456', '2022-07-09 10:00:00')`)); code != 200 {
 		t.Fatalf("%d %v", code, out)
 	}
+	if code, out := call(t, srv, "POST", "/api/query", sqlBody(`
+		create materialized view fact_by_provider as select provider, count(*) as n from customer_transaction_fact group by provider;
+		refresh materialized view fact_by_provider`)); code != 200 {
+		t.Fatalf("%d %v", code, out)
+	}
 	if code, out := call(t, srv, "POST", "/api/schedules", `{"name": "nightly", "cron": "0 3 * * *", "sql": "select 1"}`); code != 201 {
 		t.Fatalf("%d %v", code, out)
 	}
@@ -231,14 +236,21 @@ func TestDashboard(t *testing.T) {
 		got = append(got, regexp.MustCompile(`</?td>`).ReplaceAllString(strings.ReplaceAll(r[1], "</td><td>", "|"), ""))
 	}
 	want := []string{
-		"TRANSACTION#2022-07-09T10:00:00Z#CUST_346|CUST_124|12.50|PV-456|2022-07-09T10:00:00",
-		"TRANSACTION#2022-07-08T23:59:59Z#CUST_345|CUST_123|50.00|PV-123|2022-07-08T23:59:59",
+		"TRANSACTION#2022-07-09T10:00:00Z#CUST_346|CUST_124|12.50|PV-456|2022-07-09 10:00:00",
+		"TRANSACTION#2022-07-08T23:59:59Z#CUST_345|CUST_123|50.00|PV-123|2022-07-08 23:59:59",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("live query rows\n got %q\nwant %q", got, want)
 	}
 	if !strings.Contains(dom, `<tr data-schedule="nightly"><td>nightly</td><td>cron 0 3 * * *</td><td class="ok">active</td>`) {
 		t.Errorf("schedule row missing:\n%s", dom)
+	}
+	// The view's last refresh shows to the second (the time of day alone when
+	// it is today in UTC), the whole timestamp in its title; its status in brief.
+	view := regexp.MustCompile(`<tr data-view="public.fact_by_provider">.*?</tr>`).FindString(dom)
+	if !regexp.MustCompile(`<td class="time" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*">(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d</td>`).MatchString(view) ||
+		!strings.Contains(view, `<td class="ok" title="Refresh successfully recomputed MV from scratch">recomputed</td>`) {
+		t.Errorf("materialized view row: %s", view)
 	}
 	// An edited live query comes from ?q=.
 	dom = dumpDOM(t, browser, "http://"+srv.HTTP+"/?q=select+count(*)+as+n+from+customer_transaction_fact")

@@ -39,6 +39,45 @@ function fill(id, rows, render, empty) {
   }
 }
 
+// when shows an API timestamp ("2026-11-26T06:32:33.835777") to the
+// second: the time alone when it is today (UTC), else the date and time. The full
+// value stays in the cell's title.
+function when(ts) {
+  if (!ts) return "";
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)/.exec(String(ts));
+  if (!m) return String(ts);
+  const d = new Date(), pad = n => String(n).padStart(2, "0");
+  const today = d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()); // the API's times are UTC
+  return m[1] === today ? m[2] : m[1] + " " + m[2];
+}
+
+function timeCell(tr, ts, fallback) {
+  const td = cell(tr, ts ? when(ts) : fallback || "", "time");
+  if (ts) td.title = String(ts).replace("T", " ");
+  return td;
+}
+
+// shortStatus words Redshift's refresh statuses briefly; the cell's title
+// keeps the whole status.
+function statusCell(tr, s) {
+  const short = {
+    "refresh successfully updated mv incrementally": "updated incrementally",
+    "refresh successfully recomputed mv from scratch": "recomputed",
+  }[String(s || "").toLowerCase()];
+  const td = cell(tr, short || s || "", statusClass(s));
+  if (short) td.title = s;
+  return td;
+}
+
+// liveValue renders one value of the live query: timestamps as psql shows
+// them (a space, not ISO's T), SUPER objects and arrays as JSON.
+function liveValue(v, type) {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "string" && /^timestamp/.test(type || "")) return v.replace("T", " ");
+  return v;
+}
+
 function age(ms) {
   if (ms === null || ms === undefined) return "never";
   const s = Math.round(ms / 1000);
@@ -75,9 +114,9 @@ async function renderViews() {
     cell(tr, v.rows, "rows");
     cell(tr, v.is_stale === "t" ? "yes" : "no");
     cell(tr, v.autorefresh === "t" ? "yes" : "no");
-    cell(tr, v.last_refresh || "never");
+    timeCell(tr, v.last_refresh, "never");
     cell(tr, age(v.age_ms));
-    cell(tr, v.last_status || "", statusClass(v.last_status));
+    statusCell(tr, v.last_status);
   }, "no materialized views");
 }
 
@@ -86,8 +125,8 @@ async function renderRefreshes() {
   fill("refreshes", refreshes, (tr, r) => {
     cell(tr, r.schema_name + "." + r.mv_name);
     cell(tr, r.refresh_type);
-    cell(tr, r.status, statusClass(r.status));
-    cell(tr, r.end_time);
+    statusCell(tr, r.status);
+    timeCell(tr, r.end_time);
     cell(tr, r.duration === null ? "" : (r.duration / 1000).toFixed(1) + " ms");
   }, "no refreshes yet");
 }
@@ -100,9 +139,9 @@ async function renderSchedules() {
     cell(tr, s.schedule);
     cell(tr, s.state, statusClass(s.state));
     cell(tr, s.runs);
-    cell(tr, s.last_run_start || "never");
+    timeCell(tr, s.last_run_start, "never");
     cell(tr, s.last_run_status || "", statusClass(s.last_run_status));
-    cell(tr, s.next_run_time || "");
+    timeCell(tr, s.next_run_time);
     cell(tr, s.query_text, "sql");
     const td = cell(tr, "");
     const b = document.createElement("button");
@@ -123,8 +162,8 @@ async function renderSchedules() {
   fill("runs", runs.slice(0, 15), (tr, h) => {
     cell(tr, h.schedule_name);
     cell(tr, h.run_id);
-    cell(tr, h.start_time);
-    cell(tr, h.end_time || "");
+    timeCell(tr, h.start_time);
+    timeCell(tr, h.end_time);
     cell(tr, h.status, statusClass(h.status));
     cell(tr, h.rows);
     cell(tr, h.error_message || "", "err");
@@ -139,6 +178,7 @@ async function renderLive() {
     const { results } = await api("/api/query", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sql: q }) });
     const r = results[results.length - 1] || { columns: [], rows: [], tag: "" };
     const head = document.createElement("tr");
+    const types = (r.columns || []).map(c => c.type);
     for (const c of r.columns || []) {
       const th = document.createElement("th");
       th.textContent = c.name;
@@ -147,7 +187,7 @@ async function renderLive() {
     table.tHead.replaceChildren(head);
     fill("live", r.rows || [], (tr, row) => {
       tr.className = "liverow";
-      for (const v of row) cell(tr, typeof v === "object" && v !== null ? JSON.stringify(v) : v);
+      row.forEach((v, i) => cell(tr, liveValue(v, types[i])));
     }, "no rows");
     meta.textContent = r.tag + (r.truncated ? " (truncated)" : "") + " at " + new Date().toLocaleTimeString();
     meta.className = "";
