@@ -71,9 +71,17 @@ func pgMessage(msg string) string {
 		{"View with name ", " does not exist!", "relation %q does not exist"},
 		{"Schema with name ", " does not exist!", "schema %q does not exist"},
 		{"Table with name ", " already exists!", "relation %q already exists"},
+		{"View with name ", " already exists!", "relation %q already exists"},
+		{"Schema with name ", " already exists!", "schema %q already exists"},
 	} {
 		if strings.HasPrefix(msg, p.prefix) && strings.HasSuffix(msg, p.suffix) {
-			return fmt.Sprintf(p.format, strings.TrimSuffix(strings.TrimPrefix(msg, p.prefix), p.suffix))
+			name := strings.TrimSuffix(strings.TrimPrefix(msg, p.prefix), p.suffix)
+			// DuckDB quotes the name in some of these messages and not in
+			// others; %q quotes it once.
+			if len(name) >= 2 && name[0] == '"' && name[len(name)-1] == '"' {
+				name = name[1 : len(name)-1]
+			}
+			return fmt.Sprintf(p.format, name)
 		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "Referenced column "); ok {

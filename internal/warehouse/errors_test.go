@@ -42,3 +42,51 @@ func TestUnknownColumnMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogMessages checks DuckDB's catalog errors reworded as Postgres
+// words them: the name quoted once, the SQLSTATE Postgres uses.
+func TestCatalogMessages(t *testing.T) {
+	ctx := context.Background()
+	w, err := Open(ctx, t.TempDir(), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s, err := w.NewSession(ctx, "tester", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	run := func(q string) error {
+		rs := s.Execute(ctx, q, nil)
+		for rs.Next() {
+		}
+		err := rs.Err()
+		_ = rs.Close()
+		return err
+	}
+	for _, q := range []string{`create table MetaData_ETL (x int)`, `create view v1 as select 1 as a`, `create schema s1`} {
+		if err := run(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, tc := range []struct {
+		query string
+		code  sqlerr.Code
+		want  string
+	}{
+		{`create table MetaData_ETL (x int)`, sqlerr.DuplicateTable, `relation "metadata_etl" already exists`},
+		{`create view v1 as select 2 as a`, sqlerr.DuplicateTable, `relation "v1" already exists`},
+		{`create schema s1`, sqlerr.DuplicateSchema, `schema "s1" already exists`},
+		{`select * from no_such_table`, sqlerr.UndefinedTable, `relation "no_such_table" does not exist`},
+	} {
+		e, ok := sqlerr.As(run(tc.query))
+		if !ok {
+			t.Errorf("%s: want a *sqlerr.Error", tc.query)
+			continue
+		}
+		if e.Code != tc.code || e.Message != tc.want {
+			t.Errorf("%s: got %s %q, want %s %q", tc.query, e.Code, e.Message, tc.code, tc.want)
+		}
+	}
+}
