@@ -77,13 +77,13 @@ func (e *benchEnv) count(b *testing.B, c *Conn, sql string) int64 {
 // with json_parse (1 KB change records), beside the fastest hand-written
 // DuckDB load of the same records: read the JSON-lines file, cast to VARIANT.
 func BenchmarkStreamingIngest(b *testing.B) {
-	const n = 100_000
+	const n = 300_000 // more than the largest bound, so every bound ends at least one batch early
 	recs := make([][]byte, n)
 	for i := range recs {
 		recs[i] = changeRecord(i)
 	}
 	// The batch bound trades memory for commits: each bound is measured.
-	for _, bound := range []batchBound{{records: batchMaxRecords, bytes: batchMaxBytes}, {records: 50_000, bytes: 64 << 20}, {records: 20_000, bytes: 32 << 20}} {
+	for _, bound := range []batchBound{{records: batchMaxRecords, bytes: batchMaxBytes}, {records: 100_000, bytes: 128 << 20}, {records: 20_000, bytes: 32 << 20}} {
 		b.Run(fmt.Sprintf("view/bound=%dk", bound.records/1000), func(b *testing.B) {
 			var total time.Duration
 			for i := 0; i < b.N; i++ {
