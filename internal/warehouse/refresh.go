@@ -53,6 +53,10 @@ import (
 // other columns a record) and, until COMMIT, the view's new rows (the
 // VARIANT of the same data), so about twice the batch's data, 0.4-0.6 GiB
 // for 1 KB records, within DuckDB's memory_limit (it spills past it).
+// Measured (duckdb_memory() every 10 ms while 200,000 such records are
+// refreshed): peak 691 MiB with this bound, 641 MiB with 20k / 32 MiB:
+// most of it is DuckDB's cache of the table, so a smaller bound saves
+// little memory for the throughput it costs.
 const (
 	batchMaxRecords = 200_000
 	batchMaxBytes   = 256 << 20
