@@ -87,30 +87,64 @@ const (
 	ProvisionedThroughputExceededException = "ProvisionedThroughputExceededException"
 )
 
-// fail translates a streamlog error into the Kinesis error clients expect.
-// Errors that are already *awsjson.Error pass through; the rest are
-// internal failures.
-func fail(err error) error {
+// fail translates a streamlog error into the Kinesis error clients expect,
+// worded as Kinesis words it ("Stream x under account 000000000000 not
+// found."), without the log's internal operation names. Errors that are
+// already *awsjson.Error pass through; the rest are internal failures.
+func (a *API) fail(err error) error {
 	var ae *awsjson.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &ae):
 		return err
-	case errors.Is(err, streamlog.ErrStreamNotFound), errors.Is(err, streamlog.ErrShardNotFound):
-		return awsjson.Errorf(ResourceNotFoundException, "%s", clean(err))
-	case errors.Is(err, streamlog.ErrStreamExists), errors.Is(err, streamlog.ErrStreamBusy):
-		return awsjson.Errorf(ResourceInUseException, "%s", clean(err))
+	case errors.Is(err, streamlog.ErrStreamNotFound):
+		if name, ok := subject(err, streamlog.ErrStreamNotFound); ok {
+			return awsjson.Errorf(ResourceNotFoundException, "Stream %s under account %s not found.", name, a.account)
+		}
+		return awsjson.Errorf(ResourceNotFoundException, "%s", from(err, streamlog.ErrStreamNotFound))
+	case errors.Is(err, streamlog.ErrShardNotFound):
+		if rest, ok := subject(err, streamlog.ErrShardNotFound); ok {
+			if shard, stream, ok := strings.Cut(rest, " in stream "); ok {
+				return awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", shard, stream, a.account)
+			}
+		}
+		return awsjson.Errorf(ResourceNotFoundException, "%s", from(err, streamlog.ErrShardNotFound))
+	case errors.Is(err, streamlog.ErrStreamExists):
+		if name, ok := subject(err, streamlog.ErrStreamExists); ok {
+			return awsjson.Errorf(ResourceInUseException, "Stream %s under account %s already exists.", name, a.account)
+		}
+		return awsjson.Errorf(ResourceInUseException, "%s", from(err, streamlog.ErrStreamExists))
+	case errors.Is(err, streamlog.ErrStreamBusy):
+		return awsjson.Errorf(ResourceInUseException, "%s", from(err, streamlog.ErrStreamBusy))
 	case errors.Is(err, streamlog.ErrInvalidArgument):
-		return awsjson.Errorf(InvalidArgumentException, "%s", clean(err))
+		return awsjson.Errorf(InvalidArgumentException, "%s", from(err, streamlog.ErrInvalidArgument))
 	case errors.Is(err, streamlog.ErrLimitExceeded):
-		return awsjson.Errorf(LimitExceededException, "%s", clean(err))
+		return awsjson.Errorf(LimitExceededException, "%s", from(err, streamlog.ErrLimitExceeded))
 	}
 	return err
 }
 
-// clean drops the package prefixes from an error message meant for clients.
-func clean(err error) string { return strings.ReplaceAll(err.Error(), "streamlog: ", "") }
+// from is err's message from the sentinel kind on: what the log's callers
+// prefixed ("append: ", "create x: ") names internal operations, not
+// anything a client asked for.
+func from(err, kind error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, kind.Error()); i >= 0 {
+		return msg[i:]
+	}
+	return strings.ReplaceAll(msg, "streamlog: ", "")
+}
+
+// subject is what follows "<kind>: " in err's message, when that is all
+// there is (a stream name, "shard in stream name"), without notes.
+func subject(err, kind error) (string, bool) {
+	rest, ok := strings.CutPrefix(from(err, kind), kind.Error()+": ")
+	if !ok || rest == "" || strings.ContainsAny(rest, ":()\"") {
+		return "", false
+	}
+	return rest, true
+}
 
 // epochSeconds is a timestamp in AWS JSON form: seconds since the epoch,
 // with millisecond fraction.
@@ -186,5 +220,5 @@ var noMonitoring = []enhancedMonitoring{{ShardLevelMetrics: []string{}}}
 // describe returns the stream's description or the Kinesis error.
 func (a *API) describe(ctx context.Context, name string) (streamlog.StreamInfo, error) {
 	info, err := a.sl.Describe(ctx, name)
-	return info, fail(err)
+	return info, a.fail(err)
 }

@@ -64,3 +64,52 @@ func TestAWSCLI(t *testing.T) {
 		t.Fatalf("get-records returned %+v (data %q)", r, data)
 	}
 }
+
+// TestAWSCLIErrors checks what the AWS CLI prints for the mistakes users
+// make: the error type, and a message in Kinesis's words that names what
+// was asked for (not the stream log's internal operations).
+func TestAWSCLIErrors(t *testing.T) {
+	awsBin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws CLI not installed (Debian package awscli)")
+	}
+	srv := testserver.Start(t)
+	home := t.TempDir()
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
+		cmd.Env = append(os.Environ(),
+			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
+			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
+			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	if out, err := run("create-stream", "--stream-name", "cli", "--shard-count", "1"); err != nil {
+		t.Fatalf("create-stream: %v\n%s", err, out)
+	}
+	if out, err := run("wait", "stream-exists", "--stream-name", "cli"); err != nil {
+		t.Fatalf("wait: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"put-record", "--stream-name", "nope", "--partition-key", "k", "--data", "x"},
+			"An error occurred (ResourceNotFoundException) when calling the PutRecord operation: Stream nope under account 000000000000 not found."},
+		{[]string{"describe-stream", "--stream-name", "nope"},
+			"An error occurred (ResourceNotFoundException) when calling the DescribeStream operation: Stream nope under account 000000000000 not found."},
+		{[]string{"create-stream", "--stream-name", "cli", "--shard-count", "1"},
+			"An error occurred (ResourceInUseException) when calling the CreateStream operation: Stream cli under account 000000000000 already exists."},
+		{[]string{"get-shard-iterator", "--stream-name", "cli", "--shard-id", "shardId-000000000009", "--shard-iterator-type", "TRIM_HORIZON"},
+			"An error occurred (ResourceNotFoundException) when calling the GetShardIterator operation: Shard shardId-000000000009 in stream cli under account 000000000000 does not exist"},
+	} {
+		out, err := run(tc.args...)
+		if err == nil {
+			t.Errorf("aws kinesis %s succeeded: %s", strings.Join(tc.args, " "), out)
+			continue
+		}
+		if out != tc.want {
+			t.Errorf("aws kinesis %s printed\n%s\nwant\n%s", strings.Join(tc.args, " "), out, tc.want)
+		}
+	}
+}

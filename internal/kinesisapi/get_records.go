@@ -58,7 +58,7 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 		Stream: it.stream, StreamID: it.streamID, Shard: streamlog.ShardID(it.shard), After: it.after, MaxRecords: limit,
 	})
 	if err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	var children []streamlog.ShardInfo
 	if res.End {

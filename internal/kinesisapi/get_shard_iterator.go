@@ -52,7 +52,7 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(InvalidArgumentException, "%s needs StartingSequenceNumber", in.ShardIteratorType)
 		}
 		if p.Seq, err = streamlog.ParseSeq(in.StartingSequenceNumber); err != nil {
-			return nil, fail(err)
+			return nil, a.fail(err)
 		}
 	case "AT_TIMESTAMP":
 		if in.Timestamp == nil {
@@ -65,7 +65,7 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	}
 	num, err := streamlog.ParseShardID(in.ShardID)
 	if err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	info, err := a.describe(ctx, name)
 	if err != nil {
@@ -73,7 +73,7 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	}
 	after, err := a.sl.Resolve(ctx, name, in.ShardID, p)
 	if err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	it := iterator{streamID: info.ID, shard: num, after: after, issuedMs: a.now().UnixMilli(), stream: name}
 	return struct {

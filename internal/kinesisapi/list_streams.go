@@ -58,7 +58,7 @@ func (a *API) listStreams(ctx context.Context, body []byte) (any, error) {
 	}
 	names, err := a.sl.Streams(ctx)
 	if err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	out := listStreamsOutput{StreamNames: []string{}, StreamSummaries: []streamSummaryEntry{}}
 	for _, n := range names {

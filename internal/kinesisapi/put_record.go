@@ -51,7 +51,7 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 	}
 	out := make([]streamlog.Appended, 1)
 	if err := a.sl.Append(ctx, name, []streamlog.Entry{e}, out); err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	return putRecordOutput{ShardID: streamlog.ShardID(out[0].Shard), SequenceNumber: out[0].Seq.String(), EncryptionType: "NONE"}, nil
 }

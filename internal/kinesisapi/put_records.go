@@ -73,8 +73,8 @@ func (a *API) putRecords(ctx context.Context, body []byte) (any, error) {
 	}
 	out := make([]streamlog.Appended, n)
 	if err := a.sl.Append(ctx, name, entries, out); err != nil {
-		if errors.Is(err, context.Canceled) || isClientError(fail(err)) {
-			return nil, fail(err)
+		if errors.Is(err, context.Canceled) || isClientError(a.fail(err)) {
+			return nil, a.fail(err)
 		}
 		a.log.Error("put records", "stream", name, "err", err)
 		return encodeAllFailed(n, "InternalFailure", "Internal service failure."), nil

@@ -46,7 +46,7 @@ func (a *API) retention(ctx context.Context, body []byte, increase bool) (any, e
 	} else {
 		err = a.sl.DecreaseRetention(ctx, name, h)
 	}
-	return empty{}, fail(err)
+	return empty{}, a.fail(err)
 }
 
 func (a *API) increaseStreamRetentionPeriod(ctx context.Context, body []byte) (any, error) {

@@ -38,7 +38,7 @@ func (a *API) splitShard(ctx context.Context, body []byte) (any, error) {
 	}
 	h, err := streamlog.ParseHashKey(in.NewStartingHashKey)
 	if err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
-	return empty{}, fail(a.sl.Split(ctx, name, in.ShardToSplit, h))
+	return empty{}, a.fail(a.sl.Split(ctx, name, in.ShardToSplit, h))
 }

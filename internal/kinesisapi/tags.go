@@ -47,7 +47,7 @@ func (a *API) addTagsToStream(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(ValidationException, "tag value of %q: at most 256 characters", k)
 		}
 	}
-	return empty{}, fail(a.sl.AddTags(ctx, name, in.Tags))
+	return empty{}, a.fail(a.sl.AddTags(ctx, name, in.Tags))
 }
 
 type listTagsInput struct {
@@ -123,5 +123,5 @@ func (a *API) removeTagsFromStream(ctx context.Context, body []byte) (any, error
 	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
 		return nil, awsjson.Errorf(ValidationException, "TagKeys must hold 1 to 50 keys")
 	}
-	return empty{}, fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
+	return empty{}, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
 }

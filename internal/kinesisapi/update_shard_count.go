@@ -51,7 +51,7 @@ func (a *API) updateShardCount(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	if err := a.sl.UpdateShardCount(ctx, name, *in.TargetShardCount); err != nil {
-		return nil, fail(err)
+		return nil, a.fail(err)
 	}
 	return updateShardCountOutput{
 		StreamName: name, StreamARN: a.arn(name), CurrentShardCount: info.OpenShards, TargetShardCount: *in.TargetShardCount,
