@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -134,6 +135,11 @@ func Open(dir string, opts Options) (*Log, error) {
 		L0StopWritesThreshold:       24,
 	}
 	db, err := pebble.Open(dir, po)
+	if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN) {
+		// Pebble's LOCK file is held: say so, rather than "resource
+		// temporarily unavailable".
+		return nil, fmt.Errorf("streamlog: open %s: in use by another process (another blueshift on the same data directory?): %w", dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("streamlog: open %s: %w", dir, err)
 	}

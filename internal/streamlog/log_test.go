@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -438,5 +441,35 @@ func TestAppendAfterClose(t *testing.T) {
 		if !errors.Is(err, ErrClosed) {
 			t.Fatalf("append %d after close: %v, want ErrClosed", i, err)
 		}
+	}
+}
+
+// TestOpenInUse: Open of a directory that another process's Log holds
+// fails, and says the directory is in use rather than "resource temporarily
+// unavailable". The other process is this test binary again.
+func TestOpenInUse(t *testing.T) {
+	if dir := os.Getenv("STREAMLOG_OPEN_DIR"); dir != "" {
+		// The helper: report and exit before TestMain's leak check, which
+		// would see the disk-health goroutine a failed pebble.Open leaves.
+		l, err := Open(dir, Options{})
+		if err == nil {
+			_ = l.Close()
+			fmt.Println("opened")
+		} else {
+			fmt.Println(err)
+		}
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{})
+	defer l.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenInUse$")
+	cmd.Env = append(os.Environ(), "STREAMLOG_OPEN_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "in use by another process") {
+		t.Fatalf("the second process's Open said\n%s\nwant it to say the directory is in use", out)
 	}
 }
