@@ -32,8 +32,8 @@ func (s *Session) planRefreshMV(n *ast.RefreshMaterializedView) *plan {
 		if err != nil {
 			return nil, err
 		}
-		if mv.kind == mvOrdinary {
-			return s.refreshOrdinaryMV(ctx, mv, n)
+		if mv.kind == mvOrdinary || n.Cascade {
+			return s.refreshMVs(ctx, mv, n) // mv_ordinary.go
 		}
 		return s.refreshStreamingMV(ctx, mv)
 	}}

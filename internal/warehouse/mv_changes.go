@@ -203,7 +203,11 @@ func (m *ingestManager) ordinaryAutoRefresh(ctx context.Context) {
 		default:
 			first, held = false, next
 		}
-		for _, mv := range due {
+		skipped := map[int64]bool{}
+		for i, mv := range due {
+			if skipped[mv.id] {
+				continue
+			}
 			st, _ := readMVState(mv)
 			if !st.Incremental {
 				lastRecompute[mv.id] = time.Now()
@@ -214,6 +218,13 @@ func (m *ingestManager) ordinaryAutoRefresh(ctx context.Context) {
 			}
 			if _, err := s.refreshOne(ctx, mv, refreshAuto); err != nil && ctx.Err() == nil {
 				log.Warn("auto refresh failed", "view", mv.qualified(), "err", err)
+				// Its readers due in this pass wait for a refresh that works.
+				if readers, err := s.dependents(ctx, mv, true); err == nil {
+					for _, r := range readers {
+						skipped[r.id] = true
+					}
+				}
+				s.skipCascade(ctx, mv, due[i+1:], refreshAuto)
 			}
 			_ = s.Close()
 		}

@@ -482,8 +482,12 @@ func (s *Session) createOrdinaryMV(ctx context.Context, n *ast.CreateMaterialize
 	return commandResult("CREATE MATERIALIZED VIEW"), nil
 }
 
-// refreshOrdinaryMV refreshes an ordinary materialized view.
-func (s *Session) refreshOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.RefreshMaterializedView) (*Result, error) {
+// refreshMVs runs REFRESH MATERIALIZED VIEW for an ordinary view, or with
+// CASCADE for any view: the view, then (CASCADE) the views that read it,
+// each after those it reads. When one fails, the views that read it are
+// not refreshed: each gets Redshift's "Cascade refresh skipped" row in the
+// refresh history, and the statement fails with the error.
+func (s *Session) refreshMVs(ctx context.Context, mv *mvRow, n *ast.RefreshMaterializedView) (*Result, error) {
 	views := []*mvRow{mv}
 	if n.Cascade {
 		deps, err := s.dependents(ctx, mv, true)
@@ -492,17 +496,58 @@ func (s *Session) refreshOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.Refre
 		}
 		views = append(views, deps...)
 	}
-	for _, v := range views {
-		if v.kind != mvOrdinary {
+	for i, v := range views {
+		if v.kind == mvStreaming {
+			if _, err := s.refreshStreamingMV(ctx, v); err != nil {
+				s.skipCascade(ctx, v, views[i+1:], refreshManual)
+				return nil, err
+			}
 			continue
 		}
 		msg, err := s.refreshOne(ctx, v, refreshManual)
 		if err != nil {
+			s.skipCascade(ctx, v, views[i+1:], refreshManual)
 			return nil, err
 		}
 		s.Notify(Notice{Severity: "INFO", Message: msg})
 	}
 	return commandResult("REFRESH MATERIALIZED VIEW"), nil
+}
+
+// skipCascade records, for each of rest that reads failed (directly or
+// through others), that a cascading refresh skipped it. Outside a block
+// only: a failure inside one aborts it, history and all.
+func (s *Session) skipCascade(ctx context.Context, failed *mvRow, rest []*mvRow, refreshType string) {
+	if len(rest) == 0 || s.tx != TxIdle {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	readers, err := s.dependents(ctx, failed, true)
+	if err != nil {
+		return
+	}
+	reads := map[int64]bool{}
+	for _, r := range readers {
+		reads[r.id] = true
+	}
+	prefix := "Cascade refresh skipped"
+	if refreshType == refreshAuto {
+		prefix = "Cascade auto refresh skipped"
+	}
+	status := fmt.Sprintf("%s because materialized view %s was not refreshed.", prefix, failed.qualified())
+	now := time.Now()
+	if err := s.w.Update(ctx, func(c *Conn) error {
+		for _, v := range rest {
+			if reads[v.id] {
+				if err := recordRefresh(ctx, c, v, s.w.database, s.refresher(refreshType), 0, now, status, ""); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		s.log.Warn("record skipped refreshes", "view", failed.qualified(), "err", err)
+	}
 }
 
 // refreshOne refreshes one ordinary view in the session's transaction (or

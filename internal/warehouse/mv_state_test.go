@@ -251,3 +251,27 @@ func TestAutoRefreshAfterChange(t *testing.T) {
 	st.waitFor(`select kind, n from kinds_vw order by kind`, "a | 2\nb | 2\nSELECT 2\n")
 	st.want(`select count(*) > 0 from svl_mv_refresh_status where mv_name = 'kinds_vw' and refresh_type = 'Auto'`, "true\nSELECT 1\n")
 }
+
+// TestRefreshCascade: REFRESH ... CASCADE of a streaming view refreshes the
+// views that read it; when a view fails, those that read it are skipped
+// with Redshift's cascade status.
+func TestRefreshCascade(t *testing.T) {
+	st := newMVStack(t)
+	st.setup()
+	st.put(`{"id": 1, "kind": "a", "items": [{"v": 1}, {"v": 2}]}`)
+	st.want(`REFRESH MATERIALIZED VIEW events_vw CASCADE`, "INFO: Materialized view events_vw was incrementally updated successfully.\n"+
+		"INFO: Materialized view unnest_vw was incrementally updated successfully.\n"+
+		"INFO: Materialized view kinds_vw was fully recomputed, because its definition cannot be refreshed incrementally.\n"+
+		"REFRESH MATERIALIZED VIEW\n")
+	st.want(`select kind, n from kinds_vw`, "a | 2\nSELECT 1\n")
+
+	st.exec(`CREATE TABLE t (a int, b int)`)
+	st.exec(`CREATE MATERIALIZED VIEW tv AS SELECT a, b FROM t`)
+	st.exec(`CREATE MATERIALIZED VIEW tv2 AS SELECT a, count(*) AS n FROM tv GROUP BY a`)
+	st.exec(`ALTER TABLE t RENAME COLUMN b TO c`)
+	if out := schedScript(t, st.s, `REFRESH MATERIALIZED VIEW tv CASCADE`); !strings.HasPrefix(out, "error 42703") {
+		t.Errorf("refresh cascade: %q", out)
+	}
+	st.want(`select status from svl_mv_refresh_status where mv_name = 'tv2' order by starttime desc limit 1`,
+		"Cascade refresh skipped because materialized view public.tv was not refreshed.\nSELECT 1\n")
+}
