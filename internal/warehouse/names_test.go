@@ -1,0 +1,49 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// TestResultColumnNames checks the names a result's columns get, as psql
+// and drivers see them: Postgres's names for functions and casts, and the
+// keyword functions (current_date, current_user) running and named by
+// their keyword when they stand alone in a select list.
+func TestResultColumnNames(t *testing.T) {
+	ctx := context.Background()
+	w, err := Open(ctx, t.TempDir(), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s, err := w.NewSession(ctx, "tester", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ query, want string }{
+		{`select count(*), max(x), x::varchar, upper(y) from (select 1 as x, 'a' as y) t group by x, y`, "[count max x upper]"},
+		{`select current_date, current_timestamp, current_user, user, session_user`, "[current_date current_timestamp current_user user session_user]"},
+		{`select sysdate, getdate()`, "[sysdate getdate]"},
+	} {
+		rs := s.Execute(ctx, tc.query, nil)
+		var names []string
+		if rs.Next() {
+			for _, c := range rs.Result().Columns {
+				names = append(names, c.Name)
+			}
+			for rs.Result().Next() {
+			}
+		}
+		err := rs.Err()
+		_ = rs.Close()
+		if err != nil {
+			t.Errorf("%s: %v", tc.query, err)
+			continue
+		}
+		if got := fmt.Sprint(names); got != tc.want {
+			t.Errorf("%s: columns %s, want %s", tc.query, got, tc.want)
+		}
+	}
+}
