@@ -7,8 +7,10 @@ package warehouse
 //   - Every committed write to a relation is published to the warehouse's
 //     changeFeed under the relation's name: a session's INSERT, UPDATE,
 //     DELETE, MERGE, COPY, TRUNCATE or ALTER/DROP TABLE once it commits (at
-//     once in autocommit, at COMMIT in a block, at the end of a CALL for a
-//     procedure's statements; ROLLBACK discards them), a streaming view's
+//     once in autocommit, at COMMIT in a block or at the end of a
+//     multi-statement script's implicit transaction, at the end of a CALL
+//     for a procedure's statements; ROLLBACK, and closing the session,
+//     discard them), a streaming view's
 //     batch that loaded rows, and an ordinary view's refresh. A name is
 //     published both as "schema.name" when the statement qualified it and as
 //     "name": matching errs towards an extra refresh, never a missed one.
@@ -170,7 +172,7 @@ func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl 
 			feed.end(s, res.command != "ROLLBACK")
 		default:
 			feed.hold(s, names)
-			if s.tx == TxIdle && !s.inProcedure() {
+			if s.tx == TxIdle && !s.implicit && !s.inProcedure() {
 				feed.end(s, true)
 			}
 		}

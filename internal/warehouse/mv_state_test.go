@@ -239,6 +239,9 @@ func TestAutoRefreshAfterChange(t *testing.T) {
 	st.exec(`BEGIN; DELETE FROM t; ROLLBACK`)
 	st.exec(`INSERT INTO t VALUES (2, 1)`) // a committed change after it, to wait on
 	st.waitFor(`select a, s from tsum order by a`, "1 | 13\n2 | 1\nSELECT 2\n")
+	// A script of several statements commits once, at its end.
+	st.exec(`INSERT INTO t VALUES (3, 1); INSERT INTO t VALUES (3, 2)`)
+	st.waitFor(`select a, s from tsum order by a`, "1 | 13\n2 | 1\n3 | 3\nSELECT 3\n")
 
 	// A chain: stream -> events_vw (streaming) -> unnest_vw (incremental)
 	// -> kinds_vw (full recompute), all AUTO REFRESH.

@@ -162,6 +162,7 @@ func (s *Session) Close() error {
 	s.mu.closed = true
 	s.mu.Unlock()
 	defer s.w.forget(s)
+	s.w.ingest.changes.end(s, false) // writes of a block left open are rolled back
 	if s.tx != TxIdle || s.implicit {
 		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
 	}
@@ -348,9 +349,11 @@ func (s *Session) endImplicit(ctx context.Context, commit bool) error {
 	s.implicit = false
 	if !commit {
 		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		s.w.ingest.changes.end(s, false) // mv_changes.go
 		return nil
 	}
 	_, err := s.conn.Exec(ctx, "COMMIT")
+	s.w.ingest.changes.end(s, err == nil)
 	return err
 }
 
