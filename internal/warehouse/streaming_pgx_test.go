@@ -140,6 +140,16 @@ func (e *streamEnv) count(sql string) int64 {
 	return n
 }
 
+// lastStatus is the status of view's latest refresh in SVL_MV_REFRESH_STATUS.
+func (e *streamEnv) lastStatus(view string) string {
+	e.t.Helper()
+	var status string
+	if err := e.pg.QueryRow(e.ctx, "SELECT status FROM svl_mv_refresh_status WHERE mv_name = $1 ORDER BY endtime DESC LIMIT 1", view).Scan(&status); err != nil {
+		e.t.Fatal(err)
+	}
+	return status
+}
+
 // waitCount waits until sql returns want, failing after a deadline.
 func (e *streamEnv) waitCount(sql string, want int64) {
 	e.t.Helper()
@@ -219,11 +229,7 @@ func TestStreamingScenario(t *testing.T) {
 	e.exec("REFRESH MATERIALIZED VIEW demo_stream_vw")
 	sameRecs(t, e.rows("demo_stream_vw"), want)
 
-	var status string
-	if err := e.pg.QueryRow(e.ctx, "SELECT status FROM svl_mv_refresh_status WHERE mv_name = 'demo_stream_vw' ORDER BY endtime DESC LIMIT 1").Scan(&status); err != nil {
-		t.Fatal(err)
-	}
-	if status != "Refresh successfully updated MV incrementally - Stream returned no new data" {
+	if status := e.lastStatus("demo_stream_vw"); status != "Refresh successfully updated MV incrementally - Stream returned no new data" {
 		t.Errorf("last status %q", status)
 	}
 	if n := e.count("SELECT sum(scanned_rows)::bigint FROM sys_stream_scan_states WHERE mv_name = 'demo_stream_vw'"); n != int64(len(want)) {
@@ -308,11 +314,7 @@ func TestStreamingBadRecords(t *testing.T) {
 	if !strings.Contains(errs[0].Reason, "JSON") || !strings.Contains(errs[1].Reason, "size") {
 		t.Errorf("reasons: %q, %q", errs[0].Reason, errs[1].Reason)
 	}
-	var status string
-	if err := e.pg.QueryRow(e.ctx, "SELECT status FROM svl_mv_refresh_status WHERE mv_name = 'v' ORDER BY starttime DESC LIMIT 1").Scan(&status); err != nil {
-		t.Fatal(err)
-	}
-	if status != "Refresh successfully updated MV incrementally - Some stream records were skipped" {
+	if status := e.lastStatus("v"); status != "Refresh successfully updated MV incrementally - Some stream records were skipped" {
 		t.Errorf("status %q", status)
 	}
 	if n := e.count("SELECT sum(skipped_rows)::bigint FROM sys_stream_scan_states WHERE mv_name = 'v'"); n != 2 {
@@ -339,11 +341,7 @@ func TestStreamingExpressionError(t *testing.T) {
 		}
 		sameRecs(t, e.rows("v"), []rec{first})
 	}
-	var status string
-	if err := e.pg.QueryRow(e.ctx, "SELECT status FROM svl_mv_refresh_status WHERE mv_name = 'v' ORDER BY starttime DESC LIMIT 1").Scan(&status); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(status, "Refresh failed") {
+	if status := e.lastStatus("v"); status != "Refresh failed due to an internal error" {
 		t.Errorf("status %q", status)
 	}
 	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'v' AND status = 'Refresh failed due to an internal error'"); n != 2 {
