@@ -53,6 +53,9 @@ func classify(err error, query string) error {
 	if first, rest, ok := strings.Cut(msg, "\n"); ok {
 		e.Message, e.Hint = first, strings.TrimSpace(rest)
 	}
+	if internalSuggestion(e.Hint) {
+		e.Hint = ""
+	}
 	e.Message = pgMessage(e.Message)
 	if de.Type == duckdb.ErrorTypeInterrupt {
 		e.Message = "canceling statement due to user request"
@@ -61,6 +64,29 @@ func classify(err error, query string) error {
 		e.Position = positionOf(query, line, col)
 	}
 	return e
+}
+
+// internalSuggestion reports whether hint is DuckDB's "Did you mean" for
+// a catalog object the user never made (pg_sequences for a mistyped table
+// name): noise that points at the engine's insides.
+func internalSuggestion(hint string) bool {
+	name, ok := strings.CutPrefix(hint, "Did you mean \"")
+	if !ok {
+		return false
+	}
+	name = strings.ToLower(name)
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		if schema := name[:i]; schema == "pg_catalog" || schema == "information_schema" || schema == strings.ToLower(CatalogSchema) {
+			return true
+		}
+		name = name[i+1:]
+	}
+	for _, p := range []string{"pg_", "duckdb_", "information_schema", "sqlite_", "rs_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // pgMessage rewords DuckDB's most common catalog messages the way Postgres

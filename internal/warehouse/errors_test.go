@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
@@ -79,6 +80,7 @@ func TestCatalogMessages(t *testing.T) {
 		{`create view v1 as select 2 as a`, sqlerr.DuplicateTable, `relation "v1" already exists`},
 		{`create schema s1`, sqlerr.DuplicateSchema, `schema "s1" already exists`},
 		{`select * from no_such_table`, sqlerr.UndefinedTable, `relation "no_such_table" does not exist`},
+		{`select * from nosuch2`, sqlerr.UndefinedTable, `relation "nosuch2" does not exist`},
 	} {
 		e, ok := sqlerr.As(run(tc.query))
 		if !ok {
@@ -87,6 +89,11 @@ func TestCatalogMessages(t *testing.T) {
 		}
 		if e.Code != tc.code || e.Message != tc.want {
 			t.Errorf("%s: got %s %q, want %s %q", tc.query, e.Code, e.Message, tc.code, tc.want)
+		}
+		// DuckDB suggests its own catalog tables (pg_sequences for a
+		// mistyped name); that is no hint for a user.
+		if strings.Contains(e.Hint, "pg_") {
+			t.Errorf("%s: hint %q names an internal catalog table", tc.query, e.Hint)
 		}
 	}
 }
