@@ -447,6 +447,18 @@ func (p *parser) keywordExpr(t lex.Token) ast.Expr {
 			p.next()
 			return &ast.Unary{Op: "not", X: p.primary()}
 		}
+	case "approximate":
+		// Redshift's APPROXIMATE COUNT(DISTINCT x) is DuckDB's (and the
+		// tree's) approx_count_distinct(x), HyperLogLog both.
+		if next.Is("count") && p.peekN(2).Is("(") {
+			p.next()
+			f, ok := p.primary().(*ast.Func)
+			if !ok || !f.Distinct || len(f.Args) != 1 || f.Over != nil || f.Filter != nil {
+				p.unsupported(t, "APPROXIMATE other than APPROXIMATE COUNT(DISTINCT expression)")
+			}
+			f.Name, f.Distinct = ast.Name{{Name: "approx_count_distinct"}}, false
+			return f
+		}
 	case "interval":
 		if next.Kind == lex.String {
 			p.i += 2
