@@ -278,3 +278,10 @@ func TestRefreshCascade(t *testing.T) {
 	st.want(`select status from svl_mv_refresh_status where mv_name = 'tv2' order by starttime desc limit 1`,
 		"Cascade refresh skipped because materialized view public.tv was not refreshed.\nSELECT 1\n")
 }
+
+// TestSuperUnshredded: SUPER (VARIANT) columns are stored unshredded (see
+// ingestManager.setup).
+func TestSuperUnshredded(t *testing.T) {
+	st := newMVStack(t)
+	st.want(`select current_setting('variant_minimum_shredding_size')`, "-1\nSELECT 1\n")
+}

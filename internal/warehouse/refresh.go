@@ -41,12 +41,12 @@ import (
 // Why this large: smaller batches cost more than their per-batch work.
 // Each commit that takes DuckDB's WAL past its checkpoint threshold (16
 // MiB) checkpoints, and a checkpoint rewrites the table's partly filled row
-// group (up to 122,880 rows, shredding its VARIANT column), so its cost
-// grows with the rows already in that group, not with the batch. Measured
-// with BenchmarkStreamingIngest (300,000 records of 1 KB, 2 shared cores,
-// three runs): 200k records / 256 MiB ingests 26-37k records/s, 100k / 128
-// MiB 10-26k, 20k / 32 MiB 5-10k; no smaller bound stays within 10% (the
-// hand-written DuckDB load: 42-51k). The memory this implies,
+// group (up to 122,880 rows), so its cost grows with the rows already in
+// that group, not with the batch. Measured with BenchmarkStreamingIngest
+// (300,000 records of 1 KB, 2 shared cores, unshredded SUPER, see
+// ingestManager.setup): 200k records / 256 MiB ingests 33-53k records/s,
+// 100k / 128 MiB 26-41k, 20k / 32 MiB 23-24k, the hand-written DuckDB load
+// 94-101k; no smaller bound stays within 10%. The memory this implies,
 // per view refreshing at once: the Go side holds one read (at most
 // readMaxRecords records, 10 MiB from Kinesis) at a time; DuckDB holds the
 // staged batch (up to 200k records or 256 MiB of data, plus ~100 bytes of
