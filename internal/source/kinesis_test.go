@@ -175,3 +175,51 @@ func TestKinesisReaderLostPosition(t *testing.T) {
 		t.Errorf("records %+v, want the new stream's %s", b.Records, first)
 	}
 }
+
+// TestKinesisReaderPositionGone: a new iterator from a position whose own
+// record the shard no longer holds (as after retention trimmed it) reads on
+// and reports the gap, which the AT_SEQUENCE_NUMBER probe finds. The
+// position here is a number of the shard's range that no record of it
+// has: one given to the stream's other shard.
+func TestKinesisReaderPositionGone(t *testing.T) {
+	e := newKinesisEnv(t)
+	if _, err := e.kc.CreateStream(e.ctx, &kinesis.CreateStreamInput{StreamName: aws.String("two"), ShardCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	w := kinesis.NewStreamExistsWaiter(e.kc, func(o *kinesis.StreamExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 100*time.Millisecond
+	})
+	if err := w.Wait(e.ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("two")}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	put := func(hashKey string) (string, string) {
+		out, err := e.kc.PutRecord(e.ctx, &kinesis.PutRecordInput{StreamName: aws.String("two"), PartitionKey: aws.String("k"),
+			ExplicitHashKey: aws.String(hashKey), Data: []byte(`{}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.ShardId), aws.ToString(out.SequenceNumber)
+	}
+	const low, high = "0", "340282366920938463463374607431768211455"
+	shardA, first := put(low)
+	shardB, other := put(high)
+	_, after := put(low)
+	if shardA == shardB {
+		t.Fatalf("both records went to %s", shardA)
+	}
+	b, err := e.rd.Read(e.ctx, "two", shardA, other, source.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Gap == nil || b.Gap.After != other {
+		t.Errorf("gap %+v, want one after %s", b.Gap, other)
+	}
+	if len(b.Records) != 1 || b.Records[0].Seq != after {
+		t.Errorf("records %+v, want %s", b.Records, after)
+	}
+	// From a position that is there: no gap.
+	fresh := &source.Kinesis{Client: e.kc}
+	if b, err := fresh.Read(e.ctx, "two", shardA, first, source.Limits{}); err != nil || b.Gap != nil || len(b.Records) != 1 {
+		t.Errorf("read after %s: %+v, %v", first, b, err)
+	}
+}
