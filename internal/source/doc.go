@@ -24,4 +24,10 @@
 //     Batch.Gap (where the service can tell; see each reader).
 //   - Readers hold no position of their own: exactly-once belongs to the
 //     caller, which stores Batch.Next with the data it derived, atomically.
+//     (A reader may remember how to continue from where it stopped, such as
+//     Kinesis's NextShardIterator, but only as a shortcut for the position
+//     the caller hands back.)
+//   - Batch.Behind never undercounts: it is the records left in the shard
+//     after the batch, an upper bound where the service cannot count them
+//     exactly, or -1 where it cannot bound them at all.
 package source
