@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go/middleware"
 
@@ -35,8 +33,6 @@ func newKinesisEnv(t *testing.T) *kinesisEnv {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	e := &kinesisEnv{t: t, ctx: ctx}
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second}}
 	count := middleware.InitializeMiddlewareFunc("countGetRecords", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 		if awsmiddleware.GetOperationName(ctx) == "GetRecords" {
 			e.mu.Lock()
@@ -45,8 +41,7 @@ func newKinesisEnv(t *testing.T) *kinesisEnv {
 		}
 		return next.HandleInitialize(ctx, in)
 	})
-	e.kc = kinesis.NewFromConfig(cfg, func(o *kinesis.Options) {
-		o.BaseEndpoint = aws.String("http://" + srv.AWS)
+	e.kc = testserver.KinesisClient(srv.AWS, func(o *kinesis.Options) {
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error { return s.Initialize.Add(count, middleware.Before) })
 	})
 	e.rd = &source.Kinesis{Client: e.kc}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,16 +53,7 @@ func (e *streamEnv) connect() {
 	e.t.Cleanup(func() { _ = pg.Close(context.Background()) })
 }
 
-func kinesisClient(addr string) *kinesis.Client {
-	cfg := aws.Config{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		HTTPClient:  &http.Client{Timeout: 60 * time.Second},
-	}
-	return kinesis.NewFromConfig(cfg, func(o *kinesis.Options) {
-		o.BaseEndpoint = aws.String("http://" + addr)
-	})
-}
+func kinesisClient(addr string) *kinesis.Client { return testserver.KinesisClient(addr) }
 
 func (e *streamEnv) exec(sql string) {
 	e.t.Helper()
