@@ -57,8 +57,14 @@ func TestByteaRoundTripsInEveryMode(t *testing.T) {
 					t.Fatalf("stored %x, read back %x", want, got)
 				}
 				var n int
-				if err := c.QueryRow(ctx, "select count(*) from b where v = $1::varbyte and id = $2", want, id).Scan(&n); err != nil || n != 1 {
-					t.Fatalf("compare with a %x parameter: %d rows, %v", want, n, err)
+				for _, q := range []string{
+					"select count(*) from b where v = $1::varbyte and id = $2",
+					"select count(*) from b where v = $1 and id = $2",
+					"select count(*) from b where v in ($1, '\\x') and id = $2",
+				} {
+					if err := c.QueryRow(ctx, q, want, id).Scan(&n); err != nil || n != 1 {
+						t.Fatalf("%s with %x: %d rows, %v", q, want, n, err)
+					}
 				}
 				if _, err := c.Exec(ctx, "update b set v = $1 where id = $2", append([]byte{0xfe}, want...), id); err != nil {
 					t.Fatal(err)

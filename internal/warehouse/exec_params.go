@@ -10,11 +10,13 @@ package warehouse
 //     read as that type.
 //   - A string literal in Postgres's bytea hex format ('\x0102') means bytes
 //     where a bytea/VARBYTE is expected: in a cast to one, and assigned to a
-//     VARBYTE column by INSERT ... VALUES or UPDATE ... SET. Elsewhere it
+//     VARBYTE column by INSERT ... VALUES or UPDATE ... SET, and compared
+//     with a VARBYTE column of the one table a SELECT, UPDATE or DELETE
+//     reads (v = '\x..', v IN ('\x..'), outside subqueries). Elsewhere it
 //     stays text, as it is in Postgres. (DuckDB reads '\x01' escapes one byte
 //     at a time, so the literal is rewritten to that form.)
-//   - Deviation: a hex literal compared with a VARBYTE column, or in any other
-//     position whose type only the planner knows, stays text.
+//   - Deviation: a hex literal in any other position whose type only the
+//     planner knows (a join's columns, a subquery's) stays text.
 
 import (
 	"context"
@@ -222,6 +224,57 @@ func (s *Session) hexLiterals(ctx context.Context, tr *bsql.Translation, opts bs
 			}
 		}
 	}
+	if table, where := singleTable(tr.Stmt); where != nil {
+		var byName map[string]Type
+		isBytes := func(x ast.Expr) bool {
+			c, ok := unparen(x).(*ast.ColumnRef)
+			if !ok || c.Star || len(c.Parts) == 0 {
+				return false
+			}
+			if byName == nil {
+				var err error
+				if byName, _, err = s.columnTypes(ctx, table); err != nil {
+					byName = map[string]Type{}
+				}
+			}
+			return byName[strings.ToLower(c.Parts[len(c.Parts)-1].Name)].Kind == KindBytes
+		}
+		toBytes := func(x *ast.Expr) {
+			if l, ok := asBytes(*x); ok {
+				*x = &ast.Cast{X: l, Type: &ast.TypeName{Name: ast.Name{{Name: "bytea"}}}}
+			}
+		}
+		hexLit := func(x ast.Expr) bool {
+			l, ok := x.(*ast.Literal)
+			if !ok || l.Kind != ast.LitString {
+				return false
+			}
+			_, ok = hexBytea(l.Value)
+			return ok
+		}
+		ast.Walk(where, func(n any) bool {
+			switch x := n.(type) {
+			case ast.Query, *ast.Exists, *ast.Subquery:
+				return false
+			case *ast.Binary:
+				switch x.Op {
+				case "=", "<>", "!=", "<", ">", "<=", ">=":
+					if hexLit(x.R) && isBytes(x.L) {
+						toBytes(&x.R)
+					} else if hexLit(x.L) && isBytes(x.R) {
+						toBytes(&x.L)
+					}
+				}
+			case *ast.In:
+				for i := range x.List {
+					if hexLit(x.List[i]) && isBytes(x.X) {
+						toBytes(&x.List[i])
+					}
+				}
+			}
+			return true
+		})
+	}
 	if !changed {
 		return nil
 	}
@@ -231,4 +284,26 @@ func (s *Session) hexLiterals(ctx context.Context, tr *bsql.Translation, opts bs
 	}
 	tr.SQL = sql
 	return nil
+}
+
+// singleTable returns the one table a SELECT, UPDATE or DELETE reads, and
+// its WHERE clause; nil when it reads none or several.
+func singleTable(stmt ast.Stmt) (ast.Name, ast.Expr) {
+	switch n := stmt.(type) {
+	case *ast.Select:
+		if len(n.From) == 1 {
+			if t, ok := n.From[0].(*ast.TableRef); ok {
+				return t.Name, n.Where
+			}
+		}
+	case *ast.Update:
+		if len(n.From) == 0 {
+			return n.Table, n.Where
+		}
+	case *ast.Delete:
+		if len(n.Using) == 0 {
+			return n.Table, n.Where
+		}
+	}
+	return nil, nil
 }
