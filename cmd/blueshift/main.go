@@ -24,7 +24,7 @@ import (
 const usage = `usage: blueshift <command> [flags]
 
 commands:
-  serve     run the server: Kinesis/DynamoDB APIs, SQL endpoint, HTTP dashboard
+  serve     run the server: Kinesis API, SQL endpoint, HTTP dashboard
   demo      run the reference scenario on a fresh server, with generated records (make demo)
   version   print the version
 
@@ -65,7 +65,7 @@ func main() {
 // serveFlags registers the server flags on fs, filling cfg.
 func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.DataDir, "data", "./blueshift-data", "data directory")
-	fs.StringVar(&cfg.AWSAddr, "aws-addr", "127.0.0.1:4566", "AWS APIs (Kinesis, DynamoDB) listen address; port 0 picks one; \"off\" disables")
+	fs.StringVar(&cfg.AWSAddr, "aws-addr", "127.0.0.1:4566", "AWS API (Kinesis) listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.SQLAddr, "sql-addr", "127.0.0.1:5439", "Postgres wire protocol listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "dashboard, HTTP API and /metrics listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.Database, "database", "dev", "database name clients connect to")
