@@ -7,13 +7,13 @@ BIN := bin/blueshift
 build:
 	$(GO) build -o $(BIN) ./cmd/blueshift
 
-# The whole test suite: unit, golden, real-client and crash tests, under -race
-# for the packages where concurrency lives.
-test: build
+# The whole test suite: unit, golden, real-client and crash tests, all under
+# the race detector, with the servers the tests start built with it too.
+test:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
-	BLUESHIFT_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 40m ./...
-	BLUESHIFT_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -timeout 20m ./internal/streamlog/... ./internal/awsjson/... ./internal/kinesisapi/...
+	$(GO) build -race -o bin/blueshift-race ./cmd/blueshift
+	BLUESHIFT_BIN=$(CURDIR)/bin/blueshift-race $(GO) test -race -count=1 -timeout 40m ./...
 
 demo: build
 	./$(BIN) demo
