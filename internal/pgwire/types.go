@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -135,11 +136,28 @@ func appendFloat(dst []byte, f float64, k warehouse.Kind) []byte {
 	case math.IsNaN(f):
 		return append(dst, "NaN"...)
 	}
-	bits := 64
+	// Postgres (extra_float_digits >= 1, the default since 12) prints the
+	// shortest digits that read back as the same value, in fixed notation
+	// when the decimal exponent is in [-4, 15) for float8 and [-4, 6) for
+	// float4 (printf's %g thresholds), otherwise as d.ddde+XX.
+	bits, fixedBelow := 64, 15
 	if k == warehouse.KindFloat32 {
-		bits = 32
+		bits, fixedBelow = 32, 6
 	}
-	return strconv.AppendFloat(dst, f, 'g', -1, bits)
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(dst, "-0"...)
+		}
+		return append(dst, '0')
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'e', -1, bits)
+	e := bytes.LastIndexByte(dst[start:], 'e')
+	exp, err := strconv.Atoi(string(dst[start+e+1:]))
+	if err != nil || exp < -4 || exp >= fixedBelow {
+		return dst
+	}
+	return strconv.AppendFloat(dst[:start], f, 'f', -1, bits)
 }
 
 func appendTime(dst []byte, t time.Time, k warehouse.Kind, loc *time.Location) []byte {
