@@ -150,6 +150,14 @@ func (s *Server) Kill() {
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.done
 	s.cmd = nil
+	s.checkRaces()
+}
+
+// checkRaces fails the test when a race-enabled server reported a data race.
+func (s *Server) checkRaces() {
+	if strings.Contains(s.logs.String(), "WARNING: DATA RACE") {
+		s.t.Errorf("the server reported a data race:\n%s", s.logs)
+	}
 }
 
 // Stop sends SIGTERM and waits for a graceful exit; it kills after 30s.
@@ -163,8 +171,10 @@ func (s *Server) Stop() {
 	case <-time.After(30 * time.Second):
 		s.t.Errorf("blueshift did not stop within 30s after SIGTERM\n%s", s.logs)
 		s.Kill()
+		return
 	}
 	s.cmd = nil
+	s.checkRaces()
 }
 
 // Restart starts the process again on the same data directory (after Kill or Stop).
