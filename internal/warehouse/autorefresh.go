@@ -87,15 +87,6 @@ func (m *ingestManager) setup(ctx context.Context) error {
 		return err
 	}
 	defer c.Close()
-	// SUPER columns (VARIANT) are stored unshredded. DuckDB 1.5 shreds a
-	// VARIANT column into typed columns at each checkpoint; on streaming
-	// views of change records that made ingest 2.7x slower (checkpoints
-	// rewrite the shredded row group) and PartiQL path queries 25-100x
-	// slower (200,000 1 KB records: 6-24 s against 0.08-0.23 s). The
-	// setting is global: SUPER columns of every table are stored alike.
-	if _, err := c.Exec(ctx, "SET GLOBAL variant_minimum_shredding_size = -1"); err != nil {
-		return errorf("variant shredding: %w", err)
-	}
 	if err := migrate(ctx, c, streamMigrations); err != nil {
 		return err
 	}
