@@ -319,7 +319,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		return res, nil // a wake-up with nothing to do leaves no trace
 	}
 
-	err = g.inTx(ctx, func() error {
+	err = g.conn.InTx(ctx, func() error {
 		if res.scanned > res.skipped {
 			n, err := g.conn.Exec(ctx, g.insert)
 			if err != nil {
@@ -450,20 +450,6 @@ func refreshStatus(r *batchResult) string {
 	return statusIncremental + " - " + strings.Join(q, " - ")
 }
 
-func (g *ingestor) inTx(ctx context.Context, fn func() error) error {
-	if _, err := g.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	if err := fn(); err != nil {
-		if _, rbErr := g.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-			err = errors.Join(err, rbErr)
-		}
-		return err
-	}
-	_, err := g.conn.Exec(ctx, "COMMIT")
-	return err
-}
-
 func (g *ingestor) xid(ctx context.Context) (int64, error) {
 	res, err := g.conn.Query(ctx, "SELECT txid_current()")
 	if err != nil {
@@ -487,7 +473,7 @@ func (g *ingestor) xid(ctx context.Context) (int64, error) {
 func (g *ingestor) recordFailure(ctx context.Context, by refreshBy, start time.Time, cause error) {
 	status, infoState := refreshFailure(cause)
 	ctx = context.WithoutCancel(ctx)
-	err := g.inTx(ctx, func() error {
+	err := g.conn.InTx(ctx, func() error {
 		if err := markFailed(ctx, g.conn, g.mv, infoState); err != nil {
 			return err
 		}
