@@ -334,6 +334,9 @@ func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error)
 	if rowStatements[p.kind] || !isCountColumns(cols) {
 		p.columns = cols
 	}
+	if p.kind == duckdb.STATEMENT_TYPE_EXPLAIN {
+		p.columns, p.unresolved = explainColumns, false // explain.go
+	}
 	return p, nil
 }
 
@@ -396,6 +399,12 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 			extra()
 		}
 		return p.commandTag(text, n), nil
+	}
+	if p.kind == duckdb.STATEMENT_TYPE_EXPLAIN {
+		if extra != nil {
+			defer extra()
+		}
+		return explainResult(rows, p.sql) // explain.go
 	}
 	cols := p.columns
 	if p.unresolved {
