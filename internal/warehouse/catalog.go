@@ -25,10 +25,11 @@ var migrations = []Migration{
 			value VARCHAR NOT NULL
 		)`,
 	}},
-	procedureMigration,   // exec_procedure.go
-	scheduleMigration,    // exec_schedule.go
-	mvOrdinaryMigration,  // mv_ordinary.go
-	columnTypesMigration, // column_types.go
+	procedureMigration,    // exec_procedure.go
+	scheduleMigration,     // exec_schedule.go
+	mvOrdinaryMigration,   // mv_ordinary.go
+	columnTypesMigration,  // column_types.go
+	objectOwnersMigration, // owners.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

@@ -15,7 +15,8 @@ import (
 //   - COLLATE pg_catalog.default is dropped;
 //   - pg_catalog.f(...) for a function DuckDB lacks, and pg_catalog.t for a
 //     table DuckDB lacks, point at blueshift_catalog, where compatPrelude
-//     defines them (as macros and empty views) each time the warehouse opens.
+//     and compatCatalogPrelude (compat_catalog.go) define them (as macros
+//     and views) each time the warehouse opens.
 
 // compatFuncs are the pg_catalog functions defined in blueshift_catalog.
 var compatFuncs = map[string]bool{
@@ -24,6 +25,15 @@ var compatFuncs = map[string]bool{
 	"pg_encoding_to_char": true, "pg_get_partkeydef": true,
 	"pg_relation_is_publishable": true, "pg_get_ruledef": true, "version": true,
 	"pg_table_is_visible": true, "pg_get_expr": true, "format_type": true,
+	"pg_table_size": true, "pg_total_relation_size": true, "pg_relation_size": true, "pg_size_pretty": true,
+	"pg_get_viewdef": true,
+}
+
+// bareCompatFuncs are the compatFuncs that point at blueshift_catalog
+// unqualified too: DuckDB has none of them, or one that answers differently.
+var bareCompatFuncs = map[string]bool{
+	"format_type": true, "pg_table_size": true, "pg_total_relation_size": true,
+	"pg_relation_size": true, "pg_size_pretty": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to
@@ -37,9 +47,9 @@ var duckPgFuncs = func() map[string]bool {
 		has_table_privilege has_tablespace_privilege inet_client_addr inet_client_port
 		inet_server_addr inet_server_port map_to_pg_oid obj_description pg_collation_is_visible
 		pg_conf_load_time pg_conversion_is_visible pg_function_is_visible pg_get_constraintdef
-		pg_get_viewdef pg_has_role pg_is_other_temp_schema pg_my_temp_schema
+		pg_has_role pg_is_other_temp_schema pg_my_temp_schema
 		pg_opclass_is_visible pg_operator_is_visible pg_opfamily_is_visible pg_postmaster_start_time
-		pg_size_pretty pg_sleep pg_ts_config_is_visible pg_ts_dict_is_visible
+		pg_sleep pg_ts_config_is_visible pg_ts_dict_is_visible
 		pg_ts_parser_is_visible pg_ts_template_is_visible pg_type_is_visible pg_typeof shobj_description`) {
 		m[f] = true
 	}
@@ -52,22 +62,19 @@ var compatTables = map[string]bool{
 	"pg_publication_rel": true, "pg_statistic_ext": true, "pg_foreign_table": true,
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
-	"pg_attribute": true, "pg_database": true,
+	"pg_attribute": true, "pg_database": true, "pg_auth_members": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
 func compatPrelude() []string {
 	s := CatalogSchema + "."
 	return []string{
-		`CREATE OR REPLACE MACRO ` + s + `pg_get_userbyid(id) AS 'blueshift'`,
 		// Visible means "in a schema on the search path", which hides
 		// blueshift's own catalog from \dt and friends.
 		// (Macros expand inline: the inner aliases must not capture the caller's.)
 		`CREATE OR REPLACE MACRO ` + s + `pg_table_is_visible(id) AS EXISTS (SELECT 1 FROM pg_catalog.pg_class bs_vis_c
 			JOIN pg_catalog.pg_namespace bs_vis_n ON bs_vis_n.oid = bs_vis_c.relnamespace
 			WHERE bs_vis_c.oid = id AND list_contains(current_schemas(false), bs_vis_n.nspname))`,
-		`CREATE OR REPLACE MACRO ` + s + `pg_get_function_result(id) AS NULL::VARCHAR`,
-		`CREATE OR REPLACE MACRO ` + s + `pg_get_function_arguments(id) AS ''`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_indexdef(id) AS NULL::VARCHAR, (id, col, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_triggerdef(id) AS NULL::VARCHAR, (id, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_expr(e, r) AS pg_catalog.pg_get_expr(e, r), (e, r, pretty) AS pg_catalog.pg_get_expr(e, r)`,
@@ -124,8 +131,6 @@ func compatPrelude() []string {
 			NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS daticurules, NULL::VARCHAR AS datcollversion,
 			NULL::VARCHAR[] AS datacl
 			FROM duckdb_databases() WHERE NOT internal`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_proc AS SELECT *, false AS proiswindow FROM pg_catalog.pg_proc`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_inherits AS SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, false AS inhdetachpending WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_trigger AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, false AS tgisinternal, NULL::BIGINT AS tgconstraint WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_policy AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, NULL::VARCHAR AS polcmd, true AS polpermissive, NULL::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false`,
@@ -136,15 +141,31 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_rewrite AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS rulename, NULL::BIGINT AS ev_class WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_partitioned_table AS SELECT NULL::BIGINT AS partrelid WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_language AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS lanname WHERE false`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_roles AS SELECT 0::BIGINT AS oid, 'blueshift' AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, -1 AS rolconnlimit, NULL::TIMESTAMPTZ AS rolvaliduntil, false AS rolbypassrls`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT 'blueshift' AS usename, 0::BIGINT AS usesysid, true AS usecreatedb, true AS usesuper`,
 	}
 }
+
+// sessionCompat defines, on a session's own DuckDB connection, what depends
+// on the session: current_user, session_user and current_role (and user,
+// which DuckDB defines as current_user) are the connected user, not
+// DuckDB's constant 'duckdb'. Temporary macros live in the connection's temp
+// catalog, which DuckDB searches before its built-in functions, and die with
+// the connection.
+func sessionCompat(user string) []string {
+	var out []string
+	for _, f := range []string{"current_user", "session_user", "current_role"} {
+		out = append(out, `CREATE OR REPLACE TEMP MACRO `+f+`() AS `+quoteLiteral(user))
+	}
+	return out
+}
+
+// compatTriggers are the words without which pgCompat has nothing to do.
+var compatTriggers = []string{"pg_catalog", "operator(", "version", "format_type", "pg_table_size",
+	"pg_total_relation_size", "pg_relation_size", "pg_size_pretty"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
 func pgCompat(query string) (string, bool) {
-	if !mentionsAny(query, "pg_catalog", "operator(", "version", "format_type") {
+	if !mentionsAny(query, compatTriggers...) {
 		return query, false
 	}
 	toks := tokenize(query)
@@ -209,8 +230,10 @@ func pgCompat(query string) (string, bool) {
 			emit(t.pos, toks[i+2].end, versionCall(toks, i-1, i+3))
 			i += 2
 		// format_type( -> blueshift_catalog.format_type(, which knows
-		// Postgres's type OIDs (DuckDB's knows its own type ids)
-		case t.is("format_type") && (i == 0 || toks[i-1].kind != '.') && i+1 < len(toks) && toks[i+1].kind == '(':
+		// Postgres's type OIDs (DuckDB's knows its own type ids); the size
+		// functions likewise
+		case t.kind == 'i' && !t.quoted && bareCompatFuncs[strings.ToLower(t.text)] && (i == 0 || toks[i-1].kind != '.') &&
+			i+1 < len(toks) && toks[i+1].kind == '(':
 			emit(t.pos, t.pos, CatalogSchema+".")
 		case t.is("pg_catalog") && i+4 < len(toks) && toks[i+1].kind == '.' && toks[i+2].is("version") &&
 			toks[i+3].kind == '(' && toks[i+4].kind == ')':

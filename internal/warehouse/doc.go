@@ -35,10 +35,15 @@
 //   - What clients read from the Postgres catalog is Postgres's: type OIDs
 //     and typmods in pg_attribute (with the VARCHAR/CHAR/VARBYTE lengths
 //     CREATE TABLE declared, which DuckDB drops, kept in
-//     blueshift_catalog.column_types), format_type's names, pg_database
-//     (compat.go, column_types.go).
+//     blueshift_catalog.column_types), format_type's names, pg_database;
+//     pg_class with relkind 'm' for materialized views and the owner who
+//     created each object (blueshift_catalog.object_owners); pg_proc with
+//     the user's stored procedures and none of blueshift's own macros;
+//     current_user as the connected user (compat.go, compat_catalog.go,
+//     column_types.go, owners.go).
 //   - Results stream: Result.Next hands out one row at a time from DuckDB's
-//     result chunks; the Go side never collects a result set. (DuckDB itself
+//     result chunks; the Go side never collects a result set, except an
+//     EXPLAIN's plan, split into lines (explain.go). (DuckDB itself
 //     materializes a query's result in its buffer manager, which can spill.)
 //   - Engine code runs DuckDB SQL in the session's current transaction with
 //     Session.Conn, as one unit with Session.Atomic, or in a transaction of its

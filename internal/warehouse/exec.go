@@ -118,7 +118,7 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		}
 		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
 	}
-	return s.planColumnTypes(pl, tr.Stmt), nil // column_types.go
+	return s.planOwners(s.planColumnTypes(pl, tr.Stmt), tr.Stmt), nil // column_types.go, owners.go
 }
 
 // ownTx marks pl as a statement that manages its own transactions.

@@ -67,6 +67,11 @@ func (s *Session) init(ctx context.Context) error {
 	if _, err := s.conn.Exec(ctx, "SET TimeZone = 'UTC'"); err != nil {
 		return errorf("session timezone: %w", err)
 	}
+	for _, stmt := range sessionCompat(s.user) { // compat.go
+		if _, err := s.conn.Exec(ctx, stmt); err != nil {
+			return errorf("session catalog compatibility: %w", err)
+		}
+	}
 	return nil
 }
 

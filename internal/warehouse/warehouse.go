@@ -112,6 +112,11 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 		_ = connector.Close()
 		return nil, err
 	}
+	if err := w.setupCatalogCompat(ctx); err != nil { // compat_catalog.go
+		_ = w.ingest.close()
+		_ = connector.Close()
+		return nil, err
+	}
 	w.log.Info("warehouse open", "path", path)
 	return w, nil
 }

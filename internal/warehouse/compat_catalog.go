@@ -1,0 +1,166 @@
+package warehouse
+
+// The catalog objects clients read that depend on blueshift's own catalog:
+// owners, materialized views, stored procedures and relation sizes. They
+// are defined after the streaming catalog's migrations (the materialized
+// views' table is theirs), each time the warehouse opens.
+//
+// Behavior:
+//   - Users: "blueshift" is the bootstrap superuser (OID 10, as Postgres's
+//     own): it owns what blueshift creates itself (the database, its
+//     schemas; DuckDB's owner OID 0 reads as it) and what was created before
+//     owners were recorded. Any other user is known to the catalog once
+//     connected (the session's own user) or once it owns an object; its OID
+//     is a hash of its name (user_oid, in [16384, 16384+10^9)), the same in
+//     every session, so pg_get_userbyid(relowner) and pg_roles agree. An OID
+//     of no known user reads as "unknown (OID=n)", as in Postgres. There are
+//     no role memberships (pg_auth_members is empty).
+//   - pg_class: a materialized view (a DuckDB table underneath) has relkind
+//     'm', so psql lists it under \dm and not \dt; relowner is the recorded
+//     owner (owners.go; the materialized-view catalog's owner for a view),
+//     or blueshift for an object created before owners were recorded.
+//   - pg_proc: DuckDB's functions, without the macros blueshift defines for
+//     itself (its main and blueshift_catalog schemas, the session's temp
+//     macros), and the user's stored procedures with prokind 'p' and their
+//     arguments (pg_get_function_arguments: "INOUT n integer, d numeric(10,2)").
+//     psql 15 asks servers older than 11 (blueshift reports 9.6) for
+//     proisagg and proiswindow, and so shows a procedure's type as "func".
+//   - Sizes: pg_table_size, pg_relation_size and pg_total_relation_size are
+//     estimates: DuckDB's estimated row count times the fixed width of each
+//     column as DuckDB holds it in memory (a string counts its 16-byte
+//     header, not its text), not the compressed bytes in the database file.
+//     A view has size 0. pg_size_pretty prints as Postgres does ("8192
+//     bytes", "16 kB", "20 MB").
+
+import (
+	"context"
+	"fmt"
+)
+
+// bootstrapUser owns the objects no user created.
+const bootstrapUser = "blueshift"
+
+// compatCatalogPrelude defines the objects above.
+func compatCatalogPrelude() []string {
+	s := CatalogSchema + "."
+	return []string{
+		`CREATE OR REPLACE MACRO ` + s + `user_oid(name) AS CASE WHEN name = '` + bootstrapUser + `' THEN 10
+			ELSE (16384 + hash(name) % 1000000000)::BIGINT END`,
+		`CREATE OR REPLACE VIEW ` + s + `known_users AS SELECT DISTINCT name FROM (
+			SELECT '` + bootstrapUser + `' AS name
+			UNION ALL SELECT current_user
+			UNION ALL SELECT owner FROM ` + s + `object_owners
+			UNION ALL SELECT owner FROM ` + s + `materialized_views
+			UNION ALL SELECT owner FROM ` + s + `procedures
+			UNION ALL SELECT owner FROM ` + s + `external_schemas)`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_roles AS SELECT ` + s + `user_oid(name) AS oid, name AS rolname,
+			true AS rolsuper, true AS rolinherit, true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin,
+			false AS rolreplication, -1 AS rolconnlimit, NULL::TIMESTAMPTZ AS rolvaliduntil, false AS rolbypassrls
+			FROM ` + s + `known_users`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT name AS usename, ` + s + `user_oid(name) AS usesysid,
+			true AS usecreatedb, true AS usesuper FROM ` + s + `known_users`,
+		// (Macros expand inline: the inner aliases must not capture the caller's.)
+		`CREATE OR REPLACE MACRO ` + s + `pg_get_userbyid(id) AS CASE WHEN id = 0 THEN '` + bootstrapUser + `' ELSE coalesce(
+			(SELECT min(bs_uid_u.name) FROM ` + s + `known_users bs_uid_u WHERE ` + s + `user_oid(bs_uid_u.name) = id),
+			'unknown (OID=' || id || ')') END`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_auth_members AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS roleid,
+			NULL::BIGINT AS member, NULL::BIGINT AS grantor, false AS admin_option WHERE false`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT c.* REPLACE (
+				CASE WHEN mv.name IS NOT NULL AND c.relkind = 'r' THEN 'm' ELSE c.relkind END AS relkind,
+				` + s + `user_oid(coalesce(mv.owner, o.owner, '` + bootstrapUser + `')) AS relowner,
+				NULL::VARCHAR[] AS reloptions),
+			false AS relforcerowsecurity
+			FROM pg_catalog.pg_class c
+			LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+			LEFT JOIN ` + s + `materialized_views mv ON mv.schema_name = n.nspname AND mv.name = c.relname
+			LEFT JOIN ` + s + `object_owners o ON o.schema_name = n.nspname AND o.name = c.relname`,
+		// A materialized view's definition is the query as its CREATE wrote it.
+		`CREATE OR REPLACE MACRO ` + s + `matview_def(bs_rel) AS (SELECT min(bs_vd_m.definition)
+			FROM ` + s + `materialized_views bs_vd_m
+			JOIN pg_catalog.pg_namespace bs_vd_n ON bs_vd_n.nspname = bs_vd_m.schema_name
+			JOIN pg_catalog.pg_class bs_vd_c ON bs_vd_c.relnamespace = bs_vd_n.oid AND bs_vd_c.relname = bs_vd_m.name
+			WHERE bs_vd_c.oid = bs_rel)`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_get_viewdef(id) AS coalesce(` + s + `matview_def(id), pg_catalog.pg_get_viewdef(id)),
+			(id, pretty) AS coalesce(` + s + `matview_def(id), pg_catalog.pg_get_viewdef(id))`,
+		`CREATE OR REPLACE MACRO ` + s + `proc_oid(schema_name, name) AS (1000000000 + hash(schema_name || '.' || name) % 1000000000)::BIGINT`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_proc AS
+			SELECT p.* FROM pg_catalog.pg_proc p
+			WHERE p.pronamespace NOT IN (SELECT oid FROM duckdb_schemas()
+				WHERE database_name = 'temp' OR (database_name = current_database() AND schema_name IN ('main', '` + CatalogSchema + `')))
+			UNION ALL BY NAME
+			SELECT ` + s + `proc_oid(pr.schema_name, pr.name) AS oid, pr.name AS proname, n.oid AS pronamespace,
+				` + s + `user_oid(pr.owner)::INTEGER AS proowner, 'p' AS prokind, pr.security = 'definer' AS prosecdef,
+				false AS proleakproof, false AS proisstrict, false AS proretset, 'v' AS provolatile, 'u' AS proparallel,
+				json_array_length(pr.params)::BIGINT AS pronargs, 0 AS pronargdefaults,
+				list_transform(from_json(pr.params, '[{"Name":"VARCHAR"}]'), lambda a: a.Name) AS proargnames,
+				false AS proisagg, false AS proiswindow
+			FROM ` + s + `procedures pr JOIN pg_catalog.pg_namespace n ON n.nspname = pr.schema_name`,
+		// Postgres's name for a type as the procedure catalog records it
+		// (the SQL front end's format: INT, VARCHAR(10), NUMERIC(10, 2)).
+		`CREATE OR REPLACE MACRO ` + s + `pg_type_display(base, args) AS CASE base
+			WHEN 'INT' THEN 'integer' WHEN 'INTEGER' THEN 'integer' WHEN 'INT4' THEN 'integer'
+			WHEN 'BIGINT' THEN 'bigint' WHEN 'INT8' THEN 'bigint' WHEN 'SMALLINT' THEN 'smallint' WHEN 'INT2' THEN 'smallint'
+			WHEN 'REAL' THEN 'real' WHEN 'FLOAT4' THEN 'real'
+			WHEN 'FLOAT' THEN 'double precision' WHEN 'FLOAT8' THEN 'double precision' WHEN 'DOUBLE PRECISION' THEN 'double precision'
+			WHEN 'BOOLEAN' THEN 'boolean' WHEN 'BOOL' THEN 'boolean'
+			WHEN 'VARCHAR' THEN 'character varying' WHEN 'CHARACTER VARYING' THEN 'character varying'
+			WHEN 'NVARCHAR' THEN 'character varying' WHEN 'CHAR VARYING' THEN 'character varying'
+			WHEN 'CHAR' THEN 'character' WHEN 'CHARACTER' THEN 'character' WHEN 'NCHAR' THEN 'character' WHEN 'BPCHAR' THEN 'character'
+			WHEN 'NUMERIC' THEN 'numeric' WHEN 'DECIMAL' THEN 'numeric'
+			WHEN 'TIMESTAMP' THEN 'timestamp without time zone' WHEN 'TIMESTAMP WITHOUT TIME ZONE' THEN 'timestamp without time zone'
+			WHEN 'TIMESTAMPTZ' THEN 'timestamp with time zone' WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone'
+			WHEN 'TIME' THEN 'time without time zone' WHEN 'TIMETZ' THEN 'time with time zone'
+			WHEN 'VARBYTE' THEN 'varbyte' WHEN 'VARBINARY' THEN 'varbyte'
+			ELSE lower(base) END || CASE WHEN args <> '' THEN '(' || replace(args, ' ', '') || ')' ELSE '' END`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_type_text(t) AS ` + s + `pg_type_display(
+			upper(trim(regexp_extract(t, '^[^(]*'))), regexp_extract(t, '\(([^)]*)\)', 1))`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_get_function_arguments(id) AS coalesce(
+			(SELECT array_to_string(list_transform(
+					from_json(bs_fa_p.params, '[{"Name":"VARCHAR","Mode":"INTEGER","Type":"VARCHAR"}]'),
+					lambda a: CASE a.Mode WHEN 1 THEN 'OUT ' WHEN 2 THEN 'INOUT ' ELSE '' END || a.Name || ' ' || ` + s + `pg_type_text(a.Type)),
+				', ')
+			FROM ` + s + `procedures bs_fa_p WHERE ` + s + `proc_oid(bs_fa_p.schema_name, bs_fa_p.name) = id), '')`,
+		// A procedure has no result type (Postgres 11+); DuckDB's macros
+		// record none either.
+		`CREATE OR REPLACE MACRO ` + s + `pg_get_function_result(id) AS NULL::VARCHAR`,
+		`CREATE OR REPLACE MACRO ` + s + `type_width(t) AS CASE
+			WHEN t IN ('BOOLEAN', 'TINYINT', 'UTINYINT') THEN 1
+			WHEN t IN ('SMALLINT', 'USMALLINT') THEN 2
+			WHEN t IN ('INTEGER', 'UINTEGER', 'DATE', 'FLOAT') THEN 4
+			WHEN t IN ('HUGEINT', 'UHUGEINT', 'UUID', 'INTERVAL', 'VARCHAR', 'BLOB', 'JSON', 'VARIANT') THEN 16
+			WHEN t LIKE 'DECIMAL(%' THEN CASE WHEN TRY_CAST(regexp_extract(t, 'DECIMAL\((\d+)', 1) AS INTEGER) > 18 THEN 16 ELSE 8 END
+			ELSE 8 END`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_table_size(id) AS coalesce(
+			(SELECT any_value(bs_ts_t.estimated_size) * sum(` + s + `type_width(bs_ts_c.data_type))
+			FROM duckdb_tables() bs_ts_t JOIN duckdb_columns() bs_ts_c ON bs_ts_c.table_oid = bs_ts_t.table_oid
+			WHERE bs_ts_t.table_oid = id), 0)::BIGINT`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_relation_size(id) AS ` + s + `pg_table_size(id),
+			(id, fork) AS CASE WHEN fork = 'main' THEN ` + s + `pg_table_size(id) ELSE 0 END::BIGINT`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_total_relation_size(id) AS ` + s + `pg_table_size(id)`,
+		`CREATE OR REPLACE MACRO ` + s + `half_rounded(x) AS (x + CASE WHEN x < 0 THEN -1 ELSE 1 END) // 2`,
+		// Postgres's pg_size_pretty: bytes below 10 kB, then the largest unit
+		// that keeps the number below 20480 (half rounded).
+		`CREATE OR REPLACE MACRO ` + s + `pg_size_pretty(b) AS CASE
+			WHEN abs(b) < 10240 THEN b::BIGINT || ' bytes'
+			WHEN abs(b) // 512 < 20479 THEN ` + s + `half_rounded(b // 512) || ' kB'
+			WHEN abs(b) // 524288 < 20479 THEN ` + s + `half_rounded(b // 524288) || ' MB'
+			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
+			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
+			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
+	}
+}
+
+// setupCatalogCompat runs compatCatalogPrelude.
+func (w *Warehouse) setupCatalogCompat(ctx context.Context) error {
+	c, err := w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for _, stmt := range compatCatalogPrelude() {
+		if _, err := c.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("warehouse: catalog compatibility %q: %w", stmt, err)
+		}
+	}
+	return nil
+}
