@@ -28,6 +28,8 @@
 //     Kinesis's NextShardIterator, but only as a shortcut for the position
 //     the caller hands back.)
 //   - Batch.Behind never undercounts: it is the records left in the shard
-//     after the batch, an upper bound where the service cannot count them
-//     exactly, or -1 where it cannot bound them at all.
+//     after the batch, exact for blueshift's own log (an upper bound for its
+//     streams written before record format 2), an upper bound where the
+//     service cannot count them exactly, or -1 where it cannot bound them
+//     at all.
 package source

@@ -55,7 +55,7 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 		return Batch{}, wrapLog("read "+stream+"/"+shard, err)
 	}
 	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records)),
-		Behind: behind(res.Next, res.Last)}
+		Behind: behind(res)}
 	for i := range res.Records {
 		rec := &res.Records[i]
 		b.Records[i] = Record{Seq: rec.Seq.String(), PartitionKey: string(rec.PartitionKey), Data: rec.Data, Arrival: rec.Arrival()}
@@ -75,18 +75,19 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 	return b, nil
 }
 
-// behind counts the records of a shard after next up to its head last.
-// streamlog numbers every record of a stream from one counter, so the
-// sequence numbers in (next, last] belong to this shard's records and to
-// other shards' records (and resharding takes one number per closed shard):
-// the difference is the exact count for a stream with one shard and an
-// upper bound otherwise. streamlog does not publish per-shard record
-// counts, which an exact count for several shards needs.
-func behind(next, last streamlog.Seq) int64 {
-	if last <= next {
+// behind is how many records of the shard follow the batch: streamlog's
+// exact count (from the per-shard ordinals its records carry). A stream
+// written before records carried ordinals has none; then the sequence
+// numbers in (Next, Last] bound the count from above (one counter numbers
+// every shard's records, so some of them are other shards').
+func behind(res streamlog.ReadResult) int64 {
+	if res.Behind >= 0 {
+		return res.Behind
+	}
+	if res.Last <= res.Next {
 		return 0
 	}
-	return int64(last - next)
+	return int64(res.Last - res.Next)
 }
 
 // Watch implements Reader.

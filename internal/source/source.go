@@ -52,8 +52,8 @@ type Batch struct {
 	// Gap, when set, reports records lost to retention before this batch.
 	Gap *Gap
 	// Behind is how many records the shard holds after the batch, as far
-	// as the reader can count them, or -1 when it cannot (see each
-	// reader). Zero means caught up.
+	// as the reader can count them (exactly, for Log), or -1 when it cannot
+	// (see each reader). Zero means caught up.
 	Behind int64
 }
 

@@ -95,7 +95,7 @@ func (l *Log) Create(ctx context.Context, name string, o CreateOptions) error {
 		m := &streamMeta{
 			ID: id, Name: name, CreatedMs: nowMs, RetentionHours: o.RetentionHours, Mode: o.Mode,
 			Status: StatusCreating, StatusUntilMs: nowMs + l.opts.TransitionDelay.Milliseconds(),
-			Tags: maps.Clone(o.Tags),
+			Tags: maps.Clone(o.Tags), RecordFormat: recordFormatNewest,
 		}
 		st := &stream{id: id, name: name, notify: make(chan struct{}), pending: m, nextSeq: Seq(id<<seqBits) + 1}
 		for _, r := range uniformRanges(o.ShardCount) {
@@ -133,7 +133,8 @@ func (st *stream) newShard(m *streamMeta, start, end HashKey, parent, adjacent i
 		Num: m.NextShard, Parent: parent, AdjacentParent: adjacent, HashStart: start, HashEnd: end,
 		StartSeq: st.nextSeq, CreatedMs: nowMs, live: &shardLive{},
 	}
-	s.live.last.Store(uint64(st.nextSeq - 1))
+	s.live.publish(st.nextSeq-1, 0)
+	s.live.nextOrd = 1
 	m.NextShard++
 	m.Shards = append(m.Shards, s)
 	return s

@@ -94,33 +94,59 @@ func (l *Log) applyAppend(w *writerState, b *pebble.Batch, st *stream, entries [
 	}
 	arrival := max(nowMs, st.lastArrivalMs)
 	st.lastArrivalMs = arrival
-	shards := st.pending.Shards
+	format := st.pending.recordFormat()
+	var heads []shardHeadAt // each shard's last record in this append
 	bytes := 0
 	for i := range entries {
 		e := &entries[i]
 		sh := st.route(hashes[i])
 		seq := st.nextSeq
 		st.nextSeq++
+		var ord uint64
+		if format >= recordFormatOrdinal {
+			ord = sh.live.nextOrd
+			sh.live.nextOrd++
+		}
 		// Encode straight into the batch: no per-record buffer.
-		d := b.SetDeferred(recordKeyLen, recordValueLen(e.PartitionKey, e.Data))
+		d := b.SetDeferred(recordKeyLen, recordValueLen(format, ord, e.PartitionKey, e.Data))
 		appendRecordKey(d.Key[:0], st.id, sh.Num, seq)
-		appendRecordValue(d.Value[:0], arrival, e.PartitionKey, e.Data)
+		appendRecordValue(d.Value[:0], format, arrival, ord, e.PartitionKey, e.Data)
 		if err := d.Finish(); err != nil {
 			return nil, fmt.Errorf("streamlog: append: %w", err)
 		}
 		out[i] = Appended{Shard: sh.Num, Seq: seq}
 		bytes += len(e.Data)
+		heads = setHead(heads, sh.live, seq, ord)
 	}
 	w.buf = binary.BigEndian.AppendUint64(w.buf[:0], uint64(st.nextSeq))
 	if err := b.Set(idKey(prefixNextSeq, st.id), w.buf, nil); err != nil {
 		return nil, fmt.Errorf("streamlog: append: %w", err)
 	}
 	return func() {
-		for i := range out {
-			shards[out[i].Shard].live.last.Store(uint64(out[i].Seq))
+		for _, h := range heads {
+			h.live.publish(h.seq, h.ord)
 		}
 		st.wake()
 		l.m.appended.Add(float64(len(out)))
 		l.m.appendedB.Add(float64(bytes))
 	}, nil
+}
+
+// shardHeadAt is a shard's new visible end, published after the commit.
+type shardHeadAt struct {
+	live *shardLive
+	seq  Seq
+	ord  uint64
+}
+
+// setHead records seq (ordinal ord) as live's newest record in heads.
+// An append touches a few shards, so a linear search is the cheapest.
+func setHead(heads []shardHeadAt, live *shardLive, seq Seq, ord uint64) []shardHeadAt {
+	for i := range heads {
+		if heads[i].live == live {
+			heads[i].seq, heads[i].ord = seq, ord
+			return heads
+		}
+	}
+	return append(heads, shardHeadAt{live: live, seq: seq, ord: ord})
 }

@@ -32,6 +32,12 @@
 //     later, and never sees a torn record.
 //   - An append is atomic: all of its records are written, in order, with
 //     increasing sequence numbers, or none is.
+//   - Each record carries its ordinal in its shard (record format 2): the
+//     n-th record ever appended to a shard has ordinal n, published with the
+//     shard's visible end as one value, so a read counts the records after
+//     it exactly (ReadResult.Behind) without scanning them. Streams created
+//     before format 2 keep format 1, without ordinals (Behind is -1 then);
+//     a format newer than the code knows is refused at open.
 //   - Arrival timestamps (ApproximateArrivalTimestamp, milliseconds) never
 //     decrease along a stream's sequence numbers; AT_TIMESTAMP and retention
 //     rely on it.

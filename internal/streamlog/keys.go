@@ -49,35 +49,68 @@ func decodeRecordKey(k []byte) (Seq, error) {
 	return Seq(binary.BigEndian.Uint64(k[recordKeyLen-8:])), nil
 }
 
-// Record value: arrival time (unix milliseconds, int64 BE), partition key
-// length (uvarint), partition key, data.
+// Record value formats (streamMeta.RecordFormat; see FORMAT.md). A stream's
+// records all have its format.
+const (
+	// recordFormatV1: arrival time (unix milliseconds, int64 BE), partition
+	// key length (uvarint), partition key, data. Streams created before
+	// format 2; their metadata has no record_format.
+	recordFormatV1 = 1
+	// recordFormatOrdinal: arrival time, the record's ordinal in its shard
+	// (uvarint), partition key length (uvarint), partition key, data.
+	recordFormatOrdinal = 2
+	// recordFormatNewest is the format of new streams, and the newest this
+	// code reads.
+	recordFormatNewest = recordFormatOrdinal
+)
 
-func appendRecordValue(b []byte, arrivalMs int64, pk, data []byte) []byte {
+func appendRecordValue(b []byte, format int, arrivalMs int64, ord uint64, pk, data []byte) []byte {
 	b = binary.BigEndian.AppendUint64(b, uint64(arrivalMs))
+	if format >= recordFormatOrdinal {
+		b = binary.AppendUvarint(b, ord)
+	}
 	b = binary.AppendUvarint(b, uint64(len(pk)))
 	b = append(b, pk...)
 	return append(b, data...)
 }
 
-// recordValueLen is len(appendRecordValue(nil, _, pk, data)).
-func recordValueLen(pk, data []byte) int {
-	n, v := 1, uint64(len(pk))
+func uvarintLen(v uint64) int {
+	n := 1
 	for v >= 0x80 {
 		v >>= 7
 		n++
 	}
-	return 8 + n + len(pk) + len(data)
+	return n
 }
 
-func decodeRecordValue(v []byte) (arrivalMs int64, pk, data []byte, err error) {
+// recordValueLen is len(appendRecordValue(nil, format, _, ord, pk, data)).
+func recordValueLen(format int, ord uint64, pk, data []byte) int {
+	n := 8 + uvarintLen(uint64(len(pk))) + len(pk) + len(data)
+	if format >= recordFormatOrdinal {
+		n += uvarintLen(ord)
+	}
+	return n
+}
+
+// decodeRecordValue decodes a record value of the given format; ord is 0
+// in format 1, which has none.
+func decodeRecordValue(v []byte, format int) (arrivalMs int64, ord uint64, pk, data []byte, err error) {
 	if len(v) < 9 {
-		return 0, nil, nil, fmt.Errorf("streamlog: corrupt record value (%d bytes)", len(v))
+		return 0, 0, nil, nil, fmt.Errorf("streamlog: corrupt record value (%d bytes)", len(v))
 	}
 	arrivalMs = int64(binary.BigEndian.Uint64(v))
-	n, w := binary.Uvarint(v[8:])
-	if w <= 0 || uint64(len(v)-8-w) < n {
-		return 0, nil, nil, fmt.Errorf("streamlog: corrupt record value")
+	rest := v[8:]
+	if format >= recordFormatOrdinal {
+		o, w := binary.Uvarint(rest)
+		if w <= 0 {
+			return 0, 0, nil, nil, fmt.Errorf("streamlog: corrupt record value (ordinal)")
+		}
+		ord, rest = o, rest[w:]
 	}
-	rest := v[8+w:]
-	return arrivalMs, rest[:n], rest[n:], nil
+	n, w := binary.Uvarint(rest)
+	if w <= 0 || uint64(len(rest)-w) < n {
+		return 0, 0, nil, nil, fmt.Errorf("streamlog: corrupt record value")
+	}
+	rest = rest[w:]
+	return arrivalMs, ord, rest[:n], rest[n:], nil
 }

@@ -219,8 +219,10 @@ func (l *Log) recoverStream(m *streamMeta) (*stream, error) {
 	} else if !errors.Is(err, pebble.ErrNotFound) {
 		return nil, fmt.Errorf("streamlog: recover stream %q: %w", m.Name, err)
 	}
+	format := m.recordFormat()
 	for _, s := range m.Shards {
 		last := max(s.StartSeq-1, s.TrimmedThrough)
+		ord := s.TrimmedOrdinal
 		lower := appendRecordKey(nil, m.ID, s.Num, 0)
 		upper := appendRecordKey(nil, m.ID, s.Num+1, 0)
 		it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
@@ -234,14 +236,19 @@ func (l *Log) recoverStream(m *streamMeta) (*stream, error) {
 				return nil, err
 			}
 			last = max(last, seq)
-			if ms, _, _, err := decodeRecordValue(it.Value()); err == nil {
-				st.lastArrivalMs = max(st.lastArrivalMs, ms)
+			ms, o, _, _, err := decodeRecordValue(it.Value(), format)
+			if err != nil {
+				_ = it.Close()
+				return nil, fmt.Errorf("streamlog: recover stream %q: %w", m.Name, err)
 			}
+			st.lastArrivalMs = max(st.lastArrivalMs, ms)
+			ord = max(ord, o)
 		}
 		if err := it.Close(); err != nil {
 			return nil, fmt.Errorf("streamlog: recover stream %q: %w", m.Name, err)
 		}
-		s.live.last.Store(uint64(last))
+		s.live.publish(last, ord)
+		s.live.nextOrd = ord + 1
 		st.nextSeq = max(st.nextSeq, last+1)
 		if s.Closed {
 			st.nextSeq = max(st.nextSeq, s.EndSeq+1)

@@ -49,6 +49,17 @@ type streamMeta struct {
 	NextShard      uint32            `json:"next_shard"`
 	Shards         []*shardMeta      `json:"shards"` // in shard-number order
 	Tags           map[string]string `json:"tags,omitempty"`
+	// RecordFormat is the layout of the stream's record values (see
+	// keys.go): 0 (absent) means format 1.
+	RecordFormat int `json:"record_format,omitempty"`
+}
+
+// recordFormat returns the stream's record value format.
+func (m *streamMeta) recordFormat() int {
+	if m.RecordFormat == 0 {
+		return recordFormatV1
+	}
+	return m.RecordFormat
 }
 
 // shardMeta is one shard's persisted description.
@@ -64,19 +75,42 @@ type shardMeta struct {
 	CreatedMs      int64   `json:"created_ms"`
 	ClosedMs       int64   `json:"closed_ms,omitempty"`
 	TrimmedThrough Seq     `json:"trimmed_through,omitempty"` // highest sequence number removed by retention
+	// TrimmedOrdinal is the ordinal of the record at TrimmedThrough, so
+	// ordinals go on after a restart when retention removed every record.
+	TrimmedOrdinal uint64 `json:"trimmed_ordinal,omitempty"`
 
 	live *shardLive // shared by every copy of this shard's metadata
 }
 
 // shardLive is the part of a shard that changes with every append.
 type shardLive struct {
-	// last is the highest sequence number readers may see in the shard: the
-	// last durable record, or StartSeq-1 when there is none yet.
-	last atomic.Uint64
+	// head is the last record readers may see in the shard, replaced (never
+	// changed) after each durable append.
+	head atomic.Pointer[shardHead]
 	// trimmed mirrors TrimmedThrough, raised by retention before the
 	// removal becomes visible, so a reader that misses records knows why.
 	trimmed atomic.Uint64
+	// nextOrd is the ordinal the shard's next record gets. Writer-owned.
+	nextOrd uint64
 }
+
+// shardHead is a shard's visible end: one value, so a reader sees a
+// sequence number and its ordinal that belong together.
+type shardHead struct {
+	// seq is the highest sequence number readers may see in the shard: the
+	// last durable record, or StartSeq-1 when there is none yet (or the
+	// highest trimmed one when retention removed them all).
+	seq Seq
+	// ord is the ordinal of the record at seq: how many records the shard
+	// ever had (format 2; 0 in format 1, which has no ordinals).
+	ord uint64
+}
+
+// last returns the highest sequence number readers may see in the shard.
+func (l *shardLive) last() Seq { return l.head.Load().seq }
+
+// publish makes seq (with ordinal ord) the shard's visible end.
+func (l *shardLive) publish(seq Seq, ord uint64) { l.head.Store(&shardHead{seq: seq, ord: ord}) }
 
 func (m *streamMeta) clone() *streamMeta {
 	c := *m
@@ -126,6 +160,9 @@ func decodeMeta(b []byte) (*streamMeta, error) {
 	var m streamMeta
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("streamlog: decode stream metadata: %w", err)
+	}
+	if m.RecordFormat < 0 || m.RecordFormat > recordFormatNewest {
+		return nil, fmt.Errorf("streamlog: stream %q: record format %d is newer than this version reads (up to %d)", m.Name, m.RecordFormat, recordFormatNewest)
 	}
 	for i, s := range m.Shards {
 		if s.Num != uint32(i) {
@@ -247,7 +284,7 @@ func (s *shardMeta) info() ShardInfo {
 	in := ShardInfo{
 		ID: ShardID(s.Num), Num: s.Num, HashKeyStart: s.HashStart, HashKeyEnd: s.HashEnd,
 		StartingSeq: s.StartSeq, Closed: s.Closed, EndingSeq: s.EndSeq,
-		Created: time.UnixMilli(s.CreatedMs), LastSeq: Seq(s.live.last.Load()),
+		Created: time.UnixMilli(s.CreatedMs), LastSeq: s.live.last(),
 		TrimmedThrough: Seq(s.live.trimmed.Load()),
 	}
 	if s.Parent >= 0 {

@@ -65,6 +65,11 @@ type ReadResult struct {
 	// Gap, when not nil, says that records after the reader's position were
 	// trimmed by retention before it read them; Records start after the gap.
 	Gap *Gap
+	// Behind is how many records the shard holds after Next, up to Last:
+	// exact, from the ordinals the records carry. It is -1 for a stream
+	// written before its records carried ordinals (record format 1) when
+	// the reader is not caught up; Last - Next bounds it from above then.
+	Behind int64
 }
 
 // PositionType names a starting point in a shard.
@@ -121,7 +126,7 @@ func (l *Log) Resolve(ctx context.Context, stream, shardID string, p Position) (
 		// The oldest record kept: before it, only what retention removed.
 		return max(sh.StartSeq-1, Seq(sh.live.trimmed.Load())), nil
 	case Latest:
-		return Seq(sh.live.last.Load()), nil
+		return sh.live.last(), nil
 	case AtSeq, AfterSeq:
 		if p.Seq < sh.StartSeq || (sh.Closed && p.Seq >= sh.EndSeq) || p.Seq>>seqBits != Seq(st.id) {
 			return 0, fmt.Errorf("%w: sequence number %s is not in shard %s of stream %s", ErrInvalidArgument, p.Seq, shardID, stream)
@@ -140,7 +145,8 @@ func (l *Log) Resolve(ctx context.Context, stream, shardID string, p Position) (
 // arrived at or after tMs, by binary search over sequence numbers (arrival
 // times never decrease along them).
 func (l *Log) seekTime(st *stream, sh *shardMeta, tMs int64) (Seq, error) {
-	last := Seq(sh.live.last.Load())
+	last := sh.live.last()
+	format := st.meta.Load().recordFormat()
 	it, err := l.shardIter(st.id, sh.Num, sh.StartSeq, last)
 	if err != nil {
 		return 0, err
@@ -152,7 +158,7 @@ func (l *Log) seekTime(st *stream, sh *shardMeta, tMs int64) (Seq, error) {
 			return 0, 0, false
 		}
 		seq, _ := decodeRecordKey(it.Key())
-		ms, _, _, err := decodeRecordValue(it.Value())
+		ms, _, _, _, err := decodeRecordValue(it.Value(), format)
 		if err != nil {
 			return 0, 0, false
 		}
@@ -198,10 +204,11 @@ func (l *Log) Read(ctx context.Context, req ReadRequest) (ReadResult, error) {
 	if err := ctx.Err(); err != nil {
 		return ReadResult{}, err
 	}
-	st, _, sh, err := l.shardOf(req.Stream, req.StreamID, req.Shard)
+	st, m, sh, err := l.shardOf(req.Stream, req.StreamID, req.Shard)
 	if err != nil {
 		return ReadResult{}, fmt.Errorf("streamlog: read: %w", err)
 	}
+	format := m.recordFormat()
 	maxRecs, maxBytes := req.MaxRecords, req.MaxBytes
 	if maxRecs <= 0 || maxRecs > MaxReadRecords {
 		maxRecs = MaxReadRecords
@@ -209,15 +216,17 @@ func (l *Log) Read(ctx context.Context, req ReadRequest) (ReadResult, error) {
 	if maxBytes <= 0 || maxBytes > MaxReadBytes {
 		maxBytes = MaxReadBytes
 	}
-	closed := sh.Closed // the metadata was loaded before last: if closed, last is final
-	last := Seq(sh.live.last.Load())
+	closed := sh.Closed // the metadata was loaded before head: if closed, head is final
+	head := sh.live.head.Load()
+	last := head.seq
 	res := ReadResult{Next: req.After, Last: last}
 	if req.After < last {
 		it, err := l.shardIter(st.id, sh.Num, req.After+1, last)
 		if err != nil {
 			return ReadResult{}, err
 		}
-		res.Records, err = readInto(it, maxRecs, maxBytes)
+		var lastOrd uint64
+		res.Records, lastOrd, err = readInto(it, format, maxRecs, maxBytes)
 		if cerr := it.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("streamlog: read: %w", cerr)
 		}
@@ -228,8 +237,14 @@ func (l *Log) Read(ctx context.Context, req ReadRequest) (ReadResult, error) {
 			res.Next = res.Records[n-1].Seq
 			if res.Next < last {
 				res.MillisBehindLatest = max(0, l.now().UnixMilli()-res.Records[n-1].ArrivalMs)
+				res.Behind = int64(head.ord - lastOrd)
+				if format < recordFormatOrdinal {
+					res.Behind = -1
+				}
 			}
 		}
+		// No record read while After < last: retention removed every
+		// record up to last (see the gap below), so none is left behind.
 	}
 	// Retention raises live.trimmed before its removal becomes visible, so
 	// reading it after the iterator was made cannot miss a trim the
@@ -245,28 +260,32 @@ func (l *Log) Read(ctx context.Context, req ReadRequest) (ReadResult, error) {
 	return res, nil
 }
 
-func readInto(it *pebble.Iterator, maxRecs, maxBytes int) ([]Record, error) {
+// readInto reads the iterator's records, up to the limits, and returns
+// them with the ordinal of the last one.
+func readInto(it *pebble.Iterator, format, maxRecs, maxBytes int) ([]Record, uint64, error) {
 	var recs []Record
 	var arena []byte
+	var lastOrd uint64
 	total := 0
 	for ok := it.First(); ok && len(recs) < maxRecs; ok = it.Next() {
 		seq, err := decodeRecordKey(it.Key())
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		v, err := it.ValueAndErr()
 		if err != nil {
-			return nil, fmt.Errorf("streamlog: read: %w", err)
+			return nil, 0, fmt.Errorf("streamlog: read: %w", err)
 		}
-		ms, pk, data, err := decodeRecordValue(v)
+		ms, ord, pk, data, err := decodeRecordValue(v, format)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		n := len(pk) + len(data)
 		if len(recs) > 0 && total+n > maxBytes {
 			break
 		}
 		total += n
+		lastOrd = ord
 		if cap(arena)-len(arena) < n {
 			arena = make([]byte, 0, max(arenaChunk, n))
 		}
@@ -283,7 +302,7 @@ func readInto(it *pebble.Iterator, maxRecs, maxBytes int) ([]Record, error) {
 		})
 	}
 	if err := it.Error(); err != nil {
-		return nil, fmt.Errorf("streamlog: read: %w", err)
+		return nil, 0, fmt.Errorf("streamlog: read: %w", err)
 	}
-	return recs, nil
+	return recs, lastOrd, nil
 }

@@ -51,15 +51,17 @@ func (l *Log) Trim(ctx context.Context) error {
 }
 
 type trimCut struct {
-	shard    uint32
-	keepFrom Seq // first sequence number kept
-	lastGone Seq // last sequence number removed
+	shard       uint32
+	keepFrom    Seq    // first sequence number kept
+	lastGone    Seq    // last sequence number removed
+	lastGoneOrd uint64 // its ordinal (0 in record format 1)
 }
 
 func (l *Log) trimStream(ctx context.Context, st *stream, now time.Time) error {
 	m := st.meta.Load()
 	cutoffMs := now.Add(-time.Duration(m.RetentionHours) * time.Hour).UnixMilli()
 	var cuts []trimCut
+	format := m.recordFormat()
 	for _, sh := range m.Shards {
 		keep, err := l.seekTime(st, sh, cutoffMs) // position before the first record kept
 		if err != nil {
@@ -75,8 +77,12 @@ func (l *Log) trimStream(ctx context.Context, st *stream, now time.Time) error {
 		}
 		ok := it.Last()
 		var lastGone Seq
+		var lastGoneOrd uint64
 		if ok {
 			lastGone, err = decodeRecordKey(it.Key())
+			if err == nil {
+				_, lastGoneOrd, _, _, err = decodeRecordValue(it.Value(), format)
+			}
 		}
 		if cerr := it.Close(); err == nil {
 			err = cerr
@@ -85,7 +91,7 @@ func (l *Log) trimStream(ctx context.Context, st *stream, now time.Time) error {
 			return fmt.Errorf("streamlog: trim: %w", err)
 		}
 		if ok {
-			cuts = append(cuts, trimCut{shard: sh.Num, keepFrom: keep + 1, lastGone: lastGone})
+			cuts = append(cuts, trimCut{shard: sh.Num, keepFrom: keep + 1, lastGone: lastGone, lastGoneOrd: lastGoneOrd})
 		}
 	}
 	if len(cuts) == 0 {
@@ -103,6 +109,7 @@ func (l *Log) trimStream(ctx context.Context, st *stream, now time.Time) error {
 			}
 			sh := m.shard(c.shard)
 			sh.TrimmedThrough = max(sh.TrimmedThrough, c.lastGone)
+			sh.TrimmedOrdinal = max(sh.TrimmedOrdinal, c.lastGoneOrd)
 			// Before the removal is applied (and visible): see Read.
 			sh.live.trimmed.Store(uint64(sh.TrimmedThrough))
 		}
