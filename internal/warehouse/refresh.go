@@ -21,7 +21,6 @@ package warehouse
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -425,7 +424,7 @@ func (g *ingestor) check(data []byte) (int, string) {
 	if len(data) > maxRecordBytes {
 		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes)
 	}
-	if g.query.parseJSON && (!utf8.Valid(data) || !json.Valid(data)) {
+	if g.query.parseJSON && (!utf8.Valid(data) || !validJSON(data)) {
 		return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record"
 	}
 	return 0, ""
