@@ -56,9 +56,25 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 	}
 	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records)),
 		Behind: behind(res)}
+	// Every record's sequence number and partition key, in one string that
+	// the records' strings share: two allocations a batch, not two a record.
+	const seqLen = 22 // len(Seq.String())
+	n := 0
+	for i := range res.Records {
+		n += seqLen + len(res.Records[i].PartitionKey)
+	}
+	buf := make([]byte, 0, n)
+	for i := range res.Records {
+		buf = res.Records[i].Seq.AppendTo(buf)
+		buf = append(buf, res.Records[i].PartitionKey...)
+	}
+	text := string(buf)
+	off := 0
 	for i := range res.Records {
 		rec := &res.Records[i]
-		b.Records[i] = Record{Seq: rec.Seq.String(), PartitionKey: string(rec.PartitionKey), Data: rec.Data, Arrival: rec.Arrival()}
+		pkEnd := off + seqLen + len(rec.PartitionKey)
+		b.Records[i] = Record{Seq: text[off : off+seqLen], PartitionKey: text[off+seqLen : pkEnd], Data: rec.Data, Arrival: rec.Arrival()}
+		off = pkEnd
 	}
 	if res.Gap != nil {
 		// A first read from TRIM_HORIZON has nothing to lose: the trim
