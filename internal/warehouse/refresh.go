@@ -4,10 +4,12 @@ package warehouse
 //
 // One batch is: read every shard from its stored position (none yet: the
 // trim horizon), a shard's children only after the shard itself is
-// finished; append the records to the staging table with DuckDB's
-// Appender; then in ONE DuckDB transaction run the view's query over the
-// staging table into the view's table, store every shard's new position,
-// and record the scan states, the skipped records and the refresh. A crash
+// finished, checking each record; append the records to the staging table
+// with DuckDB's Appender, while the next ones are read (a reading goroutine
+// hands each read's records to the appending one); then in ONE DuckDB
+// transaction run the view's query over the staging table into the view's
+// table, store every shard's new position, and record the scan states, the
+// skipped records and the refresh. A crash
 // before COMMIT leaves the old positions with the old rows; after it, the
 // new ones with the new rows. Nothing is lost or loaded twice.
 //
@@ -28,6 +30,7 @@ import (
 	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
@@ -42,10 +45,10 @@ import (
 // MiB) checkpoints, and a checkpoint rewrites the table's partly filled row
 // group (up to 122,880 rows), so its cost grows with the rows already in
 // that group, not with the batch. Measured with BenchmarkStreamingIngest
-// (300,000 records of 1 KB, 2 shared cores, unshredded SUPER, see
-// ingestManager.setup): 200k records / 256 MiB ingests 33-53k records/s,
-// 100k / 128 MiB 26-41k, 20k / 32 MiB 23-24k, the hand-written DuckDB load
-// 94-101k; no smaller bound stays within 10%. The memory this implies,
+// (300,000 records of 1 KB, 2 shared cores, unshredded SUPER, see Open):
+// 200k records / 256 MiB ingests 65-67k records/s, 100k / 128 MiB 47-50k,
+// 20k / 32 MiB 28-29k, the hand-written DuckDB load 99-109k; no smaller
+// bound stays within 10%. The memory this implies,
 // per view refreshing at once: the Go side holds one read (at most
 // readMaxRecords records, 10 MiB from Kinesis) at a time; DuckDB holds the
 // staged batch (up to 200k records or 256 MiB of data, plus ~100 bytes of
@@ -211,98 +214,31 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 	if _, err := g.conn.Exec(ctx, "DELETE FROM "+stageTable); err != nil {
 		return nil, errorf("clear staging table: %w", err)
 	}
-	app, err := duckdb.NewAppender(g.conn.c, "temp", "main", stageTable)
-	if err != nil {
-		return nil, errorf("appender: %w", err)
-	}
-	appClosed := false
-	defer func() {
-		if !appClosed {
-			_ = app.Close()
-		}
-	}()
-
 	refreshTime := start.UTC()
-	res := &batchResult{}
-	var scans []*shardScan
-	var errs []scanError
-	known := map[string]bool{}
-	for _, sh := range shards {
-		known[sh.ID] = true
-	}
-	finished := func(id string) bool { return id == "" || !known[id] || pos[id].finished }
-	behind := map[string]int64{} // per shard read: records left after it
-	leftRecs, leftBytes := g.w.ingest.bound.records, g.w.ingest.bound.bytes
-	for _, sh := range shards {
-		p := pos[sh.ID]
-		if p.finished || !finished(sh.ParentID) || !finished(sh.AdjacentParentID) {
-			continue
-		}
-		sc := &shardScan{shard: sh.ID, before: p, after: p}
-		for leftRecs > 0 && leftBytes > 0 {
-			b, err := g.reader.Read(ctx, g.mv.stream, sh.ID, sc.after.position,
-				source.Limits{MaxRecords: min(leftRecs, readMaxRecords), MaxBytes: leftBytes})
-			if err != nil {
-				return nil, sourceError(err)
-			}
-			if b.Gap != nil {
-				errs = append(errs, gapError(sh.ID, b))
-				res.gaps = append(res.gaps, errs[len(errs)-1])
-			}
-			for i := range b.Records {
-				rec := &b.Records[i]
-				sc.scanned++
-				sc.bytes += int64(len(rec.Data))
-				arr := rec.Arrival.UTC()
-				if sc.minArrival.IsZero() || arr.Before(sc.minArrival) {
-					sc.minArrival = arr
-				}
-				if arr.After(sc.maxArriv) {
-					sc.maxArriv = arr
-				}
-				if code, reason := g.check(rec.Data); code != 0 {
-					sc.skipped++
-					errs = append(errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
-					continue
-				}
-				if err := app.AppendRow(arr, rec.PartitionKey, sh.ID, rec.Seq, refreshTime, rec.Data); err != nil {
-					return nil, errorf("stage record %s/%s: %w", sh.ID, rec.Seq, err)
-				}
-				leftBytes -= len(rec.Data)
-			}
-			leftRecs -= len(b.Records)
-			if b.Next != "" {
-				sc.after.position = b.Next
-			}
-			sc.millisBehind = b.MillisBehind
-			sc.behind, sc.read = b.Behind, true
-			if b.End {
-				sc.after.finished = true
-				pos[sh.ID] = sc.after // its children may be read in this batch
-				break
-			}
-			if len(b.Records) == 0 {
-				break
-			}
-		}
-		if leftRecs <= 0 || leftBytes <= 0 {
-			res.more = true
-		}
-		if sc.after != sc.before || sc.scanned > 0 {
-			scans = append(scans, sc)
-		}
-		if sc.read {
-			behind[sh.ID] = sc.behind
-		}
-		res.millisBehind = max(res.millisBehind, sc.millisBehind)
-		if res.more {
-			break
+	// Reading (and checking) the stream and appending to the staging table
+	// overlap: one goroutine reads, this one appends what it has read.
+	rd := &batchRead{res: &batchResult{}, behind: map[string]int64{}}
+	chunks := make(chan stageChunk, stageQueue)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	eg, rctx := errgroup.WithContext(sctx)
+	eg.Go(func() error {
+		defer close(chunks)
+		return g.read(rctx, shards, pos, rd, chunks)
+	})
+	serr := g.stage(rctx, chunks, refreshTime)
+	if serr != nil {
+		cancel() // the reader stops at its next chunk
+		for range chunks {
 		}
 	}
-	if err := app.Close(); err != nil {
-		return nil, errorf("stage batch: %w", err)
+	if err := eg.Wait(); err != nil {
+		return nil, err
 	}
-	appClosed = true
+	if serr != nil {
+		return nil, serr
+	}
+	res, scans, errs, behind := rd.res, rd.scans, rd.errs, rd.behind
 	lag, err := g.lag(ctx, shards, pos, behind)
 	if err != nil {
 		return nil, err
@@ -370,6 +306,137 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		g.w.ingest.changes.publish(relationNames(g.mv.schema, g.mv.name)...)
 	}
 	return res, nil
+}
+
+// stageQueue is how many reads the reader may be ahead of the appender.
+const stageQueue = 2
+
+// stageChunk is one read's records that go into the staging table.
+type stageChunk struct {
+	shard string
+	recs  []source.Record
+}
+
+// batchRead is what reading a batch found, written by the reading
+// goroutine and read once it has ended.
+type batchRead struct {
+	res    *batchResult
+	scans  []*shardScan
+	errs   []scanError
+	behind map[string]int64 // per shard read: records left after it
+}
+
+// read reads the batch: every shard that is due from its position (its
+// children once it is finished, in this batch too), up to the batch
+// bounds. It checks each record, keeps the account in rd and pos, and
+// sends the records to stage to chunks.
+func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[string]shardPos, rd *batchRead, chunks chan<- stageChunk) error {
+	res := rd.res
+	known := map[string]bool{}
+	for _, sh := range shards {
+		known[sh.ID] = true
+	}
+	finished := func(id string) bool { return id == "" || !known[id] || pos[id].finished }
+	leftRecs, leftBytes := g.w.ingest.bound.records, g.w.ingest.bound.bytes
+	for _, sh := range shards {
+		p := pos[sh.ID]
+		if p.finished || !finished(sh.ParentID) || !finished(sh.AdjacentParentID) {
+			continue
+		}
+		sc := &shardScan{shard: sh.ID, before: p, after: p}
+		for leftRecs > 0 && leftBytes > 0 {
+			b, err := g.reader.Read(ctx, g.mv.stream, sh.ID, sc.after.position,
+				source.Limits{MaxRecords: min(leftRecs, readMaxRecords), MaxBytes: leftBytes})
+			if err != nil {
+				return sourceError(err)
+			}
+			if b.Gap != nil {
+				rd.errs = append(rd.errs, gapError(sh.ID, b))
+				res.gaps = append(res.gaps, rd.errs[len(rd.errs)-1])
+			}
+			keep := b.Records[:0] // the records to stage, in place
+			for i := range b.Records {
+				rec := &b.Records[i]
+				sc.scanned++
+				sc.bytes += int64(len(rec.Data))
+				arr := rec.Arrival.UTC()
+				if sc.minArrival.IsZero() || arr.Before(sc.minArrival) {
+					sc.minArrival = arr
+				}
+				if arr.After(sc.maxArriv) {
+					sc.maxArriv = arr
+				}
+				if code, reason := g.check(rec.Data); code != 0 {
+					sc.skipped++
+					rd.errs = append(rd.errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
+					continue
+				}
+				leftBytes -= len(rec.Data)
+				keep = append(keep, *rec)
+			}
+			if len(keep) > 0 {
+				select {
+				case chunks <- stageChunk{shard: sh.ID, recs: keep}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			leftRecs -= len(b.Records)
+			if b.Next != "" {
+				sc.after.position = b.Next
+			}
+			sc.millisBehind = b.MillisBehind
+			sc.behind, sc.read = b.Behind, true
+			if b.End {
+				sc.after.finished = true
+				pos[sh.ID] = sc.after // its children may be read in this batch
+				break
+			}
+			if len(b.Records) == 0 {
+				break
+			}
+		}
+		if leftRecs <= 0 || leftBytes <= 0 {
+			res.more = true
+		}
+		if sc.after != sc.before || sc.scanned > 0 {
+			rd.scans = append(rd.scans, sc)
+		}
+		if sc.read {
+			rd.behind[sh.ID] = sc.behind
+		}
+		res.millisBehind = max(res.millisBehind, sc.millisBehind)
+		if res.more {
+			break
+		}
+	}
+	return nil
+}
+
+// stage appends the chunks' records to the staging table with DuckDB's
+// Appender, until chunks is closed.
+func (g *ingestor) stage(ctx context.Context, chunks <-chan stageChunk, refreshTime time.Time) (err error) {
+	app, err := duckdb.NewAppender(g.conn.c, "temp", "main", stageTable)
+	if err != nil {
+		return errorf("appender: %w", err)
+	}
+	defer func() {
+		if cerr := app.Close(); err == nil && cerr != nil {
+			err = errorf("stage batch: %w", cerr)
+		}
+	}()
+	for c := range chunks {
+		for i := range c.recs {
+			rec := &c.recs[i]
+			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, rec.Data); err != nil {
+				return errorf("stage record %s/%s: %w", c.shard, rec.Seq, err)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // gapError is the SYS_STREAM_SCAN_ERRORS row of b's gap: the lost range,
