@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,9 +58,16 @@ func Registerer(r prometheus.Registerer) prometheus.Registerer {
 	return r
 }
 
-// Mount adds /metrics (from g) and /healthz to mux.
+// Mount adds /metrics (from g), /healthz and the Go profiler's
+// /debug/pprof/ endpoints to mux. The HTTP listener binds to loopback by
+// default; whoever exposes it further exposes these too.
 func Mount(mux *http.ServeMux, g prometheus.Gatherer) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok\n")
