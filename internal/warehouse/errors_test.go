@@ -13,16 +13,8 @@ import (
 // DuckDB's phrasings (with or without a FROM clause) comes back.
 func TestUnknownColumnMessage(t *testing.T) {
 	ctx := context.Background()
-	w, err := Open(ctx, t.TempDir(), Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	s, err := w.NewSession(ctx, "tester", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	w, _ := openTest(t)
+	s := testSession(t, w)
 	for _, tc := range []struct{ query, want string }{
 		{`select invalid`, `column "invalid" does not exist`},
 		{`select nope from (select 1 as a) t`, `column "nope" does not exist`},
@@ -48,16 +40,8 @@ func TestUnknownColumnMessage(t *testing.T) {
 // words them: the name quoted once, the SQLSTATE Postgres uses.
 func TestCatalogMessages(t *testing.T) {
 	ctx := context.Background()
-	w, err := Open(ctx, t.TempDir(), Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	s, err := w.NewSession(ctx, "tester", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	w, _ := openTest(t)
+	s := testSession(t, w)
 	run := func(q string) error {
 		rs := s.Execute(ctx, q, nil)
 		for rs.Next() {

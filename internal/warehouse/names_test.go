@@ -12,16 +12,8 @@ import (
 // their keyword when they stand alone in a select list.
 func TestResultColumnNames(t *testing.T) {
 	ctx := context.Background()
-	w, err := Open(ctx, t.TempDir(), Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	s, err := w.NewSession(ctx, "tester", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	w, _ := openTest(t)
+	s := testSession(t, w)
 	for _, tc := range []struct{ query, want string }{
 		{`select count(*), max(x), x::varchar, upper(y) from (select 1 as x, 'a' as y) t group by x, y`, "[count max x upper]"},
 		{`select current_date, current_timestamp, current_user, user, session_user`, "[current_date current_timestamp current_user user session_user]"},
