@@ -31,7 +31,27 @@ type Server struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	done chan struct{}
-	logs *bytes.Buffer
+	logs *logBuffer
+}
+
+// logBuffer holds what the process prints. exec copies the process's output
+// into it from a goroutine of its own while tests read it (Logs, failure
+// messages), so every access holds mu.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 var (
@@ -94,7 +114,7 @@ func (s *Server) start() {
 	args := append([]string{"serve", "--data", s.Dir,
 		"--aws-addr", "127.0.0.1:0", "--sql-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
 		"--addr-file", addrFile}, s.Args...)
-	s.logs = &bytes.Buffer{}
+	s.logs = &logBuffer{}
 	cmd := exec.Command(Binary(t), args...)
 	cmd.Stdout = s.logs
 	cmd.Stderr = s.logs
