@@ -381,6 +381,7 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 	}
 	rows, err := st.QueryContext(ctx, nv)
 	if err != nil {
+		c.settle(ctx)
 		if extra != nil {
 			extra()
 		}

@@ -277,6 +277,7 @@ type Conn struct {
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	res, err := c.c.ExecContext(ctx, query, namedArgs(args))
 	if err != nil {
+		c.settle(ctx)
 		return 0, classify(err, query)
 	}
 	n, err := res.RowsAffected()
@@ -300,6 +301,24 @@ func (c *Conn) Query(ctx context.Context, query string, args ...any) (*Result, e
 	}
 	res.onClose = append(res.onClose, st.close)
 	return res, nil
+}
+
+// settle ends a statement that ctx cancelled before it ran. The driver
+// (duckdb-go v2.10506) can give up on a statement after DuckDB has begun
+// it (a pending query, in autocommit its transaction too) and before it
+// executes; DuckDB then keeps that query active on the connection, and
+// the query keeps the database instance alive after the connection and
+// the connector close: the file is never released, and opening it again
+// in this process waits forever in DuckDB's instance cache. Running any
+// statement ends the abandoned query (rolling its transaction back), so
+// settle runs one, uncancelled, after a call that failed with its context
+// ended.
+func (c *Conn) settle(ctx context.Context) {
+	if ctx.Err() == nil {
+		return
+	}
+	// Its own error (an aborted transaction's, say) changes nothing.
+	_, _ = c.c.ExecContext(context.Background(), "SELECT 1", nil)
 }
 
 // Close closes the connection.
