@@ -32,6 +32,7 @@ func newMVStack(t testing.TB) *mvStack {
 	t.Cleanup(func() { _ = streams.Close() })
 	st := &mvStack{t: t, dir: dir, streams: streams}
 	st.open()
+	t.Cleanup(st.close) // before the log's: cleanups run last-in first-out
 	if err := streams.Create(context.Background(), "events", streamlog.CreateOptions{ShardCount: 2}); err != nil {
 		t.Fatal(err)
 	}
