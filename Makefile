@@ -1,6 +1,7 @@
 # blueshift: the two commands a user needs are `make demo` and `make test`.
 GO ?= go
 BIN := bin/blueshift
+SHELL := /bin/bash
 
 .PHONY: build test demo bench fuzz vet lint clean
 
@@ -9,11 +10,13 @@ build:
 
 # The whole test suite: unit, golden, real-client and crash tests, all under
 # the race detector, with the servers the tests start built with it too.
+# The output is kept in bin/test.log; on failure its summary is printed last.
 test:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) build -race -o bin/blueshift-race ./cmd/blueshift
-	BLUESHIFT_BIN=$(CURDIR)/bin/blueshift-race $(GO) test -race -count=1 -timeout 40m ./...
+	set -o pipefail; BLUESHIFT_BIN=$(CURDIR)/bin/blueshift-race $(GO) test -race -count=1 -timeout 15m ./... 2>&1 \
+		| tee bin/test.log || { scripts/test-summary bin/test.log; exit 1; }
 
 demo: build
 	./$(BIN) demo
