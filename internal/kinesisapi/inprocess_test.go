@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"sync"
@@ -247,4 +248,64 @@ func TestPutRecordsReportsCommitFailure(t *testing.T) {
 	if !errors.Is(p.log.Close(), nil) {
 		t.Fatal("second Close failed")
 	}
+}
+
+// TestStreamTransitionsFollowTheClock: a stream is CREATING, UPDATING
+// after a reshard, and DELETING for the transition delay and no longer, by
+// the log's clock; a reshard while UPDATING is refused. The clock is the
+// test's, so the states are seen however slowly the test runs.
+func TestStreamTransitionsFollowTheClock(t *testing.T) {
+	clk := &fakeClock{}
+	clk.ms.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
+	const delay = time.Second
+	p := startInProcessWith(t, streamlog.Options{Now: clk.now, TransitionDelay: delay})
+	c := newClient(p.addr)
+	ctx := context.Background()
+	status := func(want types.StreamStatus) {
+		t.Helper()
+		d, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("tr")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.StreamDescriptionSummary.StreamStatus; got != want {
+			t.Fatalf("status %s, want %s", got, want)
+		}
+	}
+	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("tr"), ShardCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	status(types.StreamStatusCreating)
+	clk.advance(delay - time.Millisecond)
+	status(types.StreamStatusCreating)
+	clk.advance(time.Millisecond)
+	status(types.StreamStatusActive)
+
+	shards := listShards(t, c, "tr")
+	mid := new(big.Int)
+	mid.SetString(*shards[0].HashKeyRange.EndingHashKey, 10)
+	mid.Rsh(mid, 1)
+	if _, err := c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("tr"), ShardToSplit: shards[0].ShardId, NewStartingHashKey: aws.String(mid.String())}); err != nil {
+		t.Fatal(err)
+	}
+	status(types.StreamStatusUpdating)
+	merge := &kinesis.MergeShardsInput{StreamName: aws.String("tr"), ShardToMerge: aws.String("shardId-000000000003"), AdjacentShardToMerge: aws.String("shardId-000000000001")}
+	_, err := c.MergeShards(ctx, merge)
+	wantCode(t, err, "ResourceInUseException")
+	clk.advance(delay)
+	status(types.StreamStatusActive)
+	if _, err := c.MergeShards(ctx, merge); err != nil {
+		t.Fatalf("merge once ACTIVE again: %v", err)
+	}
+	status(types.StreamStatusUpdating)
+	clk.advance(delay)
+
+	if _, err := c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("tr")}); err != nil {
+		t.Fatal(err)
+	}
+	status(types.StreamStatusDeleting)
+	_, err = c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("tr"), PartitionKey: aws.String("k"), Data: []byte("x")})
+	wantCode(t, err, "ResourceNotFoundException")
+	clk.advance(delay)
+	_, err = c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("tr")})
+	wantCode(t, err, "ResourceNotFoundException")
 }
