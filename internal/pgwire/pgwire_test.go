@@ -548,6 +548,7 @@ func TestKillDuringWritesLosesNoCommit(t *testing.T) {
 			defer wg.Done()
 			wc, err := pgx.Connect(ctx, connString(s, "w"))
 			if err != nil {
+				t.Errorf("writer %d: connect: %v", w, err)
 				return
 			}
 			for i := 0; ; i++ {
@@ -571,8 +572,17 @@ func TestKillDuringWritesLosesNoCommit(t *testing.T) {
 			}
 		}()
 	}
-	for range writers * 20 {
-		<-started
+	// Writers stop only on an error, which before the kill is a failure:
+	// wait for the commits within the test's deadline, not forever.
+	for n := range writers * 20 {
+		select {
+		case <-started:
+		case <-ctx.Done():
+			logs := s.Logs()
+			s.Kill()
+			wg.Wait()
+			t.Fatalf("only %d commits acknowledged within the deadline\n%s", n, logs)
+		}
 	}
 	s.Kill()
 	wg.Wait()
