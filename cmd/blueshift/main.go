@@ -75,6 +75,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&cfg.StreamTransitionDelay, "stream-transition-delay", 0, "how long a stream stays CREATING/UPDATING/DELETING before ACTIVE or gone (clients poll for it)")
 	fs.DurationVar(&cfg.StreamTrimInterval, "stream-trim-interval", time.Minute, "how often records past their stream's retention are removed")
+	fs.DurationVar(&cfg.SystemLogRetention, "system-log-retention", 7*24*time.Hour, "how long the warehouse keeps refresh, scan, procedure and schedule history (negative: forever)")
 	fs.StringVar(&cfg.KinesisEndpoint, "kinesis-endpoint", "", "Kinesis endpoint URL that streaming materialized views read (default: blueshift's own streams)")
 	fs.StringVar(&cfg.KinesisRegion, "kinesis-region", "", "AWS region of the Kinesis service streaming materialized views read")
 	fs.StringVar(&cfg.AddrFile, "addr-file", "", "write the bound addresses (name=host:port lines) to this file once listening")

@@ -106,6 +106,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return streams.Run(gctx) })     // retention trim
 	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
+	g.Go(func() error { return wh.RunSystemLogRetention(gctx, cfg.SystemLogRetention) })
 	var bound []string
 	for _, s := range servers {
 		if s.addr == "off" {

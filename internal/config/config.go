@@ -52,6 +52,11 @@ type Config struct {
 	// StreamTrimInterval is how often records past retention are removed.
 	// Zero means one minute.
 	StreamTrimInterval time.Duration
+	// SystemLogRetention is how long the warehouse keeps its system logs
+	// (refresh history, stream scan states and errors, procedure calls and
+	// messages, schedule runs). Zero means seven days; negative keeps them
+	// all.
+	SystemLogRetention time.Duration
 
 	// KinesisEndpoint and KinesisRegion, when either is set, make external
 	// schemas FROM KINESIS read that Kinesis service through the AWS SDK
@@ -86,6 +91,9 @@ func (c Config) Default() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.SystemLogRetention == 0 {
+		c.SystemLogRetention = 7 * 24 * time.Hour
 	}
 	return c
 }
