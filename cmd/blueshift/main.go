@@ -2,11 +2,13 @@
 //
 //	blueshift serve [flags]   run the server (streams, warehouse, SQL, HTTP)
 //	blueshift demo [flags]    the reference scenario, live (make demo)
+//	blueshift bench [flags]   measure the whole pipeline on this machine
 //	blueshift version
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/blueshift-dev/blueshift/internal/app"
+	"github.com/blueshift-dev/blueshift/internal/bench"
 	"github.com/blueshift-dev/blueshift/internal/config"
 	"github.com/blueshift-dev/blueshift/internal/demo"
 	"github.com/blueshift-dev/blueshift/internal/obs"
@@ -26,6 +29,7 @@ const usage = `usage: blueshift <command> [flags]
 commands:
   serve     run the server: Kinesis API, SQL endpoint, HTTP dashboard
   demo      run the reference scenario on a fresh server, with generated records (make demo)
+  bench     measure puts, ingestion, freshness and queries end to end on this machine
   version   print the version
 
 Run "blueshift <command> -h" for a command's flags.
@@ -48,6 +52,8 @@ func main() {
 		err = serve(ctx, os.Args[2:])
 	case "demo":
 		err = runDemo(ctx, os.Args[2:])
+	case "bench":
+		err = runBench(ctx, os.Args[2:])
 	case "version":
 		fmt.Println("blueshift", version)
 	case "-h", "--help", "help":
@@ -127,4 +133,58 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	o.Log = obs.NewLogger(os.Stderr, *logLevel)
 	return demo.Run(ctx, o)
+}
+
+const benchUsage = `usage: blueshift bench [flags]
+
+Starts a server in-process on a fresh temporary data directory (or measures
+a running one: --aws-addr and --sql-addr), creates a stream and a streaming
+materialized view with AUTO REFRESH over json_parse()d records, and measures
+through the Kinesis API and the SQL endpoint:
+
+  1 put        PutRecords throughput (records/s, MB/s) and call latency
+  2 ingest     time until the view holds every record put (rows/s)
+  3 freshness  ack-to-visible latency at a steady rate (p50/p95/p99/max)
+  4 query      point lookups and an aggregate over the view (q/s, latency)
+
+It checks that the view ends with exactly the records put and fails
+otherwise. Figures go to stdout (a table, or JSON with --json), progress to
+stderr. The defaults take about a minute.
+
+flags:
+`
+
+// runBench runs `blueshift bench` (internal/bench). Bad flags exit with
+// status 2.
+func runBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchUsage)
+		fs.PrintDefaults()
+	}
+	o := bench.Options{Serve: app.Run, Version: version, Out: os.Stdout, Progress: os.Stderr}
+	o.Flags(fs)
+	logLevel := fs.String("log-level", "warn", "in-process server log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(2) // fs printed the error and the usage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "blueshift bench: unexpected argument %q\n", fs.Arg(0))
+		os.Exit(2)
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(os.Stderr, "blueshift bench: %s\nRun \"blueshift bench -h\" for the flags.\n", strings.ReplaceAll(err.Error(), "\n", "\nblueshift bench: "))
+		os.Exit(2)
+	}
+	switch *logLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		fmt.Fprintf(os.Stderr, "blueshift bench: --log-level %q: want debug, info, warn or error\n", *logLevel)
+		os.Exit(2)
+	}
+	o.Log = obs.NewLogger(os.Stderr, *logLevel)
+	return bench.Run(ctx, o)
 }
