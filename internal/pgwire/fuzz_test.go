@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,59 +12,51 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
 )
 
-// fuzzServer is one in-process server over a real warehouse, shared by the
-// fuzz inputs of a process.
-var (
-	fuzzOnce sync.Once
-	fuzzAddr string
-	fuzzErr  error
-)
-
+// startFuzzServer starts an in-process server over a real warehouse for
+// the fuzz inputs of one fuzz target (in a process of its own when
+// fuzzing), and stops it, closes the warehouse and removes its directory
+// when the target ends.
 func startFuzzServer(tb testing.TB) string {
-	fuzzOnce.Do(func() {
-		dir, err := tempDir()
-		if err != nil {
-			fuzzErr = err
-			return
-		}
-		ctx := context.Background()
-		w, err := warehouse.Open(ctx, dir, warehouse.Options{Threads: 1})
-		if err != nil {
-			fuzzErr = err
-			return
-		}
-		engine := EngineFunc(func(ctx context.Context, user, db string) (Session, error) {
-			s, err := w.NewSession(ctx, user, db)
-			if err != nil {
-				return nil, err
-			}
-			// Inputs may spell out expensive queries; keep each one short.
-			rs := s.Execute(ctx, "SET statement_timeout = 2000", nil)
-			for rs.Next() {
-			}
-			return s, rs.Err()
-		})
-		srv, err := New(engine, Config{})
-		if err != nil {
-			fuzzErr = err
-			return
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fuzzErr = err
-			return
-		}
-		fuzzAddr = ln.Addr().String()
-		go func() { _ = srv.Serve(ctx, ln) }()
-	})
-	if fuzzErr != nil {
-		tb.Fatal(fuzzErr)
+	tb.Helper()
+	dir := tb.TempDir()
+	w, err := warehouse.Open(context.Background(), dir, warehouse.Options{Threads: 1})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return fuzzAddr
-}
-
-func tempDir() (string, error) {
-	return os.MkdirTemp("", "blueshift-fuzz-")
+	tb.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	engine := EngineFunc(func(ctx context.Context, user, db string) (Session, error) {
+		s, err := w.NewSession(ctx, user, db)
+		if err != nil {
+			return nil, err
+		}
+		// Inputs may spell out expensive queries; keep each one short.
+		rs := s.Execute(ctx, "SET statement_timeout = 2000", nil)
+		for rs.Next() {
+		}
+		return s, rs.Err()
+	})
+	srv, err := New(engine, Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	tb.Cleanup(func() { // before the warehouse closes: cleanups run last first
+		cancel()
+		if err := <-served; err != nil {
+			tb.Error(err)
+		}
+	})
+	return ln.Addr().String()
 }
 
 func startup() []byte {
