@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,7 +78,7 @@ func drive(ctx context.Context, o Options, res *Result, awsAddr, sqlAddr string,
 	}
 
 	total := int64(o.Records + o.freshRecords())
-	o.progress("phase 4, query: point lookups and an aggregate from %d connections, %s each", o.QueryClients, o.QueryDuration)
+	o.progress("phase 4, query: point lookups (by key, by JSON field) and an aggregate from %d connections, %s each", o.QueryClients, o.QueryDuration)
 	res.Query, err = queryPhase(ctx, &o, sqlAddr, nm.view, total, !external)
 	if err != nil {
 		return err
@@ -190,7 +191,7 @@ func ingestPhase(ctx context.Context, conn *pgx.Conn, view string, want int64, s
 		case n != last:
 			last, progressed = n, now
 		case now.Sub(progressed) > stallTimeout:
-			return IngestResult{}, fmt.Errorf("bench: ingest: the view has held %d of the %d records put for %s", n, want, stallTimeout)
+			return IngestResult{}, fmt.Errorf("bench: ingest: the view has held %d of the %d records put for %s (%s)", n, want, stallTimeout, diagnose(ctx, conn, view))
 		}
 		if err := sleep(ctx, 20*time.Millisecond); err != nil {
 			return IngestResult{}, err
@@ -222,6 +223,17 @@ func freshnessPhase(ctx context.Context, o *Options, kc *kinesis.Client, sqlAddr
 		return FreshnessResult{}, err
 	}
 	defer watcher.Close(context.WithoutCancel(ctx))
+
+	// The poller reads only rows that arrived at or after the newest
+	// arrival so far: the stream's arrival times never decrease, and the
+	// filter on a plain column lets the scan skip the earlier rows (their
+	// JSON is not touched). The time is the server's, read back as text.
+	var since string
+	if err := watcher.QueryRow(ctx, "SELECT max(approximate_arrival_timestamp)::varchar FROM "+nm.view).Scan(&since); err != nil {
+		return FreshnessResult{}, fmt.Errorf("bench: freshness: newest arrival: %w", err)
+	}
+	q := "SELECT payload.id::bigint, payload.put_us::bigint FROM " + nm.view +
+		" WHERE approximate_arrival_timestamp >= '" + since + "'::timestamp AND payload.id::bigint >= $1"
 
 	var putDone atomic.Bool
 	var polls int
@@ -258,7 +270,6 @@ func freshnessPhase(ctx context.Context, o *Options, kc *kinesis.Client, sqlAddr
 		return nil
 	})
 	g.Go(func() error { // the poller
-		q := "SELECT payload.id::bigint, payload.put_us::bigint FROM " + nm.view + " WHERE payload.id::bigint >= $1"
 		seen, low := 0, 0 // low: the first record not seen yet
 		progressed := time.Now()
 		for seen < n {
@@ -292,7 +303,7 @@ func freshnessPhase(ctx context.Context, o *Options, kc *kinesis.Client, sqlAddr
 				low++
 			}
 			if putDone.Load() && t1.Sub(progressed) > stallTimeout {
-				return fmt.Errorf("bench: freshness: %d of %d records not visible %s after the last put", n-seen, n, stallTimeout)
+				return fmt.Errorf("bench: freshness: %d of %d records not visible %s after the last put (%s)", n-seen, n, stallTimeout, diagnose(ctx, watcher, nm.view))
 			}
 			if err := sleep(gctx, pollEvery-time.Since(t0)); err != nil {
 				return err
@@ -322,21 +333,23 @@ func freshnessPhase(ctx context.Context, o *Options, kc *kinesis.Client, sqlAddr
 	res := FreshnessResult{Records: n, TargetRate: o.Rate, Rate: float64(n) / secs, Seconds: secs,
 		AckToVisible: latency(ackLat), PutToVisible: latency(putLat),
 		Polls: polls, PollPeriod: ms(pollSpan) / float64(polls), PollTime: ms(pollTime) / float64(polls)}
-	res.Method = fmt.Sprintf("freshness polls the view over pgx (one connection, a poll at most every %s) for the ids not seen yet; "+
-		"a record counts as visible when the poll whose result first holds it is read. "+
-		"ack to visible runs from the PutRecords call returning; put to visible from put_us, the client's clock when the call was built, read back from the view. "+
+	res.Method = fmt.Sprintf("a poller on its own connection queries the view (at most every %s) for the records not seen yet "+
+		"(arrived since the phase began, id >= the lowest unseen); a record counts as visible when the first poll whose result holds it has been read. "+
+		"Ack to visible runs from the PutRecords call returning; put to visible from put_us, the client's clock when the call was built, read back from the view. "+
 		"Both include up to one poll period and one poll's duration of measuring delay; %d of %d records showed up in a poll before their ack arrived and count as 0.",
 		pollEvery, early, n)
 	return res, nil
 }
 
-// Phase 4's queries.
+// Phase 4's queries: a point lookup by partition key (a plain column), the
+// same lookup by a field of the JSON, and an aggregate over JSON fields.
 const (
+	keySQL       = "SELECT payload.amount::bigint FROM %s WHERE partition_key = $1"
 	pointSQL     = "SELECT payload.amount::bigint FROM %s WHERE payload.id::bigint = $1"
 	aggregateSQL = "SELECT payload.cat::varchar AS cat, count(*), sum(payload.amount::bigint)::bigint FROM %s GROUP BY 1"
 )
 
-// queryPhase runs point lookups, then the aggregate, each from QueryClients
+// queryPhase runs point lookups by key, then by field, then the aggregate, each from QueryClients
 // connections for QueryDuration, checking every result against the records.
 func queryPhase(ctx context.Context, o *Options, sqlAddr, view string, total int64, inProcess bool) (QueryResult, error) {
 	conns := make([]*pgx.Conn, o.QueryClients)
@@ -361,22 +374,28 @@ func queryPhase(ctx context.Context, o *Options, sqlAddr, view string, total int
 		want[category(id)] = agg{a.count + 1, a.sum + amountOf(id)}
 	}
 
-	point := fmt.Sprintf(pointSQL, view)
-	pointStats, err := runQueries(ctx, conns, o.QueryDuration, point, func(ctx context.Context, c *pgx.Conn, rng *rand.Rand) error {
-		id := rng.Int64N(total)
-		rows, err := c.Query(ctx, point, id)
-		if err != nil {
-			return err
-		}
-		amounts, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return err
-		}
-		if len(amounts) != 1 || amounts[0] != amountOf(id) {
-			return fmt.Errorf("id %d: got amounts %v, want [%d]", id, amounts, amountOf(id))
-		}
-		return nil
-	})
+	lookup := func(sql string, arg func(id int64) any) (QueryStats, error) {
+		return runQueries(ctx, conns, o.QueryDuration, sql, func(ctx context.Context, c *pgx.Conn, rng *rand.Rand) error {
+			id := rng.Int64N(total)
+			rows, err := c.Query(ctx, sql, arg(id))
+			if err != nil {
+				return err
+			}
+			amounts, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			if len(amounts) != 1 || amounts[0] != amountOf(id) {
+				return fmt.Errorf("id %d: got amounts %v, want [%d]", id, amounts, amountOf(id))
+			}
+			return nil
+		})
+	}
+	keyStats, err := lookup(fmt.Sprintf(keySQL, view), func(id int64) any { return strconv.FormatInt(id, 10) })
+	if err != nil {
+		return QueryResult{}, err
+	}
+	pointStats, err := lookup(fmt.Sprintf(pointSQL, view), func(id int64) any { return id })
 	if err != nil {
 		return QueryResult{}, err
 	}
@@ -406,7 +425,7 @@ func queryPhase(ctx context.Context, o *Options, sqlAddr, view string, total int
 	if err != nil {
 		return QueryResult{}, err
 	}
-	return QueryResult{Point: pointStats, Aggregate: aggStats}, nil
+	return QueryResult{Key: keyStats, Field: pointStats, Aggregate: aggStats}, nil
 }
 
 // runQueries runs one on every connection, repeatedly, for d.
@@ -471,4 +490,56 @@ func verify(ctx context.Context, conn *pgx.Conn, view string, total int64) (Veri
 			total, total-1, v.Rows, v.DistinctIDs, v.MinID, v.MaxID, v.IDSum, want.IDSum)
 	}
 	return v, nil
+}
+
+// diagnose describes a view that stopped short of the records put: what
+// the server reports of it, and whether a manual REFRESH brings the rest
+// (which tells a stuck AUTO REFRESH from records that are not there).
+func diagnose(ctx context.Context, conn *pgx.Conn, view string) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	lit := "'" + view + "'"
+	parts := []string{
+		"stv_mv_info " + rowsText(ctx, conn, "SELECT state, is_stale, autorefresh FROM stv_mv_info WHERE name = "+lit),
+		"newest sys_stream_scan_states " + rowsText(ctx, conn, "SELECT partition_id, latest_position, scanned_rows, record_time FROM sys_stream_scan_states WHERE mv_name = "+lit+" ORDER BY record_time DESC LIMIT 4"),
+		"sys_stream_scan_errors " + rowsText(ctx, conn, "SELECT count(*) FROM sys_stream_scan_errors WHERE mv_name = "+lit),
+	}
+	var before, after int64
+	err := conn.QueryRow(ctx, "SELECT count(*) FROM "+view).Scan(&before)
+	if err == nil {
+		err = exec(ctx, conn, "REFRESH MATERIALIZED VIEW "+view)
+	}
+	if err == nil {
+		err = conn.QueryRow(ctx, "SELECT count(*) FROM "+view).Scan(&after)
+	}
+	if err != nil {
+		parts = append(parts, fmt.Sprintf("a manual REFRESH: %v", err))
+	} else {
+		parts = append(parts, fmt.Sprintf("a manual REFRESH took the view from %d to %d rows", before, after))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// rowsText renders a query's rows as [a b c] [d e f], or its error.
+func rowsText(ctx context.Context, conn *pgx.Conn, sql string) string {
+	rows, err := conn.Query(ctx, sql, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var cells []string
+		for _, v := range rows.RawValues() {
+			cells = append(cells, string(v))
+		}
+		out = append(out, "["+strings.Join(cells, " ")+"]")
+	}
+	if err := rows.Err(); err != nil {
+		return "(" + err.Error() + ")"
+	}
+	if len(out) == 0 {
+		return "(no rows)"
+	}
+	return strings.Join(out, " ")
 }

@@ -111,8 +111,9 @@ type FreshnessResult struct {
 
 // QueryResult is phase 4.
 type QueryResult struct {
-	Point     QueryStats `json:"point"`
-	Aggregate QueryStats `json:"aggregate"`
+	Key       QueryStats `json:"point_by_key"`   // WHERE partition_key = $1
+	Field     QueryStats `json:"point_by_field"` // WHERE payload.id::bigint = $1
+	Aggregate QueryStats `json:"aggregate"`      // GROUP BY a JSON field
 }
 
 // QueryStats are one kind of query's figures.
@@ -199,7 +200,7 @@ func (r *Result) WriteTable(w io.Writer) error {
 	lat := func(l Latency) string {
 		return fmt.Sprintf("p50 %s  p95 %s  p99 %s  max %s ms", num(l.P50), num(l.P95), num(l.P99), num(l.Max))
 	}
-	row("phase", "figure", "")
+	row("phase", "figure", "details")
 	u := r.Put
 	row("1 put", fmt.Sprintf("%s records/s, %s MB/s", num(u.RecordsPerSec), num(u.MBPerSec)),
 		fmt.Sprintf("%d records in %.2fs, %d PutRecords calls", u.Records, u.Seconds, u.Calls))
@@ -215,7 +216,7 @@ func (r *Result) WriteTable(w io.Writer) error {
 	for _, q := range []struct {
 		name string
 		s    QueryStats
-	}{{"4 point query", r.Query.Point}, {"4 aggregate", r.Query.Aggregate}} {
+	}{{"4 lookup by key", r.Query.Key}, {"  lookup by field", r.Query.Field}, {"  aggregate", r.Query.Aggregate}} {
 		row(q.name, fmt.Sprintf("%s q/s, p50 %s  p99 %s ms", num(q.s.PerSecond), num(q.s.Latency.P50), num(q.s.Latency.P99)),
 			fmt.Sprintf("%d queries in %.1fs from %d connections", q.s.Queries, q.s.Seconds, q.s.Clients))
 	}
@@ -224,8 +225,8 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\nmethod: %s\n", f.Method)
-	fmt.Fprintf(&b, "point query:     %s\naggregate query: %s\n", r.Query.Point.SQL, r.Query.Aggregate.SQL)
+	b.WriteString("\n" + wrap("freshness: "+f.Method, 100, "  "))
+	fmt.Fprintf(&b, "queries:\n  %s\n  %s\n  %s\n", r.Query.Key.SQL, r.Query.Field.SQL, r.Query.Aggregate.SQL)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -250,4 +251,25 @@ func num(f float64) string {
 	default:
 		return fmt.Sprintf("%.2f", f)
 	}
+}
+
+// wrap breaks text into lines of at most width bytes (longer words stand
+// alone), indenting every line but the first.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		switch {
+		case i == 0:
+		case line+1+len(w) > width:
+			b.WriteString("\n" + indent)
+			line = len(indent)
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String() + "\n"
 }
