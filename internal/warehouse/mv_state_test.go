@@ -312,3 +312,35 @@ func TestSuperUnshredded(t *testing.T) {
 		t.Errorf("docs.doc storage: %d unshredded segments, %d shredded; want some and none", v[0], v[1])
 	}
 }
+
+// TestStagingFreedAfterBatch: a batch's staged copy of the records is
+// freed once the batch commits, not held until the next one.
+func TestStagingFreedAfterBatch(t *testing.T) {
+	st := newMVStack(t)
+	ctx := context.Background()
+	st.exec(`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	st.exec(`CREATE MATERIALIZED VIEW v AS SELECT json_parse(kinesis_data) AS p FROM k."events"`)
+	st.put(`{"n": 1}`, `{"n": 2}`, `{"n": 3}`)
+	st.exec(`REFRESH MATERIALIZED VIEW v`)
+	st.want(`select count(*) from v`, "3\nSELECT 1\n")
+	mv, err := st.s.findMV(ctx, nameOf("v"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.w.ingest.withLock(ctx, mv, func(g *ingestor) error {
+		res, err := g.conn.Query(ctx, "SELECT count(*) FROM "+stageTable)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		if !res.Next() {
+			t.Fatal("no count")
+		}
+		if n := res.Values()[0].(int64); n != 0 {
+			t.Errorf("staging table holds %d records after the batch committed", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

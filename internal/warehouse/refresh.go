@@ -305,6 +305,12 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 	if res.loaded > 0 {
 		g.w.ingest.changes.publish(relationNames(g.mv.schema, g.mv.name)...)
 	}
+	if res.scanned > 0 {
+		// Free the batch's copy now rather than holding it (up to the
+		// batch bound, in memory) until the next batch; should this fail,
+		// the next batch clears the table before it stages.
+		_, _ = g.conn.Exec(ctx, "DELETE FROM "+stageTable)
+	}
 	return res, nil
 }
 
