@@ -145,11 +145,12 @@ through the Kinesis API and the SQL endpoint:
   1 put        PutRecords throughput (records/s, MB/s) and call latency
   2 ingest     time until the view holds every record put (rows/s)
   3 freshness  ack-to-visible latency at a steady rate (p50/p95/p99/max)
-  4 query      point lookups and an aggregate over the view (q/s, latency)
+  4 query      point lookups (by partition key, by a JSON field) and an
+               aggregate over the view (q/s, latency)
 
 It checks that the view ends with exactly the records put and fails
 otherwise. Figures go to stdout (a table, or JSON with --json), progress to
-stderr. The defaults take about a minute.
+stderr. With the defaults a run takes under a minute.
 
 flags:
 `

@@ -136,6 +136,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Out == nil {
 		o.Out = os.Stdout
 	}
+	start := time.Now()
 	res, err := run(ctx, o)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -143,6 +144,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		return err
 	}
+	res.Seconds = time.Since(start).Seconds()
 	if o.JSONOut {
 		enc := json.NewEncoder(o.Out)
 		enc.SetIndent("", "  ")

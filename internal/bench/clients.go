@@ -120,8 +120,8 @@ func connect(ctx context.Context, o *Options, addr string, inProcess bool) (*pgx
 	return conn, nil
 }
 
-// exec runs statements one at a time over the simple query protocol.
-func exec(ctx context.Context, conn *pgx.Conn, stmts ...string) error {
+// execSQL runs statements one at a time over the simple query protocol.
+func execSQL(ctx context.Context, conn *pgx.Conn, stmts ...string) error {
 	for _, s := range stmts {
 		if _, err := conn.PgConn().Exec(ctx, s).ReadAll(); err != nil {
 			return fmt.Errorf("bench: %s: %w", s, err)

@@ -44,14 +44,14 @@ func drive(ctx context.Context, o Options, res *Result, awsAddr, sqlAddr string,
 		defer func() {
 			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
-			err := errors.Join(exec(cctx, conn, "DROP MATERIALIZED VIEW "+nm.view, "DROP SCHEMA "+nm.schema),
+			err := errors.Join(execSQL(cctx, conn, "DROP MATERIALIZED VIEW "+nm.view, "DROP SCHEMA "+nm.schema),
 				deleteStream(cctx, kc, nm.stream))
 			if err != nil {
 				o.progress("cleaning up: %v", err)
 			}
 		}()
 	}
-	if err := exec(ctx, conn,
+	if err := execSQL(ctx, conn,
 		"CREATE EXTERNAL SCHEMA "+nm.schema+" FROM KINESIS IAM_ROLE default",
 		"CREATE MATERIALIZED VIEW "+nm.view+" AUTO REFRESH YES AS SELECT approximate_arrival_timestamp, partition_key, shard_id, sequence_number, json_parse(kinesis_data) AS payload FROM "+nm.schema+`."`+nm.stream+`"`,
 	); err != nil {
@@ -507,7 +507,7 @@ func diagnose(ctx context.Context, conn *pgx.Conn, view string) string {
 	var before, after int64
 	err := conn.QueryRow(ctx, "SELECT count(*) FROM "+view).Scan(&before)
 	if err == nil {
-		err = exec(ctx, conn, "REFRESH MATERIALIZED VIEW "+view)
+		err = execSQL(ctx, conn, "REFRESH MATERIALIZED VIEW "+view)
 	}
 	if err == nil {
 		err = conn.QueryRow(ctx, "SELECT count(*) FROM "+view).Scan(&after)

@@ -25,6 +25,8 @@ type Result struct {
 	Freshness FreshnessResult `json:"freshness"`
 	Query     QueryResult     `json:"query"`
 	Verify    VerifyResult    `json:"verify"`
+	// Seconds is the whole run's wall time, server start and setup included.
+	Seconds float64 `json:"seconds"`
 }
 
 // Machine is where the benchmark ran (the client side; the in-process
@@ -225,7 +227,8 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	b.WriteString("\n" + wrap("freshness: "+f.Method, 100, "  "))
+	fmt.Fprintf(&b, "\nthe run took %.1fs in all.\n", r.Seconds)
+	b.WriteString(wrap("freshness: "+f.Method, 100, "  "))
 	fmt.Fprintf(&b, "queries:\n  %s\n  %s\n  %s\n", r.Query.Key.SQL, r.Query.Field.SQL, r.Query.Aggregate.SQL)
 	_, err := io.WriteString(w, b.String())
 	return err
