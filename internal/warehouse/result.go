@@ -292,6 +292,7 @@ func substituteParams(query string, repl func(n int) string) (string, bool) {
 func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error) {
 	ds, err := c.c.PrepareContext(ctx, query)
 	if err != nil {
+		c.settle(ctx) // the driver runs all but the last of several statements
 		return nil, classify(err, query)
 	}
 	st := ds.(*duckdb.Stmt)
@@ -367,6 +368,7 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 		// statement): run on a statement of our own.
 		ds, err := c.c.PrepareContext(ctx, p.sql)
 		if err != nil {
+			c.settle(ctx)
 			return nil, classify(err, p.sql)
 		}
 		st = ds.(*duckdb.Stmt)
