@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -61,7 +62,11 @@ var (
 )
 
 // Binary returns the path of a blueshift binary: $BLUESHIFT_BIN when set (the
-// Makefile sets it to the one it built), otherwise one built once per test process.
+// Makefile sets it to the one it built), otherwise one built once per test
+// process from the module the tests run in. That build goes to one path per
+// module in the system's temp directory, replaced atomically by each test
+// process (running servers keep the file they started), so test runs do
+// not leave a binary behind each.
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("BLUESHIFT_BIN"); p != "" {
@@ -71,29 +76,40 @@ func Binary(t testing.TB) string {
 		}
 		return abs
 	}
-	buildOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = fmt.Errorf("go env GOMOD: %w", err)
-			return
-		}
-		root := filepath.Dir(strings.TrimSpace(string(out)))
-		dir, err := os.MkdirTemp("", "blueshift-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "blueshift")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/blueshift")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
+	buildOnce.Do(func() { binPath, buildErr = build() })
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// build builds ./cmd/blueshift of the current module to its shared path.
+func build() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("blueshift-testbin-%d-%x", os.Getuid(), sha256.Sum256([]byte(root)))[:64])
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(dir, "build-")
+	if err != nil {
+		return "", err
+	}
+	_ = tmp.Close()
+	defer os.Remove(tmp.Name()) // gone after the rename; left only by a failed build
+	cmd := exec.Command("go", "build", "-o", tmp.Name(), "./cmd/blueshift")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	bin := filepath.Join(dir, "blueshift")
+	if err := os.Rename(tmp.Name(), bin); err != nil {
+		return "", err
+	}
+	return bin, nil
 }
 
 // Start runs `blueshift serve` on a new data directory with every address on
