@@ -140,7 +140,7 @@ func Run(ctx context.Context, o Options) error {
 	res, err := run(ctx, o)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("bench: interrupted: %w", err)
+			return fmt.Errorf("bench: interrupted: %w", ctx.Err())
 		}
 		return err
 	}

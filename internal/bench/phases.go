@@ -66,7 +66,7 @@ func drive(ctx context.Context, o Options, res *Result, awsAddr, sqlAddr string,
 	res.Put = put
 
 	o.progress("phase 2, ingest: waiting for the view to hold all %d records", o.Records)
-	res.Ingest, err = ingestPhase(ctx, conn, nm.view, int64(o.Records), start, lastAck)
+	res.Ingest, err = ingestPhase(ctx, &o, conn, sqlAddr, !external, nm.view, int64(o.Records), start, lastAck)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func putPhase(ctx context.Context, o *Options, kc *kinesis.Client, stream string
 }
 
 // ingestPhase polls the view's count(*) until it holds want rows.
-func ingestPhase(ctx context.Context, conn *pgx.Conn, view string, want int64, start, lastAck time.Time) (IngestResult, error) {
+func ingestPhase(ctx context.Context, o *Options, conn *pgx.Conn, sqlAddr string, inProcess bool, view string, want int64, start, lastAck time.Time) (IngestResult, error) {
 	var last int64 = -1
 	progressed := time.Now()
 	for {
@@ -191,7 +191,7 @@ func ingestPhase(ctx context.Context, conn *pgx.Conn, view string, want int64, s
 		case n != last:
 			last, progressed = n, now
 		case now.Sub(progressed) > stallTimeout:
-			return IngestResult{}, fmt.Errorf("bench: ingest: the view has held %d of the %d records put for %s (%s)", n, want, stallTimeout, diagnose(ctx, conn, view))
+			return IngestResult{}, fmt.Errorf("bench: ingest: the view has held %d of the %d records put for %s (%s)", n, want, stallTimeout, diagnose(ctx, conn, o, sqlAddr, inProcess, view))
 		}
 		if err := sleep(ctx, 20*time.Millisecond); err != nil {
 			return IngestResult{}, err
@@ -303,7 +303,7 @@ func freshnessPhase(ctx context.Context, o *Options, kc *kinesis.Client, sqlAddr
 				low++
 			}
 			if putDone.Load() && t1.Sub(progressed) > stallTimeout {
-				return fmt.Errorf("bench: freshness: %d of %d records not visible %s after the last put (%s)", n-seen, n, stallTimeout, diagnose(ctx, watcher, nm.view))
+				return fmt.Errorf("bench: freshness: %d of %d records not visible %s after the last put (%s)", n-seen, n, stallTimeout, diagnose(ctx, watcher, o, sqlAddr, inProcess, nm.view))
 			}
 			if err := sleep(gctx, pollEvery-time.Since(t0)); err != nil {
 				return err
@@ -493,13 +493,26 @@ func verify(ctx context.Context, conn *pgx.Conn, view string, total int64) (Veri
 }
 
 // diagnose describes a view that stopped short of the records put: what
-// the server reports of it, and whether a manual REFRESH brings the rest
-// (which tells a stuck AUTO REFRESH from records that are not there).
-func diagnose(ctx context.Context, conn *pgx.Conn, view string) string {
+// the server reports of it, what a new connection counts (which tells a
+// stale session from rows that are not there), and whether a manual
+// REFRESH brings the rest (which tells a stuck AUTO REFRESH from records
+// that never arrived).
+func diagnose(ctx context.Context, conn *pgx.Conn, o *Options, sqlAddr string, inProcess bool, view string) string {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	lit := "'" + view + "'"
+	fresh := "a new connection counts "
+	if c, err := connect(ctx, o, sqlAddr, inProcess); err != nil {
+		fresh += "nothing: " + err.Error()
+	} else {
+		fresh += rowsText(ctx, c, "SELECT count(*) FROM "+view)
+		_ = c.Close(ctx)
+	}
 	parts := []string{
+		fmt.Sprintf("this connection's transaction status %q", conn.PgConn().TxStatus()),
+		"over the simple protocol it counts " + rowsText(ctx, conn, "SELECT count(*) FROM "+view),
+		"and with another statement text " + rowsText(ctx, conn, "SELECT count(*) AS n FROM "+view),
+		fresh,
 		"stv_mv_info " + rowsText(ctx, conn, "SELECT state, is_stale, autorefresh FROM stv_mv_info WHERE name = "+lit),
 		"newest sys_stream_scan_states " + rowsText(ctx, conn, "SELECT partition_id, latest_position, scanned_rows, record_time FROM sys_stream_scan_states WHERE mv_name = "+lit+" ORDER BY record_time DESC LIMIT 4"),
 		"sys_stream_scan_errors " + rowsText(ctx, conn, "SELECT count(*) FROM sys_stream_scan_errors WHERE mv_name = "+lit),
