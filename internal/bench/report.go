@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,6 +39,9 @@ type Machine struct {
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	NumCPU     int    `json:"num_cpu"`
 	CPUModel   string `json:"cpu_model,omitempty"`
+	// LoadAvg is the 1-minute load average when the run began (Linux):
+	// other work on the machine shares its CPUs with the run.
+	LoadAvg float64 `json:"load_avg,omitempty"`
 }
 
 // Server is the server measured.
@@ -147,6 +151,11 @@ func (o *Options) params() Params {
 func machine() Machine {
 	m := Machine{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU()}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			m.LoadAvg, _ = strconv.ParseFloat(f[0], 64)
+		}
+	}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
@@ -182,6 +191,9 @@ func (r *Result) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "blueshift bench: blueshift %s, %s %s/%s, GOMAXPROCS %d (%d CPUs)", r.Version, m.GoVersion, m.GOOS, m.GOARCH, m.GOMAXPROCS, m.NumCPU)
 	if m.CPUModel != "" {
 		fmt.Fprintf(&b, ", %s", m.CPUModel)
+	}
+	if m.LoadAvg > 0 {
+		fmt.Fprintf(&b, ", load average %.2f at the start", m.LoadAvg)
 	}
 	b.WriteString("\n")
 	if r.Server.InProcess {
