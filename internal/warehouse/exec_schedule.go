@@ -225,6 +225,8 @@ func scheduleExists(ctx context.Context, c *Conn, name string) (bool, error) {
 
 func (s *Session) alterSchedule(ctx context.Context, n *ast.AlterSchedule) (*Result, error) {
 	name := s.scheduleName(n.Name)
+	s.w.sched.startMu.Lock() // see scheduler.startMu
+	defer s.w.sched.startMu.Unlock()
 	err := s.atomicHere(ctx, func() error {
 		c := s.Conn()
 		changed, err := c.Exec(ctx, `UPDATE `+CatalogSchema+`.schedules SET paused = $2, updated_at = now() WHERE name = $1`, name, n.Pause)
@@ -249,6 +251,8 @@ func (s *Session) alterSchedule(ctx context.Context, n *ast.AlterSchedule) (*Res
 
 func (s *Session) dropSchedule(ctx context.Context, n *ast.DropSchedule) (*Result, error) {
 	name := s.scheduleName(n.Name)
+	s.w.sched.startMu.Lock() // see scheduler.startMu
+	defer s.w.sched.startMu.Unlock()
 	err := s.atomicHere(ctx, func() error {
 		c := s.Conn()
 		dropped, err := c.Exec(ctx, `DELETE FROM `+CatalogSchema+`.schedules WHERE name = $1`, name)

@@ -47,6 +47,14 @@ const (
 type scheduler struct {
 	once sync.Once
 	wake chan struct{}
+	// startMu orders a run's start against ALTER and DROP SCHEDULE: a run
+	// starts (its "running" row committed) only if its schedule is still
+	// active, checked under startMu, which those statements hold while
+	// they run. So once PAUSE or DROP has returned in autocommit, no run
+	// of that schedule starts, and one that started before shows in the
+	// history as running. (In a transaction block the change counts from
+	// COMMIT.)
+	startMu sync.Mutex
 }
 
 func (s *scheduler) wakeChan() chan struct{} {
@@ -239,7 +247,12 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 	log := w.log.With("component", "scheduler", "schedule", d.name)
 	start := time.Now()
 	var runID int64
+	w.sched.startMu.Lock()
 	err := w.Update(ctx, func(c *Conn) error {
+		active, err := scheduleActive(ctx, c, d.name)
+		if err != nil || !active {
+			return err
+		}
 		res, err := c.Query(ctx, `SELECT nextval('`+CatalogSchema+`.schedule_run_seq')`)
 		if err != nil {
 			return err
@@ -255,11 +268,15 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 			runID, d.name, scheduled, start)
 		return err
 	})
+	w.sched.startMu.Unlock()
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Error("record schedule run start", "err", err)
 		}
 		return
+	}
+	if runID == 0 {
+		return // paused or dropped since the runner last read the catalog
 	}
 	rows, runErr := w.execSchedule(ctx, d)
 	status := "succeeded"
@@ -331,4 +348,20 @@ func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, er
 		rows += r.RowsAffected()
 	}
 	return rows, rs.Err()
+}
+
+// scheduleActive reports whether the schedule exists and is not paused.
+func scheduleActive(ctx context.Context, c *Conn, name string) (bool, error) {
+	res, err := c.Query(ctx, `SELECT count(*) FROM `+CatalogSchema+`.schedules WHERE name = $1 AND NOT paused`, name)
+	if err != nil {
+		return false, fmt.Errorf("warehouse: look up schedule %s: %w", name, err)
+	}
+	var n int64
+	if res.Next() {
+		n, _ = res.Values()[0].(int64)
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return false, fmt.Errorf("warehouse: look up schedule %s: %w", name, err)
+	}
+	return n > 0, nil
 }

@@ -225,3 +225,44 @@ func TestScheduleFollowing(t *testing.T) {
 		t.Errorf("cron following = %v, %v; want %v", got, err, want)
 	}
 }
+
+// TestScheduleRunChecksPause: a run the runner planned before its schedule
+// was paused or dropped does not start (no history row, its SQL does not
+// run); a run of an active schedule does.
+func TestScheduleRunChecksPause(t *testing.T) {
+	ctx := context.Background()
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	mustRun(t, s, `CREATE TABLE ticks (at timestamp)`)
+	mustRun(t, s, `CREATE SCHEDULE tick EVERY 1 HOUR AS INSERT INTO ticks VALUES (getdate())`)
+	defs, err := loadSchedules(ctx, s.Conn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := defs["tick"]
+	if d == nil {
+		t.Fatal("schedule tick not in the catalog")
+	}
+	count := func(sql string) string {
+		t.Helper()
+		return schedScript(t, s, sql)
+	}
+	mustRun(t, s, `ALTER SCHEDULE tick PAUSE`)
+	w.runSchedule(ctx, d, time.Now())
+	if got := count(`select count(*) from ticks`); got != "0\nSELECT 1\n" {
+		t.Errorf("a paused schedule's planned run ran: ticks %q", got)
+	}
+	if got := count(`select count(*) from sys_schedule_history where schedule_name = 'tick'`); got != "0\nSELECT 1\n" {
+		t.Errorf("a paused schedule's planned run left history %q", got)
+	}
+	mustRun(t, s, `ALTER SCHEDULE tick RESUME`)
+	w.runSchedule(ctx, d, time.Now())
+	if got := count(`select count(*) from ticks`); got != "1\nSELECT 1\n" {
+		t.Errorf("an active schedule's run: ticks %q, want 1", got)
+	}
+	mustRun(t, s, `DROP SCHEDULE tick`)
+	w.runSchedule(ctx, d, time.Now())
+	if got := count(`select count(*) from ticks`); got != "1\nSELECT 1\n" {
+		t.Errorf("a dropped schedule's planned run ran: ticks %q", got)
+	}
+}
