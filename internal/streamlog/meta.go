@@ -16,6 +16,12 @@ const (
 	ModeOnDemand    = "ON_DEMAND"
 )
 
+// Encryption types, as Kinesis reports them.
+const (
+	EncryptionNone = "NONE"
+	EncryptionKMS  = "KMS"
+)
+
 // Stream statuses, as Kinesis reports them.
 const (
 	StatusCreating = "CREATING"
@@ -52,6 +58,10 @@ type streamMeta struct {
 	// RecordFormat is the layout of the stream's record values (see
 	// keys.go): 0 (absent) means format 1.
 	RecordFormat int `json:"record_format,omitempty"`
+	// EncryptionType is KMS when encryption was started, and KeyID the key
+	// it names; absent means NONE. The log records them; it does not encrypt.
+	EncryptionType string `json:"encryption_type,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
 }
 
 // recordFormat returns the stream's record value format.
@@ -235,6 +245,10 @@ type StreamInfo struct {
 	// OpenShards is how many shards accept writes.
 	OpenShards int
 	Tags       map[string]string
+	// EncryptionType is NONE or KMS, and KeyID the KMS key of a KMS stream:
+	// what SetEncryption recorded (records are not encrypted by it).
+	EncryptionType string
+	KeyID          string
 }
 
 // ShardInfo describes a shard at one moment.
@@ -270,6 +284,10 @@ func (m *streamMeta) info(nowMs int64) StreamInfo {
 		ID: m.ID, Name: m.Name, Status: m.status(nowMs), Mode: m.Mode,
 		RetentionHours: m.RetentionHours, Created: time.UnixMilli(m.CreatedMs),
 		Shards: make([]ShardInfo, len(m.Shards)), Tags: maps.Clone(m.Tags),
+		EncryptionType: EncryptionNone,
+	}
+	if m.EncryptionType == EncryptionKMS {
+		si.EncryptionType, si.KeyID = EncryptionKMS, m.KeyID
 	}
 	for i, s := range m.Shards {
 		si.Shards[i] = s.info()
