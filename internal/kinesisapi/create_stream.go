@@ -3,12 +3,17 @@ package kinesisapi
 // CreateStream.
 //
 // Behavior: creates a stream of ShardCount shards with even hash-key ranges
-// (PROVISIONED), or of the server's on-demand shard count (ON_DEMAND, also
-// when ShardCount is absent). The stream is CREATING for the server's
-// transition delay (zero by default), then ACTIVE. Tags are stored.
+// (PROVISIONED), or of the server's on-demand shard count, 4 by default as
+// in Kinesis (StreamModeDetails ON_DEMAND, also when ShardCount is absent).
+// A StreamMode other than PROVISIONED or ON_DEMAND is ValidationException.
+// The mode is stored (UpdateStreamMode changes it). The stream is CREATING
+// for the server's transition delay (zero by default), then ACTIVE. Tags are
+// stored.
 //
-// Deviations: MaxRecordSizeInKiB and WarmThroughputMiBps are ignored;
-// there are no account-level shard quotas, only a per-stream limit.
+// Deviations: ShardCount is ignored for an ON_DEMAND stream;
+// MaxRecordSizeInKiB and WarmThroughputMiBps are ignored; there are no
+// account-level shard quotas (DescribeLimits reports Kinesis's defaults),
+// only a per-stream limit.
 
 import (
 	"context"
@@ -34,6 +39,9 @@ func (a *API) createStream(ctx context.Context, body []byte) (any, error) {
 	}
 	o := streamlog.CreateOptions{Mode: streamlog.ModeProvisioned, Tags: in.Tags}
 	if in.StreamModeDetails != nil {
+		if err := checkMode(in.StreamModeDetails.StreamMode); err != nil {
+			return nil, err
+		}
 		o.Mode = in.StreamModeDetails.StreamMode
 	} else if in.ShardCount == nil {
 		o.Mode = streamlog.ModeOnDemand

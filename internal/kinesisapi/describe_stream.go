@@ -5,8 +5,10 @@ package kinesisapi
 // Behavior: the stream's status, mode, retention, creation time and shards
 // (open and closed, in shard-number order), Limit (1-10000, default 100)
 // shards at a time after ExclusiveStartShardId, with HasMoreShards.
+// EncryptionType and KeyId are what StartStreamEncryption recorded (see
+// stream_encryption.go: records are not actually encrypted).
 //
-// Deviations: EncryptionType is always NONE and EnhancedMonitoring empty.
+// Deviations: EnhancedMonitoring is empty.
 
 import (
 	"context"
@@ -32,6 +34,7 @@ type streamDescription struct {
 	StreamCreationTimestamp epochSeconds         `json:"StreamCreationTimestamp"`
 	EnhancedMonitoring      []enhancedMonitoring `json:"EnhancedMonitoring"`
 	EncryptionType          string               `json:"EncryptionType"`
+	KeyID                   string               `json:"KeyId,omitempty"`
 }
 
 func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
@@ -58,7 +61,7 @@ func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
 		StreamName: info.Name, StreamARN: a.arn(info.Name), StreamStatus: info.Status,
 		StreamModeDetails: modeDetails{info.Mode}, RetentionPeriodHours: info.RetentionHours,
 		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
-		EncryptionType: "NONE", Shards: []shard{},
+		EncryptionType: info.EncryptionType, KeyID: info.KeyID, Shards: []shard{},
 	}
 	for _, s := range info.Shards {
 		if in.ExclusiveStartShardID != "" && s.ID <= in.ExclusiveStartShardID {

@@ -3,9 +3,11 @@ package kinesisapi
 // DescribeStreamSummary.
 //
 // Behavior: the stream's status, mode, retention, creation time and open
-// shard count, without the shard list.
+// shard count, without the shard list. EncryptionType and KeyId are what
+// StartStreamEncryption recorded (see stream_encryption.go: records are not
+// actually encrypted).
 //
-// Deviations: EncryptionType is always NONE, ConsumerCount always 0.
+// Deviations: ConsumerCount is always 0.
 
 import "context"
 
@@ -18,6 +20,7 @@ type streamSummary struct {
 	StreamCreationTimestamp epochSeconds         `json:"StreamCreationTimestamp"`
 	EnhancedMonitoring      []enhancedMonitoring `json:"EnhancedMonitoring"`
 	EncryptionType          string               `json:"EncryptionType"`
+	KeyID                   string               `json:"KeyId,omitempty"`
 	OpenShardCount          int                  `json:"OpenShardCount"`
 	ConsumerCount           int                  `json:"ConsumerCount"`
 }
@@ -41,6 +44,6 @@ func (a *API) describeStreamSummary(ctx context.Context, body []byte) (any, erro
 		StreamName: info.Name, StreamARN: a.arn(info.Name), StreamStatus: info.Status,
 		StreamModeDetails: modeDetails{info.Mode}, RetentionPeriodHours: info.RetentionHours,
 		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
-		EncryptionType: "NONE", OpenShardCount: info.OpenShards,
+		EncryptionType: info.EncryptionType, KeyID: info.KeyID, OpenShardCount: info.OpenShards,
 	}}, nil
 }

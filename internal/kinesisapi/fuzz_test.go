@@ -55,6 +55,13 @@ func FuzzRequests(f *testing.F) {
 		"AddTagsToStream":               `{"StreamName":"f","Tags":{"a":"b"}}`,
 		"ListTagsForStream":             `{"StreamName":"f","ExclusiveStartTagKey":"a","Limit":2}`,
 		"RemoveTagsFromStream":          `{"StreamName":"f","TagKeys":["a"]}`,
+		"TagResource":                   `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","Tags":{"a":"b c@d"}}`,
+		"UntagResource":                 `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","TagKeys":["a"]}`,
+		"ListTagsForResource":           `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f/consumer/c:1"}`,
+		"DescribeLimits":                `{}`,
+		"UpdateStreamMode":              `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","StreamModeDetails":{"StreamMode":"ON_DEMAND"}}`,
+		"StartStreamEncryption":         `{"StreamName":"f","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}`,
+		"StopStreamEncryption":          `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}`,
 	}
 	sl, err := streamlog.Open(f.TempDir(), streamlog.Options{})
 	if err != nil {

@@ -30,6 +30,13 @@ func (a *API) Service() *awsjson.Service {
 			"AddTagsToStream":               a.addTagsToStream,
 			"ListTagsForStream":             a.listTagsForStream,
 			"RemoveTagsFromStream":          a.removeTagsFromStream,
+			"TagResource":                   a.tagResource,
+			"UntagResource":                 a.untagResource,
+			"ListTagsForResource":           a.listTagsForResource,
+			"DescribeLimits":                a.describeLimits,
+			"UpdateStreamMode":              a.updateStreamMode,
+			"StartStreamEncryption":         a.startStreamEncryption,
+			"StopStreamEncryption":          a.stopStreamEncryption,
 		},
 	}
 }

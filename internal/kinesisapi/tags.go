@@ -7,13 +7,14 @@ package kinesisapi
 // in one call); keys of 1 to 128 characters, values up to 256. Listing is in
 // key order, Limit (1-50, default 50) after ExclusiveStartTagKey, with HasMoreTags.
 //
-// Deviations: the tag-on-resource operations (TagResource, UntagResource,
-// ListTagsForResource) are not served.
+// The tag-on-resource operations (TagResource, UntagResource,
+// ListTagsForResource, tag_resource.go) share these tags and limits.
+//
+// Deviations: none known.
 
 import (
 	"context"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 )
@@ -39,13 +40,8 @@ func (a *API) addTagsToStream(ctx context.Context, body []byte) (any, error) {
 	if len(in.Tags) > 10 {
 		return nil, awsjson.Errorf(InvalidArgumentException, "%d tags in one call; the limit is 10", len(in.Tags))
 	}
-	for k, v := range in.Tags {
-		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
-			return nil, awsjson.Errorf(ValidationException, "tag key %q: want 1 to 128 characters", k)
-		}
-		if utf8.RuneCountInString(v) > 256 {
-			return nil, awsjson.Errorf(ValidationException, "tag value of %q: at most 256 characters", k)
-		}
+	if err := checkTagLengths(in.Tags); err != nil {
+		return nil, err
 	}
 	return empty{}, a.fail(a.sl.AddTags(ctx, name, in.Tags))
 }
