@@ -113,3 +113,42 @@ func TestAWSCLIErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSCLITagsAndLimits runs the AWS CLI's tag-resource,
+// list-tags-for-resource and describe-limits against the binary.
+func TestAWSCLITagsAndLimits(t *testing.T) {
+	awsBin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws CLI not installed (Debian package awscli)")
+	}
+	srv := testserver.Start(t)
+	home := t.TempDir()
+	run := func(args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
+		cmd.Env = append(os.Environ(),
+			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
+			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
+			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("aws kinesis %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	run("create-stream", "--stream-name", "cli", "--shard-count", "3")
+	run("wait", "stream-exists", "--stream-name", "cli")
+	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/cli"
+	run("tag-resource", "--resource-arn", arn, "--tags", "team=data,env=dev")
+	var tags struct{ Tags []struct{ Key, Value string } }
+	out := run("list-tags-for-resource", "--resource-arn", arn)
+	if err := json.Unmarshal(out, &tags); err != nil || len(tags.Tags) != 2 ||
+		tags.Tags[0] != (struct{ Key, Value string }{"env", "dev"}) || tags.Tags[1] != (struct{ Key, Value string }{"team", "data"}) {
+		t.Fatalf("list-tags-for-resource: %v %s", err, out)
+	}
+	var lim struct{ ShardLimit, OpenShardCount, OnDemandStreamCount, OnDemandStreamCountLimit int }
+	out = run("describe-limits")
+	if err := json.Unmarshal(out, &lim); err != nil || lim.ShardLimit != 500 || lim.OpenShardCount != 3 || lim.OnDemandStreamCount != 0 || lim.OnDemandStreamCountLimit != 50 {
+		t.Fatalf("describe-limits: %v %s", err, out)
+	}
+}
