@@ -17,5 +17,9 @@
 //     its successor.
 //   - A successful PutRecord/PutRecords response means the records are
 //     fsynced (streamlog's durability), never less.
-//   - StreamARN is accepted wherever StreamName is.
+//   - StreamARN is accepted wherever StreamName is; the tag-on-resource
+//     operations' ResourceARN names a stream the same way, and shares its
+//     tags with AddTagsToStream/ListTagsForStream/RemoveTagsFromStream.
+//   - What the control plane sets (mode, retention, tags, recorded
+//     encryption) is stored in the stream's metadata and survives restarts.
 package kinesisapi
