@@ -127,8 +127,21 @@ func ownTx(pl *plan) *plan {
 	return pl
 }
 
+// dataVersion moves whenever data the session can see changes: another
+// session's committed write, a streaming batch or a refresh, or a write of
+// its own.
+func (s *Session) dataVersion() uint64 {
+	return s.w.ingest.changes.version.Load() + s.writes
+}
+
 // planDuck prepares DuckDB SQL on the session's connection.
+//
+// A query is prepared again when it runs after data changed since it was
+// prepared: DuckDB 1.5 plans some queries from table statistics (count(*)
+// of a whole table becomes a constant) and keeps such a plan, stale, until
+// the catalog changes. Statements that do not return rows keep their plan.
 func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, error) {
+	version := s.dataVersion() // before preparing: a change in between re-prepares
 	p, err := s.conn.prepare(ctx, query)
 	if err != nil {
 		return nil, err
@@ -156,6 +169,12 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 		params:  p.params,
 		prep:    p,
 		run: func(ctx context.Context, params []any) (*Result, error) {
+			if v := s.dataVersion(); v != version && p.kind == duckdb.STATEMENT_TYPE_SELECT {
+				if err := p.reprepare(ctx, s.conn); err != nil {
+					return nil, err
+				}
+				version = v
+			}
 			return p.run(ctx, s.conn, params, text)
 		},
 	}, nil

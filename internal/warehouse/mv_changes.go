@@ -29,6 +29,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
@@ -43,7 +44,10 @@ const recomputeEvery = time.Second
 // them. The zero value is not ready: use newChangeFeed.
 type changeFeed struct {
 	wake chan struct{} // capacity 1: a pending wake-up
-	mu   struct {
+	// version counts the publications: it moves whenever committed data
+	// changes.
+	version atomic.Uint64
+	mu      struct {
 		sync.Mutex
 		changed map[string]time.Time // name -> when it was last published
 		// pending holds a session's uncommitted writes.
@@ -69,6 +73,7 @@ func (f *changeFeed) publish(names ...string) {
 		f.mu.changed[n] = now
 	}
 	f.mu.Unlock()
+	f.version.Add(1)
 	select {
 	case f.wake <- struct{}{}:
 	default:
@@ -166,11 +171,13 @@ func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl 
 		res, err := run(ctx, params)
 		switch {
 		case isRollback:
+			s.writes++ // what the session sees changes back
 			feed.end(s, false)
 		case err != nil:
 		case isCommit:
 			feed.end(s, res.command != "ROLLBACK")
 		default:
+			s.writes++
 			feed.hold(s, names)
 			if s.tx == TxIdle && !s.implicit && !s.inProcedure() {
 				feed.end(s, true)

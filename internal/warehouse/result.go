@@ -358,6 +358,23 @@ func (p *prepared) close() {
 	}
 }
 
+// reprepare replaces p's DuckDB statement by one prepared afresh from the
+// same SQL, for a new plan. While rows of an earlier run are open, runs
+// prepare a statement of their own anyway (see run), so p keeps its own.
+func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
+	if p.busy || p.stmt == nil {
+		return nil
+	}
+	ds, err := c.c.PrepareContext(ctx, p.sql)
+	if err != nil {
+		c.settle(ctx)
+		return classify(err, p.sql)
+	}
+	_ = p.stmt.Close()
+	p.stmt = ds.(*duckdb.Stmt)
+	return nil
+}
+
 // run executes p with args. text is the statement as the client wrote it, for
 // the command tag and error positions.
 func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*Result, error) {

@@ -41,6 +41,10 @@ type Session struct {
 	implicit bool
 	onNotice func(Notice)
 	pending  []Notice
+	// writes counts the session's own writes (committed or not); with the
+	// change feed's version it dates what a prepared statement has seen
+	// (see planDuck).
+	writes uint64
 
 	mu struct {
 		sync.Mutex
