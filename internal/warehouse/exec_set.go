@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,10 +112,15 @@ func (s *Session) planShow(n *ast.Show) (*plan, error) {
 }
 
 // set changes one parameter, applying it to DuckDB where it has an effect.
+// In a transaction it is undone if the transaction rolls back, as in
+// Postgres (see settingsTxEnd).
 func (s *Session) set(ctx context.Context, name, value string) error {
 	name = strings.ToLower(name)
 	if readOnlySettings[name] {
 		return sqlerr.New(cantChangeRuntimeParam, "parameter %q cannot be changed", name)
+	}
+	if (s.tx != TxIdle || s.implicit) && s.txSettings == nil {
+		s.txSettings = maps.Clone(s.settings)
 	}
 	switch name {
 	case "timezone", "time zone":
@@ -152,6 +158,34 @@ func (s *Session) set(ctx context.Context, name, value string) error {
 	}
 	s.settings[name] = value
 	return nil
+}
+
+// settingsTxEnd ends the transaction's hold on the settings: on rollback
+// the values SET changed in it come back (and reach DuckDB again); on
+// commit they stay.
+func (s *Session) settingsTxEnd(ctx context.Context, committed bool) {
+	old := s.txSettings
+	s.txSettings = nil
+	if committed || old == nil {
+		return
+	}
+	names := make([]string, 0, len(old))
+	for name, v := range old {
+		if s.settings[name] != v {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names) // search_path before timezone; any order works
+	for _, name := range names {
+		if err := s.set(context.WithoutCancel(ctx), name, old[name]); err != nil {
+			s.log.Warn("restore a setting after rollback", "setting", name, "err", err)
+		}
+	}
+	for name := range s.settings {
+		if _, ok := old[name]; !ok {
+			delete(s.settings, name)
+		}
+	}
 }
 
 // applySearchPath points DuckDB's search_path (and the schema new objects go

@@ -41,6 +41,9 @@ type Session struct {
 	implicit bool
 	onNotice func(Notice)
 	pending  []Notice
+	// txSettings holds the settings as they were before the first SET of
+	// the open transaction (nil: none yet); ROLLBACK puts them back.
+	txSettings map[string]string
 	// writes counts the session's own writes (committed or not); with the
 	// change feed's version it dates what a prepared statement has seen
 	// (see planDuck).
@@ -359,10 +362,12 @@ func (s *Session) endImplicit(ctx context.Context, commit bool) error {
 	if !commit {
 		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		s.w.ingest.changes.end(s, false) // mv_changes.go
+		s.settingsTxEnd(ctx, false)      // exec_set.go
 		return nil
 	}
 	_, err := s.conn.Exec(ctx, "COMMIT")
 	s.w.ingest.changes.end(s, err == nil)
+	s.settingsTxEnd(ctx, err == nil)
 	return err
 }
 

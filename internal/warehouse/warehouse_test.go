@@ -330,3 +330,46 @@ func TestEmptyScript(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSetRolledBack: as in Postgres, a SET inside a transaction that rolls
+// back (a block's ROLLBACK, a failed block's COMMIT, a script whose implicit
+// transaction fails) is undone, in the session and in DuckDB; one that
+// commits stays.
+func TestSetRolledBack(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	tz := func() string {
+		t.Helper()
+		return strings.TrimSpace(mustRun(t, s, "show timezone")) + " / " +
+			strings.TrimSpace(mustRun(t, s, "select current_setting('TimeZone')"))
+	}
+	utc := "[UTC]\nSHOW / [UTC]\nSELECT 1"
+	mustRun(t, s, "begin; set timezone = 'Asia/Tokyo'; set query_group = 'etl'; rollback")
+	if got := tz(); got != utc {
+		t.Errorf("after ROLLBACK: %q, want UTC", got)
+	}
+	if v, _ := s.Setting("query_group"); v != defaultSettings["query_group"] {
+		t.Errorf("query_group after ROLLBACK: %q", v)
+	}
+	if _, err := run(t, s, "begin; set timezone = 'Asia/Tokyo'; select 1/0"); err == nil {
+		t.Fatal("division by zero did not fail")
+	}
+	mustRun(t, s, "commit") // of a failed block: rolls back
+	if got := tz(); got != utc {
+		t.Errorf("after COMMIT of a failed block: %q, want UTC", got)
+	}
+	if _, err := run(t, s, "set timezone = 'Asia/Tokyo'; select 1/0"); err == nil {
+		t.Fatal("division by zero did not fail")
+	}
+	if got := tz(); got != utc {
+		t.Errorf("after a failed script: %q, want UTC", got)
+	}
+	mustRun(t, s, "begin; set timezone = 'Asia/Tokyo'; commit")
+	if got := tz(); !strings.Contains(got, "Asia/Tokyo") || strings.Contains(got, "UTC") {
+		t.Errorf("after COMMIT: %q, want Asia/Tokyo", got)
+	}
+	mustRun(t, s, "set timezone = 'Europe/Paris'") // autocommit: stays
+	if got := tz(); !strings.Contains(got, "Europe/Paris") {
+		t.Errorf("after SET in autocommit: %q", got)
+	}
+}
