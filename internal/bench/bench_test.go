@@ -82,7 +82,7 @@ func checkResult(t *testing.T, r Result, records, fresh int) {
 	checkLatency(t, "put call latency", p.CallLatency, calls)
 
 	g := r.Ingest
-	if g.Rows != int64(records) || !(g.Seconds > 0 && g.RowsPerSec > 0) {
+	if g.Rows != int64(records) || !(g.Seconds > 0 && g.RowsPerSec > 0 && g.CheckpointSeconds > 0) {
 		t.Errorf("ingest: want %d rows and positive figures, got %+v", records, g)
 	}
 	f := r.Freshness

@@ -8,7 +8,10 @@
 //
 //  1. put: PutRecords batches from several clients (AWS SDK for Go v2);
 //     records/s, MB/s and the latency of the calls.
-//  2. ingest: the time until the view holds every record put (pgx).
+//  2. ingest: the time until the view holds every record put (pgx); then
+//     a CHECKPOINT, timed, so that the load's write-ahead log (tens of MB,
+//     which the next commit would checkpoint for about a second) is not
+//     counted in the freshness of the steady state that follows.
 //  3. freshness: records put at a steady rate, each carrying its put time;
 //     a poller reads the view and notes when each record first appears,
 //     giving ack-to-visible and put-to-visible latencies.
