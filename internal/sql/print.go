@@ -174,7 +174,7 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 		before = identitySequences(n, opts)
 	case *ast.AlterTable:
 		if n.Redshift {
-			// Physical layout and ownership mean nothing to DuckDB; check the
+			// Physical layout means nothing to DuckDB; check the
 			// table exists and do nothing else.
 			out = &ast.Select{Items: []ast.SelectItem{{X: num("1")}},
 				From: []ast.TableExpr{&ast.TableRef{Name: n.Table}}, Limit: num("0")}

@@ -109,13 +109,13 @@ func Translate(text string, opts Options) (*Translation, error) {
 // DuckDBRuns reports whether stmt is handed to DuckDB (after translation),
 // as opposed to executed by blueshift's engine: session settings,
 // transaction control, external schemas, materialized views, procedures,
-// CALL and schedules are the engine's. DROP SCHEMA is translated too, for
+// CALL, schedules and OWNER TO are the engine's. DROP SCHEMA is translated too, for
 // the engine to run when the schema is not an external one.
 func DuckDBRuns(stmt ast.Stmt) bool {
 	switch stmt.(type) {
 	case *ast.Set, *ast.Reset, *ast.Show, *ast.Begin, *ast.Commit, *ast.Rollback,
 		*ast.CreateExternalSchema, *ast.CreateMaterializedView,
-		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView,
+		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView, *ast.AlterOwner,
 		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call,
 		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
 		return false

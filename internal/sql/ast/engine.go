@@ -55,6 +55,17 @@ type AlterMaterializedView struct {
 	AutoRefresh bool
 }
 
+// AlterOwner is ALTER TABLE | VIEW | MATERIALIZED VIEW | SCHEMA | PROCEDURE
+// name[(argtypes)] OWNER TO user: a change of the object's recorded owner.
+type AlterOwner struct {
+	Kind string // "table", "view", "materialized view", "schema", "procedure"
+	Name Name
+	// ArgTypes are a procedure's argument types, when HasArgs.
+	ArgTypes []*TypeName
+	HasArgs  bool
+	Owner    Ident
+}
+
 // DropMaterializedView is DROP MATERIALIZED VIEW [IF EXISTS] v[, ...] [CASCADE | RESTRICT].
 type DropMaterializedView struct {
 	IfExists bool
@@ -105,6 +116,7 @@ func (*CreateMaterializedView) stmt()  {}
 func (*RefreshMaterializedView) stmt() {}
 func (*AlterMaterializedView) stmt()   {}
 func (*DropMaterializedView) stmt()    {}
+func (*AlterOwner) stmt()              {}
 func (*CreateProcedure) stmt()         {}
 func (*DropProcedure) stmt()           {}
 func (*Call) stmt()                    {}

@@ -406,6 +406,21 @@ func (p *Printer) engineStmt(n Stmt) {
 		p.W("ALTER MATERIALIZED VIEW ")
 		p.name(n.Name)
 		p.W(" AUTO REFRESH ", yesNo(n.AutoRefresh))
+	case *AlterOwner:
+		p.W("ALTER ", strings.ToUpper(n.Kind), " ")
+		p.name(n.Name)
+		if n.HasArgs {
+			p.W("(")
+			for i, t := range n.ArgTypes {
+				if i > 0 {
+					p.W(", ")
+				}
+				p.typ(t)
+			}
+			p.W(")")
+		}
+		p.W(" OWNER TO ")
+		p.id(n.Owner, false)
 	case *DropMaterializedView:
 		p.W("DROP MATERIALIZED VIEW ")
 		if n.IfExists {

@@ -131,7 +131,7 @@ type Truncate struct{ Table Name }
 // AlterTable is ALTER TABLE t action, for the actions both engines share.
 type AlterTable struct {
 	Table    Name
-	Action   string // "add column", "drop column", "rename to", "rename column", "alter column type", "owner to", "alter distkey" ...
+	Action   string // "add column", "drop column", "rename to", "rename column", "alter column type", "layout"
 	Column   *ColumnDef
 	Name     Ident // column to drop or rename; new table name
 	NewName  Ident

@@ -683,6 +683,9 @@ func (p *parser) alter() ast.Stmt {
 	if p.isSeq("materialized", "view") {
 		p.i += 2
 		a := &ast.AlterMaterializedView{Name: p.name()}
+		if o, ok := p.ownerTo("materialized view", a.Name); ok {
+			return o
+		}
 		p.expect("auto")
 		p.expect("refresh")
 		a.AutoRefresh = p.yesNo()
@@ -691,11 +694,43 @@ func (p *parser) alter() ast.Stmt {
 	if p.accept("schedule") {
 		return p.alterSchedule() // schedule.go
 	}
+	switch {
+	case p.accept("view"):
+		if o, ok := p.ownerTo("view", p.name()); ok {
+			return o
+		}
+		p.i = start
+		return p.raw()
+	case p.accept("schema"):
+		if o, ok := p.ownerTo("schema", ast.Name{p.ident()}); ok {
+			return o
+		}
+		p.i = start
+		return p.raw()
+	case p.accept("procedure"):
+		name := p.name()
+		var types []*ast.TypeName
+		hasArgs := p.is("(")
+		if hasArgs {
+			for _, a := range p.procArgs() {
+				types = append(types, a.Type)
+			}
+		}
+		if o, ok := p.ownerTo("procedure", name); ok {
+			o.ArgTypes, o.HasArgs = types, hasArgs
+			return o
+		}
+		p.i = start
+		return p.raw()
+	}
 	if !p.accept("table") {
 		p.i = start
 		return p.raw()
 	}
 	at := &ast.AlterTable{Table: p.name()}
+	if o, ok := p.ownerTo("table", at.Table); ok {
+		return o
+	}
 	switch {
 	case p.accept("add"):
 		if p.is("constraint") || p.is("primary") || p.is("unique") || p.is("foreign") {
@@ -737,8 +772,6 @@ func (p *parser) alter() ast.Stmt {
 			break
 		}
 		p.unsupportedLayout(at)
-	case p.isSeq("owner", "to"):
-		p.unsupportedLayout(at)
 	default:
 		p.i = start
 		return p.raw()
@@ -746,7 +779,16 @@ func (p *parser) alter() ast.Stmt {
 	return at
 }
 
-// unsupportedLayout records a Redshift physical-layout or ownership change,
+// ownerTo reads OWNER TO user after the name of an object of kind, if it
+// comes next.
+func (p *parser) ownerTo(kind string, name ast.Name) (*ast.AlterOwner, bool) {
+	if !p.acceptSeq("owner", "to") {
+		return nil, false
+	}
+	return &ast.AlterOwner{Kind: kind, Name: name, Owner: p.ident()}, true
+}
+
+// unsupportedLayout records a Redshift physical-layout change,
 // which has no DuckDB counterpart and no effect on results.
 func (p *parser) unsupportedLayout(at *ast.AlterTable) {
 	at.Action = "layout"
