@@ -220,7 +220,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 				return sourceError(err)
 			}
 			wake = ch
-			r, err := g.batch(ctx, refreshBy{kind: refreshAuto, user: mv.owner})
+			r, err := g.batch(ctx, refreshBy{kind: refreshAuto, user: g.ownerOf(ctx, mv)}) // owners.go
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,7 @@ var migrations = []Migration{
 	mvOrdinaryMigration,   // mv_ordinary.go
 	columnTypesMigration,  // column_types.go
 	objectOwnersMigration, // owners.go
+	schemaOwnersMigration, // owners.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

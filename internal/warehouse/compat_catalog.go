@@ -19,6 +19,8 @@ package warehouse
 //     'm', so psql lists it under \dm and not \dt; relowner is the recorded
 //     owner (owners.go; the materialized-view catalog's owner for a view),
 //     or blueshift for an object created before owners were recorded.
+//   - pg_namespace: nspowner is the owner ALTER SCHEMA ... OWNER TO
+//     recorded (owners.go), or DuckDB's (0, read as blueshift).
 //   - pg_proc: DuckDB's functions, without the macros blueshift defines for
 //     itself (its main and blueshift_catalog schemas, the session's temp
 //     macros), and the user's stored procedures with prokind 'p' and their
@@ -52,7 +54,8 @@ func compatCatalogPrelude() []string {
 			UNION ALL SELECT owner FROM ` + s + `object_owners
 			UNION ALL SELECT owner FROM ` + s + `materialized_views
 			UNION ALL SELECT owner FROM ` + s + `procedures
-			UNION ALL SELECT owner FROM ` + s + `external_schemas)`,
+			UNION ALL SELECT owner FROM ` + s + `external_schemas
+			UNION ALL SELECT owner FROM ` + s + `schema_owners)`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_roles AS SELECT ` + s + `user_oid(name) AS oid, name AS rolname,
 			true AS rolsuper, true AS rolinherit, true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin,
 			false AS rolreplication, -1 AS rolconnlimit, NULL::TIMESTAMPTZ AS rolvaliduntil, false AS rolbypassrls
@@ -74,6 +77,10 @@ func compatCatalogPrelude() []string {
 			LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 			LEFT JOIN ` + s + `materialized_views mv ON mv.schema_name = n.nspname AND mv.name = c.relname
 			LEFT JOIN ` + s + `object_owners o ON o.schema_name = n.nspname AND o.name = c.relname`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
+				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
+			FROM pg_catalog.pg_namespace n
+			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname`,
 		// A materialized view's definition is the query as its CREATE wrote it.
 		`CREATE OR REPLACE MACRO ` + s + `matview_def(bs_rel) AS (SELECT min(bs_vd_m.definition)
 			FROM ` + s + `materialized_views bs_vd_m

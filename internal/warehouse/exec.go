@@ -84,6 +84,8 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return ownTx(s.planAlterMV(n)), nil
 	case *ast.DropMaterializedView:
 		return ownTx(s.planDropMV(n)), nil
+	case *ast.AlterOwner:
+		return s.planAlterOwner(n), nil // owners.go
 	case *ast.DropSchema:
 		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {
 			return pl, err

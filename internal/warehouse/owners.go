@@ -7,6 +7,9 @@ package warehouse
 // materialized views and procedures, CREATE TABLE and CREATE VIEW record the
 // session's user in blueshift_catalog.object_owners, in the statement's
 // transaction; DROP forgets the record and ALTER TABLE ... RENAME TO moves it.
+// Local schemas' owners are recorded likewise in schema_owners (CREATE
+// SCHEMA, DROP SCHEMA), and ALTER ... OWNER TO changes any of them
+// (planAlterOwner).
 // The compatibility pg_class (compat.go) reports the recorded owner, the
 // materialized-view catalog's owner for a materialized view, and the
 // bootstrap user (blueshift) for an object created before owners were
@@ -16,8 +19,13 @@ package warehouse
 
 import (
 	"context"
+	"errors"
+	"strings"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 var objectOwnersMigration = Migration{Name: "0110_object_owners", SQL: []string{
@@ -26,6 +34,19 @@ var objectOwnersMigration = Migration{Name: "0110_object_owners", SQL: []string{
 		name        VARCHAR NOT NULL,
 		owner       VARCHAR NOT NULL,
 		PRIMARY KEY (schema_name, name)
+	)`,
+}}
+
+// schemaOwnersMigration records local schemas' owners: CREATE SCHEMA records
+// the session's user (or AUTHORIZATION's), ALTER SCHEMA ... OWNER TO
+// changes it, DROP SCHEMA forgets it. A schema without a record (created
+// before owners were recorded, or by blueshift) reads as the bootstrap
+// user's (compat_catalog.go's pg_namespace). An external schema keeps its owner in
+// its own catalog (exec_external_schema.go).
+var schemaOwnersMigration = Migration{Name: "0111_schema_owners", SQL: []string{
+	`CREATE TABLE IF NOT EXISTS ` + CatalogSchema + `.schema_owners (
+		name  VARCHAR PRIMARY KEY,
+		owner VARCHAR NOT NULL
 	)`,
 }}
 
@@ -42,6 +63,15 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.recordOwner(ctx, n.Name, !n.OrReplace) })
 	case *ast.Drop:
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetOwners(ctx, n.Names) })
+	case *ast.DropSchema:
+		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
+	case *ast.Raw:
+		if name, owner, ifNotExists, ok := createdSchema(n.Text, s.Options()); ok {
+			if owner == "" {
+				owner = s.user
+			}
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordSchemaOwner(ctx, name, owner, !ifNotExists) })
+		}
 	case *ast.AlterTable:
 		if n.Action == "rename to" {
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.renameOwner(ctx, n) })
@@ -81,6 +111,115 @@ func (s *Session) forgetOwners(ctx context.Context, names []ast.Name) error {
 	return nil
 }
 
+// createdSchema reads CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION
+// user] | CREATE SCHEMA AUTHORIZATION user, a statement DuckDB runs as
+// written; owner is empty without AUTHORIZATION.
+func createdSchema(text string, opts bsql.Options) (name, owner string, ifNotExists, ok bool) {
+	toks, err := lex.Tokens(text)
+	if err != nil {
+		return "", "", false, false
+	}
+	i := 0
+	next := func() (lex.Token, bool) {
+		for i < len(toks) && toks[i].Kind == lex.Comment {
+			i++
+		}
+		if i >= len(toks) {
+			return lex.Token{}, false
+		}
+		i++
+		return toks[i-1], true
+	}
+	accept := func(word string) bool {
+		save := i
+		if t, ok := next(); ok && t.Is(word) {
+			return true
+		}
+		i = save
+		return false
+	}
+	ident := func() (string, bool) {
+		t, ok := next()
+		if !ok || (t.Kind != lex.Ident && t.Kind != lex.QuotedIdent) {
+			return "", false
+		}
+		return foldIdent(ast.Ident{Name: t.Value, Quoted: t.Kind == lex.QuotedIdent}, opts), true
+	}
+	if !accept("create") || !accept("schema") {
+		return "", "", false, false
+	}
+	ifNotExists = accept("if") && accept("not") && accept("exists")
+	if accept("authorization") {
+		if owner, ok = ident(); !ok {
+			return "", "", false, false
+		}
+		return owner, owner, ifNotExists, true
+	}
+	if name, ok = ident(); !ok {
+		return "", "", false, false
+	}
+	if accept("authorization") {
+		if owner, ok = ident(); !ok {
+			return "", "", false, false
+		}
+	}
+	return name, owner, ifNotExists, true
+}
+
+// recordSchemaOwner records owner as a new schema's; replace says whether a
+// record left under the name is overwritten (not for IF NOT EXISTS, which
+// keeps an existing schema's owner).
+func (s *Session) recordSchemaOwner(ctx context.Context, name, owner string, replace bool) error {
+	verb := "INSERT OR IGNORE INTO "
+	if replace {
+		verb = "INSERT OR REPLACE INTO "
+	}
+	if _, err := s.conn.Exec(ctx, verb+CatalogSchema+".schema_owners VALUES ($1, $2)", name, owner); err != nil {
+		return errorf("record the owner of schema %s: %w", name, err)
+	}
+	return nil
+}
+
+// forgetSchemaOwners forgets the owner records of dropped schemas and of the
+// relations that went with them (CASCADE).
+func (s *Session) forgetSchemaOwners(ctx context.Context, names []ast.Ident) error {
+	for _, id := range names {
+		name := foldIdent(id, s.Options())
+		if s.duckSchemaExists(ctx, name) {
+			continue // IF EXISTS of a schema that is not the one dropped, or a failed drop
+		}
+		for _, q := range []string{
+			"DELETE FROM " + CatalogSchema + ".schema_owners WHERE name = $1",
+			"DELETE FROM " + CatalogSchema + ".object_owners WHERE schema_name = $1",
+		} {
+			if _, err := s.conn.Exec(ctx, q, name); err != nil {
+				return errorf("forget the owners in schema %s: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// alterSchemaOwner records a schema's new owner: an external schema's in
+// its catalog, a local one's in schema_owners.
+func (s *Session) alterSchemaOwner(ctx context.Context, name, owner string) error {
+	if _, ok, err := lookupExtSchema(ctx, s.conn, name); err != nil {
+		return err
+	} else if ok {
+		if _, err := s.conn.Exec(ctx, "UPDATE "+CatalogSchema+".external_schemas SET owner = $1 WHERE name = $2", owner, name); err != nil {
+			return errorf("change the owner of schema %s: %w", name, err)
+		}
+		return nil
+	}
+	if !s.duckSchemaExists(ctx, name) || name == CatalogSchema {
+		return sqlerr.New(sqlerr.UndefinedSchema, "schema %q does not exist", name)
+	}
+	if _, err := s.conn.Exec(ctx, "INSERT OR REPLACE INTO "+CatalogSchema+".schema_owners VALUES ($1, $2)", name, owner); err != nil {
+		return errorf("change the owner of schema %s: %w", name, err)
+	}
+	return nil
+}
+
 // renameOwner moves a renamed table's owner record to its new name.
 func (s *Session) renameOwner(ctx context.Context, n *ast.AlterTable) error {
 	schema, rel, err := s.splitName(ctx, n.Table)
@@ -95,4 +234,125 @@ func (s *Session) renameOwner(ctx context.Context, n *ast.AlterTable) error {
 		return errorf("rename the owner record of %s.%s: %w", schema, rel, err)
 	}
 	return nil
+}
+
+// planAlterOwner plans ALTER TABLE | VIEW | MATERIALIZED VIEW | SCHEMA |
+// PROCEDURE ... OWNER TO user. The owner changes where it is kept (the
+// object_owners records, the materialized-view catalog, the procedure
+// catalog, the schema_owners records), in the session's transaction: inside
+// a block it commits or rolls back with the block.
+//
+// blueshift has no privilege system: any session may change any owner, and
+// the new owner is taken as written (folded like an identifier), whether or
+// not such a user ever connected. What the owner governs is what clients
+// read (psql's \dt, \dv, \dm, \dn and \df, stv_mv_info) and the user a
+// materialized view's AUTO REFRESH runs as.
+//
+// A procedure is found by schema and name alone (blueshift keeps one
+// procedure per name); argument types, when written, are not compared.
+// A materialized view's row is also written by its refreshes: changing the
+// owner of a streaming view inside a long block may conflict with an AUTO
+// REFRESH batch, and one of the two then fails (the loop retries).
+func (s *Session) planAlterOwner(n *ast.AlterOwner) *plan {
+	command := "ALTER " + strings.ToUpper(n.Kind)
+	return &plan{command: command, run: func(ctx context.Context, _ []any) (*Result, error) {
+		if err := s.Atomic(ctx, func() error { return s.alterOwner(ctx, n) }); err != nil {
+			return nil, err
+		}
+		return commandResult(command), nil
+	}}
+}
+
+func (s *Session) alterOwner(ctx context.Context, n *ast.AlterOwner) error {
+	opts := s.Options()
+	owner := foldIdent(n.Owner, opts)
+	switch n.Kind {
+	case "schema":
+		return s.alterSchemaOwner(ctx, foldIdent(n.Name.Last(), opts), owner)
+	case "procedure":
+		return s.alterProcedureOwner(ctx, n, owner)
+	}
+	mv, ok, err := s.lookupMV(ctx, s.conn, n.Name)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if _, err := s.conn.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET owner = $1 WHERE id = $2", owner, mv.id); err != nil {
+			return errorf("change the owner of %s: %w", mv.qualified(), err)
+		}
+		return nil
+	}
+	if n.Kind == "materialized view" {
+		return sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", foldIdent(n.Name.Last(), opts))
+	}
+	schema, rel, err := s.resolveRelation(ctx, n.Name, opts) // mv_ordinary.go
+	if err != nil {
+		return err
+	}
+	res, err := s.conn.Query(ctx, `SELECT count(*) FROM (
+		SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 AND NOT temporary
+		UNION ALL SELECT 1 FROM duckdb_views() WHERE database_name = current_database() AND schema_name = $1 AND view_name = $2 AND NOT internal)`, schema, rel)
+	if err != nil {
+		return errorf("look up %s.%s: %w", schema, rel, err)
+	}
+	var found int64
+	if res.Next() {
+		found, _ = res.Values()[0].(int64)
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return errorf("look up %s.%s: %w", schema, rel, err)
+	}
+	if found == 0 {
+		return sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", rel)
+	}
+	if _, err := s.conn.Exec(ctx, "INSERT OR REPLACE INTO "+CatalogSchema+".object_owners VALUES ($1, $2, $3)", schema, rel, owner); err != nil {
+		return errorf("change the owner of %s.%s: %w", schema, rel, err)
+	}
+	return nil
+}
+
+// alterProcedureOwner changes a procedure's owner in the procedure catalog.
+// An unqualified name is in public, as CREATE PROCEDURE puts it.
+func (s *Session) alterProcedureOwner(ctx context.Context, n *ast.AlterOwner, owner string) error {
+	opts := s.Options()
+	schema, name := "public", foldIdent(n.Name.Last(), opts)
+	if len(n.Name) >= 2 {
+		schema = foldIdent(n.Name[len(n.Name)-2], opts)
+	}
+	count, err := s.conn.Exec(ctx, "UPDATE "+CatalogSchema+".procedures SET owner = $1 WHERE schema_name = $2 AND name = $3", owner, schema, name)
+	if err != nil {
+		return errorf("change the owner of procedure %s.%s: %w", schema, name, err)
+	}
+	if count > 0 {
+		return nil
+	}
+	if !n.HasArgs {
+		return sqlerr.New(sqlerr.UndefinedFunction, "could not find a procedure named %q", name)
+	}
+	types := make([]string, len(n.ArgTypes))
+	for i, t := range n.ArgTypes {
+		types[i] = strings.ToLower(ast.FormatType(t))
+	}
+	return sqlerr.New(sqlerr.UndefinedFunction, "procedure %s(%s) does not exist", name, strings.Join(types, ", "))
+}
+
+// ownerOf is the user mv's AUTO REFRESH runs as now: the catalog's owner,
+// which ALTER MATERIALIZED VIEW ... OWNER TO may have changed since the loop
+// started, or the owner the loop started with when the catalog cannot be
+// read.
+func (g *ingestor) ownerOf(ctx context.Context, mv *mvRow) string {
+	res, err := g.conn.Query(ctx, "SELECT owner FROM "+CatalogSchema+".materialized_views WHERE id = $1", mv.id)
+	if err != nil {
+		return mv.owner
+	}
+	owner := mv.owner
+	if res.Next() {
+		if o, ok := res.Values()[0].(string); ok {
+			owner = o
+		}
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return mv.owner
+	}
+	return owner
 }
