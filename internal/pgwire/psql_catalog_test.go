@@ -192,3 +192,15 @@ func TestExplainIsOneQueryPlanColumn(t *testing.T) {
 		}
 	}
 }
+
+func TestPsqlOwnerTo(t *testing.T) {
+	s := testserver.Start(t)
+	psqlOK(t, s, "-c", "create schema sales", "-c", "create table sales.t (id int)",
+		"-c", "create materialized view sales.mv as select count(*) as n from sales.t",
+		"-c", "alter schema sales owner to bob", "-c", "alter table sales.t owner to bob",
+		"-c", "alter materialized view sales.mv owner to carol")
+	if out := psqlOK(t, s, "-c", `\dn sales`, "-c", `\dt sales.*`, "-c", `\dm sales.*`); out !=
+		"sales|bob\nsales|t|table|bob\nsales|mv|materialized view|carol\n" {
+		t.Fatalf("owners after OWNER TO:\n%s", out)
+	}
+}
