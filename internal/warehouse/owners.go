@@ -243,8 +243,9 @@ func (s *Session) renameOwner(ctx context.Context, n *ast.AlterTable) error {
 // a block it commits or rolls back with the block.
 //
 // blueshift has no privilege system: any session may change any owner, and
-// the new owner is taken as written (folded like an identifier), whether or
-// not such a user ever connected. What the owner governs is what clients
+// the new owner is taken as written (folded like an identifier; CURRENT_USER
+// and SESSION_USER are the session's user), whether or not such a user ever
+// connected. What the owner governs is what clients
 // read (psql's \dt, \dv, \dm, \dn and \df, stv_mv_info) and the user a
 // materialized view's AUTO REFRESH runs as.
 //
@@ -266,6 +267,9 @@ func (s *Session) planAlterOwner(n *ast.AlterOwner) *plan {
 func (s *Session) alterOwner(ctx context.Context, n *ast.AlterOwner) error {
 	opts := s.Options()
 	owner := foldIdent(n.Owner, opts)
+	if !n.Owner.Quoted && (owner == "current_user" || owner == "session_user") {
+		owner = s.user // Redshift's OWNER TO { CURRENT_USER | SESSION_USER }
+	}
 	switch n.Kind {
 	case "schema":
 		return s.alterSchemaOwner(ctx, foldIdent(n.Name.Last(), opts), owner)

@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 		"select position('a' in b), substring(x from 2 for 3), extract(year from d), trim(both 'x' from y)",
 		"select case when a then 1 else 2 end, a not between 1 and 2, b similar to 'x', -(-1), - -1",
 		"select x from t qualify row_number() over (order by y) = 1",
+		"alter procedure s.p(a inout bigint, numeric) owner to \"Etl\"",
+		"alter materialized view s.mv owner to current_user",
 	} {
 		f.Add(s)
 	}
