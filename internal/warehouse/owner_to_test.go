@@ -75,6 +75,8 @@ func TestAlterOwnerMissing(t *testing.T) {
 		{`ALTER SCHEMA nope OWNER TO x`, `error 3F000: schema "nope" does not exist` + "\n"},
 		{`ALTER PROCEDURE nope OWNER TO x`, `error 42883: could not find a procedure named "nope"` + "\n"},
 		{`ALTER PROCEDURE nope(int, varchar) OWNER TO x`, `error 42883: procedure nope(int, varchar) does not exist` + "\n"},
+		// The materialized-view statements name the view they miss.
+		{`ALTER MATERIALIZED VIEW nope AUTO REFRESH YES`, `error 42P01: materialized view "nope" does not exist` + "\n"},
 	} {
 		if got := schedScript(t, st.s, c.sql); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.sql, got, c.want)

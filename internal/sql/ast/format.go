@@ -113,6 +113,10 @@ func (p *Printer) Node(n any) {
 		p.table(n)
 	case *TypeName:
 		p.typ(n)
+	case Ident:
+		p.id(n, false)
+	case Name:
+		p.name(n)
 	case Stmt:
 		p.Stmt(n)
 	default:
