@@ -1,62 +1,25 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/blueshift-dev/blueshift/internal/kinesisclient"
 )
 
 // newKinesis returns an AWS SDK Kinesis client for the API at addr, with
-// placeholder credentials, a connection per concurrent caller, and the
-// SDK's retries off: a retried PutRecords whose first attempt did land
-// would put its records twice, and the run counts every record exactly.
+// a connection per concurrent caller and the SDK's retries off: a retried
+// PutRecords whose first attempt did land would put its records twice, and
+// the run counts every record exactly.
 func newKinesis(addr string, conns int) *kinesis.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = conns + 2
-	cfg := aws.Config{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("bench", "bench", ""),
-		HTTPClient:  &http.Client{Timeout: 2 * time.Minute, Transport: bufferedTransport{tr}},
-	}
-	return kinesis.NewFromConfig(cfg, func(o *kinesis.Options) {
-		o.BaseEndpoint = aws.String("http://" + addr)
-		o.RetryMaxAttempts = 1
-	})
-}
-
-// bufferedTransport reads each response body completely before handing
-// the response to the SDK. Without it the SDK and net/http race: the
-// transport may close a connection whose response body the SDK is still
-// reading, failing a successful call with "use of closed network
-// connection" (aws/aws-sdk-go-v2#2737), which the run, not retrying, would
-// report as a failed put.
-type bufferedTransport struct{ rt http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (b bufferedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	res, err := b.rt.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(res.Body)
-	if cerr := res.Body.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	return res, nil
+	return kinesisclient.New(addr, conns+2, 2*time.Minute)
 }
 
 // createStream creates a stream and waits until it is ACTIVE.
