@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -123,4 +124,16 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("config: --tls-cert and --tls-key go together"))
 	}
 	return errors.Join(errs...)
+}
+
+// ParseAddrFile reads what the server writes to AddrFile: one "name=addr"
+// line per bound listener (aws, sql, http), as a map from name to address.
+func ParseAddrFile(b []byte) map[string]string {
+	addrs := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			addrs[k] = v
+		}
+	}
+	return addrs
 }

@@ -111,13 +111,7 @@ func waitAddrs(ctx context.Context, file string, serverDone <-chan error) (map[s
 	defer tick.Stop()
 	for {
 		if b, err := os.ReadFile(file); err == nil {
-			addrs := map[string]string{}
-			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-				if k, v, ok := strings.Cut(line, "="); ok {
-					addrs[k] = v
-				}
-			}
-			return addrs, nil
+			return config.ParseAddrFile(b), nil
 		}
 		select {
 		case err := <-serverDone:

@@ -5,7 +5,6 @@
 package testserver
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blueshift-dev/blueshift/internal/config"
 )
 
 // Server is a running blueshift process.
@@ -161,18 +162,8 @@ func (s *Server) start() {
 }
 
 func (s *Server) parseAddrs(b []byte) {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		name, addr, _ := strings.Cut(sc.Text(), "=")
-		switch name {
-		case "aws":
-			s.AWS = addr
-		case "sql":
-			s.SQL = addr
-		case "http":
-			s.HTTP = addr
-		}
-	}
+	addrs := config.ParseAddrFile(b)
+	s.AWS, s.SQL, s.HTTP = addrs["aws"], addrs["sql"], addrs["http"]
 }
 
 // Logs returns what the process has printed so far.
