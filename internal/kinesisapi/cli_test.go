@@ -15,32 +15,14 @@ import (
 // put-record, get-shard-iterator, get-records. CI installs the CLI
 // (.ci/run); without it the test is skipped.
 func TestAWSCLI(t *testing.T) {
-	awsBin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("aws CLI not installed (Debian package awscli)")
-	}
-	srv := testserver.Start(t)
-	home := t.TempDir()
-	run := func(args ...string) []byte {
-		t.Helper()
-		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
-		cmd.Env = append(os.Environ(),
-			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
-			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
-			"AWS_PAGER=")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("aws kinesis %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	run := mustCLI(t, awsCLI(t))
 	run("create-stream", "--stream-name", "cli", "--shard-count", "1")
 	run("wait", "stream-exists", "--stream-name", "cli")
 	var put struct{ ShardId, SequenceNumber string }
 	// CLI v1 sends --data as text (base64-encoding it itself); v2 expects
 	// base64 unless told to take raw text.
 	putArgs := []string{"put-record", "--stream-name", "cli", "--partition-key", "user-1", "--data", "hello from the cli"}
-	if v, _ := exec.Command(awsBin, "--version").CombinedOutput(); strings.HasPrefix(string(v), "aws-cli/2") {
+	if v, _ := exec.Command("aws", "--version").CombinedOutput(); strings.HasPrefix(string(v), "aws-cli/2") {
 		putArgs = append(putArgs, "--cli-binary-format", "raw-in-base64-out")
 	}
 	putOut := run(putArgs...)
@@ -69,19 +51,9 @@ func TestAWSCLI(t *testing.T) {
 // make: the error type, and a message in Kinesis's words that names what
 // was asked for (not the stream log's internal operations).
 func TestAWSCLIErrors(t *testing.T) {
-	awsBin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("aws CLI not installed (Debian package awscli)")
-	}
-	srv := testserver.Start(t)
-	home := t.TempDir()
+	cli := awsCLI(t)
 	run := func(args ...string) (string, error) {
-		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
-		cmd.Env = append(os.Environ(),
-			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
-			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
-			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
-		out, err := cmd.CombinedOutput()
+		out, err := cli(args...)
 		return strings.TrimSpace(string(out)), err
 	}
 	if out, err := run("create-stream", "--stream-name", "cli", "--shard-count", "1"); err != nil {
@@ -117,25 +89,7 @@ func TestAWSCLIErrors(t *testing.T) {
 // TestAWSCLITagsAndLimits runs the AWS CLI's tag-resource,
 // list-tags-for-resource and describe-limits against the binary.
 func TestAWSCLITagsAndLimits(t *testing.T) {
-	awsBin, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("aws CLI not installed (Debian package awscli)")
-	}
-	srv := testserver.Start(t)
-	home := t.TempDir()
-	run := func(args ...string) []byte {
-		t.Helper()
-		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
-		cmd.Env = append(os.Environ(),
-			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
-			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
-			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("aws kinesis %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	run := mustCLI(t, awsCLI(t))
 	run("create-stream", "--stream-name", "cli", "--shard-count", "3")
 	run("wait", "stream-exists", "--stream-name", "cli")
 	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/cli"
@@ -150,5 +104,38 @@ func TestAWSCLITagsAndLimits(t *testing.T) {
 	out = run("describe-limits")
 	if err := json.Unmarshal(out, &lim); err != nil || lim.ShardLimit != 500 || lim.OpenShardCount != 3 || lim.OnDemandStreamCount != 0 || lim.OnDemandStreamCountLimit != 50 {
 		t.Fatalf("describe-limits: %v %s", err, out)
+	}
+}
+
+// awsCLI starts the server and returns a function that runs `aws kinesis
+// args...` against it, with a throwaway configuration, JSON output and no
+// retries, giving the CLI's output. Without the CLI the test is skipped.
+func awsCLI(t *testing.T) func(args ...string) ([]byte, error) {
+	t.Helper()
+	awsBin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws CLI not installed (Debian package awscli)")
+	}
+	srv := testserver.Start(t)
+	home := t.TempDir()
+	return func(args ...string) ([]byte, error) {
+		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
+		cmd.Env = append(os.Environ(),
+			"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
+			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
+			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
+		return cmd.CombinedOutput()
+	}
+}
+
+// mustCLI wraps run to fail the test when the CLI fails.
+func mustCLI(t *testing.T, run func(args ...string) ([]byte, error)) func(args ...string) []byte {
+	return func(args ...string) []byte {
+		t.Helper()
+		out, err := run(args...)
+		if err != nil {
+			t.Fatalf("aws kinesis %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
 	}
 }
