@@ -175,7 +175,7 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 	}
 	err = s.atomicHere(ctx, func() error {
 		c := s.Conn()
-		exists, err := scheduleExists(ctx, c, name)
+		exists, err := scheduleExists(ctx, c, name, false)
 		if err != nil {
 			return err
 		}
@@ -208,8 +208,10 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 	return commandResult("CREATE SCHEDULE"), nil
 }
 
-func scheduleExists(ctx context.Context, c *Conn, name string) (bool, error) {
-	res, err := c.Query(ctx, `SELECT count(*) FROM `+CatalogSchema+`.schedules WHERE name = $1`, name)
+// scheduleExists reports whether the schedule exists (and, with
+// activeOnly, is not paused).
+func scheduleExists(ctx context.Context, c *Conn, name string, activeOnly bool) (bool, error) {
+	res, err := c.Query(ctx, `SELECT count(*) FROM `+CatalogSchema+`.schedules WHERE name = $1 AND (NOT $2 OR NOT paused)`, name, activeOnly)
 	if err != nil {
 		return false, fmt.Errorf("warehouse: look up schedule %s: %w", name, err)
 	}

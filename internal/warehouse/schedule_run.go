@@ -249,7 +249,7 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 	var runID int64
 	w.sched.startMu.Lock()
 	err := w.Update(ctx, func(c *Conn) error {
-		active, err := scheduleActive(ctx, c, d.name)
+		active, err := scheduleExists(ctx, c, d.name, true)
 		if err != nil || !active {
 			return err
 		}
@@ -348,20 +348,4 @@ func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, er
 		rows += r.RowsAffected()
 	}
 	return rows, rs.Err()
-}
-
-// scheduleActive reports whether the schedule exists and is not paused.
-func scheduleActive(ctx context.Context, c *Conn, name string) (bool, error) {
-	res, err := c.Query(ctx, `SELECT count(*) FROM `+CatalogSchema+`.schedules WHERE name = $1 AND NOT paused`, name)
-	if err != nil {
-		return false, fmt.Errorf("warehouse: look up schedule %s: %w", name, err)
-	}
-	var n int64
-	if res.Next() {
-		n, _ = res.Values()[0].(int64)
-	}
-	if err := errors.Join(res.Err(), res.Close()); err != nil {
-		return false, fmt.Errorf("warehouse: look up schedule %s: %w", name, err)
-	}
-	return n > 0, nil
 }
