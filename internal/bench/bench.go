@@ -183,10 +183,13 @@ func run(ctx context.Context, o Options) (*Result, error) {
 	defer stop()
 	serverDone := make(chan error, 1)
 	go func() { serverDone <- o.Serve(sctx, cfg, o.Log) }()
-	addrs, err := waitAddrs(ctx, addrFile, serverDone)
+	addrs, err := config.WaitAddrFile(ctx, addrFile, serverDone, 2*time.Minute)
 	if err != nil {
 		stop()
-		return nil, errors.Join(err, <-serverDone)
+		if !errors.Is(err, config.ErrServerStopped) { // else serverDone is spent
+			err = errors.Join(err, <-serverDone)
+		}
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	res.Server = Server{InProcess: true, DataDir: dir, TempDir: temp, AWSAddr: addrs["aws"], SQLAddr: addrs["sql"], HTTPAddr: addrs["http"]}
 	o.progress("server listening: Kinesis API %s, SQL %s, HTTP %s", addrs["aws"], addrs["sql"], addrs["http"])
@@ -197,27 +200,6 @@ func run(ctx context.Context, o Options) (*Result, error) {
 		serverErr = fmt.Errorf("bench: server: %w", serverErr)
 	}
 	return res, errors.Join(err, serverErr)
-}
-
-// waitAddrs waits for the server's address file and reads it.
-func waitAddrs(ctx context.Context, file string, serverDone <-chan error) (map[string]string, error) {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(2 * time.Minute)
-	for {
-		if b, err := os.ReadFile(file); err == nil {
-			return config.ParseAddrFile(b), nil
-		}
-		select {
-		case err := <-serverDone:
-			return nil, fmt.Errorf("bench: the server stopped before listening: %w", err)
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-deadline:
-			return nil, errors.New("bench: the server did not listen within 2 minutes")
-		case <-tick.C:
-		}
-	}
 }
 
 // names are the objects one run creates, unique per run so that runs

@@ -4,9 +4,11 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"time"
 )
@@ -136,4 +138,37 @@ func ParseAddrFile(b []byte) map[string]string {
 		}
 	}
 	return addrs
+}
+
+// ErrServerStopped is WaitAddrFile's error when the server ended before it
+// listened; the server's own error is wrapped with it, already taken from
+// serverDone.
+var ErrServerStopped = errors.New("the server stopped before listening")
+
+// WaitAddrFile waits until the server has written file (see AddrFile) and
+// returns its addresses. It gives up when serverDone delivers (the server
+// stopped before listening), when ctx ends, or after timeout (0: no limit).
+func WaitAddrFile(ctx context.Context, file string, serverDone <-chan error, timeout time.Duration) (map[string]string, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	var deadline <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for {
+		if b, err := os.ReadFile(file); err == nil {
+			return ParseAddrFile(b), nil
+		}
+		select {
+		case err := <-serverDone:
+			return nil, fmt.Errorf("%w: %w", ErrServerStopped, err)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-deadline:
+			return nil, fmt.Errorf("the server did not listen within %s", timeout)
+		case <-tick.C:
+		}
+	}
 }

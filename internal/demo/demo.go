@@ -92,9 +92,9 @@ func Run(ctx context.Context, o Options) error {
 	defer cancel()
 	serverDone := make(chan error, 1)
 	go func() { serverDone <- o.Serve(ctx, cfg, o.Log) }()
-	addrs, err := waitAddrs(ctx, cfg.AddrFile, serverDone)
+	addrs, err := config.WaitAddrFile(ctx, cfg.AddrFile, serverDone, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("demo: %w", err)
 	}
 	err = drive(ctx, o, addrs)
 	cancel()
@@ -103,24 +103,6 @@ func Run(ctx context.Context, o Options) error {
 		err = nil
 	}
 	return errors.Join(err, serverErr)
-}
-
-// waitAddrs waits for the server's address file.
-func waitAddrs(ctx context.Context, file string, serverDone <-chan error) (map[string]string, error) {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if b, err := os.ReadFile(file); err == nil {
-			return config.ParseAddrFile(b), nil
-		}
-		select {
-		case err := <-serverDone:
-			return nil, fmt.Errorf("demo: the server stopped before listening: %w", err)
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-tick.C:
-		}
-	}
 }
 
 // drive sets the scenario up, then feeds the stream and prints the views
