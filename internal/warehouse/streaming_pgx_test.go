@@ -158,7 +158,7 @@ func (e *streamEnv) waitCount(sql string, want int64) {
 
 func seedFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "seed", name))
+	b, err := os.ReadFile(filepath.Join("..", "demo", name))
 	if err != nil {
 		t.Fatalf("reference scenario: %v", err)
 	}
