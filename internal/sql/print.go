@@ -179,6 +179,19 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 			out = &ast.Select{Items: []ast.SelectItem{{X: num("1")}},
 				From: []ast.TableExpr{&ast.TableRef{Name: n.Table}}, Limit: num("0")}
 		}
+	case *ast.Drop:
+		// DuckDB drops one object a statement: DROP TABLE a, b (pgbench's
+		// first statement) is a DROP of each, in one transaction.
+		for len(n.Names) > 1 {
+			one := *n
+			one.Names = n.Names[:1]
+			d, err := print(&one)
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, d)
+			n.Names = n.Names[1:]
+		}
 	case *ast.Merge:
 		if n.RemoveDuplicates && len(n.Whens) == 0 {
 			// Simplified MERGE: target rows that match are replaced by the

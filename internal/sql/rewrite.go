@@ -27,6 +27,8 @@ var rules = []rule{
 	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
+	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
+	{"quantified-arrays", quantifiedArrays},   // x = ANY (array) -> x = ANY (SELECT unnest(array))
 }
 
 // RuleNames lists the rewrite rules in the order they run.

@@ -70,6 +70,12 @@ type Options struct {
 	// this constant (in UTC, with microseconds). When zero, GETDATE() falls
 	// back to the transaction's start.
 	StatementTime time.Time
+	// ParamTypes are the types a client declared for $1, $2, ... (a
+	// Redshift type name such as "integer[]"; "" where it declared none).
+	// Each $n with a type is cast to it, so that DuckDB knows what a value
+	// sent as text is: an array parameter above all, which DuckDB cannot
+	// type from its use.
+	ParamTypes []string
 }
 
 // Translation is one statement read for execution: its tree, and for
@@ -117,7 +123,8 @@ func DuckDBRuns(stmt ast.Stmt) bool {
 		*ast.CreateExternalSchema, *ast.CreateMaterializedView,
 		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView, *ast.AlterOwner,
 		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call,
-		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules:
+		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules,
+		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor:
 		return false
 	}
 	return true

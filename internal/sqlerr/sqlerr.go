@@ -38,6 +38,7 @@ const (
 	InvalidAuthorizationSpec      Code = "28000"
 	InvalidPassword               Code = "28P01"
 	InvalidCursorName             Code = "34000"
+	DuplicateCursor               Code = "42P03"
 	InvalidSQLStatementName       Code = "26000"
 	SerializationFailure          Code = "40001"
 	SyntaxError                   Code = "42601"

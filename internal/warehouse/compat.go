@@ -63,6 +63,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
+	"pg_cursors": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -140,6 +141,13 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_foreign_table AS SELECT NULL::BIGINT AS ftrelid, NULL::BIGINT AS ftserver, NULL::VARCHAR[] AS ftoptions WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_rewrite AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS rulename, NULL::BIGINT AS ev_class WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_partitioned_table AS SELECT NULL::BIGINT AS partrelid WHERE false`,
+		// The session's open cursors (exec_cursor.go): each is a temporary
+		// table whose comment describes it; duckdb_tables() shows the
+		// connection's own temporary tables.
+		`CREATE OR REPLACE VIEW ` + s + `pg_cursors AS SELECT c->>'name' AS name, c->>'statement' AS statement,
+			(c->>'hold')::BOOLEAN AS is_holdable, false AS is_binary, false AS is_scrollable,
+			NULL::TIMESTAMPTZ AS creation_time
+			FROM (SELECT comment::JSON AS c FROM duckdb_tables() WHERE temporary AND table_name LIKE 'bs\_cursor\_%' ESCAPE '\')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_language AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS lanname WHERE false`,
 	}
 }
@@ -159,8 +167,7 @@ func sessionCompat(user string) []string {
 }
 
 // compatTriggers are the words without which pgCompat has nothing to do.
-var compatTriggers = []string{"pg_catalog", "operator(", "version", "format_type", "pg_table_size",
-	"pg_total_relation_size", "pg_relation_size", "pg_size_pretty"}
+var compatTriggers = []string{"pg_", "operator(", "version", "format_type"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
@@ -234,6 +241,12 @@ func pgCompat(query string) (string, bool) {
 		// functions likewise
 		case t.kind == 'i' && !t.quoted && bareCompatFuncs[strings.ToLower(t.text)] && (i == 0 || toks[i-1].kind != '.') &&
 			i+1 < len(toks) && toks[i+1].kind == '(':
+			emit(t.pos, t.pos, CatalogSchema+".")
+		// A bare catalog table (pg_namespace, as SQLAlchemy writes it) is
+		// pg_catalog's, which Postgres searches first: the same rewrite as
+		// pg_catalog.t.
+		case t.kind == 'i' && !t.quoted && compatTables[strings.ToLower(t.text)] && (i == 0 || toks[i-1].kind != '.') &&
+			(i+1 == len(toks) || (toks[i+1].kind != '(' && toks[i+1].kind != '.')):
 			emit(t.pos, t.pos, CatalogSchema+".")
 		case t.is("pg_catalog") && i+4 < len(toks) && toks[i+1].kind == '.' && toks[i+2].is("version") &&
 			toks[i+3].kind == '(' && toks[i+4].kind == ')':

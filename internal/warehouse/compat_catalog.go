@@ -19,6 +19,10 @@ package warehouse
 //     'm', so psql lists it under \dm and not \dt; relowner is the recorded
 //     owner (owners.go; the materialized-view catalog's owner for a view),
 //     or blueshift for an object created before owners were recorded.
+//   - pg_namespace: blueshift's own schemas (its catalog, and DuckDB's
+//     main, which users never write to) are not listed, so tools that
+//     list schemas (SQLAlchemy's inspector, JDBC's getSchemas) show the
+//     user's alone;
 //   - pg_namespace: nspowner is the owner ALTER SCHEMA ... OWNER TO
 //     recorded (owners.go), or DuckDB's (0, read as blueshift).
 //   - pg_proc: DuckDB's functions, without the macros blueshift defines for
@@ -80,7 +84,8 @@ func compatCatalogPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
 			FROM pg_catalog.pg_namespace n
-			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname`,
+			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname
+			WHERE n.nspname NOT IN ('main', '` + CatalogSchema + `')`,
 		// A materialized view's definition is the query as its CREATE wrote it.
 		`CREATE OR REPLACE MACRO ` + s + `matview_def(bs_rel) AS (SELECT min(bs_vd_m.definition)
 			FROM ` + s + `materialized_views bs_vd_m

@@ -269,19 +269,30 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 		return nil, errorf("CopyIn on a COPY TO")
 	}
 	cols := c.Columns
-	if len(cols) == 0 {
-		res, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
-		if err != nil {
-			return nil, err
-		}
-		for _, col := range res.Columns {
+	// The target columns' types: a SUPER column takes JSON text, parsed
+	// as json_parse parses it (a string parameter cannot bind to DuckDB's
+	// VARIANT directly).
+	super := map[string]bool{}
+	res, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range res.Columns {
+		if len(c.Columns) == 0 {
 			cols = append(cols, col.Name)
 		}
-		_ = res.Close()
+		if col.Type.Kind == KindSuper {
+			super[strings.ToLower(col.Name)] = true
+		}
 	}
+	_ = res.Close()
 	quoted := make([]string, len(cols))
 	for i, col := range cols {
 		quoted[i] = quoteIdent(col)
+	}
+	isSuper := make([]bool, len(cols))
+	for i, col := range cols {
+		isSuper[i] = super[strings.ToLower(col)]
 	}
 	insert := func(rows int) string {
 		var b strings.Builder
@@ -296,7 +307,11 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "$%d", n)
+				if isSuper[i] {
+					fmt.Fprintf(&b, "rs_json_parse(CAST($%d AS VARCHAR))", n)
+				} else {
+					fmt.Fprintf(&b, "$%d", n)
+				}
 				n++
 			}
 			b.WriteByte(')')
@@ -304,7 +319,7 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 		return b.String()
 	}
 	var total int64
-	err := s.Atomic(ctx, func() error {
+	err = s.Atomic(ctx, func() error {
 		full, err := s.conn.prepare(ctx, insert(copyBatch))
 		if err != nil {
 			return err

@@ -474,6 +474,8 @@ func (p *Printer) engineStmt(n Stmt) {
 		p.W(")")
 	case *CreateSchedule, *AlterSchedule, *DropSchedule, *ShowSchedules:
 		p.schedule(n) // schedule.go
+	case *DeclareCursor, *Fetch, *CloseCursor:
+		p.cursor(n) // cursor.go
 	default:
 		p.fail("ast: cannot print statement %T", n)
 	}

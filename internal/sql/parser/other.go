@@ -528,6 +528,7 @@ func (p *parser) tableElements(ct *ast.CreateTable) {
 
 func (p *parser) columnDef() ast.ColumnDef {
 	cd := ast.ColumnDef{Name: p.ident(), Type: p.typeName()}
+	serialIdentity(&cd)
 	for {
 		switch {
 		case p.acceptSeq("not", "null"):
@@ -561,6 +562,26 @@ func (p *parser) columnDef() ast.ColumnDef {
 		default:
 			return cd
 		}
+	}
+}
+
+// serialTypes are Postgres's auto-incrementing pseudo-types and the integer
+// type each stands for.
+var serialTypes = map[string]string{"smallserial": "smallint", "serial2": "smallint",
+	"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint"}
+
+// serialIdentity turns a SERIAL column (what ORMs such as SQLAlchemy emit
+// for an integer primary key) into what a Redshift user writes for one, an
+// IDENTITY(1, 1) column of the matching integer type. Redshift itself has no
+// SERIAL; this keeps Postgres tools' DDL working.
+func serialIdentity(cd *ast.ColumnDef) {
+	if len(cd.Type.Name) != 1 || cd.Type.Name[0].Quoted || cd.Type.Array || len(cd.Type.Args) > 0 {
+		return
+	}
+	if t, ok := serialTypes[strings.ToLower(cd.Type.Name[0].Name)]; ok {
+		cd.Type.Name = ast.Name{{Name: t}}
+		cd.Identity = []string{"1", "1"}
+		cd.NotNull = true
 	}
 }
 
