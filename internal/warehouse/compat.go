@@ -26,14 +26,15 @@ var compatFuncs = map[string]bool{
 	"pg_relation_is_publishable": true, "pg_get_ruledef": true, "version": true,
 	"pg_table_is_visible": true, "pg_get_expr": true, "format_type": true,
 	"pg_table_size": true, "pg_total_relation_size": true, "pg_relation_size": true, "pg_size_pretty": true,
-	"pg_get_viewdef": true,
+	"pg_get_viewdef": true, "array_upper": true, "array_lower": true,
 }
 
 // bareCompatFuncs are the compatFuncs that point at blueshift_catalog
 // unqualified too: DuckDB has none of them, or one that answers differently.
 var bareCompatFuncs = map[string]bool{
 	"format_type": true, "pg_table_size": true, "pg_total_relation_size": true,
-	"pg_relation_size": true, "pg_size_pretty": true,
+	"pg_relation_size": true, "pg_size_pretty": true, "pg_get_function_result": true,
+	"pg_get_function_arguments": true, "array_upper": true, "array_lower": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to
@@ -63,7 +64,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
-	"pg_cursors": true,
+	"pg_cursors": true, "pg_type": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -76,6 +77,19 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE MACRO ` + s + `pg_table_is_visible(id) AS EXISTS (SELECT 1 FROM pg_catalog.pg_class bs_vis_c
 			JOIN pg_catalog.pg_namespace bs_vis_n ON bs_vis_n.oid = bs_vis_c.relnamespace
 			WHERE bs_vis_c.oid = id AND list_contains(current_schemas(false), bs_vis_n.nspname))`,
+		// 'name'::regclass and regproc: the OID of the named relation or
+		// function (NULL when there is none); regtype in compat_catalog.go.
+		`CREATE OR REPLACE MACRO ` + s + `to_regclass(bs_name) AS (SELECT min(bs_rc.oid) FROM pg_catalog.pg_class bs_rc
+			WHERE bs_rc.relname = parse_path(bs_name)[-1])`,
+		`CREATE OR REPLACE MACRO ` + s + `to_regproc(bs_name) AS (SELECT min(bs_rp.oid) FROM pg_catalog.pg_proc bs_rp
+			WHERE bs_rp.proname = parse_path(bs_name)[-1])`,
+		// Postgres's array bounds (one-based), which drivers' metadata
+		// queries call (PgJDBC's getTypeInfo).
+		`CREATE OR REPLACE MACRO ` + s + `array_upper(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN len(arr) END`,
+		`CREATE OR REPLACE MACRO ` + s + `array_lower(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN 1 END`,
+		// information_schema._pg_expandarray(a): one row (x, n) per element.
+		`CREATE OR REPLACE MACRO ` + s + `_pg_expandarray(arr) AS
+			unnest(list_transform(range(1, len(arr) + 1), lambda bs_i: {'x': arr[bs_i], 'n': bs_i}))`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_indexdef(id) AS NULL::VARCHAR, (id, col, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_triggerdef(id) AS NULL::VARCHAR, (id, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_expr(e, r) AS pg_catalog.pg_get_expr(e, r), (e, r, pretty) AS pg_catalog.pg_get_expr(e, r)`,
@@ -167,7 +181,7 @@ func sessionCompat(user string) []string {
 }
 
 // compatTriggers are the words without which pgCompat has nothing to do.
-var compatTriggers = []string{"pg_", "operator(", "version", "format_type"}
+var compatTriggers = []string{"pg_", "operator(", "version", "format_type", "::reg", "array_upper"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
@@ -218,6 +232,22 @@ func pgCompat(query string) (string, bool) {
 			strings.EqualFold(toks[i+3].text, "default"):
 			emit(t.pos, toks[i+3].end, "")
 			i += 3
+		// 'name'::regclass (or ::pg_catalog.regclass, regtype, regproc) ->
+		// the named object's OID, as drivers write catalog joins
+		// (PgJDBC's getTables: d.classoid = 'pg_class'::regclass)
+		case t.kind == 's' && i+3 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
+			toks[i+2].kind == '?' && toks[i+2].text == ":" && regCast(toks, i+3) != "":
+			end := i + 3
+			if toks[end].is("pg_catalog") {
+				end += 2
+			}
+			emit(t.pos, toks[end].end, CatalogSchema+".to_"+regCast(toks, i+3)+"("+query[t.pos:t.end]+")")
+			i = end
+		// information_schema._pg_expandarray( -> blueshift_catalog's
+		case t.is("information_schema") && i+3 < len(toks) && toks[i+1].kind == '.' &&
+			toks[i+2].is("_pg_expandarray") && toks[i+3].kind == '(':
+			emit(t.pos, t.end, CatalogSchema)
+			i += 2
 		// ::pg_catalog.regtype and the like -> nothing (OIDs stay numbers);
 		// ::pg_catalog.text -> ::text
 		case t.kind == '?' && t.text == ":" && i+4 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
@@ -270,6 +300,20 @@ func pgCompat(query string) (string, bool) {
 	}
 	b.WriteString(query[last:])
 	return b.String(), true
+}
+
+// regCast returns "regclass", "regtype" or "regproc" when toks[i] (or
+// pg_catalog.X at i) names that type, and "" otherwise.
+func regCast(toks []token, i int) string {
+	if toks[i].is("pg_catalog") && i+2 < len(toks) && toks[i+1].kind == '.' {
+		i += 2
+	}
+	for _, name := range []string{"regclass", "regtype", "regproc"} {
+		if toks[i].is(name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // mentionsAny reports whether s contains any of the lower-case ASCII words,

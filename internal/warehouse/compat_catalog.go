@@ -85,7 +85,35 @@ func compatCatalogPrelude() []string {
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
 			FROM pg_catalog.pg_namespace n
 			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname
-			WHERE n.nspname NOT IN ('main', '` + CatalogSchema + `')`,
+			WHERE n.nspname NOT IN ('main', '` + CatalogSchema + `')
+			UNION ALL BY NAME SELECT 11::BIGINT AS oid, 'pg_catalog' AS nspname, 10::BIGINT AS nspowner`,
+		// Postgres's types, in pg_catalog (OID 11) as Postgres keeps them:
+		// DuckDB's rows that have a Postgres OID, and the types blueshift
+		// sends that DuckDB lists under no OID (text, SUPER, the array
+		// types), so drivers that resolve every column's type OID (PgJDBC,
+		// psqlODBC, pgcli) find each one.
+		`CREATE OR REPLACE VIEW ` + s + `pg_type AS SELECT t.* REPLACE (11::BIGINT AS typnamespace,
+				coalesce(t.typrelid, 0) AS typrelid, coalesce(t.typelem, 0) AS typelem,
+				coalesce(t.typbasetype, 0) AS typbasetype, coalesce(t.typtypmod, -1) AS typtypmod,
+				coalesce(t.typdelim, 44) AS typdelim, coalesce(t.typndims, 0) AS typndims, 10 AS typowner)
+			FROM pg_catalog.pg_type t WHERE t.oid IS NOT NULL
+			UNION ALL BY NAME
+			SELECT oid::BIGINT AS oid, typname, 11::BIGINT AS typnamespace, 10 AS typowner, typlen::BIGINT AS typlen,
+				typlen > 0 AS typbyval, 'b' AS typtype, typcategory, false AS typispreferred, true AS typisdefined,
+				44 AS typdelim, 0 AS typrelid, typelem, 0 AS typarray, 'i' AS typalign, 'x' AS typstorage,
+				0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, CASE WHEN typelem = 0 THEN 0 ELSE 1 END AS typndims
+			FROM (VALUES (18, 'char', 1, 'S', 0), (19, 'name', 64, 'S', 0), (25, 'text', -1, 'S', 0),
+				(26, 'oid', 4, 'N', 0), (114, 'json', -1, 'U', 0), (705, 'unknown', -2, 'X', 0),
+				(1042, 'bpchar', -1, 'S', 0), (4000, 'super', -1, 'U', 0),
+				(1000, '_bool', -1, 'A', 16), (1005, '_int2', -1, 'A', 21), (1007, '_int4', -1, 'A', 23),
+				(1016, '_int8', -1, 'A', 20), (1021, '_float4', -1, 'A', 700), (1022, '_float8', -1, 'A', 701),
+				(1009, '_text', -1, 'A', 25), (1014, '_bpchar', -1, 'A', 1042), (1015, '_varchar', -1, 'A', 1043),
+				(1182, '_date', -1, 'A', 1082), (1115, '_timestamp', -1, 'A', 1114), (1185, '_timestamptz', -1, 'A', 1184),
+				(1231, '_numeric', -1, 'A', 1700), (2951, '_uuid', -1, 'A', 2950))
+				AS v(oid, typname, typlen, typcategory, typelem)`,
+		// 'name'::regtype: the named type's OID.
+		`CREATE OR REPLACE MACRO ` + s + `to_regtype(bs_name) AS (SELECT min(bs_rt.oid) FROM ` + s + `pg_type bs_rt
+			WHERE bs_rt.typname = bs_name)`,
 		// A materialized view's definition is the query as its CREATE wrote it.
 		`CREATE OR REPLACE MACRO ` + s + `matview_def(bs_rel) AS (SELECT min(bs_vd_m.definition)
 			FROM ` + s + `materialized_views bs_vd_m
