@@ -57,6 +57,11 @@ func classify(err error, query string) error {
 		e.Hint = ""
 	}
 	e.Message = pgMessage(e.Message)
+	if i := strings.Index(e.Message, "(Error: value too long for type "); i >= 0 && de.Type == duckdb.ErrorTypeConstraint {
+		// The length check the SQL front end gives VARCHAR(n) and CHAR(n)
+		// columns: Redshift's message and SQLSTATE.
+		e.Code, e.Message = sqlerr.StringDataRightTruncation, strings.TrimSuffix(e.Message[i+len("(Error: "):], ")")
+	}
 	if de.Type == duckdb.ErrorTypeInterrupt {
 		e.Message = "canceling statement due to user request"
 	}
