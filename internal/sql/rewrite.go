@@ -19,6 +19,7 @@ type rule struct {
 // resolved; functions and lax casts see the resolved SUPER paths.
 var rules = []rule{
 	{"output-names", outputNames},             // count(*) AS count: Postgres's column names, from the tree as written
+	{"same-within-group", sameWithinGroup},    // percentile_cont and median ordered differently: refused
 	{"resolve-super-paths", resolvePaths},     // a.b.c: table, column, SUPER steps; PartiQL FROM items
 	{"partiql-unnest", unnestPartiQL},         // FROM a, a.arr b -> select-list unnest (fast form)
 	{"super-index-base", superIndexBase},      // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1

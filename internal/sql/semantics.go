@@ -216,8 +216,12 @@ func zeroPad(x ast.Expr, n string) ast.Expr { return fn("lpad", intText(x), num(
 // blank-padded to 9 characters.
 var toCharParts = []toCharPart{
 	{"HH24", strf("%H")}, {"HH12", strf("%I")}, {"HH", strf("%I")}, {"MI", strf("%M")}, {"SS", strf("%S")},
-	{"MS", func(t ast.Expr) ast.Expr { return zeroPad(&ast.Binary{Op: "%", L: fn("millisecond", t), R: num("1000")}, "3") }},
-	{"US", func(t ast.Expr) ast.Expr { return zeroPad(&ast.Binary{Op: "%", L: fn("microsecond", t), R: num("1000000")}, "6") }},
+	{"MS", func(t ast.Expr) ast.Expr {
+		return zeroPad(&ast.Binary{Op: "%", L: fn("millisecond", t), R: num("1000")}, "3")
+	}},
+	{"US", func(t ast.Expr) ast.Expr {
+		return zeroPad(&ast.Binary{Op: "%", L: fn("microsecond", t), R: num("1000000")}, "6")
+	}},
 	{"Y,YYY", func(t ast.Expr) ast.Expr {
 		return fn("concat", intText(&ast.Binary{Op: "//", L: fn("year", t), R: num("1000")}), str(","),
 			zeroPad(&ast.Binary{Op: "%", L: fn("year", t), R: num("1000")}, "3"))
@@ -365,4 +369,87 @@ func trailingBlanks(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		}
 		return x, nil
 	})
+}
+
+// mergeMatchCheck is the query that refuses a MERGE whose WHEN MATCHED
+// clause would act on one target row for two source rows, as Redshift
+// refuses it ("Found multiple matches to update the same tuple"); DuckDB
+// would apply both. It runs before the MERGE, in its transaction. nil when
+// the MERGE has no WHEN MATCHED clause.
+func mergeMatchCheck(m *ast.Merge) ast.Stmt {
+	matched := false
+	for _, w := range m.Whens {
+		matched = matched || w.Matched
+	}
+	if !matched {
+		return nil
+	}
+	alias := m.Target.Last()
+	var ta *ast.Alias
+	if m.Alias != nil {
+		alias = *m.Alias
+		ta = &ast.Alias{Name: *m.Alias}
+	}
+	return &ast.Select{
+		Items: []ast.SelectItem{{X: fn("error", str("Found multiple matches to update the same tuple."))}},
+		From: []ast.TableExpr{&ast.Join{Kind: "inner",
+			L: &ast.TableRef{Name: ast.Clone(m.Target), Alias: ta}, R: ast.Clone(m.Source), On: ast.Clone(m.On)}},
+		GroupBy: []ast.Expr{&ast.ColumnRef{Parts: []ast.Ident{alias, {Name: "rowid"}}}},
+		Having:  &ast.Binary{Op: ">", L: &ast.Func{Name: ast.Name{{Name: "count"}}, Star: true}, R: num("1")},
+	}
+}
+
+// sameWithinGroup refuses, as Redshift does, a SELECT whose PERCENTILE_CONT,
+// PERCENTILE_DISC and MEDIAN aggregates order by different expressions
+// ("within group ORDER BY clauses for aggregate functions must be the
+// same"); DuckDB would compute each.
+func sameWithinGroup(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	var err error
+	ast.Walk(stmt, func(n any) bool {
+		sel, ok := n.(*ast.Select)
+		if !ok || err != nil {
+			return err == nil
+		}
+		first := ""
+		check := func(x ast.Expr) bool {
+			if x == nil {
+				return true
+			}
+			p := newPrinter(rw.opts)
+			p.Expr(x)
+			if first == "" {
+				first = p.String()
+			}
+			return first == p.String()
+		}
+		for _, it := range sel.Items {
+			ast.Walk(it.X, func(n any) bool {
+				f, ok := n.(*ast.Func)
+				if !ok || len(f.Name) != 1 || f.Over != nil || err != nil {
+					_, sub := n.(*ast.Subquery)
+					return !sub && err == nil
+				}
+				var order ast.Expr
+				switch strings.ToLower(f.Name[0].Name) {
+				case "percentile_cont", "percentile_disc":
+					if len(f.WithinGroup) == 1 {
+						order = f.WithinGroup[0].X
+					}
+				case "median":
+					if len(f.Args) == 1 {
+						order = f.Args[0]
+					}
+				}
+				if !check(order) {
+					err = rw.errorf(0, "within group ORDER BY clauses for aggregate functions must be the same")
+				}
+				return err == nil
+			})
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return stmt, nil
 }

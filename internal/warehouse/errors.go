@@ -394,6 +394,9 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 		if msg == "division by zero" { // rs_nonzero, the SQL front end's divisor guard
 			return sqlerr.DivisionByZero
 		}
+		if strings.HasPrefix(msg, "Found multiple matches to update the same tuple") { // MERGE's check
+			return sqlerr.CardinalityViolation
+		}
 		if has("JSON", "json") {
 			return sqlerr.InvalidJSONText
 		}
