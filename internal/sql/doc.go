@@ -43,8 +43,8 @@
 //     timestamps taken in the same second (the reference procedure's audit
 //     pattern). It is the statement's start only when Options.StatementTime
 //     is set; otherwise it is the transaction's start.
-//   - VARCHAR(n) and CHAR(n) lengths are checked on insert (22001) and a
-//     cast truncates; CHAR is not padded.
+//   - VARCHAR(n) and CHAR(n) lengths are not enforced on insert (a cast
+//     truncates); CHAR is not padded.
 //   - TO_CHAR's numeric formats are 0A000.
 //   - AVG of a DECIMAL is a double, AVG of integers a numeric (with the
 //     truncated value Redshift gives): types are not known here.

@@ -172,7 +172,6 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 	switch n := out.(type) {
 	case *ast.CreateTable:
 		before = identitySequences(n, opts)
-		charChecks(n)
 	case *ast.AlterTable:
 		if n.Redshift {
 			// Physical layout means nothing to DuckDB; check the

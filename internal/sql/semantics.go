@@ -175,24 +175,6 @@ func isSuperExpr(x ast.Expr) bool {
 	return false
 }
 
-// charChecks gives each VARCHAR(n) and CHAR(n) column of a new table a
-// check that raises Redshift's error (22001) for a value longer than n
-// bytes; trailing blanks past n are allowed, as Redshift allows them.
-func charChecks(ct *ast.CreateTable) {
-	for i := range ct.Columns {
-		c := &ct.Columns[i]
-		n, typ := charLimit(c.Type)
-		if n == 0 {
-			continue
-		}
-		col := &ast.ColumnRef{Parts: []ast.Ident{c.Name}}
-		msg := "value too long for type " + typ + "(" + strconv.Itoa(n) + ")"
-		c.Check = &ast.Case{Whens: []ast.When{{
-			Cond: &ast.Binary{Op: ">", L: fn("strlen", fn("rtrim", col, str(" "))), R: num(strconv.Itoa(n))},
-			Then: fn("error", str(msg))}}, Else: &ast.Literal{Kind: ast.LitBool, Value: "true"}}
-	}
-}
-
 // toCharPart is one pattern of a Redshift datetime format: its text and
 // how to print it from a timestamp t.
 type toCharPart struct {
