@@ -206,6 +206,12 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 			out = &ast.Insert{Table: n.Target, Source: &ast.Select{
 				Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
 				From:  []ast.TableExpr{ast.Clone(n.Source)}}}
+		} else if check := mergeMatchCheck(n); check != nil {
+			c, err := print(check)
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, c)
 		}
 	}
 	text, err := print(out)

@@ -64,7 +64,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
-	"pg_cursors": true, "pg_type": true,
+	"pg_cursors": true, "pg_type": true, "pg_constraint": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -146,6 +146,10 @@ func compatPrelude() []string {
 			NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS daticurules, NULL::VARCHAR AS datcollversion,
 			NULL::VARCHAR[] AS datacl
 			FROM duckdb_databases() WHERE NOT internal`,
+		// The length checks the SQL front end gives VARCHAR(n) and CHAR(n)
+		// columns are the column types' own rule, not constraints to show.
+		`CREATE OR REPLACE VIEW ` + s + `pg_constraint AS SELECT * FROM pg_catalog.pg_constraint
+			WHERE NOT (contype = 'c' AND conname LIKE '%value too long for type%')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_inherits AS SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, false AS inhdetachpending WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_trigger AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, false AS tgisinternal, NULL::BIGINT AS tgconstraint WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_policy AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, NULL::VARCHAR AS polcmd, true AS polpermissive, NULL::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false`,

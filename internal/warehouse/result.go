@@ -211,7 +211,13 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 		kinds[i] = col.Type
 		if next < len(casts) && casts[next] == i {
 			next++
-			fmt.Fprintf(&b, "CAST(CAST(#%d AS JSON) AS VARCHAR)", i+1)
+			if col.Type.Kind == KindSuper {
+				// A missing SUPER attribute is SQL NULL in Redshift; DuckDB's
+				// VARIANT holds it as a JSON null.
+				fmt.Fprintf(&b, "nullif(CAST(CAST(#%d AS JSON) AS VARCHAR), 'null')", i+1)
+			} else {
+				fmt.Fprintf(&b, "CAST(CAST(#%d AS JSON) AS VARCHAR)", i+1)
+			}
 			if col.Type.Kind != KindSuper {
 				kinds[i] = Type{Kind: KindJSON, DuckDB: "JSON"}
 			} else {

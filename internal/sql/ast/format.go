@@ -212,6 +212,16 @@ func (p *Printer) Expr(x Expr) {
 				p.W(".")
 			}
 			p.W("*")
+			if p.DuckDB && len(x.Exclude) > 0 {
+				p.W(" EXCLUDE (")
+				for i, id := range x.Exclude {
+					if i > 0 {
+						p.W(", ")
+					}
+					p.id(id, false)
+				}
+				p.W(")")
+			}
 		}
 	case *Field:
 		p.postfixOperand(x.X)

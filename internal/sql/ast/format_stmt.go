@@ -274,6 +274,11 @@ func (p *Printer) ColumnDef(c *ColumnDef) {
 		p.W(" REFERENCES ")
 		p.name(c.References)
 	}
+	if p.DuckDB && c.Check != nil {
+		p.W(" CHECK (")
+		p.Expr(c.Check)
+		p.W(")")
+	}
 	if p.DuckDB {
 		return
 	}

@@ -72,6 +72,8 @@ type ColumnDef struct {
 	SortKey    bool
 	Collate    string
 	References Name
+	// Check is a CHECK constraint a rewrite added (DuckDB only).
+	Check Expr
 }
 
 // TableConstraint is PRIMARY KEY (..), UNIQUE (..) or FOREIGN KEY (..) REFERENCES t.
