@@ -187,18 +187,18 @@ func TestConditionErrors(t *testing.T) {
 }
 
 func TestCheckUnused(t *testing.T) {
-	// Texts from the DynamoDB developer guide's and dynalite's validations.
+	// Texts and order (names first) from dynalite's validations.
 	p := &Params{Names: map[string]string{"#a": "a", "#b": "b"}, Values: map[string]attr.Value{":v": n("1"), ":w": n("2")}}
 	if _, err := ParseCondition("#a = :v", p); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.CheckUnused(); err == nil || err.Error() != "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}" {
+	if err := p.CheckUnused(); err == nil || err.Error() != "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}" {
 		t.Errorf("got %v", err)
 	}
-	if _, err := ParseCondition("#a = :w", p); err != nil {
+	if _, err := ParseCondition("#b = :v", p); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.CheckUnused(); err == nil || err.Error() != "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}" {
+	if err := p.CheckUnused(); err == nil || err.Error() != "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}" {
 		t.Errorf("got %v", err)
 	}
 }

@@ -86,7 +86,8 @@ func (p *Params) value(ref string) (attr.Value, bool) {
 
 // CheckUnused returns DynamoDB's error for placeholders defined but used by
 // none of the request's expressions; call it after parsing all of them.
-// Values are checked first, as DynamoDB does.
+// Names are checked before values, in dynalite's order (it follows
+// DynamoDB's).
 func (p *Params) CheckUnused() error {
 	if p == nil {
 		return nil
@@ -102,13 +103,13 @@ func (p *Params) CheckUnused() error {
 			names = append(names, k)
 		}
 	}
-	if len(vals) > 0 {
-		sort.Strings(vals)
-		return errorf("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + strings.Join(vals, ", ") + "}")
-	}
 	if len(names) > 0 {
 		sort.Strings(names)
 		return errorf("Value provided in ExpressionAttributeNames unused in expressions: keys: {" + strings.Join(names, ", ") + "}")
+	}
+	if len(vals) > 0 {
+		sort.Strings(vals)
+		return errorf("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + strings.Join(vals, ", ") + "}")
 	}
 	return nil
 }

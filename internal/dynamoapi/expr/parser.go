@@ -267,16 +267,19 @@ func samePath(a, b Path) bool {
 
 // checkOverlap returns DynamoDB's error when one path is a prefix of
 // another (overlap) or they diverge at a step where one indexes a list and
-// the other a map (conflict).
+// the other a map (conflict). Any overlap is reported before a conflict.
 func checkOverlap(paths []Path, kind Kind) error {
+	var conflict error
 	for i := 1; i < len(paths); i++ {
 		for j := 0; j < i; j++ {
 			a, b := paths[j], paths[i]
-			conflict := false
 			diverged := false
 			for k := 0; k < len(a) && k < len(b); k++ {
 				if a[k].IsIndex != b[k].IsIndex {
-					conflict = true
+					if conflict == nil {
+						conflict = kind.errorf("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: " + a.String() + ", path two: " + b.String())
+					}
+					diverged = true
 					break
 				}
 				if a[k].Index != b[k].Index || a[k].Name != b[k].Name {
@@ -284,13 +287,10 @@ func checkOverlap(paths []Path, kind Kind) error {
 					break
 				}
 			}
-			switch {
-			case conflict:
-				return kind.errorf("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: " + a.String() + ", path two: " + b.String())
-			case !diverged:
+			if !diverged {
 				return kind.errorf("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: " + a.String() + ", path two: " + b.String())
 			}
 		}
 	}
-	return nil
+	return conflict
 }
