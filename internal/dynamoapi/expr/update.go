@@ -370,3 +370,26 @@ func checkUpdateFunc(o *Operand, kind Kind) error {
 	}
 	return nil
 }
+
+// NewUpdate builds an update from actions made elsewhere (PartiQL's SET
+// and REMOVE, legacy parameters), grouped into clauses in the order SET,
+// REMOVE, ADD, DELETE, and checks that no two paths overlap or conflict;
+// kind names the parameter in those errors.
+func NewUpdate(actions []Action, kind Kind) (*Update, error) {
+	u := &Update{}
+	for k := ActSet; k <= ActDelete; k++ {
+		var sec []Action
+		for _, a := range actions {
+			if a.Kind == k {
+				sec = append(sec, a)
+			}
+		}
+		if len(sec) > 0 {
+			u.Sections = append(u.Sections, Section{Kind: k, Actions: sec})
+		}
+	}
+	if err := checkOverlap(u.Paths(), kind); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
