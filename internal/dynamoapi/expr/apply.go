@@ -30,19 +30,44 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		}
 		vals[i] = v
 	}
-	// Then the changes: SET, REMOVE (list elements from the highest
-	// index down, so earlier positions stay valid), ADD, DELETE.
-	order := make([]int, len(actions))
-	for i := range order {
-		order[i] = i
+	// Then the changes, with list positions as they were before the
+	// update: SETs that replace, then REMOVEs (from the highest index
+	// down, so earlier positions stay valid), then SETs past the end of a
+	// list (appends, by ascending index), then ADD, then DELETE. With no
+	// item, REMOVE and DELETE have nothing to act on.
+	phase := func(a Action) int {
+		switch a.Kind {
+		case ActSet:
+			if last := len(a.Path) - 1; last > 0 && a.Path[last].IsIndex {
+				if _, ok := Get(item, a.Path); !ok {
+					return 2
+				}
+			}
+			return 0
+		case ActRemove:
+			return 1
+		case ActAdd:
+			return 3
+		}
+		return 4
+	}
+	order := make([]int, 0, len(actions))
+	for i, a := range actions {
+		if item == nil && (a.Kind == ActRemove || a.Kind == ActDelete) {
+			continue
+		}
+		order = append(order, i)
 	}
 	sort.SliceStable(order, func(x, y int) bool {
 		a, b := actions[order[x]], actions[order[y]]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Kind == ActRemove {
+		pa, pb := phase(a), phase(b)
+		switch {
+		case pa != pb:
+			return pa < pb
+		case pa == 1:
 			return laterIndex(a.Path, b.Path)
+		case pa == 2:
+			return laterIndex(b.Path, a.Path)
 		}
 		return false
 	})

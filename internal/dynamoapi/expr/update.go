@@ -362,6 +362,11 @@ func checkUpdateFunc(o *Operand, kind Kind) error {
 		return nil
 	case "list_append":
 		want = attr.L
+		for _, a := range o.Args {
+			if a.Kind == OperandFunc && a.Func == "list_append" {
+				return kind.errorf("The function is not allowed to be used this way in an expression; function: list_append")
+			}
+		}
 	}
 	for _, a := range o.Args {
 		if a.Kind == OperandValue && a.Value.T != want {
@@ -392,4 +397,15 @@ func NewUpdate(actions []Action, kind Kind) (*Update, error) {
 		return nil, err
 	}
 	return u, nil
+}
+
+// CheckKeys returns DynamoDB's error when the update writes or removes a
+// key attribute (rangeKey is "" for a table without one).
+func (u *Update) CheckKeys(hashKey, rangeKey string) error {
+	for _, p := range u.Paths() {
+		if top := p.Top(); top == hashKey || (rangeKey != "" && top == rangeKey) {
+			return errorf("One or more parameter values were invalid: Cannot update attribute " + top + ". This attribute is part of the key")
+		}
+	}
+	return nil
 }
