@@ -76,7 +76,7 @@ func TestUpdateMoreErrors(t *testing.T) {
 	}
 	// Names start with a letter (test_update_expression_unknown_function).
 	_, err = ParseUpdate("SET a = _f(b)", &Params{})
-	if err == nil || err.Error() != `Invalid UpdateExpression: Syntax error; token: "_", near: "= _"` {
+	if err == nil || err.Error() != `Invalid UpdateExpression: Syntax error; token: "_", near: "= _f"` {
 		t.Errorf("_f: %v", err)
 	}
 	// Key attributes cannot be updated (the DynamoDB API reference for
@@ -106,7 +106,7 @@ func TestOrderingOnUnorderedConstant(t *testing.T) {
 	if ok, _ := c.Eval(attr.Item{"x": attr.List(n("1"))}); ok {
 		t.Error("a list attribute compares true")
 	}
-	if _, err := ParseCondition("_hidden = :v", &Params{Values: vals}); err == nil || err.Error() != `Invalid ConditionExpression: Syntax error; token: "_", near: "_"` {
+	if _, err := ParseCondition("_hidden = :v", &Params{Values: vals}); err == nil || err.Error() != `Invalid ConditionExpression: Syntax error; token: "_", near: "_hidden"` {
 		t.Errorf("_hidden: %v", err)
 	}
 }
