@@ -71,9 +71,11 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		}
 		return false
 	})
-	root := attr.Map(map[string]attr.Value(item))
-	if root.M == nil {
-		root.M = map[string]attr.Value{}
+	// The new item's top level is a copy made once; nested maps and lists
+	// are copied on the way down by edit.
+	top := make(attr.Item, len(item)+len(actions))
+	for k, v := range item {
+		top[k] = v
 	}
 	var updated []Path
 	for _, i := range order {
@@ -89,14 +91,39 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		case ActDelete:
 			op = func(old attr.Value, ok bool) (attr.Value, bool, error) { return del(old, ok, v) }
 		}
-		nv, err := edit(root, a.Path, op)
-		if err != nil {
+		if err := editTop(top, a.Path, op); err != nil {
 			return nil, nil, err
 		}
-		root = nv
 		updated = append(updated, a.Path)
 	}
-	return attr.Item(root.M), updated, nil
+	return top, updated, nil
+}
+
+// editTop applies op at path in top, a map the caller owns.
+func editTop(top attr.Item, path Path, op editFunc) error {
+	name := path[0].Name
+	old, exists := top[name]
+	if len(path) > 1 {
+		if !exists {
+			return ErrInvalidPath
+		}
+		nv, err := edit(old, path[1:], op)
+		if err != nil {
+			return err
+		}
+		top[name] = nv
+		return nil
+	}
+	nv, remove, err := op(old, exists)
+	switch {
+	case err != nil:
+		return err
+	case remove:
+		delete(top, name)
+	default:
+		top[name] = nv
+	}
+	return nil
 }
 
 // laterIndex orders two REMOVE paths into the same list by descending
