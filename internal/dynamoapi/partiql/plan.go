@@ -14,7 +14,7 @@ type Plan struct {
 	Table, Index string
 
 	// SELECT reads Keys (point reads) when the WHERE clause fixes whole
-	// keys, else Query (a partition, perhaps a sort-key range) when it
+	// keys of a table (never of an index), else Query (a partition, perhaps a sort-key range) when it
 	// fixes the partition key, else scans. Filter is the whole WHERE
 	// clause, to apply to every item read (nil: none). Projection is nil
 	// for every attribute. Descending is ORDER BY ... DESC.
@@ -296,8 +296,13 @@ func (b *binder) planSelect(s *Statement, pl *Plan, hashKey, rangeKey string) er
 		}
 		pl.Descending = pl.Descending || o.Desc
 	}
+	// An index's keys are not unique, so reading one is always a query.
+	point := s.Index == ""
+	if !point && rangeEq != nil && rangeCond == nil {
+		rangeCond = &Expr{Kind: EBinary, Op: "=", Left: &Expr{Kind: EPath, Path: Path{{Name: rangeKey}}}, Right: rangeEq}
+	}
 	switch {
-	case hashEq != nil && (rangeKey == "" || rangeEq != nil):
+	case point && hashEq != nil && (rangeKey == "" || rangeEq != nil):
 		k, err := b.pointKey(hashKey, hashEq, rangeKey, rangeEq)
 		if err != nil {
 			return err
@@ -320,7 +325,7 @@ func (b *binder) planSelect(s *Statement, pl *Plan, hashKey, rangeKey string) er
 			return err
 		}
 		pl.Query = kc
-	case hashIn != nil && (rangeKey == "" || rangeEq != nil):
+	case point && hashIn != nil && (rangeKey == "" || rangeEq != nil):
 		seen := map[string]bool{}
 		for _, h := range hashIn {
 			k, err := b.pointKey(hashKey, h, rangeKey, rangeEq)
@@ -363,8 +368,8 @@ func rangeUsable(c *Expr) bool {
 	return false
 }
 
-var flip = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-var keyOp = map[string]string{"<": "LT", "<=": "LE", ">": "GT", ">=": "GE"}
+var flip = map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+var keyOp = map[string]string{"=": "EQ", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE"}
 
 func (b *binder) rangeKeyCond(name string, c *Expr) (expr.KeyCond, error) {
 	kc := expr.KeyCond{Name: name}
