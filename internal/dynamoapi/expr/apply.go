@@ -30,25 +30,52 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		}
 		vals[i] = v
 	}
-	// Then the changes: SET, REMOVE (list elements from the highest
-	// index down, so earlier positions stay valid), ADD, DELETE.
-	order := make([]int, len(actions))
-	for i := range order {
-		order[i] = i
+	// Then the changes, with list positions as they were before the
+	// update: SETs that replace, then REMOVEs (from the highest index
+	// down, so earlier positions stay valid), then SETs past the end of a
+	// list (appends, by ascending index), then ADD, then DELETE. With no
+	// item, REMOVE and DELETE have nothing to act on.
+	phase := func(a Action) int {
+		switch a.Kind {
+		case ActSet:
+			if last := len(a.Path) - 1; last > 0 && a.Path[last].IsIndex {
+				if _, ok := Get(item, a.Path); !ok {
+					return 2
+				}
+			}
+			return 0
+		case ActRemove:
+			return 1
+		case ActAdd:
+			return 3
+		}
+		return 4
+	}
+	order := make([]int, 0, len(actions))
+	for i, a := range actions {
+		if item == nil && (a.Kind == ActRemove || a.Kind == ActDelete) {
+			continue
+		}
+		order = append(order, i)
 	}
 	sort.SliceStable(order, func(x, y int) bool {
 		a, b := actions[order[x]], actions[order[y]]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Kind == ActRemove {
+		pa, pb := phase(a), phase(b)
+		switch {
+		case pa != pb:
+			return pa < pb
+		case pa == 1:
 			return laterIndex(a.Path, b.Path)
+		case pa == 2:
+			return laterIndex(b.Path, a.Path)
 		}
 		return false
 	})
-	root := attr.Map(map[string]attr.Value(item))
-	if root.M == nil {
-		root.M = map[string]attr.Value{}
+	// The new item's top level is a copy made once; nested maps and lists
+	// are copied on the way down by edit.
+	top := make(attr.Item, len(item)+len(actions))
+	for k, v := range item {
+		top[k] = v
 	}
 	var updated []Path
 	for _, i := range order {
@@ -64,14 +91,39 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		case ActDelete:
 			op = func(old attr.Value, ok bool) (attr.Value, bool, error) { return del(old, ok, v) }
 		}
-		nv, err := edit(root, a.Path, op)
-		if err != nil {
+		if err := editTop(top, a.Path, op); err != nil {
 			return nil, nil, err
 		}
-		root = nv
 		updated = append(updated, a.Path)
 	}
-	return attr.Item(root.M), updated, nil
+	return top, updated, nil
+}
+
+// editTop applies op at path in top, a map the caller owns.
+func editTop(top attr.Item, path Path, op editFunc) error {
+	name := path[0].Name
+	old, exists := top[name]
+	if len(path) > 1 {
+		if !exists {
+			return ErrInvalidPath
+		}
+		nv, err := edit(old, path[1:], op)
+		if err != nil {
+			return err
+		}
+		top[name] = nv
+		return nil
+	}
+	nv, remove, err := op(old, exists)
+	switch {
+	case err != nil:
+		return err
+	case remove:
+		delete(top, name)
+	default:
+		top[name] = nv
+	}
+	return nil
 }
 
 // laterIndex orders two REMOVE paths into the same list by descending

@@ -404,6 +404,22 @@ func checkLeaf(n *Condition, kind Kind) error {
 		}
 	}
 	switch n.Kind {
+	case CondCompare, CondBetween:
+		// An ordering on a constant of a type without order is refused
+		// (a path of such a type just compares false).
+		if n.Kind == CondBetween || (n.Op != "=" && n.Op != "<>") {
+			op := n.Op
+			if n.Kind == CondBetween {
+				op = "BETWEEN"
+			}
+			for _, a := range n.Args {
+				if t := a.Value.T; a.Kind == OperandValue && !t.IsScalar() {
+					return kind.errorf("Incorrect operand type for operator or function; operator or function: " + op + ", operand type: " + t.String())
+				}
+			}
+		}
+	}
+	switch n.Kind {
 	case CondFunc:
 		switch n.Func {
 		case "attribute_exists", "attribute_not_exists":

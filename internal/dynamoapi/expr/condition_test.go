@@ -152,10 +152,10 @@ func TestConditionErrors(t *testing.T) {
 	names := map[string]string{"#n": "a"}
 	cases := []struct{ expr, want string }{
 		{"", "Invalid ConditionExpression: The expression can not be empty;"},
-		{"a =", `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "a ="`},
+		{"a =", `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "="`},
 		{"a = :v :w", `Invalid ConditionExpression: Syntax error; token: ":w", near: ":v :w"`},
-		{"a == :v", `Invalid ConditionExpression: Syntax error; token: "=", near: "=="`},
-		{"a $ :v", `Invalid ConditionExpression: Syntax error; token: "$", near: "a $"`},
+		{"a == :v", `Invalid ConditionExpression: Syntax error; token: "=", near: "== :v"`},
+		{"a $ :v", `Invalid ConditionExpression: Syntax error; token: "$", near: "a $ :v"`},
 		{"((a = :v))", "Invalid ConditionExpression: The expression has redundant parentheses;"},
 		{"foo(a)", "Invalid ConditionExpression: Invalid function name; function: foo"},
 		{"attribute_exists(a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists"},
@@ -172,7 +172,7 @@ func TestConditionErrors(t *testing.T) {
 		{"size(:v) = :w", "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"},
 		{"a BETWEEN :n AND :m", "Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:3}"},
 		{"a BETWEEN :s AND :m", "Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {S:x}, upper bound operand: AttributeValue: {N:3}"},
-		{"a AND :v", `Invalid ConditionExpression: Syntax error; token: "AND", near: "a AND"`},
+		{"a AND :v", `Invalid ConditionExpression: Syntax error; token: "AND", near: "a AND :v"`},
 	}
 	for _, c := range cases {
 		_, err := ParseCondition(c.expr, &Params{Names: names, Values: vals})
@@ -181,7 +181,7 @@ func TestConditionErrors(t *testing.T) {
 		}
 	}
 	_, err := ParseFilter("a =", &Params{})
-	if err == nil || err.Error() != `Invalid FilterExpression: Syntax error; token: "<EOF>", near: "a ="` {
+	if err == nil || err.Error() != `Invalid FilterExpression: Syntax error; token: "<EOF>", near: "="` {
 		t.Errorf("filter: %v", err)
 	}
 }
@@ -200,5 +200,39 @@ func TestCheckUnused(t *testing.T) {
 	}
 	if err := p.CheckUnused(); err == nil || err.Error() != "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// Syntax errors as real DynamoDB words them: the offending token, and the
+// text from the token before it to the token after it. The expected texts
+// are real DynamoDB responses quoted in client projects' tests and issues
+// (LowVoltage's exploration tests: "a+:delta<b" and "foo"; issue reports for
+// "contains (themes, :theme" and "attribute_not_exists("; moto's test of an
+// update ending in ",").
+func TestSyntaxErrorNear(t *testing.T) {
+	vals := map[string]attr.Value{":delta": n("1"), ":theme": s("x"), ":val1": n("1")}
+	cases := []struct {
+		kind       Kind
+		expr, want string
+	}{
+		{KindCondition, "a+:delta<b", `Invalid ConditionExpression: Syntax error; token: "+", near: "a+:delta"`},
+		{KindCondition, "foo", `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "foo"`},
+		{KindFilter, "contains (themes, :theme", `Invalid FilterExpression: Syntax error; token: "<EOF>", near: ":theme"`},
+		{KindCondition, "attribute_not_exists(", `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("`},
+		{KindUpdate, "SET a = :val1,", `Invalid UpdateExpression: Syntax error; token: "<EOF>", near: ","`},
+	}
+	for _, c := range cases {
+		var err error
+		switch c.kind {
+		case KindUpdate:
+			_, err = ParseUpdate(c.expr, &Params{Values: vals})
+		case KindFilter:
+			_, err = ParseFilter(c.expr, &Params{Values: vals})
+		default:
+			_, err = ParseCondition(c.expr, &Params{Values: vals})
+		}
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: got %v\nwant %s", c.expr, err, c.want)
+		}
 	}
 }

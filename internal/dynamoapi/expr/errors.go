@@ -28,7 +28,12 @@ const (
 	KindProjection   Kind = "ProjectionExpression"
 )
 
+// errorf makes an error of this parameter; the empty Kind (PartiQL, whose
+// messages have no prefix) gives msg alone.
 func (k Kind) errorf(msg string) *Error {
+	if k == "" {
+		return &Error{Msg: msg}
+	}
 	return &Error{Msg: "Invalid " + string(k) + ": " + msg}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blueshift-dev/blueshift/internal/tables/attr"
 )
@@ -222,13 +221,14 @@ func evalOperand(o *Operand, item attr.Item) (attr.Value, bool) {
 	return attr.Value{}, false
 }
 
-// Size is DynamoDB's size(): a string's length, a binary's bytes, the
+// Size is DynamoDB's size(): a string's length in UTF-8 bytes (as
+// ScyllaDB Alternator, tested against DynamoDB, counts it), a binary's bytes, the
 // number of elements of a set, list or map. ok is false for N, BOOL and
 // NULL, which have no size.
 func Size(v attr.Value) (n int, ok bool) {
 	switch v.T {
 	case attr.S:
-		return utf8.RuneCountInString(v.S), true
+		return len(v.S), true
 	case attr.B:
 		return len(v.B), true
 	case attr.SS, attr.NS:

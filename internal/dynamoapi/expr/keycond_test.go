@@ -62,7 +62,7 @@ func TestKeyConditionErrors(t *testing.T) {
 		{"pk > :h", "Query key condition not supported"},
 		{"pk = :h AND extra = :a", "Query condition missed key schema element: sk"},
 		{"pk = :h AND sk BETWEEN :b AND :a", "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:20}, upper bound operand: AttributeValue: {N:10}"},
-		{"pk =", `Invalid KeyConditionExpression: Syntax error; token: "<EOF>", near: "pk ="`},
+		{"pk =", `Invalid KeyConditionExpression: Syntax error; token: "<EOF>", near: "="`},
 	}
 	for _, c := range cases {
 		k, err := ParseKeyCondition(c.expr, &Params{Values: vals})

@@ -20,8 +20,11 @@ type token struct {
 	start, end int
 }
 
-func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isIdentPart(c byte) bool  { return isIdentStart(c) || c >= '0' && c <= '9' }
+// A name starts with a letter; "_" and digits may follow. (DynamoDB reports
+// a leading "_" as a syntax error on the token "_"; placeholders may start
+// with either.)
+func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isIdentPart(c byte) bool  { return isIdentStart(c) || c == '_' || c >= '0' && c <= '9' }
 
 // lex splits s into tokens; it never fails: an unknown character becomes a
 // tBad token, which the parser reports as a syntax error.

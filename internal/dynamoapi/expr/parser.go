@@ -91,19 +91,19 @@ func (p *parser) isKeyword(kw string) bool {
 }
 
 // syntaxError is DynamoDB's "Syntax error; token: "x", near: "y"" for the
-// current token: near is the text from the token before it through it (at
-// the end, the last two tokens).
+// current token: near is the source text from the token before it through
+// the token after it. Real DynamoDB answers "a+:delta<b" with token "+",
+// near "a+:delta", and "foo" with token "<EOF>", near "foo".
 func (p *parser) syntaxError() error {
 	t := p.peek()
-	i := p.pos
-	from := i - 1
-	if t.kind == tEOF {
-		from = i - 2
-	}
+	from, to := p.pos-1, p.pos+1
 	if from < 0 {
 		from = 0
 	}
-	near := strings.TrimSpace(p.src[p.toks[from].start:t.end])
+	if to >= len(p.toks) {
+		to = len(p.toks) - 1
+	}
+	near := strings.TrimSpace(p.src[p.toks[from].start:p.toks[to].end])
 	return p.kind.errorf(`Syntax error; token: "` + t.text + `", near: "` + near + `"`)
 }
 

@@ -362,10 +362,49 @@ func checkUpdateFunc(o *Operand, kind Kind) error {
 		return nil
 	case "list_append":
 		want = attr.L
+		for _, a := range o.Args {
+			if a.Kind == OperandFunc && a.Func == "list_append" {
+				return kind.errorf("The function is not allowed to be used this way in an expression; function: list_append")
+			}
+		}
 	}
 	for _, a := range o.Args {
 		if a.Kind == OperandValue && a.Value.T != want {
 			return kind.errorf("Incorrect operand type for operator or function; operator or function: " + name + ", operand type: " + a.Value.T.String())
+		}
+	}
+	return nil
+}
+
+// NewUpdate builds an update from actions made elsewhere (PartiQL's SET
+// and REMOVE, legacy parameters), grouped into clauses in the order SET,
+// REMOVE, ADD, DELETE, and checks that no two paths overlap or conflict;
+// kind names the parameter in those errors.
+func NewUpdate(actions []Action, kind Kind) (*Update, error) {
+	u := &Update{}
+	for k := ActSet; k <= ActDelete; k++ {
+		var sec []Action
+		for _, a := range actions {
+			if a.Kind == k {
+				sec = append(sec, a)
+			}
+		}
+		if len(sec) > 0 {
+			u.Sections = append(u.Sections, Section{Kind: k, Actions: sec})
+		}
+	}
+	if err := checkOverlap(u.Paths(), kind); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CheckKeys returns DynamoDB's error when the update writes or removes a
+// key attribute (rangeKey is "" for a table without one).
+func (u *Update) CheckKeys(hashKey, rangeKey string) error {
+	for _, p := range u.Paths() {
+		if top := p.Top(); top == hashKey || (rangeKey != "" && top == rangeKey) {
+			return errorf("One or more parameter values were invalid: Cannot update attribute " + top + ". This attribute is part of the key")
 		}
 	}
 	return nil

@@ -165,10 +165,10 @@ func TestUpdateParseErrors(t *testing.T) {
 		{"SET a = list_append(:n, b)", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: N"},
 		{"SET a = if_not_exists(:n, b)", "Invalid UpdateExpression: Operator or function requires a document path; operator or function: if_not_exists"},
 		{"SET a = list_append(b)", "Invalid UpdateExpression: Incorrect number of operands for operator or function; operator or function: list_append, number of operands: 1"},
-		{"SET a = b + c + d", `Invalid UpdateExpression: Syntax error; token: "+", near: "c +"`},
-		{"SET a", `Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET a"`},
+		{"SET a = b + c + d", `Invalid UpdateExpression: Syntax error; token: "+", near: "c + d"`},
+		{"SET a", `Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "a"`},
 		{"SET path = VALUE 1", `Invalid UpdateExpression: Syntax error; token: "1", near: "VALUE 1"`}, // moto's quote of DynamoDB
-		{"FOO a", `Invalid UpdateExpression: Syntax error; token: "FOO", near: "FOO"`},
+		{"FOO a", `Invalid UpdateExpression: Syntax error; token: "FOO", near: "FOO a"`},
 		{"REMOVE a b", `Invalid UpdateExpression: Syntax error; token: "b", near: "a b"`},
 		{"ADD a b", `Invalid UpdateExpression: Syntax error; token: "b", near: "a b"`},
 	}
@@ -196,7 +196,7 @@ func TestProjection(t *testing.T) {
 	for expr, want := range map[string]string{
 		"a, a.b":    "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]",
 		"a, name":   "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: name",
-		"a,":        `Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: "a,"`,
+		"a,":        `Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","`,
 		"#x":        "Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #x",
 		"a[0], a.b": "Invalid ProjectionExpression: Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [a, [0]], path two: [a, b]",
 	} {
