@@ -364,4 +364,34 @@ func TestSDK(t *testing.T) {
 			t.Fatalf("backfilled index: %d items, want 30", q.Count)
 		}
 	})
+
+	t.Run("partiql", func(t *testing.T) {
+		ok(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`INSERT INTO "items" VALUE {'pk': 'p', 'sk': 1, 'v': 'one'}`)}))(t)
+		_, err := c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`INSERT INTO "items" VALUE {'pk': 'p', 'sk': 1}`)})
+		wantErr(t, err, "DuplicateItemException", "Duplicate primary key exists in table")
+		ok(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`UPDATE "items" SET v = ? WHERE pk = 'p' AND sk = 1`), Parameters: []av{s("uno")}}))(t)
+		out := ok(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`SELECT v FROM "items" WHERE pk = ?`), Parameters: []av{s("p")}}))(t)
+		if len(out.Items) != 1 || out.Items[0]["v"].(*types.AttributeValueMemberS).Value != "uno" || len(out.Items[0]) != 1 {
+			t.Fatalf("SELECT: %v", out.Items)
+		}
+		_, err = c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`UPDATE "items" SET v = 'x' WHERE pk = 'p' AND sk = 2`)})
+		wantErr(t, err, "ConditionalCheckFailedException", "The conditional request failed")
+		_, err = c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`SELECT * FROM "nope"`)})
+		wantErr(t, err, "ResourceNotFoundException", "Requested resource not found")
+		b := ok(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []types.BatchStatementRequest{
+			{Statement: aws.String(`SELECT * FROM "items" WHERE pk = 'p' AND sk = 1`)},
+			{Statement: aws.String(`SELECT * FROM "items" WHERE pk = 'p' AND sk = 9`)},
+		}}))(t)
+		if len(b.Responses) != 2 || b.Responses[0].Item == nil || b.Responses[1].Item != nil || b.Responses[1].Error != nil {
+			t.Fatalf("BatchExecuteStatement: %+v", b.Responses)
+		}
+		b = ok(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []types.BatchStatementRequest{
+			{Statement: aws.String(`DELETE FROM "items" WHERE pk = 'p' AND sk = 1`)},
+			{Statement: aws.String(`INSERT INTO "items" VALUE {'pk': 'p', 'sk': 2}`)},
+			{Statement: aws.String(`INSERT INTO "items" VALUE {'pk': 'p', 'sk': 2}`)},
+		}}))(t)
+		if b.Responses[2].Error == nil || b.Responses[2].Error.Code != types.BatchStatementErrorCodeEnumDuplicateItem {
+			t.Fatalf("BatchExecuteStatement writes: %+v", b.Responses)
+		}
+	})
 }

@@ -16,3 +16,5 @@ func isNotFound(err error) bool { return errors.Is(err, tables.ErrTableNotFound)
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
 func awsErrNotFound(msg string) error { return awsjson.Errorf(ResourceNotFoundException, "%s", msg) }
+
+func errAs(err error, target any) bool { return errors.As(err, target) }
