@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/config"
 	"github.com/blueshift-dev/blueshift/internal/dynamoapi"
 	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
@@ -73,11 +74,14 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	awsAPI := awsjson.NewServer(log, reg)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
-	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay})
+	// Their changes go to Kinesis streaming destinations in the same batch.
+	streamExists := capture.StreamsIn(streams)
+	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
+		Capture: capture.New(capture.Options{StreamExists: streamExists})})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log}).Service())
+	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
 	servers = append(servers, httpServer("aws", cfg.AWSAddr, awsAPI))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after

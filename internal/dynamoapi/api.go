@@ -28,6 +28,9 @@ type Options struct {
 	// Endpoint is the address DescribeEndpoints reports ("" means
 	// "localhost").
 	Endpoint string
+	// StreamExists reports whether this server has a Kinesis stream of
+	// that name (Kinesis streaming destinations). Nil means any exists.
+	StreamExists func(name string) bool
 }
 
 // API is the DynamoDB API over one tables store.
@@ -37,6 +40,7 @@ type API struct {
 	region, account string
 	now             func() time.Time
 	endpoint        string
+	streamExists    func(name string) bool
 
 	tokens tokenCache // TransactWriteItems idempotency
 }
@@ -55,7 +59,7 @@ func New(st *tables.Store, o Options) *API {
 	if o.Endpoint == "" {
 		o.Endpoint = "localhost"
 	}
-	a := &API{log: obs.Logger(o.Logger).With("component", "dynamoapi"), st: st, region: o.Region, account: o.Account, now: o.Now, endpoint: o.Endpoint}
+	a := &API{log: obs.Logger(o.Logger).With("component", "dynamoapi"), st: st, region: o.Region, account: o.Account, now: o.Now, endpoint: o.Endpoint, streamExists: o.StreamExists}
 	a.tokens.entries = map[string]tokenEntry{}
 	return a
 }
