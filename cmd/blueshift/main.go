@@ -27,7 +27,7 @@ import (
 const usage = `usage: blueshift <command> [flags]
 
 commands:
-  serve     run the server: Kinesis API, SQL endpoint, HTTP dashboard
+  serve     run the server: DynamoDB and Kinesis APIs, SQL endpoint, HTTP dashboard
   demo      run the reference scenario on a fresh server, with generated records (make demo)
   bench     measure puts, ingestion, freshness and queries end to end on this machine
   version   print the version
@@ -71,7 +71,7 @@ func main() {
 // serveFlags registers the server flags on fs, filling cfg.
 func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.DataDir, "data", "./blueshift-data", "data directory")
-	fs.StringVar(&cfg.AWSAddr, "aws-addr", "127.0.0.1:4566", "AWS API (Kinesis) listen address; port 0 picks one; \"off\" disables")
+	fs.StringVar(&cfg.AWSAddr, "aws-addr", "127.0.0.1:4566", "AWS API (DynamoDB and Kinesis) listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.SQLAddr, "sql-addr", "127.0.0.1:5439", "Postgres wire protocol listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "dashboard, HTTP API and /metrics listen address; port 0 picks one; \"off\" disables")
 	fs.StringVar(&cfg.Database, "database", "dev", "database name clients connect to")
@@ -79,7 +79,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate for TLS on the SQL endpoint")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key for TLS on the SQL endpoint")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
-	fs.DurationVar(&cfg.StreamTransitionDelay, "stream-transition-delay", 0, "how long a stream stays CREATING/UPDATING/DELETING before ACTIVE or gone (clients poll for it)")
+	fs.DurationVar(&cfg.StreamTransitionDelay, "stream-transition-delay", 0, "how long a stream (or DynamoDB table) stays CREATING/UPDATING/DELETING before ACTIVE or gone (clients poll for it)")
 	fs.DurationVar(&cfg.StreamTrimInterval, "stream-trim-interval", time.Minute, "how often records past their stream's retention are removed")
 	fs.DurationVar(&cfg.SystemLogRetention, "system-log-retention", 7*24*time.Hour, "how long the warehouse keeps refresh, scan, procedure and schedule history (negative: forever)")
 	fs.StringVar(&cfg.KinesisEndpoint, "kinesis-endpoint", "", "Kinesis endpoint URL that streaming materialized views read (default: blueshift's own streams)")

@@ -20,12 +20,15 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/dynamoapi"
 	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
 	"github.com/blueshift-dev/blueshift/internal/obs"
 	"github.com/blueshift-dev/blueshift/internal/pgwire"
 	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
+	"github.com/blueshift-dev/blueshift/internal/tables"
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
 	"github.com/blueshift-dev/blueshift/internal/web"
 )
@@ -70,6 +73,15 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	closers = append(closers, streams.Close)
 	awsAPI := awsjson.NewServer(log, reg)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
+	// DynamoDB-compatible tables, in the stream log's database.
+	// Their changes go to Kinesis streaming destinations in the same batch.
+	streamExists := capture.StreamsIn(streams)
+	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
+		Capture: capture.New(capture.Options{StreamExists: streamExists})})
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
 	servers = append(servers, httpServer("aws", cfg.AWSAddr, awsAPI))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
@@ -105,6 +117,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return streams.Run(gctx) })     // retention trim
+	g.Go(func() error { return tbls.Run(gctx) })        // table TTL expiry
 	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
 	g.Go(func() error { return wh.RunSystemLogRetention(gctx, cfg.SystemLogRetention) })
 	var bound []string

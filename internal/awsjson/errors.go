@@ -11,6 +11,9 @@ type Error struct {
 	Type    string
 	Message string
 	Status  int
+	// Extra holds further members of the error body, beside __type and
+	// message (DynamoDB's CancellationReasons, Item). Usually nil.
+	Extra map[string]any
 }
 
 // Error returns "Type: Message".

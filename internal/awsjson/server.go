@@ -210,6 +210,14 @@ func writeError(w http.ResponseWriter, e *Error) {
 		Type    string `json:"__type"`
 		Message string `json:"message"`
 	}{e.Type, e.Message})
+	if len(e.Extra) > 0 {
+		m := make(map[string]any, len(e.Extra)+2)
+		for k, v := range e.Extra {
+			m[k] = v
+		}
+		m["__type"], m["message"] = e.Type, e.Message
+		body, _ = json.Marshal(m)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

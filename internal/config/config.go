@@ -19,8 +19,8 @@ type Config struct {
 	// file. Empty means "./blueshift-data".
 	DataDir string
 
-	// AWSAddr is the listen address of the AWS JSON API (Kinesis; the
-	// DynamoDB API is not served yet).
+	// AWSAddr is the listen address of the AWS JSON APIs (DynamoDB and
+	// Kinesis).
 	// Empty means 127.0.0.1:4566. Port 0 picks a free port.
 	AWSAddr string
 	// SQLAddr is the listen address of the Postgres wire protocol.
