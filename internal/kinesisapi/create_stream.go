@@ -54,5 +54,5 @@ func (a *API) createStream(ctx context.Context, body []byte) (any, error) {
 	} else if o.Mode == streamlog.ModeProvisioned {
 		return nil, awsjson.Errorf(InvalidArgumentException, "ShardCount is required for a PROVISIONED stream")
 	}
-	return empty{}, a.fail(a.sl.Create(ctx, in.StreamName, o))
+	return nil, a.fail(a.sl.Create(ctx, in.StreamName, o))
 }

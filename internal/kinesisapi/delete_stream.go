@@ -26,5 +26,5 @@ func (a *API) deleteStream(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return empty{}, a.fail(a.sl.Delete(ctx, name))
+	return nil, a.fail(a.sl.Delete(ctx, name))
 }

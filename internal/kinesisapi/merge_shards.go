@@ -34,5 +34,5 @@ func (a *API) mergeShards(ctx context.Context, body []byte) (any, error) {
 	if in.ShardToMerge == "" || in.AdjacentShardToMerge == "" {
 		return nil, awsjson.Errorf(ValidationException, "ShardToMerge and AdjacentShardToMerge are required")
 	}
-	return empty{}, a.fail(a.sl.Merge(ctx, name, in.ShardToMerge, in.AdjacentShardToMerge))
+	return nil, a.fail(a.sl.Merge(ctx, name, in.ShardToMerge, in.AdjacentShardToMerge))
 }

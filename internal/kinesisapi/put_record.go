@@ -45,6 +45,17 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 	if in.Data == nil {
 		return nil, awsjson.Errorf(ValidationException, "Data is required")
 	}
+	if in.SequenceNumberForOrdering != "" {
+		if _, err := streamlog.ParseSeq(in.SequenceNumberForOrdering); err != nil {
+			if _, err := a.describe(ctx, name); err != nil {
+				return nil, err
+			}
+			// Kinesis's text (observed; kinesalite records the same).
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"ExclusiveMinimumSequenceNumber %s used in PutRecord on stream %s under account %s is invalid.",
+				in.SequenceNumberForOrdering, name, a.account)
+		}
+	}
 	e, err := entry("", in.Data, in.PartitionKey, in.ExplicitHashKey)
 	if err != nil {
 		return nil, err
@@ -71,7 +82,9 @@ func entry(where string, data []byte, pk string, explicit *string) (streamlog.En
 	if explicit != nil {
 		h, err := streamlog.ParseHashKey(*explicit)
 		if err != nil {
-			return streamlog.Entry{}, awsjson.Errorf(InvalidArgumentException, "%sExplicitHashKey %q: want a decimal integer in [0, 2^128-1]", where, *explicit)
+			// Kinesis's text (observed; kinesalite records the same).
+			return streamlog.Entry{}, awsjson.Errorf(InvalidArgumentException,
+				"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", *explicit)
 		}
 		e.ExplicitHashKey, e.HasExplicitHashKey = h, true
 	}

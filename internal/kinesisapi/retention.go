@@ -31,22 +31,21 @@ func (a *API) retention(ctx context.Context, body []byte, increase bool) (any, e
 	if err != nil {
 		return nil, err
 	}
-	if in.RetentionPeriodHours == nil {
-		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours is required")
+	h := *in.RetentionPeriodHours // the shape requires it, 1 to 8760
+	if _, err := a.describe(ctx, name); err != nil {
+		return nil, err
 	}
-	h := *in.RetentionPeriodHours
-	if h < 1 || h > streamlog.MaxRetentionHours {
-		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours %d: want 1 to %d", h, streamlog.MaxRetentionHours)
-	}
+	// Texts observed from Kinesis (kinesalite records the same).
 	if h < streamlog.MinRetentionHours {
-		return nil, awsjson.Errorf(InvalidArgumentException, "RetentionPeriodHours %d: the minimum is %d", h, streamlog.MinRetentionHours)
+		return nil, awsjson.Errorf(InvalidArgumentException,
+			"Minimum allowed retention period is %d hours. Requested retention period (%d hours) is too short.", streamlog.MinRetentionHours, h)
 	}
 	if increase {
 		err = a.sl.IncreaseRetention(ctx, name, h)
 	} else {
 		err = a.sl.DecreaseRetention(ctx, name, h)
 	}
-	return empty{}, a.fail(err)
+	return nil, a.fail(err)
 }
 
 func (a *API) increaseStreamRetentionPeriod(ctx context.Context, body []byte) (any, error) {

@@ -40,5 +40,5 @@ func (a *API) splitShard(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, a.fail(err)
 	}
-	return empty{}, a.fail(a.sl.Split(ctx, name, in.ShardToSplit, h))
+	return nil, a.fail(a.sl.Split(ctx, name, in.ShardToSplit, h))
 }
