@@ -200,13 +200,14 @@ type shard struct {
 }
 
 func toShard(s streamlog.ShardInfo) shard {
+	created := s.Created.UnixMilli()
 	out := shard{
 		ShardID: s.ID, ParentShardID: s.ParentID, AdjacentParentShardID: s.AdjacentParentID,
 		HashKeyRange:        hashKeyRange{s.HashKeyStart.String(), s.HashKeyEnd.String()},
-		SequenceNumberRange: seqRange{StartingSequenceNumber: s.StartingSeq.String()},
+		SequenceNumberRange: seqRange{StartingSequenceNumber: s.StartingSeq.AWS(s.Num, created, created)},
 	}
 	if s.Closed {
-		out.SequenceNumberRange.EndingSequenceNumber = s.EndingSeq.String()
+		out.SequenceNumberRange.EndingSequenceNumber = s.EndingSeq.AWS(s.Num, created, created)
 	}
 	return out
 }

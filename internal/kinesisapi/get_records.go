@@ -61,14 +61,17 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 		return nil, a.fail(err)
 	}
 	var children []streamlog.ShardInfo
-	if res.End {
+	if res.End || it.shardCreatedMs < 0 {
 		info, err := a.describe(ctx, it.stream)
 		if err != nil {
 			return nil, err
 		}
 		me := streamlog.ShardID(it.shard)
 		for _, s := range info.Shards {
-			if s.ParentID == me || s.AdjacentParentID == me {
+			if s.Num == it.shard {
+				it.shardCreatedMs = s.Created.UnixMilli()
+			}
+			if res.End && (s.ParentID == me || s.AdjacentParentID == me) {
 				children = append(children, s)
 			}
 		}
@@ -79,11 +82,11 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 		n.after, n.issuedMs = res.Next, nowMs
 		next = n.encode()
 	}
-	return encodeGetRecords(res, next, children), nil
+	return encodeGetRecords(res, it.shard, it.shardCreatedMs, next, children), nil
 }
 
 // encodeGetRecords writes the response by hand: it is on the hot path.
-func encodeGetRecords(res streamlog.ReadResult, next string, children []streamlog.ShardInfo) awsjson.Raw {
+func encodeGetRecords(res streamlog.ReadResult, shard uint32, shardCreatedMs int64, next string, children []streamlog.ShardInfo) awsjson.Raw {
 	size := 128 + len(next)
 	for i := range res.Records {
 		r := &res.Records[i]
@@ -97,7 +100,7 @@ func encodeGetRecords(res streamlog.ReadResult, next string, children []streamlo
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = r.Seq.AppendTo(b)
+		b = r.Seq.AppendAWS(b, shard, shardCreatedMs, r.ArrivalMs)
 		b = append(b, `","ApproximateArrivalTimestamp":`...)
 		b = appendEpoch(b, r.ArrivalMs)
 		b = append(b, `,"PartitionKey":`...)

@@ -74,11 +74,17 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 		if in.StartingSequenceNumber == "" {
 			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "no")
 		}
-		if p.Seq, err = streamlog.ParseSeq(in.StartingSequenceNumber); err != nil {
+		seq, seqShard, hasShard, err := streamlog.ParseAWSSeq(in.StartingSequenceNumber)
+		if err != nil {
 			return nil, awsjson.Errorf(InvalidArgumentException,
 				"StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.",
 				in.StartingSequenceNumber, shardID, name, a.account)
 		}
+		if hasShard && seqShard != num {
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"Invalid StartingSequenceNumber. It encodes shardId-%012d, while it was used in a call to a shard with %s", seqShard, shardID)
+		}
+		p.Seq = seq
 	case "AT_TIMESTAMP":
 		if in.Timestamp == nil {
 			return nil, awsjson.Errorf(InvalidArgumentException,
@@ -95,7 +101,8 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, a.fail(err)
 	}
-	it := iterator{streamID: info.ID, shard: num, after: after, issuedMs: a.now().UnixMilli(), stream: name}
+	it := iterator{streamID: info.ID, shard: num, after: after, issuedMs: a.now().UnixMilli(),
+		shardCreatedMs: info.Shards[num].Created.UnixMilli(), stream: name}
 	return struct {
 		ShardIterator string `json:"ShardIterator"`
 	}{it.encode()}, nil

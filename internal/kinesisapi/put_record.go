@@ -46,7 +46,7 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 		return nil, awsjson.Errorf(ValidationException, "Data is required")
 	}
 	if in.SequenceNumberForOrdering != "" {
-		if _, err := streamlog.ParseSeq(in.SequenceNumberForOrdering); err != nil {
+		if _, _, _, err := streamlog.ParseAWSSeq(in.SequenceNumberForOrdering); err != nil {
 			if _, err := a.describe(ctx, name); err != nil {
 				return nil, err
 			}
@@ -64,7 +64,7 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 	if err := a.sl.Append(ctx, name, []streamlog.Entry{e}, out); err != nil {
 		return nil, a.fail(err)
 	}
-	return putRecordOutput{ShardID: streamlog.ShardID(out[0].Shard), SequenceNumber: out[0].Seq.String(), EncryptionType: "NONE"}, nil
+	return putRecordOutput{ShardID: streamlog.ShardID(out[0].Shard), SequenceNumber: out[0].Seq.AWS(out[0].Shard, out[0].ShardCreatedMs, out[0].ArrivalMs), EncryptionType: "NONE"}, nil
 }
 
 // entry validates one record; where names it in messages ("" for PutRecord).

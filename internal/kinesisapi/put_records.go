@@ -122,7 +122,7 @@ func encodePutRecords(out []streamlog.Appended) awsjson.Raw {
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = a.Seq.AppendTo(b)
+		b = a.Seq.AppendAWS(b, a.Shard, a.ShardCreatedMs, a.ArrivalMs)
 		b = append(b, `","ShardId":"`...)
 		b = streamlog.AppendShardID(b, a.Shard)
 		b = append(b, `"}`...)
