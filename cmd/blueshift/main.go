@@ -88,6 +88,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
 		return addUser(cfg, s)
 	})
+	fs.IntVar(&cfg.KinesisShardLimit, "kinesis-shard-limit", 0, "account-wide open-shard quota the Kinesis API enforces as Kinesis does (LimitExceededException); 0 means none")
 	fs.Func("aws-credentials", "AWS access key as KEY:SECRET whose SigV4 signatures the AWS API verifies (repeatable; also BLUESHIFT_AWS_CREDENTIALS=KEY:SECRET,KEY:SECRET); none means any well-formed signature is accepted", func(s string) error {
 		return addAWSCredentials(cfg, s)
 	})

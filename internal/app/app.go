@@ -70,7 +70,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	closers = append(closers, streams.Close)
 	awsAPI := awsjson.NewServer(log, reg)
 	awsAPI.SetCredentials(cfg.AWSCredentials)
-	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
+	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	servers = append(servers, httpServer("aws", cfg.AWSAddr, awsAPI))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after

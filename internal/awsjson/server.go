@@ -203,7 +203,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	}
 	hasAuth := r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Algorithm")
 	if r.Method != http.MethodPost {
-		return writeXMLDenied(w, hasAuth)
+		return writeXMLDenied(w, hasAuth, origin != "")
 	}
 
 	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
@@ -216,16 +216,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	rq.contentType = strings.TrimSpace(ct)
-	if !s.validContentType(rq) {
-		if !hasAuth || rq.svc == nil || op == "" {
-			return writeXMLDenied(w, hasAuth)
-		}
-		h.Set("Content-Length", strconv.Itoa(len("<UnknownOperationException/>\n")))
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, "<UnknownOperationException/>\n")
-		return UnknownOperationException
-	}
-	rq.cbor = rq.contentType == cborContentType
+	valid := s.validContentType(rq)
+	rq.cbor = valid && rq.contentType == cborContentType
 
 	buf := s.getBuf()
 	defer s.bufs.Put(buf)
@@ -247,9 +239,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	if n > limit {
 		return s.writeError(w, rq, tooLarge)
 	}
+	if !valid {
+		// No or another content type: AWS cannot tell the service apart
+		// unless the rest of the request names an operation.
+		if !hasAuth || rq.contentType == "" || rq.op == "" || n == 0 {
+			return writeXMLDenied(w, hasAuth, origin != "")
+		}
+		h.Set("Content-Length", strconv.Itoa(len("<UnknownOperationException/>\n")))
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<UnknownOperationException/>\n")
+		return UnknownOperationException
+	}
 	body := buf.Bytes()
 	known := rq.svc != nil && rq.op != ""
 	if len(body) == 0 {
+		if rq.contentType == jsonDeprecated {
+			return writeDeprecated(w, UnknownOperationException, "message")
+		}
 		if known {
 			return s.writeError(w, rq, serialization(""))
 		}
@@ -325,7 +331,10 @@ func isJSONObject(body []byte) bool {
 
 // writeXMLDenied answers what AWS answers a request it cannot route: 403
 // with an XML body, MissingAuthenticationTokenException when unsigned.
-func writeXMLDenied(w http.ResponseWriter, hasAuth bool) string {
+func writeXMLDenied(w http.ResponseWriter, hasAuth, cors bool) string {
+	if cors {
+		w.Header().Set("Access-Control-Expose-Headers", "x-amz-request-id, x-amz-id-2")
+	}
 	typ, msg := "AccessDeniedException", msgAccessDenied
 	if !hasAuth {
 		typ, msg = MissingAuthenticationTokenException, msgMissingToken

@@ -71,7 +71,7 @@ var inputs = map[string]*awsjson.Shape{
 		streamNameMember,
 	),
 	"CreateStream": structure(
-		opt("ShardCount", &awsjson.Shape{Type: awsjson.Integer, Min: i(1)}),
+		awsjson.Member{Name: "ShardCount", Shape: &awsjson.Shape{Type: awsjson.Integer, Min: i(1)}, RequiredWithout: "StreamModeDetails"},
 		opt("StreamModeDetails", modeShape),
 		req("StreamName", streamNameShape),
 		opt("Tags", tagMapShape),
