@@ -414,7 +414,9 @@ func TestKinesisChecksAndTexts(t *testing.T) {
 	if err := json.Unmarshal([]byte(ok("GetShardIterator", `{"StreamName":"S","ShardId":"shard-0","ShardIteratorType":"AT_SEQUENCE_NUMBER","StartingSequenceNumber":"`+put.SequenceNumber+`"}`)), &it); err != nil {
 		t.Fatal(err)
 	}
-	var got struct{ Records []struct{ SequenceNumber, Data string } }
+	var got struct {
+		Records []struct{ SequenceNumber, Data string }
+	}
 	if err := json.Unmarshal([]byte(ok("GetRecords", `{"ShardIterator":"`+it.ShardIterator+`"}`)), &got); err != nil {
 		t.Fatal(err)
 	}
