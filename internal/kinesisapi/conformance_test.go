@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -18,9 +19,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
 
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
+	"github.com/blueshift-dev/blueshift/internal/kinesisclient"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
 
@@ -478,4 +483,58 @@ func TestCreatingAndDeletingStates(t *testing.T) {
 		!sameBody(res.body, jsonErr("ResourceNotFoundException", "message", "Stream c under account "+account+" not found.")) {
 		t.Fatalf("delete after: %d %q", res.status, res.body)
 	}
+}
+
+// TestSDKWithCredentials: the AWS SDK for Go v2, signing with its own
+// signer, against a server with configured credentials.
+func TestSDKWithCredentials(t *testing.T) {
+	sl, err := streamlog.Open(t.TempDir(), streamlog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := awsjson.NewServer(nil, nil)
+	srv.SetCredentials(map[string]string{"blueshift": "blueshift"}) // kinesisclient's key
+	srv.Register(kinesisapi.New(sl, kinesisapi.Options{ShardLimit: 4}).Service())
+	addr := serve(t, srv, sl)
+	ctx := context.Background()
+	c := newClient(addr)
+	createActive(t, c, "signed", 3)
+	other := kinesisclient.New(addr, 0, 10*time.Second, func(o *kinesis.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider("blueshift", "wrong", "")
+	})
+	_, err = other.ListStreams(ctx, &kinesis.ListStreamsInput{})
+	wantCode(t, err, "InvalidSignatureException")
+
+	// The account's shard quota (kinesalite test/createStream.js words it).
+	_, err = c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("big"), ShardCount: aws.Int32(1000)})
+	var ae smithy.APIError
+	want := "This request would exceed the shard limit for the account 000000000000 in us-east-1. Current shard count for the account: 3. Limit: 4. " +
+		"Number of additional shards that would have resulted from this request: 1000. " +
+		"Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits."
+	if !errors.As(err, &ae) || ae.ErrorCode() != "LimitExceededException" || ae.ErrorMessage() != want {
+		t.Fatalf("CreateStream over the quota: %v", err)
+	}
+	lim, err := c.DescribeLimits(ctx, &kinesis.DescribeLimitsInput{})
+	if err != nil || *lim.ShardLimit != 4 || *lim.OpenShardCount != 3 {
+		t.Fatalf("DescribeLimits: %v %+v", err, lim)
+	}
+}
+
+// serve serves h on a loopback listener until the test ends, then closes sl.
+func serve(t *testing.T, h http.Handler, sl *streamlog.Log) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = hs.Serve(ln) }()
+	t.Cleanup(func() {
+		_ = hs.Close()
+		<-done
+		if err := sl.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return ln.Addr().String()
 }
