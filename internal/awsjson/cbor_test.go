@@ -1,0 +1,66 @@
+package awsjson
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// FuzzCBORRequest: any bytes a client sends as CBOR either translate to one
+// JSON object or are refused, never a panic or invalid JSON.
+func FuzzCBORRequest(f *testing.F) {
+	c := &CBORCodec{}
+	for _, v := range []any{
+		map[string]any{"StreamName": "s", "Data": []byte("hi"), "PartitionKey": "k"},
+		map[string]any{"Records": []any{map[string]any{"Data": []byte{0, 1}, "PartitionKey": "k"}}, "StreamName": "s"},
+		map[string]any{"Timestamp": cbor.Tag{Number: 1, Content: int64(1700000000123)}, "ShardIteratorType": "AT_TIMESTAMP"},
+		map[string]any{"Limit": 10, "F": 1.5, "B": true, "N": nil},
+		[]any{1, 2},
+	} {
+		b, err := cbor.Marshal(v)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte{0xbf, 0x61, 'a', 0x01, 0xff}) // indefinite-length map
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out, err := c.toJSON(body, "Op")
+		if err != nil {
+			return
+		}
+		var m map[string]any
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatalf("%x -> %q: %v", body, out, err)
+		}
+	})
+}
+
+func TestCBORTranslation(t *testing.T) {
+	c := &CBORCodec{Blobs: map[string]bool{"Data": true}, Timestamps: map[string]bool{"At": true}}
+	in, _ := cbor.Marshal(map[string]any{"Data": []byte("hi"), "Timestamp": cbor.Tag{Number: 1, Content: int64(1700000000123)}, "N": 3})
+	j, err := c.toJSON(in, "Op")
+	if err != nil || string(j) != `{"Data":"aGk=","N":3,"Timestamp":1700000000.123}` {
+		t.Fatalf("toJSON: %s %v", j, err)
+	}
+	out, err := c.fromJSON([]byte(`{"Records":[{"Data":"aGk=","At":1700000000.123,"S":"x"}],"N":2}`), "Op")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Records []struct {
+			Data []byte
+			At   cbor.Tag
+			S    string
+		}
+		N int
+	}
+	if err := cbor.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	r := back.Records[0]
+	if string(r.Data) != "hi" || r.At.Number != 1 || r.At.Content != uint64(1700000000123) || r.S != "x" || back.N != 2 {
+		t.Fatalf("fromJSON: %+v", back)
+	}
+}
