@@ -265,7 +265,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 		if body, err = rq.svc.CBOR.toJSON(body, rq.op); err != nil {
 			return s.writeError(w, rq, serialization(""))
 		}
-	} else if !isJSONObject(body) {
+	} else if !isJSONObject(body, !known) {
 		if rq.contentType == jsonDeprecated {
 			return writeDeprecated(w, "SerializationException", "Message")
 		}
@@ -323,10 +323,17 @@ func (s *Server) validContentType(rq *request) bool {
 	return false
 }
 
-// isJSONObject reports whether body is one well-formed JSON object.
-func isJSONObject(body []byte) bool {
+// isJSONObject reports whether body is one well-formed JSON object; unless
+// full, only its outline is looked at. A known operation parses its body
+// anyway (the type check before authentication, or the handler's decoder,
+// which also answers SerializationException), and a full check here would
+// be a second pass over the largest bodies.
+func isJSONObject(body []byte, full bool) bool {
 	b := bytes.TrimSpace(body)
-	return len(b) > 0 && b[0] == '{' && json.Valid(b)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return false
+	}
+	return !full || json.Valid(b)
 }
 
 // writeXMLDenied answers what AWS answers a request it cannot route: 403
