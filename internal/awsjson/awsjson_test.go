@@ -61,7 +61,9 @@ func TestServerEnvelopeAndDispatch(t *testing.T) {
 		{"Svc_1.Echo", `{"A": "x"}`, 400, `{"__type":"SerializationException","Message":"class java.lang.String can not be converted to an Integer"}`},
 		{"Svc_1.Nope", `{}`, 400, `{"__type":"UnknownOperationException"}`},
 		{"Svc_1.Nope", ``, 400, `{"__type":"UnknownOperationException"}`},
-		{"Other_1.Echo", `{}`, 400, `{"__type":"UnknownOperationException"}`},
+		// Not AWS's (AWS routes by host): a service this server does not
+		// serve is named, with what it does serve.
+		{"DynamoDB_20120810.GetItem", `{}`, 400, `{"__type":"UnknownOperationException","message":"DynamoDB_20120810 is not served on this endpoint; it serves Svc_1"}`},
 		{"", `{}`, 400, `{"__type":"UnknownOperationException"}`},
 		{"Svc_1.Fail", `{}`, 400, `{"__type":"NopeException","message":"no 7"}`},
 		{"Svc_1.Bug", `{}`, 500, `{"__type":"InternalFailure"}`},

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,6 +217,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	}
 	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	rq.contentType = strings.TrimSpace(ct)
+	if rq.svc == nil && prefix != "" && op != "" {
+		// A client of another AWS service pointed at this port (AWS
+		// never sees this): say what is served here.
+		s.log.Warn("request for a service not served", "target", prefix+"."+op, "served", s.served())
+		return s.writeError(w, rq, Errorf(UnknownOperationException,
+			"%s is not served on this endpoint; it serves %s", prefix, s.served()))
+	}
 	valid := s.validContentType(rq)
 	rq.cbor = valid && rq.contentType == cborContentType
 
@@ -303,6 +311,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 		return s.fail(w, rq, err)
 	}
 	return s.writeResult(w, rq, result)
+}
+
+// served lists the target prefixes of the registered services.
+func (s *Server) served() string {
+	names := make([]string, 0, len(s.services))
+	for p := range s.services {
+		names = append(names, p)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // validContentType reports whether the request's content type is one the
