@@ -538,3 +538,25 @@ func serve(t *testing.T, h http.Handler, sl *streamlog.Log) string {
 	})
 	return ln.Addr().String()
 }
+
+// TestReshardChecks: SplitShard and MergeShards check shard IDs, ranges
+// and state in Kinesis's order and words (kinesalite actions/splitShard.js
+// and mergeShards.js record them).
+func TestReshardChecks(t *testing.T) {
+	p := startInProcess(t, nil)
+	createActive(t, newClient(p.addr), "R", 2)
+	runConformance(t, p.addr, []conformanceCase{
+		{"split bad shard", rawReq{target: "SplitShard", body: `{"StreamName":"nope","ShardToSplit":"a-b","NewStartingHashKey":"1"}`}, 400,
+			jsonErr("ResourceNotFoundException", "message", "Could not find shard a-b in stream nope under account "+account+".")},
+		{"split, no stream", rawReq{target: "SplitShard", body: `{"StreamName":"nope","ShardToSplit":"shard-0","NewStartingHashKey":"1"}`}, 400,
+			jsonErr("ResourceNotFoundException", "message", "Stream nope under account "+account+" not found.")},
+		{"split, no shard", rawReq{target: "SplitShard", body: `{"StreamName":"R","ShardToSplit":"shard-7","NewStartingHashKey":"1"}`}, 400,
+			jsonErr("ResourceNotFoundException", "message", "Could not find shard shardId-000000000007 in stream R under account "+account+".")},
+		{"split at the start", rawReq{target: "SplitShard", body: `{"StreamName":"R","ShardToSplit":"shardId-0","NewStartingHashKey":"1"}`}, 400,
+			jsonErr("InvalidArgumentException", "message", "NewStartingHashKey 1 used in SplitShard() on shard shardId-000000000000 in stream R under account "+account+
+				" is not both greater than one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey 170141183460469231731687303715884105727.")},
+		{"merge, not adjacent", rawReq{target: "MergeShards", body: `{"StreamName":"R","ShardToMerge":"shard-0","AdjacentShardToMerge":"shard-0"}`}, 400,
+			jsonErr("InvalidArgumentException", "message", "Shards shardId-000000000000 and shardId-000000000000 in stream R under account "+account+" are not an adjacent pair of shards eligible for merging")},
+		{"merge, loose IDs", rawReq{target: "MergeShards", body: `{"StreamName":"R","ShardToMerge":"shard-0","AdjacentShardToMerge":"x-1"}`}, 200, ""},
+	})
+}

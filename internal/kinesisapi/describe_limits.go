@@ -8,12 +8,11 @@ package kinesisapi
 // shards in us-east-1, us-west-2 and eu-west-1, 200 in other regions, and
 // 50 on-demand streams.
 //
-// With --kinesis-shard-limit, ShardLimit is that quota, which CreateStream
-// and UpdateShardCount enforce.
+// With --kinesis-shard-limit, ShardLimit is that quota, which CreateStream,
+// UpdateShardCount and SplitShard enforce.
 //
 // Deviations: without --kinesis-shard-limit the limits are reported, not
-// enforced, so the counts may exceed them; SplitShard does not check the
-// quota. There is no limit of one call per second.
+// enforced, so the counts may exceed them. There is no limit of one call per second.
 
 import "context"
 

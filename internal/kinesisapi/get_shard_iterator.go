@@ -5,7 +5,12 @@ package kinesisapi
 // Behavior: TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER
 // (the number must belong to the shard, else InvalidArgumentException) and
 // AT_TIMESTAMP (the first record that arrived at or after Timestamp). The
-// iterator expires five minutes after it is issued.
+// iterator expires five minutes after it is issued. ShardId is read loosely,
+// as Kinesis reads it ("shard-1", "1" and "shardId-00000000000000000001" all
+// name shardId-000000000001), and checked before the stream is looked up.
+// TRIM_HORIZON and LATEST refuse a StartingSequenceNumber, and AT_TIMESTAMP
+// a time in the future, in Kinesis's words. Iterators are shaped as
+// Kinesis's (iterator.go).
 //
 // Deviations: AT_TIMESTAMP is resolved when the iterator is issued, which
 // gives the same records as resolving it at read time, since arrival times

@@ -6,7 +6,10 @@ package kinesisapi
 // characters, optional ExplicitHashKey) and answers once it is fsynced, with
 // its ShardId and SequenceNumber.
 //
-// Deviations: SequenceNumberForOrdering is accepted and not needed: sequence
+// SequenceNumberForOrdering must be a sequence number this server issued
+// (InvalidArgumentException otherwise, in Kinesis's words).
+//
+// Deviations: SequenceNumberForOrdering is otherwise not needed: sequence
 // numbers already strictly increase per shard. There is no throughput
 // throttling, so ProvisionedThroughputExceededException never happens.
 

@@ -2,8 +2,10 @@ package kinesisapi
 
 // IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod.
 //
-// Behavior: set the retention period (24 to 8760 hours); an increase below
-// the current period, or a decrease above it, is InvalidArgumentException.
+// Behavior: set the retention period (24 to 8760 hours). Over 8760 (or under
+// 1) is a ValidationException before the stream is looked up; under 24 is
+// InvalidArgumentException ("Minimum allowed retention period is 24 hours.
+// ..."), as is an increase below the current period or a decrease above it.
 // Records past retention are removed by the log's background trim (every
 // minute by default).
 //

@@ -2,10 +2,13 @@ package kinesisapi
 
 // AddTagsToStream, ListTagsForStream and RemoveTagsFromStream.
 //
-// Behavior: up to 10 tags per AddTagsToStream call and 50 per stream
-// (LimitExceededException beyond, InvalidArgumentException for more than 10
-// in one call); keys of 1 to 128 characters, values up to 256. Listing is in
-// key order, Limit (1-50, default 50) after ExclusiveStartTagKey, with HasMoreTags.
+// Behavior: up to 10 tags per AddTagsToStream call (ValidationException
+// beyond, from the input shape) and 50 per stream (InvalidArgumentException
+// beyond, worded as Kinesis words it, "10" included); keys of 1 to 128
+// characters, values up to 256, of Unicode letters, digits, white space and
+// _ . / = + - % @ : (InvalidArgumentException otherwise). Listing is in key
+// order, Limit (1-50, default 50) after ExclusiveStartTagKey, with
+// HasMoreTags.
 //
 // The tag-on-resource operations (TagResource, UntagResource,
 // ListTagsForResource, tag_resource.go) share these tags and limits.
