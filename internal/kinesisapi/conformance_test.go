@@ -560,3 +560,47 @@ func TestReshardChecks(t *testing.T) {
 		{"merge, loose IDs", rawReq{target: "MergeShards", body: `{"StreamName":"R","ShardToMerge":"shard-0","AdjacentShardToMerge":"x-1"}`}, 200, ""},
 	})
 }
+
+// TestReadChecks: ListShards' argument rules and GetRecords' expired and
+// orphaned iterators, in Kinesis's words (kinesalite actions/listShards.js
+// and getRecords.js record them).
+func TestReadChecks(t *testing.T) {
+	var clock fakeClock
+	start := time.Date(2015, 1, 22, 1, 22, 2, 0, time.UTC)
+	clock.ms.Store(start.UnixMilli())
+	p := startInProcess(t, clock.now)
+	do := func(op, body string) rawRes { return rawReq{target: op, body: body, signTime: time.Now()}.do(t, p.addr) }
+	if res := do("CreateStream", `{"StreamName":"L","ShardCount":1}`); res.status != 200 {
+		t.Fatal(res.body)
+	}
+	runConformance(t, p.addr, []conformanceCase{
+		{"ListShards, nothing", rawReq{target: "ListShards", body: `{}`}, 400,
+			jsonErr("InvalidArgumentException", "message", "Either NextToken or StreamName should be provided.")},
+		{"ListShards, both", rawReq{target: "ListShards", body: `{"StreamName":"L","NextToken":"x"}`}, 400,
+			jsonErr("InvalidArgumentException", "message", "NextToken and StreamName cannot be provided together.")},
+		{"GetRecords, not an iterator", rawReq{target: "GetRecords", body: `{"ShardIterator":"abc"}`}, 400,
+			jsonErr("InvalidArgumentException", "message", "Invalid ShardIterator.")},
+	})
+	var it struct{ ShardIterator string }
+	if err := json.Unmarshal([]byte(do("GetShardIterator", `{"StreamName":"L","ShardId":"0","ShardIteratorType":"LATEST"}`).body), &it); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(5*time.Minute + time.Second)
+	res := do("GetRecords", `{"ShardIterator":"`+it.ShardIterator+`"}`)
+	want := jsonErr("ExpiredIteratorException", "message", "Iterator expired. The iterator was created at time Thu Jan 22 01:22:02 UTC 2015 "+
+		"while right now it is Thu Jan 22 01:27:03 UTC 2015 which is further in the future than the tolerated delay of 300000 milliseconds.")
+	if res.status != 400 || !sameBody(res.body, want) {
+		t.Fatalf("expired: %d %s\nwant %s", res.status, res.body, want)
+	}
+	if err := json.Unmarshal([]byte(do("GetShardIterator", `{"StreamName":"L","ShardId":"0","ShardIteratorType":"LATEST"}`).body), &it); err != nil {
+		t.Fatal(err)
+	}
+	if res := do("DeleteStream", `{"StreamName":"L"}`); res.status != 200 {
+		t.Fatal(res.body)
+	}
+	res = do("GetRecords", `{"ShardIterator":"`+it.ShardIterator+`"}`)
+	want = jsonErr("ResourceNotFoundException", "message", "Shard shardId-000000000000 in stream L under account "+account+" does not exist")
+	if res.status != 400 || !sameBody(res.body, want) {
+		t.Fatalf("deleted: %d %s\nwant %s", res.status, res.body, want)
+	}
+}

@@ -16,7 +16,9 @@ package kinesisapi
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
@@ -52,13 +54,25 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 	}
 	nowMs := a.now().UnixMilli()
 	if nowMs-it.issuedMs > iteratorTTL.Milliseconds() {
-		return nil, awsjson.Errorf(ExpiredIteratorException, "Iterator expired. The iterator was created at time %d while right now it is %d which is further in the future than the tolerated delay of 300000 milliseconds.", it.issuedMs, nowMs)
+		// Kinesis's text, with Java's date form (observed; kinesalite
+		// records the same).
+		const javaDate = "Mon Jan 02 15:04:05 UTC 2006"
+		return nil, awsjson.Errorf(ExpiredIteratorException,
+			"Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of 300000 milliseconds.",
+			time.UnixMilli(it.issuedMs).UTC().Format(javaDate), time.UnixMilli(nowMs).UTC().Format(javaDate))
 	}
 	res, err := a.sl.Read(ctx, streamlog.ReadRequest{
 		Stream: it.stream, StreamID: it.streamID, Shard: streamlog.ShardID(it.shard), After: it.after, MaxRecords: limit,
 	})
 	if err != nil {
-		return nil, a.fail(err)
+		err = a.fail(err)
+		var ae *awsjson.Error
+		if errors.As(err, &ae) && ae.Type == ResourceNotFoundException {
+			// The stream is gone: Kinesis names the shard.
+			return nil, awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist",
+				streamlog.ShardID(it.shard), it.stream, a.account)
+		}
+		return nil, err
 	}
 	var children []streamlog.ShardInfo
 	if res.End || it.shardCreatedMs < 0 {
