@@ -569,7 +569,9 @@ func TestReadChecks(t *testing.T) {
 	start := time.Date(2015, 1, 22, 1, 22, 2, 0, time.UTC)
 	clock.ms.Store(start.UnixMilli())
 	p := startInProcess(t, clock.now)
-	do := func(op, body string) rawRes { return rawReq{target: op, body: body, signTime: time.Now()}.do(t, p.addr) }
+	do := func(op, body string) rawRes {
+		return rawReq{target: op, body: body, signTime: time.Now()}.do(t, p.addr)
+	}
 	if res := do("CreateStream", `{"StreamName":"L","ShardCount":1}`); res.status != 200 {
 		t.Fatal(res.body)
 	}
