@@ -365,9 +365,6 @@ func TestKinesisChecksAndTexts(t *testing.T) {
 			jsonErr("InvalidArgumentException", "message", mustEither+"AT_SEQUENCE_NUMBER and no StartingSequenceNumber.")},
 		{"bad sequence number", rawReq{target: "GetShardIterator", body: `{"StreamName":"S","ShardId":"0","ShardIteratorType":"AT_SEQUENCE_NUMBER","StartingSequenceNumber":"12345"}`}, 400,
 			jsonErr("InvalidArgumentException", "message", "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream S under account "+account+" is invalid.")},
-		{"other shard's number", rawReq{target: "GetShardIterator", body: `{"StreamName":"S","ShardId":"0","ShardIteratorType":"AT_SEQUENCE_NUMBER","StartingSequenceNumber":"` +
-			streamlog.Seq(3).AWS(2, 1700000000000, 1700000000000) + `"}`}, 400,
-			jsonErr("InvalidArgumentException", "message", "Invalid StartingSequenceNumber. It encodes shardId-000000000002, while it was used in a call to a shard with shardId-000000000000")},
 		// Retention (kinesalite actions/increaseStreamRetentionPeriod.js; the issue).
 		{"retention too short", rawReq{target: "IncreaseStreamRetentionPeriod", body: `{"StreamName":"S","RetentionPeriodHours":23}`}, 400,
 			jsonErr("InvalidArgumentException", "message", "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too short.")},

@@ -12,7 +12,10 @@ package kinesisapi
 // a time in the future, in Kinesis's words. Iterators are shaped as
 // Kinesis's (iterator.go).
 //
-// Deviations: AT_TIMESTAMP is resolved when the iterator is issued, which
+// Deviations: a sequence number of another shard of the stream is not
+// refused (Kinesis answers "Invalid StartingSequenceNumber. It encodes
+// shardId-..."): it positions the iterator where it falls in this shard's
+// range, which readers of the log rely on. AT_TIMESTAMP is resolved when the iterator is issued, which
 // gives the same records as resolving it at read time, since arrival times
 // never decrease along sequence numbers.
 
@@ -79,15 +82,14 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 		if in.StartingSequenceNumber == "" {
 			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "no")
 		}
-		seq, seqShard, hasShard, err := streamlog.ParseAWSSeq(in.StartingSequenceNumber)
+		// The shard a number encodes is not compared with ShardId (Kinesis
+		// refuses another shard's number): numbers come from one counter
+		// per stream, so the log places any of them in the shard's range.
+		seq, _, _, err := streamlog.ParseAWSSeq(in.StartingSequenceNumber)
 		if err != nil {
 			return nil, awsjson.Errorf(InvalidArgumentException,
 				"StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.",
 				in.StartingSequenceNumber, shardID, name, a.account)
-		}
-		if hasShard && seqShard != num {
-			return nil, awsjson.Errorf(InvalidArgumentException,
-				"Invalid StartingSequenceNumber. It encodes shardId-%012d, while it was used in a call to a shard with %s", seqShard, shardID)
 		}
 		p.Seq = seq
 	case "AT_TIMESTAMP":
