@@ -253,6 +253,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 		if !hasAuth || rq.contentType == "" || rq.op == "" || n == 0 {
 			return writeXMLDenied(w, hasAuth, origin != "")
 		}
+		h["Content-Type"] = nil
 		h.Set("Content-Length", strconv.Itoa(len("<UnknownOperationException/>\n")))
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, "<UnknownOperationException/>\n")
@@ -365,6 +366,7 @@ func writeXMLDenied(w http.ResponseWriter, hasAuth, cors bool) string {
 		typ, msg = MissingAuthenticationTokenException, msgMissingToken
 	}
 	body := "<" + typ + ">\n  <Message>" + msg + "</Message>\n</" + typ + ">\n"
+	w.Header()["Content-Type"] = nil // AWS sends none; nil stops net/http from sniffing one
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusForbidden)
 	_, _ = io.WriteString(w, body)

@@ -229,6 +229,9 @@ func TestProtocolEdges(t *testing.T) {
 		t.Errorf("preflight: %d %q %v", res.status, res.body, res.header)
 	}
 	res = rawReq{contentType: "-", headers: map[string]string{"Origin": "whatever"}}.do(t, p.addr)
+	if _, has := res.header["Content-Type"]; has {
+		t.Errorf("denied: Content-Type %q, want none (as AWS)", res.header.Get("Content-Type"))
+	}
 	if res.status != 403 || res.body != accessDeniedXML || res.header.Get("Access-Control-Allow-Origin") != "*" ||
 		res.header.Get("Access-Control-Expose-Headers") != "x-amz-request-id, x-amz-id-2" {
 		t.Errorf("denied with Origin: %d %q %v", res.status, res.body, res.header)
