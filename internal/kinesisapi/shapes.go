@@ -9,7 +9,8 @@ import (
 // against them before an operation runs, so violations come out as AWS
 // reports them. Members are listed in the order AWS reports violations,
 // which is neither the model's order nor always alphabetical (observed;
-// kinesalite records the same orders).
+// kinesalite records the same orders, followed here where it has them; the
+// alphabetical order elsewhere).
 
 var (
 	i = awsjson.Int
@@ -93,8 +94,8 @@ var inputs = map[string]*awsjson.Shape{
 	),
 	"DescribeLimits": structure(),
 	"DescribeStream": structure(
-		opt("ExclusiveStartShardId", shardIDShape),
 		opt("Limit", &awsjson.Shape{Type: awsjson.Integer, Min: i(1), Max: i(10000)}),
+		opt("ExclusiveStartShardId", shardIDShape),
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
 	),
@@ -140,8 +141,8 @@ var inputs = map[string]*awsjson.Shape{
 		streamNameMember,
 	),
 	"MergeShards": structure(
-		req("AdjacentShardToMerge", shardIDShape),
 		req("ShardToMerge", shardIDShape),
+		req("AdjacentShardToMerge", shardIDShape),
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
 	),
@@ -160,15 +161,15 @@ var inputs = map[string]*awsjson.Shape{
 	),
 	"SplitShard": structure(
 		req("NewStartingHashKey", hashKeyShape),
-		req("ShardToSplit", shardIDShape),
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
+		req("ShardToSplit", shardIDShape),
 	),
 	"UpdateShardCount": structure(
 		req("ScalingType", &awsjson.Shape{Type: awsjson.String, Enum: []string{"UNIFORM_SCALING"}}),
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
-		req("TargetShardCount", &awsjson.Shape{Type: awsjson.Integer, Min: i(1)}),
+		req("TargetShardCount", &awsjson.Shape{Type: awsjson.Integer, Min: i(1), Max: i(100000)}),
 	),
 	"UpdateStreamMode": structure(
 		req("StreamARN", streamARNShape),
