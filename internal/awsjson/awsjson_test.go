@@ -90,3 +90,53 @@ func FuzzParseAuthorization(f *testing.F) {
 		}
 	})
 }
+
+// TestJSON10Service: a JSON 1.0 service (as DynamoDB) on the same server,
+// with its own __type prefixes, gets the same envelope, type checks and
+// validation as Kinesis, in its own content type. The texts are the forms
+// DynamoDB answers ("com.amazonaws.dynamodb.v20120810#ValidationException",
+// lowercase message; coral's SerializationException with "Message").
+func TestJSON10Service(t *testing.T) {
+	s := testServer()
+	s.Register(&Service{
+		Prefix: "DynamoDB_20120810", ContentType: "application/x-amz-json-1.0",
+		Operations: map[string]Handler{"DescribeTable": func(ctx context.Context, body []byte) (any, error) {
+			return map[string]any{"Table": map[string]any{}}, nil
+		}},
+		Inputs: map[string]*Shape{"DescribeTable": {Type: Structure, Members: []Member{
+			{Name: "TableName", Required: true, Shape: &Shape{Type: String, MinLen: Int(3), MaxLen: Int(255), Pattern: `[a-zA-Z0-9_.-]+`}},
+		}}},
+		ErrorType: func(t string) string {
+			switch t {
+			case SerializationException, UnknownOperationException, MissingAuthenticationTokenException:
+				return "com.amazon.coral.service#" + t
+			}
+			return "com.amazonaws.dynamodb.v20120810#" + t
+		},
+	})
+	do := func(body string) (int, string, string) {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.DescribeTable")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		req.Header.Set("X-Amz-Date", "20260101T000000Z")
+		req.Header.Set("Authorization", strings.Replace(testAuth, "kinesis", "dynamodb", 1))
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()
+	}
+	for _, c := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{"TableName":"users"}`, 200, `{"Table":{}}`},
+		{`{}`, 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"}`},
+		{`{"TableName":1}`, 400, `{"__type":"com.amazon.coral.service#SerializationException","Message":"class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String"}`},
+		{`{"TableName":`, 400, `{"__type":"com.amazon.coral.service#SerializationException"}`},
+	} {
+		code, ct, body := do(c.body)
+		if code != c.status || ct != "application/x-amz-json-1.0" || body != c.want {
+			t.Errorf("%s: %d %s %s\nwant %d %s", c.body, code, ct, body, c.status, c.want)
+		}
+	}
+}
