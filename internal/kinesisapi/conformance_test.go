@@ -606,3 +606,20 @@ func TestReadChecks(t *testing.T) {
 		t.Fatalf("deleted: %d %s\nwant %s", res.status, res.body, want)
 	}
 }
+
+// TestLooseShardIDsInListings: ExclusiveStartShardId is read as Kinesis
+// reads shard IDs, in DescribeStream and ListShards.
+func TestLooseShardIDsInListings(t *testing.T) {
+	p := startInProcess(t, nil)
+	c := newClient(p.addr)
+	createActive(t, c, "X", 3)
+	ctx := context.Background()
+	d, err := c.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("X"), ExclusiveStartShardId: aws.String("shard-0")})
+	if err != nil || len(d.StreamDescription.Shards) != 2 || *d.StreamDescription.Shards[0].ShardId != "shardId-000000000001" {
+		t.Fatalf("DescribeStream after shard-0: %v %+v", err, d)
+	}
+	l, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("X"), ExclusiveStartShardId: aws.String("1")})
+	if err != nil || len(l.Shards) != 1 || *l.Shards[0].ShardId != "shardId-000000000002" {
+		t.Fatalf("ListShards after 1: %v %+v", err, l)
+	}
+}

@@ -65,11 +65,12 @@ func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
 		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
 		EncryptionType: info.EncryptionType, KeyID: info.KeyID, Shards: []shard{},
 	}
+	after := a.looseShardID(in.ExclusiveStartShardID, name)
 	if info.Status == streamlog.StatusCreating {
 		info.Shards = nil // Kinesis lists no shards until the stream is ACTIVE
 	}
 	for _, s := range info.Shards {
-		if in.ExclusiveStartShardID != "" && s.ID <= in.ExclusiveStartShardID {
+		if after != "" && s.ID <= after {
 			continue
 		}
 		if len(d.Shards) == limit {

@@ -83,7 +83,10 @@ func (a *API) listShards(ctx context.Context, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		tok = listShardsToken{Stream: name, After: in.ExclusiveStartShardID, Filter: in.ShardFilter}
+		if in.ShardFilter != nil && in.ShardFilter.ShardID != "" {
+			in.ShardFilter.ShardID = a.looseShardID(in.ShardFilter.ShardID, name)
+		}
+		tok = listShardsToken{Stream: name, After: a.looseShardID(in.ExclusiveStartShardID, name), Filter: in.ShardFilter}
 	}
 	keep, err := filterFunc(tok.Filter)
 	if err != nil {

@@ -8,6 +8,19 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 )
 
+// looseShardID is id normalized as normalShardID reads it, or id as given
+// when it names no shard number (for positions like ExclusiveStartShardId,
+// which need not name an existing shard).
+func (a *API) looseShardID(id, stream string) string {
+	if id == "" {
+		return id
+	}
+	if n, _, err := a.normalShardID(id, stream); err == nil {
+		return n
+	}
+	return id
+}
+
 // normalShardID reads a shard ID as Kinesis does: the digits after the
 // first '-' (or the whole ID when it has none), a number from 0 to
 // 2^31-1, so "shard-1", "x-1" and "shardId-00000000000000000001" all name
