@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -139,4 +140,34 @@ func TestJSON10Service(t *testing.T) {
 			t.Errorf("%s: %d %s %s\nwant %d %s", c.body, code, ct, body, c.status, c.want)
 		}
 	}
+}
+
+// FuzzServer: whatever the content type, target, auth and body, the server
+// answers (never panics) and only the failing handler gets a 5xx.
+func FuzzServer(f *testing.F) {
+	s := testServer()
+	s.Register(&Service{Prefix: "Cb_1", ContentType: "application/x-amz-json-1.1", CBOR: &CBORCodec{},
+		Operations: map[string]Handler{"Echo": func(ctx context.Context, body []byte) (any, error) { return Raw(body), nil }},
+		Inputs:     map[string]*Shape{"Echo": testShape}})
+	types := []string{"", "application/x-amz-json-1.1", "application/json", "application/x-amz-cbor-1.1", "text/plain", "application/x-amz-json-1.0"}
+	f.Add(uint8(1), "Svc_1.Echo", true, []byte(`{"A":1}`))
+	f.Add(uint8(3), "Cb_1.Echo", true, []byte{0xa1, 0x61, 'A', 0x01})
+	f.Add(uint8(3), "Nope.X", false, []byte{0xff})
+	f.Add(uint8(2), "", false, []byte(`hello`))
+	f.Fuzz(func(t *testing.T, ct uint8, target string, signed bool, body []byte) {
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("X-Amz-Target", target)
+		if c := types[int(ct)%len(types)]; c != "" {
+			req.Header.Set("Content-Type", c)
+		}
+		if signed {
+			req.Header.Set("X-Amz-Date", "20260101T000000Z")
+			req.Header.Set("Authorization", testAuth)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code >= 500 && target != "Svc_1.Bug" {
+			t.Fatalf("%q %q: %d %s", target, body, rec.Code, rec.Body)
+		}
+	})
 }

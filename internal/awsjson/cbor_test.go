@@ -1,7 +1,10 @@
 package awsjson
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
@@ -62,5 +65,27 @@ func TestCBORTranslation(t *testing.T) {
 	r := back.Records[0]
 	if string(r.Data) != "hi" || r.At.Number != 1 || r.At.Content != uint64(1700000000123) || r.S != "x" || back.N != 2 {
 		t.Fatalf("fromJSON: %+v", back)
+	}
+}
+
+// TestCBORUnknownTarget: a CBOR request for no known service or operation
+// is UnknownOperationException in CBOR, with no message (as AWS).
+func TestCBORUnknownTarget(t *testing.T) {
+	s := testServer()
+	s.Register(&Service{Prefix: "Cb_1", ContentType: "application/x-amz-json-1.1", CBOR: &CBORCodec{}, Operations: map[string]Handler{}})
+	body, _ := cbor.Marshal(map[string]any{"A": 1})
+	for _, target := range []string{"", "Cb_1.Nope"} {
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("X-Amz-Target", target)
+		req.Header.Set("Content-Type", "application/x-amz-cbor-1.1")
+		req.Header.Set("X-Amz-Date", "20260101T000000Z")
+		req.Header.Set("Authorization", testAuth)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		var m map[string]string
+		if err := cbor.Unmarshal(rec.Body.Bytes(), &m); err != nil || rec.Code != 400 || len(m) != 1 || m["__type"] != UnknownOperationException ||
+			rec.Header().Get("Content-Type") != "application/x-amz-cbor-1.1" {
+			t.Errorf("%q: %d %v %v", target, rec.Code, m, err)
+		}
 	}
 }

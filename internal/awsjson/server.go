@@ -271,6 +271,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 		return s.writeError(w, rq, &Error{Type: UnknownOperationException})
 	}
 	if rq.cbor {
+		if !known {
+			return s.writeError(w, rq, &Error{Type: UnknownOperationException})
+		}
 		if body, err = rq.svc.CBOR.toJSON(body, rq.op); err != nil {
 			return s.writeError(w, rq, serialization(""))
 		}
