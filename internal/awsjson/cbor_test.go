@@ -2,11 +2,17 @@ package awsjson
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/fxamacker/cbor/v2"
 )
 
@@ -87,5 +93,29 @@ func TestCBORUnknownTarget(t *testing.T) {
 			rec.Header().Get("Content-Type") != "application/x-amz-cbor-1.1" {
 			t.Errorf("%q: %d %v %v", target, rec.Code, m, err)
 		}
+	}
+}
+
+// TestCBORSigned: a CBOR request is verified over the bytes the client
+// signed (the CBOR body), not over its JSON translation.
+func TestCBORSigned(t *testing.T) {
+	s := testServer()
+	s.SetCredentials(map[string]string{"AKIDCBOR": "secret"})
+	s.Register(&Service{Prefix: "Cb_1", ContentType: "application/x-amz-json-1.1", CBOR: &CBORCodec{Blobs: map[string]bool{"A": true}},
+		Operations: map[string]Handler{"Echo": func(ctx context.Context, body []byte) (any, error) { return Raw(body), nil }}})
+	body, _ := cbor.Marshal(map[string]any{"A": []byte("x")})
+	req := httptest.NewRequest(http.MethodPost, "http://localhost/", bytes.NewReader(body))
+	req.Header.Set("X-Amz-Target", "Cb_1.Echo")
+	req.Header.Set("Content-Type", "application/x-amz-cbor-1.1")
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKIDCBOR", SecretAccessKey: "secret"}, req,
+		hex.EncodeToString(sum[:]), "kinesis", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var m map[string][]byte
+	if err := cbor.Unmarshal(rec.Body.Bytes(), &m); rec.Code != 200 || err != nil || string(m["A"]) != "x" {
+		t.Fatalf("%d %x %v", rec.Code, rec.Body.Bytes(), err)
 	}
 }

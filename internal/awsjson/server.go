@@ -260,6 +260,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 		return UnknownOperationException
 	}
 	body := buf.Bytes()
+	raw := body // what the client signed, before any CBOR translation
 	known := rq.svc != nil && rq.op != ""
 	if len(body) == 0 {
 		if rq.contentType == jsonDeprecated {
@@ -297,7 +298,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 			return s.fail(w, rq, err)
 		}
 	}
-	key, aerr := s.authenticate(r, body)
+	key, aerr := s.authenticate(r, raw)
 	if aerr != nil {
 		return s.writeError(w, rq, aerr)
 	}
