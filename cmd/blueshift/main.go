@@ -88,6 +88,22 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
 		return addUser(cfg, s)
 	})
+	fs.IntVar(&cfg.KinesisShardLimit, "kinesis-shard-limit", 0, "account-wide open-shard quota the Kinesis API enforces as Kinesis does (LimitExceededException); 0 means none")
+	fs.Func("aws-credentials", "AWS access key as KEY:SECRET whose SigV4 signatures the AWS API verifies (repeatable; also BLUESHIFT_AWS_CREDENTIALS=KEY:SECRET,KEY:SECRET); none means any well-formed signature is accepted", func(s string) error {
+		return addAWSCredentials(cfg, s)
+	})
+}
+
+func addAWSCredentials(cfg *config.Config, s string) error {
+	key, secret, ok := strings.Cut(s, ":")
+	if !ok || key == "" || secret == "" {
+		return fmt.Errorf("want ACCESS_KEY_ID:SECRET_KEY")
+	}
+	if cfg.AWSCredentials == nil {
+		cfg.AWSCredentials = map[string]string{}
+	}
+	cfg.AWSCredentials[key] = secret
+	return nil
 }
 
 func addUser(cfg *config.Config, s string) error {
@@ -110,6 +126,13 @@ func serve(ctx context.Context, args []string) error {
 		for _, u := range strings.Split(env, ",") {
 			if err := addUser(&cfg, u); err != nil {
 				return fmt.Errorf("BLUESHIFT_USERS: %w", err)
+			}
+		}
+	}
+	if env := os.Getenv("BLUESHIFT_AWS_CREDENTIALS"); env != "" {
+		for _, c := range strings.Split(env, ",") {
+			if err := addAWSCredentials(&cfg, c); err != nil {
+				return fmt.Errorf("BLUESHIFT_AWS_CREDENTIALS: %w", err)
 			}
 		}
 	}

@@ -72,7 +72,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	closers = append(closers, streams.Close)
 	awsAPI := awsjson.NewServer(log, reg)
-	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
+	awsAPI.SetCredentials(cfg.AWSCredentials)
+	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
 	// Their changes go to Kinesis streaming destinations in the same batch.
 	streamExists := capture.StreamsIn(streams)
@@ -155,6 +156,11 @@ type server struct {
 func httpServer(name, addr string, h http.Handler) server {
 	return server{name: name, addr: addr, serve: func(ctx context.Context, ln net.Listener) error {
 		srv := &http.Server{Handler: h, BaseContext: func(net.Listener) context.Context { return ctx }}
+		// HTTP/1.1 and cleartext HTTP/2 (h2c, with prior knowledge) on
+		// the same port: the AWS SDK for JavaScript v3 speaks HTTP/2.
+		srv.Protocols = new(http.Protocols)
+		srv.Protocols.SetHTTP1(true)
+		srv.Protocols.SetUnencryptedHTTP2(true)
 		errc := make(chan error, 1)
 		go func() { errc <- srv.Serve(ln) }()
 		select {

@@ -32,6 +32,14 @@ type Config struct {
 
 	// Database is the name clients connect to. Empty means "dev", as in Redshift.
 	Database string
+	// AWSCredentials maps access key IDs to secret keys. When set, the AWS
+	// API verifies every request's SigV4 signature and refuses other keys;
+	// empty means any well-formed signature is accepted.
+	AWSCredentials map[string]string
+	// KinesisShardLimit, when positive, is the account-wide open-shard
+	// quota the Kinesis API enforces (LimitExceededException, as Kinesis).
+	// Zero means none.
+	KinesisShardLimit int
 	// Users maps user names to passwords for the SQL endpoint. Empty means
 	// trust authentication (any user, no password), meant for loopback use.
 	Users map[string]string
