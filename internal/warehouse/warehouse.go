@@ -134,6 +134,9 @@ func (w *Warehouse) setup(ctx context.Context) error {
 	if err := migrate(ctx, c, migrations); err != nil {
 		return err
 	}
+	if err := w.registerJSONGuard(ctx, c); err != nil { // json_guard.go
+		return err
+	}
 	for _, stmt := range compatPrelude() {
 		if _, err := c.Exec(ctx, stmt); err != nil {
 			return fmt.Errorf("warehouse: catalog compatibility %q: %w", stmt, err)
