@@ -187,6 +187,11 @@ func (g *ingestor) positions(ctx context.Context) (map[string]shardPos, error) {
 // batch reads, stages and commits one batch. refreshType is Manual or Auto.
 func (g *ingestor) batch(ctx context.Context, by refreshBy) (*batchResult, error) {
 	start := time.Now()
+	unmark, err := g.w.ingest.markRefreshing(g.mv) // refresh_marker.go
+	if err != nil {
+		return nil, err
+	}
+	defer unmark()
 	r, err := g.runBatch(ctx, by, start)
 	if err != nil {
 		g.w.ingest.metrics.errors.WithLabelValues(g.mv.qualified()).Inc()

@@ -307,11 +307,14 @@ func (s *Session) alterStreamingMV(ctx context.Context, mv *mvRow, auto bool) (*
 		return nil, errInTxBlock("ALTER MATERIALIZED VIEW")
 	}
 	if err := s.w.Update(ctx, func(c *Conn) error {
-		_, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET auto_refresh = $1 WHERE id = $2", auto, mv.id)
-		return err
+		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET auto_refresh = $1 WHERE id = $2", auto, mv.id); err != nil {
+			return err
+		}
+		return resumeMV(ctx, c, mv.id) // refresh_marker.go: either clears a pause
 	}); err != nil {
 		return nil, err
 	}
+	s.w.ingest.resumed(mv.id)
 	mv.autoRefresh = auto
 	if auto {
 		s.w.ingest.startLoop(mv)

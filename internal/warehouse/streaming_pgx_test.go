@@ -355,6 +355,16 @@ func TestStreamingExpressionError(t *testing.T) {
 	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'broken' AND status = 'Refresh failed due to an internal error'"); n != 2 {
 		t.Errorf("SYS_MV_REFRESH_HISTORY: %d failed refreshes, want 2", n)
 	}
+	// /healthz says so.
+	res, err := http.Get("http://" + e.srv.HTTP + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "public.broken") || strings.Contains(string(body), "public.v ") {
+		t.Errorf("/healthz: %d %s, want 503 naming public.broken only", res.StatusCode, body)
+	}
 }
 
 // TestStreamingAutoRefreshReshardAndSeveralStreams: two views with AUTO
