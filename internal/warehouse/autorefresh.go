@@ -55,7 +55,7 @@ type ingestManager struct {
 
 	mu struct {
 		sync.Mutex
-		views  map[int64]*mvRunner
+		views   map[int64]*mvRunner
 		paused  map[int64]string // refresh_marker.go: view id -> reason
 		strikes map[int64]bool   // refresh_marker.go: views with a strike file
 		// started: the loops may run (start was called, or setup started them).
