@@ -77,8 +77,8 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 	if _, err := c.Exec(ctx, `CREATE OR REPLACE MACRO `+checkedJSONParse+`(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`); err != nil {
 		return fmt.Errorf("warehouse: %s: %w", checkedJSONParse, err)
 	}
-	db := sql.OpenDB(w.connector) // never closed: that would close the connector
-	db.SetMaxIdleConns(0)
+	db := sql.OpenDB(keepOpen{w.connector})
+	defer db.Close()
 	sc, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("warehouse: connect: %w", err)
@@ -91,3 +91,7 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 	}
 	return nil
 }
+
+// keepOpen is a connector whose database/sql.DB does not close it: the
+// guard's registration borrows the warehouse's connector for a moment.
+type keepOpen struct{ driver.Connector }
