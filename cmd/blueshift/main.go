@@ -85,6 +85,12 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.KinesisEndpoint, "kinesis-endpoint", "", "Kinesis endpoint URL that streaming materialized views read (default: blueshift's own streams)")
 	fs.StringVar(&cfg.KinesisRegion, "kinesis-region", "", "AWS region of the Kinesis service streaming materialized views read")
 	fs.StringVar(&cfg.AddrFile, "addr-file", "", "write the bound addresses (name=host:port lines) to this file once listening")
+	fs.IntVar(&cfg.MaxSQLConnections, "max-sql-connections", 500, "SQL connections open at once; more are refused with 53300 (negative: no cap)")
+	fs.IntVar(&cfg.MaxAWSConnections, "max-aws-connections", 1000, "AWS API connections open at once; more get HTTP 503 ThrottlingException (negative: no cap)")
+	fs.IntVar(&cfg.MaxHTTPConnections, "max-http-connections", 200, "dashboard/HTTP API connections open at once; more get HTTP 503 (negative: no cap)")
+	fs.DurationVar(&cfg.HTTPReadHeaderTimeout, "http-read-header-timeout", 10*time.Second, "time to read a request's head, on the AWS and HTTP ports")
+	fs.DurationVar(&cfg.HTTPReadTimeout, "http-read-timeout", 60*time.Second, "time to read a whole request, on the AWS and HTTP ports")
+	fs.DurationVar(&cfg.HTTPIdleTimeout, "http-idle-timeout", 120*time.Second, "how long a kept-alive connection may wait for its next request, on the AWS and HTTP ports")
 	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
 		return addUser(cfg, s)
 	})

@@ -146,14 +146,21 @@ type StatementResult struct {
 	Notices   []string `json:"notices,omitempty"`
 }
 
+// maxQueryBody bounds POST /api/query's body; a larger one gets 413.
+const maxQueryBody = 1 << 20
+
 // QueryResponse is POST /api/query's answer.
 type QueryResponse struct {
 	Results []StatementResult `json:"results"`
 }
 
 func (a *api) query(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxQueryBody))
 	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body larger than %d bytes", maxQueryBody)}
+		}
 		return badRequest("read body: %v", err)
 	}
 	text := string(body)
