@@ -85,7 +85,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.KinesisEndpoint, "kinesis-endpoint", "", "Kinesis endpoint URL that streaming materialized views read (default: blueshift's own streams)")
 	fs.StringVar(&cfg.KinesisRegion, "kinesis-region", "", "AWS region of the Kinesis service streaming materialized views read")
 	fs.StringVar(&cfg.AddrFile, "addr-file", "", "write the bound addresses (name=host:port lines) to this file once listening")
-	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
+	fs.Func("user", "SQL and dashboard user as name:password or name:password:readonly (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust, loopback only", func(s string) error {
 		return addUser(cfg, s)
 	})
 }
@@ -93,12 +93,24 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 func addUser(cfg *config.Config, s string) error {
 	name, pw, ok := strings.Cut(s, ":")
 	if !ok || name == "" {
-		return fmt.Errorf("want name:password, got %q", s)
+		return fmt.Errorf("want name:password or name:password:readonly, got %q", s)
+	}
+	readOnly := false
+	if p, found := strings.CutSuffix(pw, ":readonly"); found {
+		pw, readOnly = p, true
 	}
 	if cfg.Users == nil {
 		cfg.Users = map[string]string{}
 	}
 	cfg.Users[name] = pw
+	if readOnly {
+		if cfg.ReadOnly == nil {
+			cfg.ReadOnly = map[string]bool{}
+		}
+		cfg.ReadOnly[name] = true
+	} else {
+		delete(cfg.ReadOnly, name)
+	}
 	return nil
 }
 

@@ -48,6 +48,8 @@ type Session struct {
 	// change feed's version it dates what a prepared statement has seen
 	// (see planDuck).
 	writes uint64
+	// readOnly refuses statements that write (readonly.go).
+	readOnly bool
 
 	mu struct {
 		sync.Mutex
