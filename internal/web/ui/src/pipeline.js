@@ -49,9 +49,11 @@ function card(n) {
   if (n.kind === "procedure") {
     figs.append(fig("last call", ago(n.lastCall), "time"));
     for (const s of n.schedules || []) {
-      figs.append(fig("schedule " + s.name, `${s.schedule}, ${s.state}`));
-      figs.append(fig("last run", s.lastRun ? `${ago(s.lastRun)}: ${s.lastStatus}` : "not yet", statusClass(s.lastStatus)));
-      if (s.error) figs.append(el("div", { class: "fig bad err" }, s.error));
+      figs.append(el("div", { class: "sched", "data-schedule": s.name },
+        el("div", { class: "sname" }, "schedule " + s.name),
+        fig(s.schedule, s.state, statusClass(s.state)),
+        fig("last run", s.lastRun ? `${ago(s.lastRun)}: ${s.lastStatus}` : "not yet", "lastrun " + statusClass(s.lastStatus)),
+        s.error ? el("div", { class: "fig bad err" }, s.error) : null));
     }
   }
   if (n.kind === "stream" && n.shards && n.shards.length) {
