@@ -67,6 +67,7 @@ func browser(t *testing.T, vp viewport) context.Context {
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it, before its profile is removed
 		cancelTime()
 		cancelTab()
 		cancelAlloc()

@@ -14,9 +14,18 @@ import (
 // call sends a request to the server's HTTP API and decodes the JSON answer.
 func call(t *testing.T, srv *testserver.Server, method, path, body string) (int, map[string]any) {
 	t.Helper()
+	return callAs(t, srv, "", "", method, path, body)
+}
+
+// callAs is call with HTTP basic credentials (none when user is empty).
+func callAs(t *testing.T, srv *testserver.Server, user, password, method, path, body string) (int, map[string]any) {
+	t.Helper()
 	req, err := http.NewRequest(method, "http://"+srv.HTTP+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if user != "" {
+		req.SetBasicAuth(user, password)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)

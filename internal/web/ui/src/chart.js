@@ -4,7 +4,7 @@ import * as echarts from "echarts/core";
 import { LineChart, BarChart, PieChart } from "echarts/charts";
 import { GridComponent, TooltipComponent, LegendComponent } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
-import { chartOption } from "./logic.js";
+import { chartOption, isNumeric } from "./logic.js";
 import { el } from "./main.js";
 
 echarts.use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
@@ -14,7 +14,7 @@ export function resultTable(columns, rows, rowClass = "row") {
   const head = el("tr", {}, columns.map((c) => el("th", {}, el("span", { class: "cname" }, c.name), el("span", { class: "ctype" }, c.type))));
   const body = el("tbody");
   for (const r of rows) {
-    body.append(el("tr", { class: rowClass }, r.map((v) => el("td", { class: v === null ? "null" : typeof v === "number" ? "num" : "" }, v === null ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v)))));
+    body.append(el("tr", { class: rowClass }, r.map((v, i) => el("td", { class: v === null ? "null" : isNumeric(columns[i].type) ? "num" : "" }, v === null ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v)))));
   }
   return el("table", { class: "grid result" }, el("thead", {}, head), body);
 }

@@ -101,14 +101,15 @@ export function chartOption(chart, columns, rows) {
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(r);
     }
-    if (!temporal) categories = [...new Set(rows.map(xv))];
+    // Every series gets a value (or null) at every x, in one order: ECharts
+    // stacks series by position, so they must line up.
+    const xs = [...new Set(rows.map(xv))];
+    if (temporal) xs.sort((a, b) => a - b);
+    else categories = xs;
     for (const [key, rs] of groups) {
-      if (temporal) {
-        series.push(mk(key, rs.map((r) => [xv(r), toNumber(r[ys[0]])])));
-      } else {
-        const byX = new Map(rs.map((r) => [xv(r), toNumber(r[ys[0]])]));
-        series.push(mk(key, categories.map((c) => (byX.has(c) ? byX.get(c) : null))));
-      }
+      const byX = new Map(rs.map((r) => [xv(r), toNumber(r[ys[0]])]));
+      const vals = xs.map((c) => (byX.has(c) ? byX.get(c) : null));
+      series.push(mk(key, temporal ? xs.map((c, i) => [c, vals[i]]) : vals));
     }
   } else {
     if (!temporal) categories = rows.map(xv);

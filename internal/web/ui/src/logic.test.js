@@ -37,6 +37,11 @@ describe("chartOption", () => {
       [Date.UTC(2022, 6, 8), 100.5],
       [Date.UTC(2022, 6, 9), 7.25],
     ]);
+    // PV-456 has no row on the 9th: a null there keeps stacked series aligned.
+    expect(o.series[1].data).toEqual([
+      [Date.UTC(2022, 6, 8), 20],
+      [Date.UTC(2022, 6, 9), null],
+    ]);
   });
   test("bars over categories, series aligned on the categories", () => {
     const o = chartOption({ type: "bar", x: "provider", y: ["n"] }, cols, rows);

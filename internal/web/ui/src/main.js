@@ -58,7 +58,7 @@ function loginPage(root) {
   const err = el("p", { class: "error", id: "loginerror" });
   const user = el("input", { id: "loginuser", name: "user", autocomplete: "username", required: true });
   const pw = el("input", { id: "loginpassword", name: "password", type: "password", autocomplete: "current-password" });
-  const form = el("form", { class: "login", id: "login" },
+  const form = el("form", { class: "login", id: "login", method: "post" },
     el("h2", {}, "Log in"),
     el("label", {}, "User", user),
     el("label", {}, "Password", pw),

@@ -219,7 +219,16 @@ export function queryPage(root) {
     }
   });
 
-  function chartBuilder(q) {
+  // CHART_ROWS is how many rows of a result a chart draws (the first ones).
+  const CHART_ROWS = 5000;
+
+  async function chartBuilder(q) {
+    let chartRows = pageRows;
+    try {
+      chartRows = (await api(`/api/queries/${q.id}/rows?offset=0&limit=${CHART_ROWS}`)).rows;
+    } catch {
+      /* the page's rows will do */
+    }
     const chart = suggestChart(q.columns);
     if (chart.type === "table" && q.columns.length >= 2) chart.x = q.columns[0].name;
     const colOpts = (sel, allowNone) => [allowNone ? el("option", { value: "" }, "(none)") : null, ...q.columns.map((c) => el("option", { value: c.name, selected: c.name === sel }, `${c.name} (${c.type})`))];
@@ -233,7 +242,7 @@ export function queryPage(root) {
       chart.series = series.value || undefined;
       chart.y = [...ys.querySelectorAll("input:checked")].map((i) => i.value);
       disposeChart();
-      disposeChart = drawChart(chartBox, chart, q.columns, pageRows);
+      disposeChart = drawChart(chartBox, chart, q.columns, chartRows);
     };
     for (const i of [type, x, series, ys]) i.addEventListener("change", redraw);
     const save = el("button", { id: "savepanel", disabled: state.me.readOnly, title: state.me.readOnly ? "read-only users cannot change dashboards" : "" }, "Save to dashboard");
