@@ -53,6 +53,24 @@ func TestBrowserPipeline(t *testing.T) {
 		})
 	}
 
+	// The demo's dashboard over the fact table: every panel draws.
+	for _, vp := range []viewport{desktop, phone} {
+		ctx := browser(t, vp)
+		run(t, ctx, "open the demo's dashboard", chromedp.Navigate("http://"+httpAddr+"/dashboards/transactions"),
+			chromedp.WaitVisible(`body[data-ready="dashboard"]`, chromedp.ByQuery))
+		eventually(t, "all six panels drawn", func() bool {
+			var n int
+			run(t, ctx, "count panels", chromedp.Evaluate(`document.querySelectorAll('.panel[data-loaded]').length`, &n))
+			return n == 6
+		})
+		var errs string
+		run(t, ctx, "panel errors", chromedp.Evaluate(`[...document.querySelectorAll('.panel .error')].map(e => e.textContent).join('; ')`, &errs))
+		if errs != "" {
+			t.Errorf("panel errors: %s", errs)
+		}
+		screenshot(t, ctx, "demo-dashboard-"+vp.name)
+	}
+
 	// A record that is not JSON: json_parse fails on it and the streaming
 	// view skips it, keeping it in SYS_STREAM_SCAN_ERRORS.
 	kc := testserver.KinesisClient(awsAddr)
