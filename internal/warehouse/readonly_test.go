@@ -40,9 +40,9 @@ func TestReadOnlySession(t *testing.T) {
 		"create materialized view v as select 1":     "CREATE",
 		"refresh materialized view v":                "REFRESH",
 		"create schedule s every 1 hour as select 1": "CREATE",
-		"call p()":                                   "CALL",
-		"copy t from '/dev/null'":                    "COPY",
-		"select 1; insert into t values (4)":         "INSERT",
+		"call p()":                           "CALL",
+		"copy t from '/dev/null'":            "COPY",
+		"select 1; insert into t values (4)": "INSERT",
 	} {
 		_, err := run(t, s, q)
 		e, ok := sqlerr.As(err)
