@@ -225,9 +225,15 @@ func TestPipelineAPI(t *testing.T) {
 		refresh materialized view click_count`)); code != 200 {
 		t.Fatalf("%d %v", code, out)
 	}
+	if code, out := call(t, srv, "POST", "/api/schedules", `{"name": "hourly", "every": "1 hour", "sql": "refresh materialized view click_count", "paused": true}`); code != 201 {
+		t.Fatalf("%d %v", code, out)
+	}
 	code, out := call(t, srv, "GET", "/api/pipeline", "")
 	if code != 200 {
 		t.Fatalf("%d %v", code, out)
+	}
+	if got := compact(out["schedules"]); got != `[{"name":"hourly","schedule":"every 1 hour","sql":"refresh materialized view click_count","state":"paused"}]` {
+		t.Errorf("schedules: %s", got)
 	}
 	nodes := map[string]map[string]any{}
 	for _, n := range out["nodes"].([]any) {

@@ -49,6 +49,12 @@ func TestBrowserPipeline(t *testing.T) {
 			if edges < 4 {
 				t.Errorf("%d edges drawn, want the chain stream → view → view → procedure → table", edges)
 			}
+			// The schedule that runs the load procedure, with its last run.
+			eventually(t, "the load schedule's first run", func() bool {
+				var s string
+				run(t, ctx, "schedule", chromedp.Evaluate(`(document.querySelector('#schedules tr[data-schedule="load_customer_transaction_fact"]') || {}).textContent || ""`, &s))
+				return strings.Contains(s, "every 10 seconds") && strings.Contains(s, "succeeded")
+			})
 			screenshot(t, ctx, "pipeline-"+vp.name)
 		})
 	}

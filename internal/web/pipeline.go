@@ -63,9 +63,10 @@ type Node struct {
 	Schedules []NodeSchedule `json:"schedules,omitempty"`
 }
 
-// NodeSchedule is a schedule that runs a procedure, with its last run.
+// NodeSchedule is a schedule, with its last run.
 type NodeSchedule struct {
 	Name      string `json:"name"`
+	SQL       string `json:"sql,omitempty"`
 	Schedule  string `json:"schedule"`
 	State     string `json:"state"`
 	LastRun   string `json:"lastRun,omitempty"`
@@ -100,6 +101,8 @@ type Pipeline struct {
 	Nodes      []*Node     `json:"nodes"`
 	Edges      []Edge      `json:"edges"`
 	ScanErrors []ScanError `json:"scanErrors"`
+	// Schedules are all the schedules, whatever they run, with their last run.
+	Schedules []NodeSchedule `json:"schedules"`
 }
 
 // rates turns counters sampled over time into per-second rates.
@@ -144,7 +147,7 @@ func ptr[T any](v T) *T { return &v }
 // pipelineSnapshot reads the whole pipeline.
 func (a *api) pipelineSnapshot(ctx context.Context) (*Pipeline, error) {
 	now := time.Now()
-	p := &Pipeline{At: now.UTC().Format(time.RFC3339Nano), Nodes: []*Node{}, Edges: []Edge{}, ScanErrors: []ScanError{}}
+	p := &Pipeline{At: now.UTC().Format(time.RFC3339Nano), Nodes: []*Node{}, Edges: []Edge{}, ScanErrors: []ScanError{}, Schedules: []NodeSchedule{}}
 	byID := map[string]*Node{}
 	add := func(n *Node) *Node {
 		if o := byID[n.ID]; o != nil {
@@ -323,6 +326,10 @@ func (a *api) pipelineProcedures(ctx context.Context, p *Pipeline, add func(*Nod
 	calls, err := a.systemRows(ctx, `SELECT lower(querytxt) AS q, max(endtime) AS last FROM svl_stored_proc_call GROUP BY 1`)
 	if err != nil && sqlerr.CodeOf(err) != sqlerr.UndefinedTable {
 		return err
+	}
+	for _, s := range scheds {
+		p.Schedules = append(p.Schedules, NodeSchedule{Name: str(s["schedule_name"]), SQL: str(s["query_text"]), Schedule: str(s["schedule"]),
+			State: str(s["state"]), LastRun: str(s["last_run_start"]), LastState: str(s["last_run_status"]), Error: str(s["error"])})
 	}
 	for _, pr := range procs {
 		full := str(pr["schema_name"]) + "." + str(pr["name"])

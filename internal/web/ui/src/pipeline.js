@@ -102,7 +102,8 @@ export function pipelinePage(root) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.classList.add("edges");
   const errors = el("section", { id: "scanerrors" });
-  root.append(el("div", { class: "pagehead" }, el("h2", {}, "Pipeline"), status), el("div", { class: "boardwrap" }, svg, board), errors);
+  const schedules = el("section", { id: "schedules" });
+  root.append(el("div", { class: "pagehead" }, el("h2", {}, "Pipeline"), status), el("div", { class: "boardwrap" }, svg, board), schedules, errors);
   let last = null;
   const render = (p) => {
     last = p;
@@ -111,6 +112,19 @@ export function pipelinePage(root) {
     if (!cols.length) board.append(el("p", { class: "empty" }, "Nothing yet: create a stream, an external schema and a materialized view (see the README)."));
     for (const c of cols) board.append(el("div", { class: "col" }, el("h3", {}, c.title), c.nodes.map(card)));
     drawEdges(svg, board, p.edges);
+    schedules.replaceChildren(el("h3", {}, "Schedules"));
+    if (!p.schedules.length) schedules.append(el("p", { class: "empty" }, "No schedules (CREATE SCHEDULE name EVERY 30 SECONDS AS CALL sp())."));
+    else {
+      const tb = el("tbody");
+      for (const s of p.schedules) {
+        tb.append(el("tr", { "data-schedule": s.name },
+          el("td", {}, s.name), el("td", {}, s.schedule), el("td", { class: statusClass(s.state === "active" ? "active" : "") }, s.state),
+          el("td", {}, s.lastRun ? ago(s.lastRun) : "not yet"), el("td", { class: statusClass(s.lastStatus) }, s.lastStatus || ""),
+          el("td", { class: "bad" }, s.error || ""), el("td", {}, el("code", {}, s.sql || ""))));
+      }
+      schedules.append(el("div", { class: "scroll" }, el("table", { class: "grid" },
+        el("thead", {}, el("tr", {}, ["schedule", "when", "state", "last run", "status", "error", "sql"].map((h) => el("th", {}, h)))), tb)));
+    }
     errors.replaceChildren(el("h3", {}, "Scan errors"));
     if (!p.scanErrors.length) errors.append(el("p", { class: "empty" }, "No records failed to ingest."));
     else {
