@@ -462,6 +462,9 @@ func (a *api) pipelineEvents(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fmt.Errorf("web: the response cannot stream")
 	}
+	// The stream lasts as long as the client stays: no write deadline
+	// (a server-wide WriteTimeout would cut it).
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")

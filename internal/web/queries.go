@@ -457,6 +457,7 @@ func (a *api) queryCSV(w http.ResponseWriter, r *http.Request) error {
 	if cols == nil {
 		return badRequest("the query returned no rows to export")
 	}
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{}) // a large export takes its time
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="query-`+q.id+`.csv"`)
 	cw := csv.NewWriter(w)
