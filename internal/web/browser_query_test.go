@@ -47,6 +47,15 @@ func TestBrowserQuery(t *testing.T) {
 			run(t, ctx, "open the query page", chromedp.Navigate(base+"/query"),
 				chromedp.WaitVisible(`#editor .cm-content`, chromedp.ByQuery))
 
+			// Completion offers the tables and columns GET /api/schema lists.
+			run(t, ctx, "complete a table name",
+				chromedp.Evaluate(editorJS("", 0, 0), &ok),
+				chromedp.SendKeys(`#editor .cm-content`, "select * from public.customer_tr", chromedp.ByQuery),
+				chromedp.WaitVisible(`.cm-tooltip-autocomplete`, chromedp.ByQuery))
+			if got := text(t, ctx, ".cm-tooltip-autocomplete li[aria-selected]"); !strings.HasPrefix(got, "customer_transaction_fact") {
+				t.Errorf("completion offers %q", got)
+			}
+
 			// Run all: 1,000 rows, shown 100 at a time with their types.
 			run(t, ctx, "run a query",
 				chromedp.Evaluate(editorJS("select transaction_id, provider, outofpock_amount from customer_transaction_fact order by outofpock_amount, transaction_id", 0, 0), &ok),
