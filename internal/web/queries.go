@@ -132,7 +132,10 @@ func (qs *queries) add(q *queryRun) {
 		}
 		o := mine[oldest]
 		o.cancel()
-		o.discard()
+		go func() { // its spool goes once the statement has stopped
+			<-o.done
+			o.discard()
+		}()
 		delete(qs.m, o.id)
 		mine = append(mine[:oldest], mine[oldest+1:]...)
 	}
