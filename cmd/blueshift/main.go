@@ -91,7 +91,7 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.DurationVar(&cfg.HTTPReadHeaderTimeout, "http-read-header-timeout", 10*time.Second, "time to read a request's head, on the AWS and HTTP ports")
 	fs.DurationVar(&cfg.HTTPReadTimeout, "http-read-timeout", 60*time.Second, "time to read a whole request, on the AWS and HTTP ports")
 	fs.DurationVar(&cfg.HTTPIdleTimeout, "http-idle-timeout", 120*time.Second, "how long a kept-alive connection may wait for its next request, on the AWS and HTTP ports")
-	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
+	fs.Func("user", "SQL and dashboard user as name:password or name:password:readonly (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust, loopback only", func(s string) error {
 		return addUser(cfg, s)
 	})
 	fs.IntVar(&cfg.KinesisShardLimit, "kinesis-shard-limit", 0, "account-wide open-shard quota the Kinesis API enforces as Kinesis does (LimitExceededException); 0 means none")
@@ -115,12 +115,24 @@ func addAWSCredentials(cfg *config.Config, s string) error {
 func addUser(cfg *config.Config, s string) error {
 	name, pw, ok := strings.Cut(s, ":")
 	if !ok || name == "" {
-		return fmt.Errorf("want name:password, got %q", s)
+		return fmt.Errorf("want name:password or name:password:readonly, got %q", s)
+	}
+	readOnly := false
+	if p, found := strings.CutSuffix(pw, ":readonly"); found {
+		pw, readOnly = p, true
 	}
 	if cfg.Users == nil {
 		cfg.Users = map[string]string{}
 	}
 	cfg.Users[name] = pw
+	if readOnly {
+		if cfg.ReadOnly == nil {
+			cfg.ReadOnly = map[string]bool{}
+		}
+		cfg.ReadOnly[name] = true
+	} else {
+		delete(cfg.ReadOnly, name)
+	}
 	return nil
 }
 

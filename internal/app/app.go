@@ -114,7 +114,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve, max: cfg.MaxSQLConnections, refuse: pgwire.RefuseConn})
 
 	// The dashboard and HTTP query API, on the HTTP listener.
-	httpMux.Handle("/", web.Handler(web.Options{
+	dashboard := web.Handler(web.Options{
 		Engine: web.EngineFunc(func(ctx context.Context, user, database string) (web.Session, error) {
 			s, err := wh.NewSession(ctx, user, database)
 			if err != nil {
@@ -122,8 +122,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return s, nil
 		}),
-		Streams: streams, Logger: log, Registerer: reg,
-	}))
+		Streams: streams, Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
+	})
+	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
+	httpMux.Handle("/", dashboard)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return streams.Run(gctx) })     // retention trim
@@ -220,6 +222,7 @@ func newSQLServer(cfg config.Config, wh *warehouse.Warehouse, log *slog.Logger, 
 		if err != nil {
 			return nil, err
 		}
+		s.SetReadOnly(cfg.ReadOnly[user])
 		return s, nil
 	})
 	srv, err := pgwire.New(engine, pgwire.Config{Users: cfg.Users, AuthMethod: cfg.SQLAuth, TLS: tlsCfg,

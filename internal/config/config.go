@@ -43,6 +43,9 @@ type Config struct {
 	// Users maps user names to passwords for the SQL endpoint. Empty means
 	// trust authentication (any user, no password), meant for loopback use.
 	Users map[string]string
+	// ReadOnly marks Users who may query (SELECT) and look, on the SQL
+	// endpoint and the dashboard, but change nothing.
+	ReadOnly map[string]bool
 	// SQLAuth is how configured Users authenticate on the SQL endpoint:
 	// "scram-sha-256" or "password" (cleartext, for clients without SCRAM).
 	// Empty means scram-sha-256.
