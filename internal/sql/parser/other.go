@@ -48,6 +48,14 @@ func (p *parser) parseOther() ast.Stmt {
 			}
 			return r
 		}
+	case "grant", "revoke":
+		return p.grantStmt(p.i) // admin.go
+	case "analyze", "analyse":
+		return p.analyzeStmt(p.i)
+	case "vacuum":
+		return p.vacuumStmt(p.i)
+	case "lock":
+		return p.lockStmt(p.i)
 	case "call":
 		p.next()
 		c := &ast.Call{Name: p.name()}
@@ -233,6 +241,8 @@ func (p *parser) create() ast.Stmt {
 		p.unsupported(p.peek(), "CREATE EXTERNAL TABLE")
 	case p.is("function"):
 		p.unsupported(p.peek(), "CREATE FUNCTION")
+	case !orReplace && (p.is("user") || p.is("group") || p.is("role")):
+		return p.adminCreate(start) // admin.go
 	}
 	p.i = start
 	return p.raw()
@@ -684,6 +694,8 @@ func (p *parser) drop() ast.Stmt {
 		return d
 	case p.accept("schedule"):
 		return p.dropSchedule() // schedule.go
+	case p.is("user") || p.is("group") || p.is("role"):
+		return p.adminDrop(start) // admin.go
 	case p.accept("procedure"):
 		d := &ast.DropProcedure{IfExists: p.acceptSeq("if", "exists"), Name: p.name()}
 		if p.is("(") {
@@ -714,6 +726,9 @@ func (p *parser) alter() ast.Stmt {
 	}
 	if p.accept("schedule") {
 		return p.alterSchedule() // schedule.go
+	}
+	if p.is("user") || p.is("group") || p.is("role") || p.isSeq("default", "privileges") {
+		return p.adminAlter(start) // admin.go
 	}
 	switch {
 	case p.accept("view"):
