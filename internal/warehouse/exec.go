@@ -124,6 +124,7 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		}
 		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
 	}
+	pl = s.planLike(pl, tr.Stmt)                                      // exec_ddl.go
 	return s.planOwners(s.planColumnTypes(pl, tr.Stmt), tr.Stmt), nil // column_types.go, owners.go
 }
 
