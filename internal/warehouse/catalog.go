@@ -32,6 +32,7 @@ var migrations = []Migration{
 	objectOwnersMigration, // owners.go
 	schemaOwnersMigration, // owners.go
 	dashboardMigration,    // dashboards.go
+	adminMigration,        // exec_admin.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

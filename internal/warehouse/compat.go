@@ -64,7 +64,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
-	"pg_cursors": true, "pg_type": true, "pg_constraint": true,
+	"pg_cursors": true, "pg_type": true, "pg_constraint": true, "pg_group": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.

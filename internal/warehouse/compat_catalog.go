@@ -49,7 +49,7 @@ const bootstrapUser = "blueshift"
 // compatCatalogPrelude defines the objects above.
 func compatCatalogPrelude() []string {
 	s := CatalogSchema + "."
-	return []string{
+	return append([]string{
 		`CREATE OR REPLACE MACRO ` + s + `user_oid(name) AS CASE WHEN name = '` + bootstrapUser + `' THEN 10
 			ELSE (16384 + hash(name) % 1000000000)::BIGINT END`,
 		`CREATE OR REPLACE VIEW ` + s + `known_users AS SELECT DISTINCT name FROM (
@@ -59,13 +59,17 @@ func compatCatalogPrelude() []string {
 			UNION ALL SELECT owner FROM ` + s + `materialized_views
 			UNION ALL SELECT owner FROM ` + s + `procedures
 			UNION ALL SELECT owner FROM ` + s + `external_schemas
-			UNION ALL SELECT owner FROM ` + s + `schema_owners)`,
+			UNION ALL SELECT owner FROM ` + s + `schema_owners
+			UNION ALL SELECT name FROM ` + s + `users)`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_roles AS SELECT ` + s + `user_oid(name) AS oid, name AS rolname,
 			true AS rolsuper, true AS rolinherit, true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin,
 			false AS rolreplication, -1 AS rolconnlimit, NULL::TIMESTAMPTZ AS rolvaliduntil, false AS rolbypassrls
 			FROM ` + s + `known_users`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT name AS usename, ` + s + `user_oid(name) AS usesysid,
-			true AS usecreatedb, true AS usesuper FROM ` + s + `known_users`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT k.name AS usename, ` + s + `user_oid(k.name) AS usesysid,
+			coalesce(u.createdb, true) AS usecreatedb, coalesce(u.superuser, true) AS usesuper,
+			coalesce(u.syslog = 'unrestricted', true) AS usecatupd, '********' AS passwd, u.valid_until AS valuntil,
+			CASE WHEN u.settings IS NULL THEN NULL ELSE string_split(u.settings, ';') END AS useconfig
+			FROM ` + s + `known_users k LEFT JOIN ` + s + `users u ON u.name = k.name`,
 		// (Macros expand inline: the inner aliases must not capture the caller's.)
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_userbyid(id) AS CASE WHEN id = 0 THEN '` + bootstrapUser + `' ELSE coalesce(
 			(SELECT min(bs_uid_u.name) FROM ` + s + `known_users bs_uid_u WHERE ` + s + `user_oid(bs_uid_u.name) = id),
@@ -187,7 +191,7 @@ func compatCatalogPrelude() []string {
 			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
 			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
 			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
-	}
+	}, adminViews()...) // exec_admin.go
 }
 
 // setupCatalogCompat runs compatCatalogPrelude.
