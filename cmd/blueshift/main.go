@@ -136,9 +136,48 @@ func addUser(cfg *config.Config, s string) error {
 	return nil
 }
 
+const serveUsage = `usage: blueshift serve [flags]
+
+Runs the server: the Kinesis API, the SQL endpoint (Postgres wire protocol,
+Redshift's SQL) and the HTTP dashboard and API, keeping everything in the
+data directory. It runs until interrupted (Ctrl-C, SIGTERM).
+
+example:
+  blueshift serve --data ./blueshift-data
+  psql "host=127.0.0.1 port=5439 dbname=dev user=me sslmode=disable"
+
+With no --user, any user name connects from this machine without a
+password; with --user name:password (or BLUESHIFT_USERS), those users only.
+
+flags:
+`
+
+const demoUsage = `usage: blueshift demo [flags]
+
+Starts a server on a fresh data directory, runs the reference scenario's
+SQL (a streaming materialized view over a Kinesis stream, a stored
+procedure run by a schedule), puts generated records into the stream, and
+prints the views every few seconds until Ctrl-C. It prints where to
+connect (psql, the dashboard, the AWS CLI) and where its data is.
+
+example:
+  blueshift demo --rate 20
+
+flags:
+`
+
+// usageOf makes fs print text, then its flags, for -h.
+func usageOf(fs *flag.FlagSet, text string) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), text)
+		fs.PrintDefaults()
+	}
+}
+
 func serve(ctx context.Context, args []string) error {
 	var cfg config.Config
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	usageOf(fs, serveUsage)
 	serveFlags(fs, &cfg)
 	if env := os.Getenv("BLUESHIFT_USERS"); env != "" {
 		for _, u := range strings.Split(env, ",") {
@@ -164,6 +203,7 @@ func serve(ctx context.Context, args []string) error {
 // runDemo runs `blueshift demo` (internal/demo).
 func runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	usageOf(fs, demoUsage)
 	o := demo.Options{Out: os.Stdout, Serve: app.Run}
 	fs.StringVar(&o.DataDir, "data", "", "data directory (must be new or empty); empty means a new temporary directory")
 	fs.IntVar(&o.Rate, "rate", 4, "change records put into the stream per second")
