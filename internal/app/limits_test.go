@@ -106,3 +106,78 @@ func TestHTTPHeaderTimeout(t *testing.T) {
 		c.Close()
 	}
 }
+
+// TestWarehouseLimits: with --warehouse-memory-limit, a statement that
+// needs more memory than the limit and cannot spill fails with 53200
+// out_of_memory (Postgres's code for "out of memory") while the server
+// goes on serving; one that can spill (a sort) spills and completes. No
+// SQL statement changes the engine's settings for everyone (PRAGMA
+// memory_limit = '1MB' made every streaming refresh fail) or reaches the
+// machine's files: Redshift has no PRAGMA, ATTACH, INSTALL or LOAD and
+// refuses them as unknown statements (42601), and reading or writing a
+// file is refused as insufficient privilege (42501).
+func TestWarehouseLimits(t *testing.T) {
+	srv := testserver.Start(t, "--warehouse-memory-limit", "200MB")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := pgx.Connect(ctx, fmt.Sprintf("postgres://blueshift@%s/dev?sslmode=disable", srv.SQL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	code := func(q string) string {
+		t.Helper()
+		_, err := c.Exec(ctx, q)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			return pe.Code
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return ""
+	}
+	limit := func() string {
+		t.Helper()
+		var s string
+		if err := c.QueryRow(ctx, "SELECT current_setting('memory_limit')").Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := limit()
+	if !strings.HasPrefix(before, "190.7 MiB") { // 200 MB is 190.7 MiB
+		t.Errorf("memory_limit %q, want 200MB", before)
+	}
+	// 1,000,000 strings of 1,000 bytes aggregated into one value: 1 GB that
+	// an aggregate cannot spill.
+	if got := code(`SELECT length(listagg(repeat('x', 1000), ',')) FROM generate_series(1, 1000000)`); got != "53200" {
+		t.Errorf("statement past the memory limit: SQLSTATE %q, want 53200", got)
+	}
+	// A sort of ~450 MB spills to the temporary directory and completes.
+	var n int64
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM (SELECT g, repeat('x', 200) || g AS s FROM generate_series(1, 2000000) AS g ORDER BY s DESC) AS t`).Scan(&n); err != nil || n != 2000000 {
+		t.Errorf("sort past the memory limit: %d, %v; want 2000000 rows", n, err)
+	}
+
+	for q, want := range map[string]string{
+		`PRAGMA memory_limit = '1MB'`:                        "42601",
+		`PRAGMA threads = 1`:                                 "42601",
+		`ATTACH '` + t.TempDir() + `/other.db' AS other`:     "42601",
+		`INSTALL httpfs`:                                     "42601",
+		`LOAD json`:                                          "42601",
+		`SELECT count(*) FROM read_text('/etc/passwd')`:      "42501",
+		`COPY (SELECT 1) TO '` + t.TempDir() + `/out.csv'`:   "42501",
+		`SELECT count(*) FROM read_csv('` + srv.Dir + `/*')`: "42501",
+	} {
+		if got := code(q); got != want {
+			t.Errorf("%s: SQLSTATE %q, want %s", q, got, want)
+		}
+	}
+	if after := limit(); after != before {
+		t.Errorf("memory_limit changed from %q to %q", before, after)
+	}
+	if got := code(`SELECT 1`); got != "" {
+		t.Errorf("server after the refusals: %s", got)
+	}
+}
