@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +15,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -179,5 +184,113 @@ func TestWarehouseLimits(t *testing.T) {
 	}
 	if got := code(`SELECT 1`); got != "" {
 		t.Errorf("server after the refusals: %s", got)
+	}
+}
+
+// TestLargeChangeRecord: an item within DynamoDB's 400 KB whose change
+// record is longer than a PutRecord's 1 MiB (its old and new images, the
+// binary written as base64) is stored, and its change record reaches the
+// stream whole, as DynamoDB never fails a table write for its Kinesis
+// destination (the write failed with a 500 InternalFailure, every retry,
+// so the item could not be changed again). A streaming view then skips
+// that record as longer than Redshift's VARBYTE maximum (1,024,000 bytes),
+// keeps it in SYS_STREAM_SCAN_ERRORS (error_code 1001) and loads the
+// records around it.
+func TestLargeChangeRecord(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dc := testserver.DynamoDBClient(srv.AWS, 0)
+	kc := testserver.KinesisClient(srv.AWS)
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("cdc"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("big"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		KeySchema:            []dtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: dtypes.KeyTypeHash}},
+		BillingMode:          dtypes.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("big"),
+		StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/cdc")}); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := pgx.Connect(ctx, fmt.Sprintf("postgres://blueshift@%s/dev?sslmode=disable", srv.SQL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close(ctx)
+	for _, q := range []string{
+		`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`,
+		`CREATE MATERIALIZED VIEW v AS SELECT sequence_number, json_parse(kinesis_data) AS p FROM k.cdc`,
+	} {
+		if _, err := pg.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	// 409,000 bytes of binary: the item is just under 400 KB (409,600).
+	blob := bytes.Repeat([]byte{0xAB}, 409_000)
+	put := func(pk, rev string, withBlob bool) {
+		t.Helper()
+		item := map[string]dtypes.AttributeValue{"pk": &dtypes.AttributeValueMemberS{Value: pk}, "rev": &dtypes.AttributeValueMemberN{Value: rev}}
+		if withBlob {
+			item["blob"] = &dtypes.AttributeValueMemberB{Value: blob}
+		}
+		if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("big"), Item: item}); err != nil {
+			t.Fatalf("PutItem %s rev %s: %v", pk, rev, err)
+		}
+	}
+	put("a", "1", true)  // INSERT: the new image only, ~0.55 MB
+	put("a", "2", true)  // MODIFY: old and new images, ~1.09 MB
+	put("b", "1", false) // a small one after it
+
+	it, err := kc.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("cdc"), ShardId: aws.String("shardId-000000000000"),
+		ShardIteratorType: ktypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []ktypes.Record
+	for iter := it.ShardIterator; len(recs) < 3 && iter != nil; {
+		out, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, out.Records...)
+		if len(out.Records) == 0 {
+			break
+		}
+		iter = out.NextShardIterator
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d change records, want 3", len(recs))
+	}
+	if n := len(recs[1].Data); n <= 1<<20 {
+		t.Fatalf("the MODIFY record has %d bytes, want more than 1 MiB (the case under test)", n)
+	}
+	var modify struct {
+		EventName string `json:"eventName"`
+		DynamoDB  struct {
+			NewImage, OldImage map[string]map[string]any
+		} `json:"dynamodb"`
+	}
+	if err := json.Unmarshal(recs[1].Data, &modify); err != nil {
+		t.Fatalf("the large change record is not JSON: %v", err)
+	}
+	if modify.EventName != "MODIFY" || modify.DynamoDB.NewImage["rev"]["N"] != "2" || modify.DynamoDB.OldImage["rev"]["N"] != "1" {
+		t.Fatalf("the large change record: %s, new rev %v, old rev %v", modify.EventName, modify.DynamoDB.NewImage["rev"], modify.DynamoDB.OldImage["rev"])
+	}
+
+	if _, err := pg.Exec(ctx, `REFRESH MATERIALIZED VIEW v`); err != nil {
+		t.Fatal(err)
+	}
+	var loaded, skipped int
+	if err := pg.QueryRow(ctx, `SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM sys_stream_scan_errors WHERE mv_name = 'v' AND error_code = 1001)`).Scan(&loaded, &skipped); err != nil {
+		t.Fatal(err)
+	}
+	if loaded != 2 || skipped != 1 {
+		t.Fatalf("view loaded %d records and skipped %d as too long, want 2 and 1", loaded, skipped)
 	}
 }
