@@ -95,7 +95,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.KinesisEndpoint != "" || cfg.KinesisRegion != "" {
 		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
 	}
+	memLimit, tempLimit := warehouseLimits(cfg)
+	log.Info("warehouse limits", "memory", memLimit, "temp", tempLimit)
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
+		MemoryLimit: memLimit, TempLimit: tempLimit,
 		DeferAutoRefresh: true}) // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
@@ -242,4 +245,21 @@ func writeAtomic(path, content string) error {
 		return fmt.Errorf("app: addr file: %w", err)
 	}
 	return nil
+}
+
+// warehouseLimits are the warehouse's memory and temporary-disk limits:
+// the configured ones, or half of the machine's memory and half of the
+// data directory's free space (empty, DuckDB's defaults, where those are
+// unknown). DuckDB's own defaults, 80% of the memory and 90% of the free
+// disk, leave too little to the stream log and tables beside it: a query
+// that spilled could fill the disk the stream log writes to.
+func warehouseLimits(cfg config.Config) (memory, temp string) {
+	memory, temp = cfg.WarehouseMemoryLimit, cfg.WarehouseTempLimit
+	if n := machineMemory(); memory == "" && n > 0 {
+		memory = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	if n := freeDisk(cfg.DataDir); temp == "" && n > 0 {
+		temp = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	return memory, temp
 }
