@@ -11,6 +11,9 @@ type Error struct {
 	Type    string
 	Message string
 	Status  int
+	// Extra holds further members of the error body, beside __type and
+	// message (DynamoDB's CancellationReasons, Item). Usually nil.
+	Extra map[string]any
 	// MessageKey is the JSON key of the message; empty means AWS's usual
 	// choice: "Message" for SerializationException, "message" otherwise.
 	// An empty Message is left out of the body.

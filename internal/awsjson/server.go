@@ -463,6 +463,19 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *Error) string
 		body = cborError(typ, e.messageKey(), e.Message)
 	} else {
 		body = jsonError(typ, e.messageKey(), e.Message)
+		if len(e.Extra) > 0 {
+			// Members beside __type and the message (DynamoDB's
+			// CancellationReasons, Item).
+			m := make(map[string]any, len(e.Extra)+2)
+			for k, v := range e.Extra {
+				m[k] = v
+			}
+			m["__type"] = typ
+			if e.Message != "" {
+				m[e.messageKey()] = e.Message
+			}
+			body, _ = json.Marshal(m)
+		}
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))

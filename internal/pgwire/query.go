@@ -102,7 +102,7 @@ func (c *conn) parse(ctx context.Context, m *pgproto3.Parse) error {
 			return c.extError(sqlerr.New("42P05", "prepared statement %q already exists", m.Name))
 		}
 	}
-	st, err := c.sess.Prepare(ctx, m.Query)
+	st, err := c.sess.Prepare(ctx, m.Query, paramTypeNames(m.ParameterOIDs)...) // arrays.go
 	if err != nil {
 		return c.extError(err)
 	}
@@ -187,6 +187,11 @@ func (c *conn) describe(m *pgproto3.Describe) error {
 	case 'P':
 		p, ok := c.portals[m.Name]
 		if !ok {
+			// A cursor DECLAREd by name is a portal too, as in Postgres
+			// (psycopg's named cursors describe it before fetching).
+			if cols, ok := c.sess.CursorColumns(context.Background(), m.Name); ok {
+				return c.send(rowDescription(cols, nil))
+			}
 			return c.extError(sqlerr.New(sqlerr.InvalidCursorName, "portal %q does not exist", m.Name))
 		}
 		if p.stmt.st.Columns == nil {

@@ -22,9 +22,12 @@ import (
 // it drives.
 type Session interface {
 	Execute(ctx context.Context, script string, params []any) *warehouse.Results
-	Prepare(ctx context.Context, text string) (*warehouse.Statement, error)
+	Prepare(ctx context.Context, text string, paramTypes ...string) (*warehouse.Statement, error)
 	Run(ctx context.Context, st *warehouse.Statement, params []any) (*warehouse.Result, error)
 	CopyIn(ctx context.Context, c *warehouse.CopyStmt, rows func() ([]any, error)) (*warehouse.Result, error)
+	// CursorColumns describes the rows of an open cursor (a DECLAREd cursor
+	// is also a portal that Describe can name).
+	CursorColumns(ctx context.Context, name string) ([]warehouse.Column, bool)
 	TxStatus() warehouse.TxStatus
 	Setting(name string) (string, bool)
 	Location() *time.Location

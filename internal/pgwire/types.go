@@ -399,6 +399,12 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 	if b == nil {
 		return nil, nil
 	}
+	if _, ok := arrayTypes[oid]; ok { // arrays.go
+		if format == 0 {
+			return warehouse.ListFromArray(string(b))
+		}
+		return decodeBinaryArray(b, oid)
+	}
 	if format == 0 {
 		if oid == oidBytea {
 			return warehouse.ParseBytea(string(b))

@@ -19,7 +19,7 @@ func FuzzParse(f *testing.F) {
 		"BEGIN EXECUTE 'select 1' INTO STRICT x USING 1; GET DIAGNOSTICS x = ROW_COUNT; END;",
 		"<<b>> BEGIN <<l>> LOOP EXIT b; END LOOP l; END b;",
 	}
-	if src, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "seed", "scenario.sql")); err == nil {
+	if src, err := os.ReadFile(filepath.Join("..", "demo", "scenario.sql")); err == nil {
 		s := string(src)
 		if i, j := strings.Index(s, "AS $$"), strings.LastIndex(s, "$$ LANGUAGE"); i >= 0 && j > i {
 			seeds = append(seeds, s[i+5:j])

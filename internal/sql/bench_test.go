@@ -8,7 +8,7 @@ import (
 // BenchmarkTranslate measures parse + rewrite + print per statement for the
 // reference scenario's statements (split once, outside the timer).
 func BenchmarkTranslate(b *testing.B) {
-	text, err := os.ReadFile("../../../shared/seed/scenario.sql")
+	text, err := os.ReadFile("../demo/scenario.sql")
 	if err != nil {
 		b.Skip("reference scenario not present:", err)
 	}

@@ -29,9 +29,10 @@
 //     unnest over ::JSON::JSON[] in a subquery that wraps the range variable
 //     the path is rooted at; LEFT JOIN ... ON TRUE keeps rows whose array is
 //     empty or missing.
-//   - A result's unnamed columns are named as Postgres names them (count,
-//     the function's name, a cast's column, a path's last step), except
-//     where that would repeat a name the result already has.
+//   - Unnamed columns are named as Postgres names them (count, the
+//     function's name, a cast's column, a path's last step) in every SELECT
+//     block, except where that would repeat a name the block already has;
+//     a query's own result also names operators "?column?" and may repeat.
 //   - Identifiers fold as Redshift folds them (Fold): unquoted to lower case;
 //     quoted keep their case only with enable_case_sensitive_identifier;
 //     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
@@ -42,14 +43,20 @@
 //     timestamps taken in the same second (the reference procedure's audit
 //     pattern). It is the statement's start only when Options.StatementTime
 //     is set; otherwise it is the transaction's start.
-//   - VARCHAR(n) and CHAR(n) lengths are not enforced; CHAR is not padded.
-//   - TO_CHAR's MON/DAY/DY print in mixed case; numeric formats are 0A000.
+//   - VARCHAR(n) and CHAR(n) lengths are not enforced on insert (a cast
+//     truncates); CHAR is not padded.
+//   - TO_CHAR's numeric formats are 0A000.
+//   - AVG of a DECIMAL is a double, AVG of integers a numeric (with the
+//     truncated value Redshift gives): types are not known here.
 //   - REGEXP_SUBSTR supports only the first occurrence from position 1.
+//   - A SQL user-defined function prints as a DuckDB macro (function.go):
+//     untyped, so calls are not checked against its argument types.
 //   - TRUNC(x) with one argument is the date of a timestamp only when x is
 //     visibly a timestamp (a cast, GETDATE(), DATEADD, ...); column types are
 //     not known here. SIMILAR TO takes only a string-literal pattern.
 //   - IS_FLOAT is true for every number with a fraction or an exponent
 //     (JSON_PARSE reads them as doubles, where Redshift keeps decimals).
-//   - Casting a SUPER object or array to VARCHAR prints DuckDB's rendering,
-//     not NULL; use JSON_SERIALIZE for JSON text.
+//   - Casting a SUPER object or array to VARCHAR is NULL when the operand
+//     is visibly SUPER (a path, JSON_PARSE, a cast to SUPER); a SUPER column
+//     cast directly still prints its JSON text. docs/sql.md lists the rest.
 package sql

@@ -73,7 +73,13 @@ func init() {
 func redshiftFunctions(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
 		f, ok := x.(*ast.Func)
-		if !ok || len(f.Name) != 1 || f.Special != "" {
+		if !ok || len(f.Name) != 1 {
+			return x, nil
+		}
+		if h := specialRewrites[strings.ToLower(f.Name[0].Name)]; h != nil {
+			return h(rw, f)
+		}
+		if f.Special != "" {
 			return x, nil
 		}
 		h := funcRewrites[strings.ToLower(f.Name[0].Name)]
@@ -265,8 +271,7 @@ func rwDatePart(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Args[0], f.Args[1] = str(part), literalTimestamp(f.Args[1])
-	return f, nil
+	return datePartCall(part, literalTimestamp(f.Args[1])), nil
 }
 
 // rwTrunc: TRUNC(timestamp) is the timestamp's date; TRUNC(number [, n])
@@ -345,11 +350,11 @@ func rwToChar(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, ok := strftimeFormat(format)
+	out, ok := toCharDatetime(cast(f.Args[0], "timestamp"), format)
 	if !ok {
 		return nil, rw.unsupported(0, "TO_CHAR with numeric format "+ast.QuoteString(format))
 	}
-	return fn("strftime", cast(f.Args[0], "timestamp"), str(s)), nil
+	return out, nil
 }
 
 // rwToTimestamp: TO_TIMESTAMP(string, format) parses with a datetime
@@ -532,15 +537,20 @@ func rwJSONExtractArrayElementText(rw *rewriter, f *ast.Func) (ast.Expr, error) 
 // laxJSON wraps get so that invalid JSON in doc gives NULL, when lax (the
 // null_if_invalid argument) is given and not a false literal.
 func laxJSON(get, doc, lax ast.Expr) ast.Expr {
+	invalid := &ast.Unary{Op: "not", X: fn("rs_json_strict", cast(ast.Clone(doc), "varchar"))}
+	// DuckDB reports the JSON it cannot read itself; what it reads and
+	// Redshift does not (a trailing comma) is reported here.
+	lenient := &ast.Binary{Op: "and", L: fn("json_valid", cast(ast.Clone(doc), "varchar")), R: ast.Clone(invalid)}
+	strict := &ast.Case{Whens: []ast.When{{Cond: lenient, Then: fn("error", str("invalid JSON text: a trailing or empty element"))}}, Else: get}
 	if lax == nil {
-		return get
+		return strict
 	}
 	if l, ok := lax.(*ast.Literal); ok && l.Kind == ast.LitBool && l.Value == "false" {
-		return get
+		return strict
 	}
 	return &ast.Case{Whens: []ast.When{{
-		Cond: &ast.Binary{Op: "and", L: lax, R: &ast.Unary{Op: "not", X: fn("json_valid", cast(ast.Clone(doc), "varchar"))}},
-		Then: &ast.Literal{Kind: ast.LitNull}}}, Else: get}
+		Cond: &ast.Binary{Op: "and", L: lax, R: ast.Clone(invalid)},
+		Then: &ast.Literal{Kind: ast.LitNull}}}, Else: strict}
 }
 
 // foldConcat joins adjacent string literals of a chain of ||.

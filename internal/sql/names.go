@@ -12,30 +12,30 @@ import (
 // "CAST(x AS INTEGER)"). It runs first, on the tree as written, so the names
 // come from the user's functions and paths, not from their rewrites.
 //
-// Only the statement's own result is named: the first SELECT block of a
-// query, of CREATE TABLE AS and of CREATE VIEW without a column list.
-// Expressions Postgres calls "?column?" (operators, literals) keep DuckDB's
-// name, and so does a column whose name another column of the same result
-// already has, so that a CREATE TABLE AS never meets two columns of one name
-// it did not have before.
+// Every SELECT block is named, so that an outer query, a view or a CTE's
+// reader can refer to a subquery's count or lag column by Redshift's name.
+// Expressions Postgres calls "?column?" (operators, literals) are named so
+// only in a query's own result; elsewhere they keep DuckDB's name, and so
+// does a column whose name another column of the same block already has,
+// so that a CREATE TABLE AS never meets two columns of one name it did not
+// have before.
 func outputNames(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
-	var q ast.Query
-	switch s := stmt.(type) {
-	case ast.Query:
-		q = s
-	case *ast.CreateTable:
-		if len(s.ColNames) == 0 {
-			q = s.As
-		}
-	case *ast.CreateView:
-		if len(s.Columns) == 0 {
-			q = s.Q
-		}
+	var top *ast.Select
+	if q, ok := stmt.(ast.Query); ok {
+		top = firstSelect(q)
 	}
-	sel := firstSelect(q)
-	if sel == nil {
-		return stmt, nil
-	}
+	ast.Walk(stmt, func(n any) bool {
+		if sel, ok := n.(*ast.Select); ok {
+			rw.nameSelect(sel, sel == top)
+		}
+		return true
+	})
+	return stmt, nil
+}
+
+// nameSelect names sel's unnamed columns; top is a query's own result,
+// where "?column?" is named too.
+func (rw *rewriter) nameSelect(sel *ast.Select, top bool) {
 	taken := map[string]bool{}
 	for _, it := range sel.Items {
 		if it.Alias != nil {
@@ -59,13 +59,16 @@ func outputNames(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 			continue
 		}
 		name, strength := columnName(it.X, rw.opts)
-		if strength == 0 || taken[name] {
+		if strength == 0 && top {
+			it.Alias = &ast.Ident{Name: "?column?", Quoted: true}
+			continue
+		}
+		if strength == 0 || (taken[name] && !top) {
 			continue
 		}
 		taken[name] = true
 		it.Alias = &ast.Ident{Name: name, Quoted: true}
 	}
-	return stmt, nil
 }
 
 // firstSelect is the SELECT block whose select list names q's columns.
@@ -103,6 +106,9 @@ func columnName(x ast.Expr, opts Options) (string, int) {
 	case *ast.Func:
 		if len(x.Name) == 0 {
 			return "", 0
+		}
+		if x.Special == "extract" {
+			return "date_part", 2 // Redshift names EXTRACT's column so
 		}
 		return Fold(x.Name.Last(), false, opts), 2
 	case *ast.Cast:

@@ -8,12 +8,30 @@ var prelude = []string{
 	// Integer / integer is integer division, as in Redshift (DuckDB's
 	// default is floating-point division). Global: every connection.
 	`SET GLOBAL integer_division = true`,
+	// NULLs sort last in ascending and first in descending order, as in
+	// Redshift (and Postgres), in ORDER BY, window ORDER BY and TOP alike.
+	`SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'`,
 	// RS_NONZERO(x): x, or the "division by zero" error when x is zero; the
 	// divisor of every / and % (rule division-by-zero).
 	`CREATE OR REPLACE MACRO rs_nonzero(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END`,
+	// SUBSTRING(s, start [, n]): a start of 0 or less counts positions
+	// before the first character; a negative length is an error.
+	`CREATE OR REPLACE MACRO rs_substring3(s, a, n) AS CASE WHEN n < 0 THEN error('negative substring length not allowed') WHEN a >= 1 THEN substring(CAST(s AS VARCHAR), a, n) ELSE substring(CAST(s AS VARCHAR), 1, greatest(a + n - 1, 0)) END`,
+	`CREATE OR REPLACE MACRO rs_substring2(s, a) AS CASE WHEN a >= 1 THEN substring(CAST(s AS VARCHAR), a) ELSE CAST(s AS VARCHAR) END`,
+	// A SUPER value as text: NULL for an object or an array.
+	`CREATE OR REPLACE MACRO rs_super_text(x) AS CASE WHEN left(variant_typeof(x), 1) IN ('O', 'A') THEN NULL ELSE TRY_CAST(x AS VARCHAR) END`,
+	// RS_JSON_STRICT(text): valid JSON as Redshift reads it. DuckDB's reader
+	// also takes trailing commas ([1,2,]) and empty elements, which
+	// Redshift's JSON functions reject: strings are blanked out first so
+	// that commas inside them do not count.
+	`CREATE OR REPLACE MACRO rs_json_strict(x) AS json_valid(x) AND NOT regexp_matches(regexp_replace(x, '"(\\.|[^"\\])*"', '""', 'g'), '(,\s*[\]}])|([\[{]\s*,)|(,\s*,)')`,
 	// JSON_PARSE(varchar | varbyte): strict (invalid JSON is an error).
-	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`,
-	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS json_valid(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,
+	// rs_json_check and rs_json_valid are the engine's guard (Go functions
+	// the warehouse registers): they refuse what DuckDB's JSON parser
+	// should never see, nesting deeper than SUPER's 1,000 levels above all
+	// (DuckDB's conversion to VARIANT overflows its stack on it).
+	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(rs_json_check(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END) AS JSON) AS VARIANT)`,
+	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN coalesce(rs_json_valid(try(decode(CAST(x AS BLOB)))), false) ELSE rs_json_valid(CAST(x AS VARCHAR)) END`,
 	`CREATE OR REPLACE MACRO rs_json_type(x) AS json_type(CAST(x AS JSON))`,
 	`CREATE OR REPLACE MACRO rs_json_typeof(x) AS CASE rs_json_type(x) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' END`,
 	`CREATE OR REPLACE MACRO rs_is_array(x) AS rs_json_type(x) = 'ARRAY'`,

@@ -36,9 +36,9 @@ func TestSplitUnterminated(t *testing.T) {
 // TestSplitScenario splits the reference scenario: the procedure body holds
 // semicolons inside its dollar quotes and must stay one statement.
 func TestSplitScenario(t *testing.T) {
-	b, err := os.ReadFile("../../../shared/seed/scenario.sql")
+	b, err := os.ReadFile("../demo/scenario.sql")
 	if err != nil {
-		t.Skip("reference scenario not present:", err)
+		t.Fatal(err)
 	}
 	pieces, err := Split(string(b))
 	if err != nil {

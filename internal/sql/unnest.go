@@ -33,7 +33,69 @@ func unnestPartiQL(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	rw.starsSkipUnnested(stmt)
 	return stmt, nil
+}
+
+// starsSkipUnnested makes c.* of a range variable c that a wrapper now
+// stands for leave out the columns the wrapper added (the unnested element
+// and its AT index), which are not c's: SELECT c.*, o FROM t c, c.arr o
+// has o once.
+func (rw *rewriter) starsSkipUnnested(stmt ast.Stmt) {
+	if len(rw.wrappers) == 0 {
+		return
+	}
+	ast.Walk(stmt, func(n any) bool {
+		q, ok := n.(*ast.Select)
+		if !ok || rw.wrappers[q] {
+			return true
+		}
+		for i := range q.Items {
+			c, ok := q.Items[i].X.(*ast.ColumnRef)
+			if !ok || !c.Star || len(c.Parts) != 1 {
+				continue
+			}
+			c.Exclude = append(c.Exclude, rw.addedColumns(q.From, rw.key(c.Parts[0]))...)
+		}
+		return true
+	})
+}
+
+// addedColumns returns the columns wrappers added to the range variable
+// named key in from.
+func (rw *rewriter) addedColumns(from []ast.TableExpr, key string) []ast.Ident {
+	var out []ast.Ident
+	var visit func(t ast.TableExpr)
+	visit = func(t ast.TableExpr) {
+		switch t := t.(type) {
+		case *ast.Join:
+			visit(t.L)
+			visit(t.R)
+		case *ast.ParenTable:
+			visit(t.T)
+		case *ast.SubqueryTable:
+			sel, ok := t.Q.(*ast.Select)
+			if !ok || !rw.wrappers[sel] || t.Alias == nil || rw.key(t.Alias.Name) != key {
+				return
+			}
+			for sel != nil && rw.wrappers[sel] {
+				for _, it := range sel.Items[1:] {
+					if it.Alias != nil {
+						out = append(out, *it.Alias)
+					}
+				}
+				inner, ok := sel.From[0].(*ast.SubqueryTable)
+				if !ok {
+					break
+				}
+				sel, _ = inner.Q.(*ast.Select)
+			}
+		}
+	}
+	for _, t := range from {
+		visit(t)
+	}
+	return out
 }
 
 // unnestFrom rewrites one FROM list in place.

@@ -26,14 +26,15 @@ var compatFuncs = map[string]bool{
 	"pg_relation_is_publishable": true, "pg_get_ruledef": true, "version": true,
 	"pg_table_is_visible": true, "pg_get_expr": true, "format_type": true,
 	"pg_table_size": true, "pg_total_relation_size": true, "pg_relation_size": true, "pg_size_pretty": true,
-	"pg_get_viewdef": true,
+	"pg_get_viewdef": true, "array_upper": true, "array_lower": true,
 }
 
 // bareCompatFuncs are the compatFuncs that point at blueshift_catalog
 // unqualified too: DuckDB has none of them, or one that answers differently.
 var bareCompatFuncs = map[string]bool{
 	"format_type": true, "pg_table_size": true, "pg_total_relation_size": true,
-	"pg_relation_size": true, "pg_size_pretty": true,
+	"pg_relation_size": true, "pg_size_pretty": true, "pg_get_function_result": true,
+	"pg_get_function_arguments": true, "array_upper": true, "array_lower": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to
@@ -63,6 +64,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
+	"pg_cursors": true, "pg_type": true, "pg_constraint": true, "pg_group": true, "pg_index": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -75,6 +77,19 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE MACRO ` + s + `pg_table_is_visible(id) AS EXISTS (SELECT 1 FROM pg_catalog.pg_class bs_vis_c
 			JOIN pg_catalog.pg_namespace bs_vis_n ON bs_vis_n.oid = bs_vis_c.relnamespace
 			WHERE bs_vis_c.oid = id AND list_contains(current_schemas(false), bs_vis_n.nspname))`,
+		// 'name'::regclass and regproc: the OID of the named relation or
+		// function (NULL when there is none); regtype in compat_catalog.go.
+		`CREATE OR REPLACE MACRO ` + s + `to_regclass(bs_name) AS (SELECT min(bs_rc.oid) FROM pg_catalog.pg_class bs_rc
+			WHERE bs_rc.relname = parse_path(bs_name)[-1])`,
+		`CREATE OR REPLACE MACRO ` + s + `to_regproc(bs_name) AS (SELECT min(bs_rp.oid) FROM pg_catalog.pg_proc bs_rp
+			WHERE bs_rp.proname = parse_path(bs_name)[-1])`,
+		// Postgres's array bounds (one-based), which drivers' metadata
+		// queries call (PgJDBC's getTypeInfo).
+		`CREATE OR REPLACE MACRO ` + s + `array_upper(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN len(arr) END`,
+		`CREATE OR REPLACE MACRO ` + s + `array_lower(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN 1 END`,
+		// information_schema._pg_expandarray(a): one row (x, n) per element.
+		`CREATE OR REPLACE MACRO ` + s + `_pg_expandarray(arr) AS
+			unnest(list_transform(range(1, len(arr) + 1), lambda bs_i: {'x': arr[bs_i], 'n': bs_i}))`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_indexdef(id) AS NULL::VARCHAR, (id, col, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_triggerdef(id) AS NULL::VARCHAR, (id, pretty) AS NULL::VARCHAR`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_expr(e, r) AS pg_catalog.pg_get_expr(e, r), (e, r, pretty) AS pg_catalog.pg_get_expr(e, r)`,
@@ -131,6 +146,30 @@ func compatPrelude() []string {
 			NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS daticurules, NULL::VARCHAR AS datcollversion,
 			NULL::VARCHAR[] AS datacl
 			FROM duckdb_databases() WHERE NOT internal`,
+		// The length checks the SQL front end gives VARCHAR(n) and CHAR(n)
+		// columns are the column types' own rule, not constraints to show.
+		// Primary keys and unique constraints are named as Postgres names
+		// them (t_pkey, t_a_b_key), their conkey counts columns from 1 as
+		// attnum does (DuckDB's from 0), and each has an index (pg_index,
+		// and a pg_class row of relkind 'i' in compat_catalog.go), which is
+		// where drivers look for primary keys (PgJDBC's getPrimaryKeys,
+		// SQLAlchemy's get_pk_constraint).
+		`CREATE OR REPLACE VIEW ` + s + `pg_constraint AS SELECT c.* REPLACE (
+				CASE WHEN c.contype = 'p' THEN d.table_name || '_pkey'
+					WHEN c.contype = 'u' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_key'
+					ELSE c.conname END AS conname,
+				list_transform(c.conkey, lambda bs_k: bs_k + 1) AS conkey,
+				CASE WHEN c.contype IN ('p', 'u') THEN c.oid ELSE 0 END AS conindid)
+			FROM pg_catalog.pg_constraint c
+			JOIN duckdb_constraints() d ON d.table_oid * 1000000 + d.constraint_index = c.oid
+			WHERE NOT (c.contype = 'c' AND c.conname LIKE '%value too long for type%')`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_index AS SELECT * FROM pg_catalog.pg_index
+			UNION ALL BY NAME
+			SELECT oid AS indexrelid, conrelid AS indrelid, len(conkey)::INTEGER AS indnatts, len(conkey)::INTEGER AS indnkeyatts,
+				true AS indisunique, contype = 'p' AS indisprimary, false AS indisexclusion, true AS indimmediate,
+				false AS indisclustered, true AS indisvalid, false AS indcheckxmin, true AS indisready, true AS indislive,
+				false AS indisreplident, conkey::INTEGER[] AS indkey
+			FROM ` + s + `pg_constraint WHERE contype IN ('p', 'u')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_inherits AS SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, false AS inhdetachpending WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_trigger AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, false AS tgisinternal, NULL::BIGINT AS tgconstraint WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_policy AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, NULL::VARCHAR AS polcmd, true AS polpermissive, NULL::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false`,
@@ -140,6 +179,13 @@ func compatPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_foreign_table AS SELECT NULL::BIGINT AS ftrelid, NULL::BIGINT AS ftserver, NULL::VARCHAR[] AS ftoptions WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_rewrite AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS rulename, NULL::BIGINT AS ev_class WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_partitioned_table AS SELECT NULL::BIGINT AS partrelid WHERE false`,
+		// The session's open cursors (exec_cursor.go): each is a temporary
+		// table whose comment describes it; duckdb_tables() shows the
+		// connection's own temporary tables.
+		`CREATE OR REPLACE VIEW ` + s + `pg_cursors AS SELECT c->>'name' AS name, c->>'statement' AS statement,
+			(c->>'hold')::BOOLEAN AS is_holdable, false AS is_binary, false AS is_scrollable,
+			NULL::TIMESTAMPTZ AS creation_time
+			FROM (SELECT comment::JSON AS c FROM duckdb_tables() WHERE temporary AND table_name LIKE 'bs\_cursor\_%' ESCAPE '\')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_language AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS lanname WHERE false`,
 	}
 }
@@ -159,8 +205,7 @@ func sessionCompat(user string) []string {
 }
 
 // compatTriggers are the words without which pgCompat has nothing to do.
-var compatTriggers = []string{"pg_catalog", "operator(", "version", "format_type", "pg_table_size",
-	"pg_total_relation_size", "pg_relation_size", "pg_size_pretty"}
+var compatTriggers = []string{"pg_", "operator(", "version", "format_type", "::reg", "array_upper", "~"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
@@ -211,6 +256,64 @@ func pgCompat(query string) (string, bool) {
 			strings.EqualFold(toks[i+3].text, "default"):
 			emit(t.pos, toks[i+3].end, "")
 			i += 3
+		// 'name'::regclass (or ::pg_catalog.regclass, regtype, regproc) ->
+		// the named object's OID, as drivers write catalog joins
+		// (PgJDBC's getTables: d.classoid = 'pg_class'::regclass)
+		case t.kind == 's' && i+3 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
+			toks[i+2].kind == '?' && toks[i+2].text == ":" && regCast(toks, i+3) != "":
+			end := i + 3
+			if toks[end].is("pg_catalog") {
+				end += 2
+			}
+			emit(t.pos, toks[end].end, CatalogSchema+".to_"+regCast(toks, i+3)+"("+query[t.pos:t.end]+")")
+			i = end
+		// information_schema._pg_expandarray( -> blueshift_catalog's
+		case t.is("information_schema") && i+3 < len(toks) && toks[i+1].kind == '.' &&
+			toks[i+2].is("_pg_expandarray") && toks[i+3].kind == '(':
+			emit(t.pos, t.end, CatalogSchema)
+			i += 2
+		// col::regtype::text -> format_type(col, NULL): a type OID's name
+		// (pgcli's column list: att.atttypid::regtype::text)
+		case t.kind == '?' && t.text == ":" && i > 0 && toks[i-1].kind == 'i' && regtypeText(toks, i) > 0:
+			j := i - 1
+			for j >= 2 && toks[j-1].kind == '.' && toks[j-2].kind == 'i' {
+				j -= 2
+			}
+			if toks[j].pos < last {
+				continue
+			}
+			end := regtypeText(toks, i)
+			emit(toks[j].pos, toks[end].end, CatalogSchema+".format_type("+query[toks[j].pos:toks[i-1].end]+", NULL)")
+			i = end
+		// col ~ 'pattern' and col !~ 'pattern' -> regexp_matches: Postgres's
+		// ~ matches anywhere in the string, DuckDB's the whole string
+		// (psql's and pgcli's \dn: n.nspname !~ '^pg_')
+		case t.kind == '?' && i > 0 && toks[i-1].kind == 'i' && regexOp(toks, i) > 0:
+			lit := regexOp(toks, i)
+			j := i - 1
+			for j >= 2 && toks[j-1].kind == '.' && toks[j-2].kind == 'i' {
+				j -= 2
+			}
+			if toks[j].pos < last {
+				continue
+			}
+			not := ""
+			if t.text == "!" {
+				not = "NOT "
+			}
+			emit(toks[j].pos, toks[lit].end, "("+not+"regexp_matches("+query[toks[j].pos:toks[i-1].end]+", "+query[toks[lit].pos:toks[lit].end]+"))")
+			i = lit
+		// x::regtype, x::regclass, x::regproc (and their arrays) ->
+		// nothing: OIDs stay numbers, comparable with 'name'::regtype
+		// (pgcli's function list: p.prorettype::regtype != 'trigger'::regtype)
+		case t.kind == '?' && t.text == ":" && i+2 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
+			(toks[i+2].is("regtype") || toks[i+2].is("regclass") || toks[i+2].is("regproc")):
+			end := i + 2
+			if end+2 < len(toks) && toks[end+1].text == "[" && toks[end+2].text == "]" {
+				end += 2
+			}
+			emit(t.pos, toks[end].end, "")
+			i = end
 		// ::pg_catalog.regtype and the like -> nothing (OIDs stay numbers);
 		// ::pg_catalog.text -> ::text
 		case t.kind == '?' && t.text == ":" && i+4 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
@@ -235,6 +338,12 @@ func pgCompat(query string) (string, bool) {
 		case t.kind == 'i' && !t.quoted && bareCompatFuncs[strings.ToLower(t.text)] && (i == 0 || toks[i-1].kind != '.') &&
 			i+1 < len(toks) && toks[i+1].kind == '(':
 			emit(t.pos, t.pos, CatalogSchema+".")
+		// A bare catalog table (pg_namespace, as SQLAlchemy writes it) is
+		// pg_catalog's, which Postgres searches first: the same rewrite as
+		// pg_catalog.t.
+		case t.kind == 'i' && !t.quoted && compatTables[strings.ToLower(t.text)] && (i == 0 || toks[i-1].kind != '.') &&
+			(i+1 == len(toks) || (toks[i+1].kind != '(' && toks[i+1].kind != '.')):
+			emit(t.pos, t.pos, CatalogSchema+".")
 		case t.is("pg_catalog") && i+4 < len(toks) && toks[i+1].kind == '.' && toks[i+2].is("version") &&
 			toks[i+3].kind == '(' && toks[i+4].kind == ')':
 			emit(t.pos, toks[i+4].end, versionCall(toks, i-1, i+5))
@@ -257,6 +366,63 @@ func pgCompat(query string) (string, bool) {
 	}
 	b.WriteString(query[last:])
 	return b.String(), true
+}
+
+// regtypeText returns the index of the last token of "::regtype::text"
+// (regtype possibly pg_catalog-qualified; text or varchar) starting at
+// toks[i], and 0 when that is not there.
+func regtypeText(toks []token, i int) int {
+	colons := func(k int) bool {
+		return k+1 < len(toks) && toks[k].kind == '?' && toks[k].text == ":" && toks[k+1].kind == '?' && toks[k+1].text == ":"
+	}
+	if !colons(i) || i+2 >= len(toks) {
+		return 0
+	}
+	k := i + 2
+	if toks[k].is("pg_catalog") && k+2 < len(toks) && toks[k+1].kind == '.' {
+		k += 2
+	}
+	if !toks[k].is("regtype") || !colons(k+1) || k+3 >= len(toks) {
+		return 0
+	}
+	if k += 3; toks[k].is("text") || toks[k].is("varchar") {
+		return k
+	}
+	return 0
+}
+
+// regexOp returns the index of the string literal after a ~ or !~
+// operator at toks[i] (not ~~, ~*, !~~ or !~*), and 0 when toks[i] is not
+// one followed by a literal.
+func regexOp(toks []token, i int) int {
+	op := func(k int, s string) bool { return k < len(toks) && toks[k].kind == '?' && toks[k].text == s }
+	k := i
+	if op(k, "!") {
+		if !op(k+1, "~") || toks[k+1].pos != toks[k].end {
+			return 0
+		}
+		k++
+	} else if !op(k, "~") {
+		return 0
+	}
+	if k+1 >= len(toks) || toks[k+1].kind != 's' || (k > 0 && op(k-1, "~")) {
+		return 0
+	}
+	return k + 1
+}
+
+// regCast returns "regclass", "regtype" or "regproc" when toks[i] (or
+// pg_catalog.X at i) names that type, and "" otherwise.
+func regCast(toks []token, i int) string {
+	if toks[i].is("pg_catalog") && i+2 < len(toks) && toks[i+1].kind == '.' {
+		i += 2
+	}
+	for _, name := range []string{"regclass", "regtype", "regproc"} {
+		if toks[i].is(name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // mentionsAny reports whether s contains any of the lower-case ASCII words,

@@ -27,6 +27,10 @@ func TestPgCompatRewrites(t *testing.T) {
 		{`select "pg_table_size"(1)`, `select "pg_table_size"(1)`},
 		{"select pg_catalog.pg_get_viewdef(1, true)", "select blueshift_catalog.pg_get_viewdef(1, true)"},
 		{"select * from pg_catalog.pg_auth_members", "select * from blueshift_catalog.pg_auth_members"},
+		// Unqualified catalog tables are pg_catalog's, as in Postgres (SQLAlchemy's schema listing).
+		{"SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%'", "SELECT nspname FROM blueshift_catalog.pg_namespace WHERE nspname NOT LIKE 'pg_%'"},
+		{"select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace", "select c.relname from blueshift_catalog.pg_class c join blueshift_catalog.pg_namespace n on n.oid = c.relnamespace"},
+		{"select n.pg_class from s.pg_class n", "select n.pg_class from s.pg_class n"},
 	} {
 		got, _ := pgCompat(tc.in)
 		if got != tc.want {

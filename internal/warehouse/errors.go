@@ -47,6 +47,9 @@ func classify(err error, query string) error {
 		return &sqlerr.Error{Code: sqlerr.InternalError, Message: err.Error(), Err: err}
 	}
 	msg, line, col := splitDuckMessage(de.Msg)
+	// An error a Go scalar function returns (json_guard.go) reaches us
+	// behind the driver's prefix for its API errors.
+	msg = strings.TrimPrefix(msg, "database/sql/driver: API error: ")
 	e := &sqlerr.Error{Code: codeOf(de.Type, msg), Message: msg, Err: err}
 	// DuckDB's suggestions ("Did you mean ...", candidate lists) follow the
 	// first line: they are a hint.
@@ -57,6 +60,11 @@ func classify(err error, query string) error {
 		e.Hint = ""
 	}
 	e.Message = pgMessage(e.Message)
+	if i := strings.Index(e.Message, "(Error: value too long for type "); i >= 0 && de.Type == duckdb.ErrorTypeConstraint {
+		// The length check the SQL front end gives VARCHAR(n) and CHAR(n)
+		// columns: Redshift's message and SQLSTATE.
+		e.Code, e.Message = sqlerr.StringDataRightTruncation, strings.TrimSuffix(e.Message[i+len("(Error: "):], ")")
+	}
 	if de.Type == duckdb.ErrorTypeInterrupt {
 		e.Message = "canceling statement due to user request"
 	}
@@ -388,6 +396,9 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 	case duckdb.ErrorTypeInvalidInput:
 		if msg == "division by zero" { // rs_nonzero, the SQL front end's divisor guard
 			return sqlerr.DivisionByZero
+		}
+		if strings.HasPrefix(msg, "Found multiple matches to update the same tuple") { // MERGE's check
+			return sqlerr.CardinalityViolation
 		}
 		if has("JSON", "json") {
 			return sqlerr.InvalidJSONText

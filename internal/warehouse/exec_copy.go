@@ -35,6 +35,9 @@ type CopyStmt struct {
 	Header bool
 	// Quote and Escape are CSV's quote and escape characters.
 	Quote, Escape byte
+	// Types are the target columns' types, in order, for a COPY FROM
+	// (the binary format's fields are read by their column's type).
+	Types []Type
 }
 
 // parseCopy reads a COPY statement. ok is false when text is not a COPY with
@@ -179,9 +182,7 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 		}
 	}
 	switch c.Format {
-	case "text", "csv":
-	case "binary":
-		return nil, true, sqlerr.New(sqlerr.FeatureNotSupported, "COPY in binary format is not supported")
+	case "text", "csv", "binary":
 	default:
 		return nil, true, sqlerr.New(sqlerr.InvalidParameterValue, "COPY format %q not recognized", c.Format)
 	}
@@ -212,7 +213,24 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 // rows to send; for FROM STDIN the protocol layer calls CopyIn.
 func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 	if c.From {
-		return &plan{command: "COPY", run: func(context.Context, []any) (*Result, error) {
+		return &plan{command: "COPY", run: func(ctx context.Context, _ []any) (*Result, error) {
+			cols := "*"
+			if len(c.Columns) > 0 {
+				q := make([]string, len(c.Columns))
+				for i, col := range c.Columns {
+					q[i] = quoteIdent(col)
+				}
+				cols = strings.Join(q, ", ")
+			}
+			res, err := s.conn.Query(ctx, "SELECT "+cols+" FROM "+c.Table+" LIMIT 0")
+			if err != nil {
+				return nil, err
+			}
+			c.Types = c.Types[:0]
+			for _, col := range res.Columns {
+				c.Types = append(c.Types, col.Type)
+			}
+			_ = res.Close()
 			return &Result{command: "COPY", counted: true, done: true, Copy: c}, nil
 		}}, nil
 	}
@@ -269,19 +287,30 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 		return nil, errorf("CopyIn on a COPY TO")
 	}
 	cols := c.Columns
-	if len(cols) == 0 {
-		res, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
-		if err != nil {
-			return nil, err
-		}
-		for _, col := range res.Columns {
+	// The target columns' types: a SUPER column takes JSON text, parsed
+	// as json_parse parses it (a string parameter cannot bind to DuckDB's
+	// VARIANT directly).
+	super := map[string]bool{}
+	res, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range res.Columns {
+		if len(c.Columns) == 0 {
 			cols = append(cols, col.Name)
 		}
-		_ = res.Close()
+		if col.Type.Kind == KindSuper {
+			super[strings.ToLower(col.Name)] = true
+		}
 	}
+	_ = res.Close()
 	quoted := make([]string, len(cols))
 	for i, col := range cols {
 		quoted[i] = quoteIdent(col)
+	}
+	isSuper := make([]bool, len(cols))
+	for i, col := range cols {
+		isSuper[i] = super[strings.ToLower(col)]
 	}
 	insert := func(rows int) string {
 		var b strings.Builder
@@ -296,7 +325,11 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "$%d", n)
+				if isSuper[i] {
+					fmt.Fprintf(&b, "rs_json_parse(CAST($%d AS VARCHAR))", n)
+				} else {
+					fmt.Fprintf(&b, "$%d", n)
+				}
 				n++
 			}
 			b.WriteByte(')')
@@ -304,7 +337,7 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 		return b.String()
 	}
 	var total int64
-	err := s.Atomic(ctx, func() error {
+	err = s.Atomic(ctx, func() error {
 		full, err := s.conn.prepare(ctx, insert(copyBatch))
 		if err != nil {
 			return err

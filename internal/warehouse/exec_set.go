@@ -46,7 +46,7 @@ var defaultSettings = map[string]string{
 // readOnlySettings cannot be changed with SET.
 var readOnlySettings = map[string]bool{
 	"server_version": true, "server_encoding": true, "integer_datetimes": true,
-	"max_identifier_length": true, "is_superuser": true,
+	"max_identifier_length": true, "is_superuser": true, "session_authorization": true,
 }
 
 func (s *Session) planSet(n *ast.Set) *plan {
@@ -158,6 +158,13 @@ func (s *Session) set(ctx context.Context, name, value string) error {
 	}
 	s.settings[name] = value
 	return nil
+}
+
+// txEnded runs what must follow the end of a transaction block, committed
+// or rolled back: settings put back on rollback, cursors closed.
+func (s *Session) txEnded(ctx context.Context, committed bool) {
+	s.settingsTxEnd(ctx, committed)
+	s.cursorsTxEnd(ctx, committed) // exec_cursor.go
 }
 
 // settingsTxEnd ends the transaction's hold on the settings: on rollback

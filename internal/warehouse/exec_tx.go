@@ -45,16 +45,16 @@ func (s *Session) planCommit() *plan {
 		case TxFailed:
 			s.tx = TxIdle
 			_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-			s.settingsTxEnd(ctx, false)
+			s.txEnded(ctx, false)
 			return commandResult("ROLLBACK"), nil
 		}
 		s.tx = TxIdle
 		if _, err := s.conn.Exec(ctx, "COMMIT"); err != nil {
 			// DuckDB rolled back (a write conflict, say): the block is over.
-			s.settingsTxEnd(ctx, false)
+			s.txEnded(ctx, false)
 			return nil, err
 		}
-		s.settingsTxEnd(ctx, true)
+		s.txEnded(ctx, true)
 		return commandResult("COMMIT"), nil
 	}}
 }
@@ -71,7 +71,7 @@ func (s *Session) planRollback() *plan {
 		// A failed DuckDB transaction may already be gone; either way the
 		// block ends here.
 		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		s.settingsTxEnd(ctx, false)
+		s.txEnded(ctx, false)
 		return commandResult("ROLLBACK"), nil
 	}}
 }

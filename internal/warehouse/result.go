@@ -211,7 +211,13 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 		kinds[i] = col.Type
 		if next < len(casts) && casts[next] == i {
 			next++
-			fmt.Fprintf(&b, "CAST(CAST(#%d AS JSON) AS VARCHAR)", i+1)
+			if col.Type.Kind == KindSuper {
+				// A missing SUPER attribute is SQL NULL in Redshift; DuckDB's
+				// VARIANT holds it as a JSON null.
+				fmt.Fprintf(&b, "nullif(CAST(CAST(#%d AS JSON) AS VARCHAR), 'null')", i+1)
+			} else {
+				fmt.Fprintf(&b, "CAST(CAST(#%d AS JSON) AS VARCHAR)", i+1)
+			}
 			if col.Type.Kind != KindSuper {
 				kinds[i] = Type{Kind: KindJSON, DuckDB: "JSON"}
 			} else {
@@ -306,6 +312,13 @@ func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error)
 		t, err := st.ParamType(i)
 		if err != nil || t == duckdb.TYPE_INVALID || t == duckdb.TYPE_ANY {
 			p.params = append(p.params, Type{Kind: KindUnknown})
+			continue
+		}
+		if t == duckdb.TYPE_LIST {
+			// The driver tells a list but not its element type. It is
+			// announced as of no type (clients then send its text, a
+			// Postgres array literal, which bindArgs reads as a list).
+			p.params = append(p.params, Type{Kind: KindUnknown, DuckDB: "[]"})
 			continue
 		}
 		ti, err := duckdb.NewTypeInfo(t)
@@ -521,6 +534,15 @@ func bindArgs(args []any, types []Type) ([]driver.NamedValue, error) {
 		var k Kind
 		if i < len(types) {
 			k = types[i].Kind
+		}
+		if str, ok := a.(string); ok && i < len(types) && strings.HasSuffix(types[i].DuckDB, "[]") && strings.HasPrefix(str, "{") {
+			// A list parameter sent as a Postgres array literal (by a
+			// client that declared no type for it): DuckDB's list syntax.
+			l, err := ListFromArray(str)
+			if err != nil {
+				return nil, sqlerrf(invalidTextRepresentation, "invalid input for parameter $%d: %v", i+1, err)
+			}
+			a = l
 		}
 		v, err := coerce(a, k)
 		if err != nil {

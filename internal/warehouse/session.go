@@ -48,6 +48,15 @@ type Session struct {
 	// change feed's version it dates what a prepared statement has seen
 	// (see planDuck).
 	writes uint64
+	// cursors are the open cursors by name (exec_cursor.go); cursorSeq
+	// numbers the temporary tables that hold their rows.
+	cursors   map[string]*cursor
+	cursorSeq uint64
+	// paramTypes are the parameter types of the statement Prepare is
+	// planning (see Options).
+	paramTypes []string
+	// readOnly refuses statements that write (readonly.go).
+	readOnly bool
 
 	mu struct {
 		sync.Mutex
@@ -63,6 +72,7 @@ func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Sessio
 	for k, v := range defaultSettings {
 		s.settings[k] = v
 	}
+	s.settings["session_authorization"] = user
 	return s
 }
 
@@ -134,6 +144,7 @@ func (s *Session) Options() bsql.Options {
 	return bsql.Options{
 		CaseSensitive:      isOn(s.settings["enable_case_sensitive_identifier"]),
 		CaseSensitiveSuper: isOn(s.settings["enable_case_sensitive_super_attribute"]),
+		ParamTypes:         s.paramTypes,
 	}
 }
 
@@ -206,7 +217,13 @@ func (st *Statement) Close() {
 
 // Prepare reads one statement for later runs (the extended protocol's Parse).
 // An empty text gives an Empty statement; more than one statement is 42601.
-func (s *Session) Prepare(ctx context.Context, text string) (*Statement, error) {
+//
+// paramTypes are the types the client declared for $1, $2, ... as Redshift
+// type names ("integer[]"; "" where it declared none); it may be shorter
+// than the parameters or absent.
+func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string) (*Statement, error) {
+	s.paramTypes = paramTypes
+	defer func() { s.paramTypes = nil }()
 	pieces, err := bsql.Split(text)
 	if err != nil {
 		return nil, err
@@ -362,12 +379,12 @@ func (s *Session) endImplicit(ctx context.Context, commit bool) error {
 	if !commit {
 		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		s.w.ingest.changes.end(s, false) // mv_changes.go
-		s.settingsTxEnd(ctx, false)      // exec_set.go
+		s.txEnded(ctx, false)            // exec_set.go
 		return nil
 	}
 	_, err := s.conn.Exec(ctx, "COMMIT")
 	s.w.ingest.changes.end(s, err == nil)
-	s.settingsTxEnd(ctx, err == nil)
+	s.txEnded(ctx, err == nil)
 	return err
 }
 

@@ -10,6 +10,8 @@ type ColumnRef struct {
 	Parts []Ident
 	Star  bool
 	Pos   int
+	// Exclude are columns a star leaves out (DuckDB only, made by rewrites).
+	Exclude []Ident
 }
 
 // Field is a PartiQL navigation step x.name into a SUPER value.

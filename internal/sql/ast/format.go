@@ -129,6 +129,8 @@ func (p *Printer) Stmt(n Stmt) {
 	switch n := n.(type) {
 	case *Raw:
 		p.W(n.Text)
+	case *Admin:
+		p.W(n.Text)
 	case *Set:
 		p.set(n)
 	case *Reset:
@@ -212,6 +214,16 @@ func (p *Printer) Expr(x Expr) {
 				p.W(".")
 			}
 			p.W("*")
+			if p.DuckDB && len(x.Exclude) > 0 {
+				p.W(" EXCLUDE (")
+				for i, id := range x.Exclude {
+					if i > 0 {
+						p.W(", ")
+					}
+					p.id(id, false)
+				}
+				p.W(")")
+			}
 		}
 	case *Field:
 		p.postfixOperand(x.X)

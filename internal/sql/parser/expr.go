@@ -500,7 +500,10 @@ func (p *parser) keywordExpr(t lex.Token) ast.Expr {
 		p.next()
 		return &ast.Func{Name: ast.Name{{Name: t.Text(p.src)}}, NoParens: true}
 	}
-	if reserved[t.Value] && !next.Is("(") && !next.Is(".") {
+	// AT is reserved only as an alias (PartiQL's FROM a.b x AT i); as an
+	// expression it can only be a column, as in Postgres, where AT is not
+	// reserved at all.
+	if reserved[t.Value] && t.Value != "at" && !next.Is("(") && !next.Is(".") {
 		p.fail(t, "")
 	}
 	return p.columnOrCall()

@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	if b, err := os.ReadFile("../../../../shared/seed/scenario.sql"); err == nil {
+	if b, err := os.ReadFile("../../demo/scenario.sql"); err == nil {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, text string) {

@@ -45,6 +45,8 @@ type parser struct {
 	toks  []lex.Token
 	i     int
 	depth int
+	// into is SELECT ... INTO's new table, once read.
+	into *ast.CreateTable
 }
 
 // bail is the panic value used to unwind on a syntax error; parseTop recovers it.
@@ -177,6 +179,10 @@ func (p *parser) parseStmt() ast.Stmt {
 			return &ast.ShowSchedules{} // schedule.go
 		}
 		return &ast.Show{Name: p.settingName()}
+	case "declare", "fetch", "move", "close":
+		if st := p.cursorStmt(); st != nil { // cursor.go
+			return st
+		}
 	case "begin":
 		p.next()
 		p.txnTail()
@@ -232,8 +238,15 @@ func (p *parser) txnModes() {
 // settingName reads a configuration parameter name: an identifier, possibly
 // dotted, or TIME ZONE.
 func (p *parser) settingName() string {
-	if p.acceptSeq("time", "zone") {
+	// Postgres's multi-word names for three parameters (SHOW TRANSACTION
+	// ISOLATION LEVEL is what SQLAlchemy and JDBC drivers send on connect).
+	switch {
+	case p.acceptSeq("time", "zone"):
 		return "timezone"
+	case p.acceptSeq("transaction", "isolation", "level"):
+		return "transaction_isolation"
+	case p.acceptSeq("session", "authorization"):
+		return "session_authorization"
 	}
 	t := p.next()
 	if t.Kind != lex.Ident && t.Kind != lex.QuotedIdent {
