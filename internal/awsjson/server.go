@@ -26,7 +26,8 @@ import (
 
 // Handler runs one operation on a request body and returns the result to
 // encode as JSON (a Raw result is written as is; nil is an empty body, as
-// AWS answers operations without output), or an error (an *Error goes to
+// AWS answers operations without output; an *EventStream streams events),
+// or an error (an *Error goes to
 // the client as is; anything else is an InternalFailure).
 type Handler func(ctx context.Context, body []byte) (any, error)
 
@@ -314,6 +315,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	result, err := rq.svc.Operations[rq.op](ctx, body)
 	if err != nil {
 		return s.fail(w, rq, err)
+	}
+	if es, ok := result.(*EventStream); ok {
+		return s.writeEventStream(ctx, w, rq, es)
 	}
 	return s.writeResult(w, rq, result)
 }

@@ -33,6 +33,13 @@ var (
 	modeShape       = &awsjson.Shape{Type: awsjson.Structure, Members: []awsjson.Member{
 		{Name: "StreamMode", Required: true, Shape: &awsjson.Shape{Type: awsjson.String, Enum: []string{"PROVISIONED", "ON_DEMAND"}}},
 	}}
+	streamIDShape = &awsjson.Shape{Type: awsjson.String, Pattern: `[a-z0-9]{20}-[a-z0-9]{3}`, MinLen: i(1), MaxLen: i(24)}
+	consumerName  = &awsjson.Shape{Type: awsjson.String, Pattern: `[a-zA-Z0-9_.-]+`, MinLen: i(1), MaxLen: i(128)}
+	consumerARN   = &awsjson.Shape{Type: awsjson.String, Pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`, MinLen: i(1), MaxLen: i(2048)}
+	policyARN     = &awsjson.Shape{Type: awsjson.String, Pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`, MinLen: i(1), MaxLen: i(2048)}
+	metricsList   = &awsjson.Shape{Type: awsjson.List, MinLen: i(1), MaxLen: i(7), Elem: &awsjson.Shape{Type: awsjson.String,
+		Enum: []string{"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds", "ALL"}}}
+	iteratorType   = &awsjson.Shape{Type: awsjson.String, Enum: []string{"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"}}
 	encryptionType = &awsjson.Shape{Type: awsjson.String, Enum: []string{"NONE", "KMS"}}
 	keyIDShape     = &awsjson.Shape{Type: awsjson.String, MinLen: i(1), MaxLen: i(2048)}
 )
@@ -110,7 +117,7 @@ var inputs = map[string]*awsjson.Shape{
 	),
 	"GetShardIterator": structure(
 		req("ShardId", shardIDShape),
-		req("ShardIteratorType", &awsjson.Shape{Type: awsjson.String, Enum: []string{"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"}}),
+		req("ShardIteratorType", iteratorType),
 		opt("StartingSequenceNumber", seqShape),
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
@@ -187,6 +194,85 @@ var inputs = map[string]*awsjson.Shape{
 		opt("StreamARN", streamARNShape),
 		streamNameMember,
 	),
+	// The operations below came to the model later than kinesalite's
+	// records; their members are in the model's order.
+	"RegisterStreamConsumer": structure(
+		req("StreamARN", streamARNShape),
+		req("ConsumerName", consumerName),
+		opt("StreamId", streamIDShape),
+		opt("Tags", tagMapShape),
+	),
+	"DeregisterStreamConsumer": structure(
+		opt("StreamARN", streamARNShape),
+		opt("ConsumerName", consumerName),
+		opt("ConsumerARN", consumerARN),
+		opt("StreamId", streamIDShape),
+	),
+	"DescribeStreamConsumer": structure(
+		opt("StreamARN", streamARNShape),
+		opt("ConsumerName", consumerName),
+		opt("ConsumerARN", consumerARN),
+		opt("StreamId", streamIDShape),
+	),
+	"ListStreamConsumers": structure(
+		req("StreamARN", streamARNShape),
+		opt("NextToken", nextTokenShape),
+		opt("MaxResults", &awsjson.Shape{Type: awsjson.Integer, Min: i(1), Max: i(10000)}),
+		opt("StreamCreationTimestamp", timestampShape),
+		opt("StreamId", streamIDShape),
+	),
+	"SubscribeToShard": structure(
+		req("ConsumerARN", consumerARN),
+		opt("StreamId", streamIDShape),
+		req("ShardId", shardIDShape),
+		req("StartingPosition", structure(
+			req("Type", iteratorType),
+			opt("SequenceNumber", seqShape),
+			opt("Timestamp", timestampShape),
+		)),
+	),
+	"EnableEnhancedMonitoring": structure(
+		streamNameMember,
+		req("ShardLevelMetrics", metricsList),
+		opt("StreamARN", streamARNShape),
+		opt("StreamId", streamIDShape),
+	),
+	"DisableEnhancedMonitoring": structure(
+		streamNameMember,
+		req("ShardLevelMetrics", metricsList),
+		opt("StreamARN", streamARNShape),
+		opt("StreamId", streamIDShape),
+	),
+	"PutResourcePolicy": structure(
+		req("ResourceARN", policyARN),
+		opt("StreamId", streamIDShape),
+		req("Policy", &awsjson.Shape{Type: awsjson.String}),
+	),
+	"GetResourcePolicy": structure(
+		req("ResourceARN", policyARN),
+		opt("StreamId", streamIDShape),
+	),
+	"DeleteResourcePolicy": structure(
+		req("ResourceARN", policyARN),
+		opt("StreamId", streamIDShape),
+	),
+	"DescribeAccountSettings": structure(),
+	"UpdateAccountSettings": structure(
+		req("MinimumThroughputBillingCommitment", structure(
+			req("Status", &awsjson.Shape{Type: awsjson.String, Enum: []string{"ENABLED", "DISABLED"}}),
+		)),
+	),
+	"UpdateMaxRecordSize": structure(
+		opt("StreamARN", streamARNShape),
+		opt("StreamId", streamIDShape),
+		req("MaxRecordSizeInKiB", &awsjson.Shape{Type: awsjson.Integer, Min: i(1024), Max: i(10240)}),
+	),
+	"UpdateStreamWarmThroughput": structure(
+		opt("StreamARN", streamARNShape),
+		streamNameMember,
+		opt("StreamId", streamIDShape),
+		req("WarmThroughputMiBps", &awsjson.Shape{Type: awsjson.Integer, Min: i(0)}),
+	),
 	"TagResource": structure(
 		req("ResourceARN", resourceARN),
 		req("Tags", tagMapShape),
@@ -205,5 +291,6 @@ var cborCodec = &awsjson.CBORCodec{
 	Blobs: map[string]bool{"Data": true},
 	Timestamps: map[string]bool{
 		"ApproximateArrivalTimestamp": true, "StreamCreationTimestamp": true,
+		"ConsumerCreationTimestamp": true, "StartedAt": true, "EndedAt": true, "EarliestAllowedEndAt": true,
 	},
 }
