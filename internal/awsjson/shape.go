@@ -408,7 +408,7 @@ func (s *Shape) validate(v any, path string, required bool, errs *[]string) {
 func (s *Shape) violates(str string) string {
 	n := int64(utf8.RuneCountInString(str))
 	if (s.MaxLen == nil || n <= *s.MaxLen) && (s.MinLen == nil || n >= *s.MinLen) &&
-		(s.Pattern == "" || s.regexp().MatchString(str)) {
+		(s.Pattern == "" || s.regexp().MatchString(str)) && (len(s.Enum) == 0 || contains(s.Enum, str)) {
 		return ""
 	}
 	var parts []string
@@ -420,6 +420,9 @@ func (s *Shape) violates(str string) string {
 	}
 	if s.Pattern != "" {
 		parts = append(parts, "Member must satisfy regular expression pattern: "+s.Pattern)
+	}
+	if len(s.Enum) > 0 {
+		parts = append(parts, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
 	}
 	return strings.Join(parts, ", ")
 }

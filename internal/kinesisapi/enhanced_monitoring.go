@@ -8,11 +8,20 @@ package kinesisapi
 // Kinesis does; DescribeStream and DescribeStreamSummary report them under
 // EnhancedMonitoring. The stream must be ACTIVE (ResourceInUseException).
 //
+// ALL stands for every metric, as in Kinesis: enabling it enables all
+// seven, disabling it disables them all.
+//
 // Deviations: the metrics are recorded, not published (blueshift's own
-// metrics are on /metrics); ALL is kept as given, not expanded into every
-// metric. StreamId is ignored.
+// metrics are on /metrics). StreamId is ignored.
 
-import "context"
+import (
+	"context"
+	"slices"
+)
+
+// allMetrics is what ALL stands for.
+var allMetrics = []string{"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
+	"WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"}
 
 type enhancedMonitoringInput struct {
 	StreamName        string   `json:"StreamName"`
@@ -44,7 +53,11 @@ func (a *API) setEnhancedMonitoring(ctx context.Context, body []byte, enable boo
 	if err != nil {
 		return nil, err
 	}
-	before, after, err := a.sl.SetShardLevelMetrics(ctx, name, in.ShardLevelMetrics, enable)
+	metrics := in.ShardLevelMetrics
+	if slices.Contains(metrics, "ALL") {
+		metrics = allMetrics
+	}
+	before, after, err := a.sl.SetShardLevelMetrics(ctx, name, metrics, enable)
 	if err != nil {
 		return nil, a.fail(err)
 	}
