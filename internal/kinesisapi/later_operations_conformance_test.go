@@ -1,9 +1,12 @@
 package kinesisapi_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/fxamacker/cbor/v2"
 
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
@@ -66,12 +70,47 @@ func TestLaterOperationsValidation(t *testing.T) {
 	})
 }
 
-// TestSubscribeToShardWire: SubscribeToShard answers as Kinesis does on
-// the wire (AWS's event-stream encoding, as the AWS SDKs read it): status
-// 200, Content-Type application/vnd.amazon.eventstream, an initial-response
-// event, then SubscribeToShardEvent events with JSON payloads.
-func TestSubscribeToShardWire(t *testing.T) {
-	p := startInProcess(t, nil)
+// subscribeRaw sends a SubscribeToShard request as a strict client does,
+// signed with the AWS SDK's signer, and returns the response unread.
+func subscribeRaw(t *testing.T, addr, contentType string, body []byte) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+	req.Header.Set("Content-Type", contentType)
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, req,
+		hex.EncodeToString(sum[:]), "kinesis", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// nextMessage reads one event-stream message: its headers and payload.
+func nextMessage(t *testing.T, r io.Reader) (map[string]string, []byte) {
+	t.Helper()
+	msg, err := eventstream.NewDecoder().Decode(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{}
+	for _, x := range msg.Headers {
+		h[x.Name] = x.Value.String()
+	}
+	return h, msg.Payload
+}
+
+// subscription starts a stream with one shard and an ACTIVE consumer, and
+// returns the body of a SubscribeToShard request for it.
+func subscription(t *testing.T, p *inProcess) string {
+	t.Helper()
 	ctx := context.Background()
 	if err := p.log.Create(ctx, "s", streamlog.CreateOptions{ShardCount: 1}); err != nil {
 		t.Fatal(err)
@@ -80,43 +119,96 @@ func TestSubscribeToShardWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := `{"ConsumerARN":"arn:aws:kinesis:us-east-1:` + account + `:stream/s/consumer/c:` + strconv.FormatInt(c.Created.Unix(), 10) +
+	return `{"ConsumerARN":"arn:aws:kinesis:us-east-1:` + account + `:stream/s/consumer/c:` + strconv.FormatInt(c.Created.Unix(), 10) +
 		`","ShardId":"shardId-000000000000","StartingPosition":{"Type":"TRIM_HORIZON"}}`
-	req, err := http.NewRequest(http.MethodPost, "http://"+p.addr+"/", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, req, hex.EncodeToString(sum[:]), "kinesis", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
+}
+
+// TestSubscribeToShardWire: SubscribeToShard answers as Kinesis does on
+// the wire (AWS's event-stream encoding, as the AWS SDKs read it): status
+// 200, Content-Type application/vnd.amazon.eventstream, an initial-response
+// event, then SubscribeToShardEvent events with JSON payloads.
+func TestSubscribeToShardWire(t *testing.T) {
+	p := startInProcess(t, nil)
+	res := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", []byte(subscription(t, p)))
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.amazon.eventstream" {
 		t.Fatalf("status %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	dec := eventstream.NewDecoder()
-	want := []struct{ event, payloadPrefix string }{
+	for _, w := range []struct{ event, payloadPrefix string }{
 		{"initial-response", "{}"},
 		{"SubscribeToShardEvent", `{"ContinuationSequenceNumber":"`},
-	}
-	for _, w := range want {
-		msg, err := dec.Decode(res.Body, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := map[string]string{}
-		for _, x := range msg.Headers {
-			h[x.Name] = x.Value.String()
-		}
+	} {
+		h, payload := nextMessage(t, res.Body)
 		if h[":message-type"] != "event" || h[":event-type"] != w.event || h[":content-type"] != "application/json" ||
-			!strings.HasPrefix(string(msg.Payload), w.payloadPrefix) {
-			t.Fatalf("message %v %s, want event %s", h, msg.Payload, w.event)
+			!strings.HasPrefix(string(payload), w.payloadPrefix) {
+			t.Fatalf("message %v %s, want event %s", h, payload, w.event)
 		}
+	}
+}
+
+// TestSubscribeToShardTakeover: a second subscription of the same consumer
+// and shard within 5 seconds is refused; after 5 seconds it takes over and
+// the first ends with a ResourceInUseException event (the API reference's
+// rules for SubscribeToShard).
+func TestSubscribeToShardTakeover(t *testing.T) {
+	clk := &fakeClock{}
+	clk.ms.Store(time.Now().UnixMilli())
+	p := startInProcess(t, clk.now)
+	body := []byte(subscription(t, p))
+	first := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", body)
+	nextMessage(t, first.Body) // initial-response
+	nextMessage(t, first.Body) // the first (empty) event
+	clk.advance(4 * time.Second)
+	second := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", body)
+	b, _ := io.ReadAll(second.Body)
+	if second.StatusCode != 400 || !strings.Contains(string(b), `"__type":"ResourceInUseException"`) ||
+		!strings.Contains(string(b), "Another active subscription exists for this consumer") {
+		t.Fatalf("second subscription within 5 s: %d %s", second.StatusCode, b)
+	}
+	clk.advance(2 * time.Second)
+	third := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", body)
+	if third.StatusCode != 200 {
+		t.Fatalf("subscription after 5 s: %d", third.StatusCode)
+	}
+	h, payload := nextMessage(t, first.Body)
+	if h[":message-type"] != "exception" || h[":exception-type"] != "ResourceInUseException" {
+		t.Fatalf("the first subscription got %v %s, want a ResourceInUseException", h, payload)
+	}
+}
+
+// TestSubscribeToShardCBOR: a CBOR request (the AWS SDK for Java's
+// default, which the KCL uses) gets its events in CBOR: records' Data as
+// byte strings.
+func TestSubscribeToShardCBOR(t *testing.T) {
+	p := startInProcess(t, nil)
+	var req map[string]any
+	if err := json.Unmarshal([]byte(subscription(t, p)), &req); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.log.Append(context.Background(), "s", []streamlog.Entry{{PartitionKey: []byte("k"), Data: []byte{0, 1, 2, 0xff}}}, make([]streamlog.Appended, 1)); err != nil {
+		t.Fatal(err)
+	}
+	body, err := cbor.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := subscribeRaw(t, p.addr, "application/x-amz-cbor-1.1", body)
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("status %d: %x", res.StatusCode, b)
+	}
+	nextMessage(t, res.Body) // initial-response
+	h, payload := nextMessage(t, res.Body)
+	var ev struct {
+		Records []struct {
+			Data         []byte
+			PartitionKey string
+		}
+	}
+	if err := cbor.Unmarshal(payload, &ev); err != nil {
+		t.Fatalf("event payload %x: %v", payload, err)
+	}
+	if h[":content-type"] != "application/x-amz-cbor-1.1" || len(ev.Records) != 1 ||
+		!bytes.Equal(ev.Records[0].Data, []byte{0, 1, 2, 0xff}) || ev.Records[0].PartitionKey != "k" {
+		t.Fatalf("event %v %+v", h, ev)
 	}
 }
