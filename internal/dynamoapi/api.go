@@ -67,7 +67,7 @@ func New(st *tables.Store, o Options) *API {
 // DynamoDB error types, with the full type strings DynamoDB sends.
 const (
 	typePrefix                   = "com.amazonaws.dynamodb.v20120810#"
-	ValidationException          = typePrefix + "ValidationException"
+	ValidationException          = "com.amazon.coral.validate#ValidationException" // DynamoDB's, as dynalite records it
 	ResourceNotFoundException    = typePrefix + "ResourceNotFoundException"
 	ResourceInUseException       = typePrefix + "ResourceInUseException"
 	ConditionalCheckFailed       = typePrefix + "ConditionalCheckFailedException"
