@@ -61,6 +61,9 @@ type Options struct {
 	Engine Engine
 	// Streams lists streams; nil shows none.
 	Streams Streams
+	// Tables lists the DynamoDB-compatible tables, the pipeline's first
+	// step; nil shows none.
+	Tables SourceTables
 	// User is the warehouse user API requests run as when no Users are
 	// configured, and the user the dashboard's own catalog reads and writes
 	// run as. Empty means "blueshift".
