@@ -443,6 +443,15 @@ func TestAuthAPI(t *testing.T) {
 	if code, out := callAs(t, srv, "viewer", "look", "GET", "/api/queries/"+adminQuery, ""); code != http.StatusNotFound {
 		t.Errorf("viewer reads the admin's query: %d %v", code, out)
 	}
+	// Query history is per user: the viewer's is empty so far.
+	if code, out := callAs(t, srv, "viewer", "look", "GET", "/api/history", ""); code != 200 || compact(out) != `{"history":[]}` {
+		t.Errorf("viewer's history: %d %v", code, out)
+	}
+	waitFor(t, "the admin's query in the admin's history", func() bool {
+		_, out := do("GET", "/api/history", "")
+		h, _ := out["history"].([]any)
+		return len(h) > 0 && h[0].(map[string]any)["sql"] == "select n from notes"
+	})
 	// Basic credentials, without cookie or CSRF, for API clients.
 	if code, out := callAs(t, srv, "admin", "wrong", "GET", "/api/dashboards", ""); code != http.StatusUnauthorized {
 		t.Errorf("basic, wrong password: %d %v", code, out)

@@ -49,6 +49,8 @@ func TestBrowserUsers(t *testing.T) {
 		chromedp.WaitVisible(`body[data-query="succeeded"]`, chromedp.ByQuery))
 
 	viewer := browser(t, phone)
+	run(t, viewer, "the login page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#login`, chromedp.ByQuery))
+	screenshot(t, viewer, "login-phone")
 	login(t, viewer, base, "viewer", "look")
 	if got := text(t, viewer, "#who .badge"); got != "read-only" {
 		t.Errorf("badge %q", got)
