@@ -177,7 +177,7 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 
 func TestSchemaAPI(t *testing.T) {
 	srv := testserver.Start(t)
-	if code, out := call(t, srv, "POST", "/api/query", sqlBody("create schema sales; create table sales.orders (id int, amount numeric(10,2)); create view sales.big as select * from sales.orders where amount > 100")); code != 200 {
+	if code, out := call(t, srv, "POST", "/api/query", sqlBody("create schema sales; create table sales.orders (id int, amount numeric(10,2), note varchar(20)); create view sales.big as select id, amount from sales.orders where amount > 100")); code != 200 {
 		t.Fatalf("%d %v", code, out)
 	}
 	code, out := call(t, srv, "GET", "/api/schema", "")
@@ -194,9 +194,10 @@ func TestSchemaAPI(t *testing.T) {
 			sales = append(sales, compact(m))
 		}
 	}
+	// Types as Postgres's format_type names them.
 	want := []string{
-		`{"columns":[{"name":"id","type":"INTEGER"},{"name":"amount","type":"DECIMAL(10,2)"}],"kind":"view","name":"big","schema":"sales"}`,
-		`{"columns":[{"name":"id","type":"INTEGER"},{"name":"amount","type":"DECIMAL(10,2)"}],"kind":"table","name":"orders","schema":"sales"}`,
+		`{"columns":[{"name":"id","type":"integer"},{"name":"amount","type":"numeric(10,2)"}],"kind":"view","name":"big","schema":"sales"}`,
+		`{"columns":[{"name":"id","type":"integer"},{"name":"amount","type":"numeric(10,2)"},{"name":"note","type":"character varying(20)"}],"kind":"table","name":"orders","schema":"sales"}`,
 	}
 	if fmt.Sprint(sales) != fmt.Sprint(want) {
 		t.Errorf("schema sales\n got %v\nwant %v", sales, want)
