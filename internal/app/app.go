@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -125,7 +126,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return s, nil
 		}),
-		Streams: streams, Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
+		Streams: streams, Tables: dashboardTables(tbls), Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
 	})
 	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
 	httpMux.Handle("/", dashboard)
@@ -168,6 +169,28 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		err = nil
 	}
 	return err
+}
+
+// dashboardTables gives the dashboard's pipeline the DynamoDB-compatible
+// tables, with their figures and Kinesis streaming destinations.
+func dashboardTables(tbls *tables.Store) web.SourceTables {
+	return web.SourceTablesFunc(func(ctx context.Context) ([]web.SourceTable, error) {
+		nowMs := time.Now().UnixMilli()
+		var out []web.SourceTable
+		for _, name := range tbls.List() {
+			t, items, size, err := tbls.Describe(name)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			writes, _ := tbls.Writes(name)
+			st := web.SourceTable{Name: name, Status: t.Status(nowMs), Items: items, SizeBytes: size, Writes: writes}
+			for _, d := range capture.Destinations(t) {
+				st.Destinations = append(st.Destinations, web.StreamingDestination{Stream: d.Stream, Status: d.Status})
+			}
+			out = append(out, st)
+		}
+		return out, ctx.Err()
+	})
 }
 
 // server is one listener and what serves it until ctx ends.
