@@ -122,8 +122,12 @@ func superIndexBase(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 				return ix, nil
 			}
 		}
-		ix.I = &ast.Binary{Op: "+", L: &ast.Paren{X: ix.I}, R: &ast.Literal{Kind: ast.LitNumber, Value: "1"}}
-		return ix, nil
+		// A computed subscript (arr[i] with i a column): DuckDB's
+		// VARIANT subscript takes only a constant, so the element is read
+		// through the value's JSON text, where the path counts from 0 as
+		// PartiQL does.
+		path := fn("concat", str("$["), cast(ix.I, "varchar"), str("]"))
+		return cast(fn("json_extract", cast(ix.X, "json"), path), "super"), nil
 	})
 }
 

@@ -18,6 +18,10 @@ func TestResultColumnNames(t *testing.T) {
 		{`select count(*), max(x), x::varchar, upper(y) from (select 1 as x, 'a' as y) t group by x, y`, "[count max x upper]"},
 		{`select current_date, current_timestamp, current_user, user, session_user`, "[current_date current_timestamp current_user user session_user]"},
 		{`select sysdate, getdate()`, "[sysdate getdate]"},
+		// An operator's column is ?column? in a subquery too (Postgres's
+		// name), never DuckDB's expression text.
+		{`select * from (select x + 1, x from (select 1 as x) a) b`, "[?column? x]"},
+		{`with c as (select x * 2 from (select 1 as x) a) select * from c`, "[?column?]"},
 	} {
 		rs := s.Execute(ctx, tc.query, nil)
 		var names []string
