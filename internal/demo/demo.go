@@ -1,12 +1,15 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +147,9 @@ func drive(ctx context.Context, o Options, addrs map[string]string) error {
 	); err != nil {
 		return fmt.Errorf("demo: scenario: %w", err)
 	}
+	if err := createDashboard(ctx, addrs["http"]); err != nil {
+		return err
+	}
 
 	fmt.Fprintf(out, `
 blueshift demo is running (data in %s)
@@ -151,12 +157,13 @@ blueshift demo is running (data in %s)
   SQL (Postgres wire protocol): %s
       psql "host=%s port=%s dbname=dev user=demo sslmode=disable"
   dashboard and HTTP API:       http://%s/
+      the fact table's dashboard: http://%s/dashboards/transactions
   Kinesis API:                  http://%s   (stream %q)
       aws --endpoint-url http://%s kinesis describe-stream-summary --stream-name %s
 
 The load procedure runs every 10 seconds (SHOW SCHEDULES; SELECT * FROM sys_schedule_history).
 Generated DynamoDB change records go into the stream at %d per second. Ctrl-C stops.
-`, o.DataDir, addrs["sql"], host, port, addrs["http"], addrs["aws"], StreamName, addrs["aws"], StreamName, o.Rate)
+`, o.DataDir, addrs["sql"], host, port, addrs["http"], addrs["http"], addrs["aws"], StreamName, addrs["aws"], StreamName, o.Rate)
 
 	errc := make(chan error, 1)
 	go func() { errc <- generate(ctx, o, kc) }()
@@ -251,4 +258,30 @@ func printRows(out io.Writer, title string, rows pgx.Rows, err error) {
 	if err := rows.Err(); err != nil {
 		fmt.Fprintf(out, "  error: %v\n", err)
 	}
+}
+
+// dashboardJSON is the demo's dashboard over the fact table: transactions
+// and amounts over time, by provider.
+//
+//go:embed dashboard.json
+var dashboardJSON []byte
+
+// createDashboard saves the demo's dashboard through the HTTP API, as a user
+// would.
+func createDashboard(ctx context.Context, httpAddr string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+httpAddr+"/api/dashboards", bytes.NewReader(dashboardJSON))
+	if err != nil {
+		return fmt.Errorf("demo: dashboard: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("demo: dashboard: %w", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("demo: dashboard: %s: %s", res.Status, body)
+	}
+	return nil
 }

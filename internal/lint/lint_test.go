@@ -17,7 +17,7 @@ const module = "github.com/blueshift-dev/blueshift/internal/"
 var protocol = []string{"kinesisapi", "dynamoapi", "pgwire", "web", "awsjson"}
 
 // storage packages hold data and never import a protocol package or the engine.
-var storage = []string{"streamlog", "tables"}
+var storage = []string{"streamlog", "tables", "capture"}
 
 func TestImportDirections(t *testing.T) {
 	imports := map[string]map[string]bool{} // package dir -> imported paths

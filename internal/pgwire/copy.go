@@ -21,6 +21,9 @@ func (c *conn) copy(ctx context.Context, res *warehouse.Result) error {
 	if res.Copy.From {
 		return c.copyIn(ctx, res.Copy)
 	}
+	if res.Copy.Format == "binary" {
+		return c.copyOutBinary(res) // copy_binary.go
+	}
 	return c.copyOut(res)
 }
 
@@ -165,7 +168,15 @@ func (r *copyReader) drain() error {
 }
 
 func (c *conn) copyIn(ctx context.Context, cs *warehouse.CopyStmt) error {
-	if err := c.send(&pgproto3.CopyInResponse{OverallFormat: 0}); err != nil {
+	in := &pgproto3.CopyInResponse{OverallFormat: 0}
+	if cs.Format == "binary" {
+		in.OverallFormat = 1
+		in.ColumnFormatCodes = make([]uint16, len(cs.Types))
+		for i := range in.ColumnFormatCodes {
+			in.ColumnFormatCodes[i] = 1
+		}
+	}
+	if err := c.send(in); err != nil {
 		return err
 	}
 	if err := c.flush(); err != nil {
@@ -173,9 +184,12 @@ func (c *conn) copyIn(ctx context.Context, cs *warehouse.CopyStmt) error {
 	}
 	r := &copyReader{c: c}
 	var next func() ([]any, error)
-	if cs.Format == "csv" {
+	switch cs.Format {
+	case "binary":
+		next = binaryRows(r, cs.Types) // copy_binary.go
+	case "csv":
 		next = csvRows(r, cs)
-	} else {
+	default:
 		next = textRows(r, cs)
 	}
 	res, err := c.sess.CopyIn(ctx, cs, next)

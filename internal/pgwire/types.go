@@ -401,7 +401,7 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 	}
 	if _, ok := arrayTypes[oid]; ok { // arrays.go
 		if format == 0 {
-			return pgArrayToList(string(b))
+			return warehouse.ListFromArray(string(b))
 		}
 		return decodeBinaryArray(b, oid)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // quantifiedArrays rewrites x op ANY|SOME|ALL (array) into the same
@@ -52,5 +53,26 @@ func paramTypes(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		}
 		name, array := strings.CutSuffix(rw.opts.ParamTypes[p.N-1], "[]")
 		return &ast.Cast{X: p, Type: &ast.TypeName{Name: ast.Name{{Name: name}}, Array: array}}, nil
+	})
+}
+
+// arrayLiterals rewrites a Postgres array literal cast to an array type,
+// '{1,2}'::int[], into DuckDB's list syntax, '[1,2]'::INTEGER[].
+func arrayLiterals(_ *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		c, ok := x.(*ast.Cast)
+		if !ok || c.Type == nil || !c.Type.Array {
+			return x, nil
+		}
+		lit, ok := c.X.(*ast.Literal)
+		if !ok || lit.Kind != ast.LitString || !strings.HasPrefix(strings.TrimSpace(lit.Value), "{") {
+			return x, nil
+		}
+		l, err := ListFromArray(lit.Value)
+		if err != nil {
+			return nil, sqlerr.New(sqlerr.InvalidTextRepresentation, "%v", err)
+		}
+		c.X = &ast.Literal{Kind: ast.LitString, Value: l}
+		return c, nil
 	})
 }

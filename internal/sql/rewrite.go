@@ -31,6 +31,7 @@ var rules = []rule{
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
+	{"array-literals", arrayLiterals},         // '{1,2}'::int[] -> '[1,2]'::INTEGER[]
 	{"quantified-arrays", quantifiedArrays},   // x = ANY (array) -> x = ANY (SELECT unnest(array))
 }
 

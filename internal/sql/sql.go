@@ -99,8 +99,14 @@ type Translation struct {
 // tree as parsed (identifiers as written, Redshift functions unrewritten);
 // Print turns it, or an edited copy, into DuckDB SQL.
 func Translate(text string, opts Options) (*Translation, error) {
+	if err := checkOperators(text); err != nil { // limits.go
+		return nil, err
+	}
 	stmt, err := parser.Parse(text)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkComplexity(stmt); err != nil {
 		return nil, err
 	}
 	if !DuckDBRuns(stmt) {

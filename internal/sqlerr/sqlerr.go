@@ -84,6 +84,7 @@ const (
 	InvalidArgumentForLogarithm   Code = "2201E"
 	ArraySubscriptError           Code = "2202E"
 	InvalidBinaryRepresentation   Code = "22P03"
+	BadCopyFileFormat             Code = "22P04"
 	UntranslatableCharacter       Code = "22P05"
 	CaseNotFound                  Code = "20000"
 	NoDataFound                   Code = "P0002"

@@ -31,6 +31,7 @@ var migrations = []Migration{
 	columnTypesMigration,  // column_types.go
 	objectOwnersMigration, // owners.go
 	schemaOwnersMigration, // owners.go
+	dashboardMigration,    // dashboards.go
 	adminMigration,        // exec_admin.go
 }
 

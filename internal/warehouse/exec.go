@@ -61,6 +61,9 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 // itself get a case here and live in exec_<thing>.go; everything else is
 // DuckDB SQL, prepared on the session's connection.
 func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
+	if err := s.checkReadOnly(tr, text); err != nil { // readonly.go
+		return nil, err
+	}
 	switch n := tr.Stmt.(type) {
 	case *ast.Begin:
 		return s.planBegin(), nil

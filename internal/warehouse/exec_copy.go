@@ -35,6 +35,9 @@ type CopyStmt struct {
 	Header bool
 	// Quote and Escape are CSV's quote and escape characters.
 	Quote, Escape byte
+	// Types are the target columns' types, in order, for a COPY FROM
+	// (the binary format's fields are read by their column's type).
+	Types []Type
 }
 
 // parseCopy reads a COPY statement. ok is false when text is not a COPY with
@@ -179,9 +182,7 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 		}
 	}
 	switch c.Format {
-	case "text", "csv":
-	case "binary":
-		return nil, true, sqlerr.New(sqlerr.FeatureNotSupported, "COPY in binary format is not supported")
+	case "text", "csv", "binary":
 	default:
 		return nil, true, sqlerr.New(sqlerr.InvalidParameterValue, "COPY format %q not recognized", c.Format)
 	}
@@ -212,7 +213,24 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 // rows to send; for FROM STDIN the protocol layer calls CopyIn.
 func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 	if c.From {
-		return &plan{command: "COPY", run: func(context.Context, []any) (*Result, error) {
+		return &plan{command: "COPY", run: func(ctx context.Context, _ []any) (*Result, error) {
+			cols := "*"
+			if len(c.Columns) > 0 {
+				q := make([]string, len(c.Columns))
+				for i, col := range c.Columns {
+					q[i] = quoteIdent(col)
+				}
+				cols = strings.Join(q, ", ")
+			}
+			res, err := s.conn.Query(ctx, "SELECT "+cols+" FROM "+c.Table+" LIMIT 0")
+			if err != nil {
+				return nil, err
+			}
+			c.Types = c.Types[:0]
+			for _, col := range res.Columns {
+				c.Types = append(c.Types, col.Type)
+			}
+			_ = res.Close()
 			return &Result{command: "COPY", counted: true, done: true, Copy: c}, nil
 		}}, nil
 	}

@@ -314,6 +314,13 @@ func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error)
 			p.params = append(p.params, Type{Kind: KindUnknown})
 			continue
 		}
+		if t == duckdb.TYPE_LIST {
+			// The driver tells a list but not its element type. It is
+			// announced as of no type (clients then send its text, a
+			// Postgres array literal, which bindArgs reads as a list).
+			p.params = append(p.params, Type{Kind: KindUnknown, DuckDB: "[]"})
+			continue
+		}
 		ti, err := duckdb.NewTypeInfo(t)
 		if err != nil {
 			p.params = append(p.params, Type{Kind: KindUnknown})
@@ -527,6 +534,15 @@ func bindArgs(args []any, types []Type) ([]driver.NamedValue, error) {
 		var k Kind
 		if i < len(types) {
 			k = types[i].Kind
+		}
+		if str, ok := a.(string); ok && i < len(types) && strings.HasSuffix(types[i].DuckDB, "[]") && strings.HasPrefix(str, "{") {
+			// A list parameter sent as a Postgres array literal (by a
+			// client that declared no type for it): DuckDB's list syntax.
+			l, err := ListFromArray(str)
+			if err != nil {
+				return nil, sqlerrf(invalidTextRepresentation, "invalid input for parameter $%d: %v", i+1, err)
+			}
+			a = l
 		}
 		v, err := coerce(a, k)
 		if err != nil {
