@@ -46,8 +46,9 @@
 //   - VARCHAR(n) and CHAR(n) lengths are not enforced on insert (a cast
 //     truncates); CHAR is not padded.
 //   - TO_CHAR's numeric formats are 0A000.
-//   - AVG of a DECIMAL is a double, AVG of integers a numeric (with the
-//     truncated value Redshift gives): types are not known here.
+//   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
+//     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient
+//     truncated to s decimals, typed DOUBLE rather than DECIMAL(38, s).
 //   - REGEXP_SUBSTR supports only the first occurrence from position 1.
 //   - A SQL user-defined function prints as a DuckDB macro (function.go):
 //     untyped, so calls are not checked against its argument types.

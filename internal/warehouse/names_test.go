@@ -43,3 +43,28 @@ func TestResultColumnNames(t *testing.T) {
 		}
 	}
 }
+
+// TestAvgTypes checks AVG's result types (Redshift SQL reference, "AVG
+// function": "BIGINT for any integer type argument", "DOUBLE PRECISION for
+// a floating point argument").
+func TestAvgTypes(t *testing.T) {
+	ctx := context.Background()
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	rs := s.Execute(ctx, `select avg(x), avg(x::smallint), avg(x::bigint), avg(x::real), avg(x::float8) from (select 1 as x) t`, nil)
+	defer rs.Close()
+	var types []string
+	if rs.Next() {
+		for _, c := range rs.Result().Columns {
+			types = append(types, c.Type.DuckDB)
+		}
+		for rs.Result().Next() {
+		}
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(types), "[BIGINT BIGINT BIGINT DOUBLE DOUBLE]"; got != want {
+		t.Errorf("avg types %s, want %s", got, want)
+	}
+}
