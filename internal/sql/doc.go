@@ -43,8 +43,9 @@
 //     timestamps taken in the same second (the reference procedure's audit
 //     pattern). It is the statement's start only when Options.StatementTime
 //     is set; otherwise it is the transaction's start.
-//   - VARCHAR(n) and CHAR(n) lengths are not enforced on insert (a cast
-//     truncates); CHAR is not padded.
+//   - VARCHAR(n) and CHAR(n) lengths are enforced on INSERT and UPDATE only
+//     for the tables Options.CharLimits knows (a cast truncates); CHAR is
+//     not padded.
 //   - TO_CHAR's numeric formats are 0A000.
 //   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
 //     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient

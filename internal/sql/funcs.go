@@ -23,7 +23,6 @@ func init() {
 		"nvl":                             rename("coalesce"),
 		"nvl2":                            rwNvl2,
 		"decode":                          rwDecode,
-		"len":                             rename("length"),
 		"charindex":                       rwCharindex,
 		"dateadd":                         rwDateadd,
 		"date_add":                        rwDateadd,
@@ -158,7 +157,7 @@ func rwCharindex(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 2, 2); err != nil {
 		return nil, err
 	}
-	return fn("strpos", f.Args[1], f.Args[0]), nil
+	return fn("strpos", cast(f.Args[1], "varchar"), cast(f.Args[0], "varchar")), nil
 }
 
 // datePart reads a date part written as a word or a string, and returns
@@ -474,7 +473,7 @@ func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 2, 2); err != nil {
 		return nil, err
 	}
-	return fn("length", fn("regexp_extract_all", f.Args[0], f.Args[1])), nil
+	return fn("array_length", fn("regexp_extract_all", f.Args[0], f.Args[1])), nil
 }
 
 func toJSON(x ast.Expr) ast.Expr { return cast(x, "json") }

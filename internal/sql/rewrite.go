@@ -28,7 +28,9 @@ var rules = []rule{
 	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},       // 'a' = 'a ' is true: trailing blanks do not count
 	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
+	{"regex-operators", regexOperators},       // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
+	{"char-limits", charLimits},               // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
 	{"array-literals", arrayLiterals},         // '{1,2}'::int[] -> '[1,2]'::INTEGER[]

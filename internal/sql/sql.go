@@ -76,6 +76,10 @@ type Options struct {
 	// sent as text is: an array parameter above all, which DuckDB cannot
 	// type from its use.
 	ParamTypes []string
+	// CharLimits, when set, returns the columns of a table INSERT or UPDATE
+	// writes (nil for an unknown table), so that values longer than a
+	// VARCHAR(n) or CHAR(n) column's n are refused (charlimits.go).
+	CharLimits func(table ast.Name) []ColumnLimit
 }
 
 // Translation is one statement read for execution: its tree, and for
