@@ -117,6 +117,9 @@ func Translate(text string, opts Options) (*Translation, error) {
 		return &Translation{Stmt: stmt}, nil
 	}
 	if r, ok := stmt.(*ast.Raw); ok {
+		if r.DuckDB != "" {
+			return &Translation{Stmt: r, SQL: r.DuckDB}, nil
+		}
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
 	return printStmt(stmt, opts, text)
