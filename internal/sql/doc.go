@@ -50,7 +50,7 @@
 //   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
 //     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient
 //     truncated to s decimals, typed DOUBLE rather than DECIMAL(38, s).
-//   - REGEXP_SUBSTR supports only the first occurrence from position 1.
+//   - Regular expressions are RE2's; REGEXP_INSTR's 'e' parameter is 0A000.
 //   - A SQL user-defined function prints as a DuckDB macro (function.go):
 //     untyped, so calls are not checked against its argument types.
 //   - TRUNC(x) with one argument is the date of a timestamp only when x is

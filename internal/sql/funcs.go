@@ -35,8 +35,6 @@ func init() {
 		"to_char":                         rwToChar,
 		"to_date":                         rwToDate,
 		"listagg":                         rwListagg,
-		"regexp_substr":                   rwRegexpSubstr,
-		"regexp_count":                    rwRegexpCount,
 		"json_parse":                      rename("rs_json_parse"),
 		"can_json_parse":                  rename("rs_can_json_parse"),
 		"json_serialize":                  rwJSONSerialize,
@@ -457,23 +455,6 @@ func rwListagg(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 func isOne(x ast.Expr) bool {
 	l, ok := x.(*ast.Literal)
 	return ok && l.Kind == ast.LitNumber && l.Value == "1"
-}
-
-func rwRegexpSubstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
-	if err := rw.nargs(f, 2, 5); err != nil {
-		return nil, err
-	}
-	if len(f.Args) >= 3 && !isOne(f.Args[2]) || len(f.Args) >= 4 && !isOne(f.Args[3]) || len(f.Args) == 5 {
-		return nil, rw.unsupported(0, "REGEXP_SUBSTR with a position, occurrence or parameters")
-	}
-	return fn("regexp_extract", f.Args[0], f.Args[1]), nil
-}
-
-func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
-	if err := rw.nargs(f, 2, 2); err != nil {
-		return nil, err
-	}
-	return fn("array_length", fn("regexp_extract_all", f.Args[0], f.Args[1])), nil
 }
 
 func toJSON(x ast.Expr) ast.Expr { return cast(x, "json") }
