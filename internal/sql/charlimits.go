@@ -15,6 +15,10 @@ type ColumnLimit struct {
 	Name  string
 	Limit int
 	Type  string
+	// DateKind is "date" or "timestamp" for a DATE or TIMESTAMP[TZ]
+	// column, whose string literals INSERT reads in Redshift's date forms
+	// (dates.go).
+	DateKind string
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by
@@ -37,7 +41,13 @@ func charLimits(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 			if s.Set[i].X == nil {
 				continue
 			}
-			if c, ok := limitOf(cols, Fold(s.Set[i].Column, false, rw.opts)); ok {
+			c, ok := limitOf(cols, Fold(s.Set[i].Column, false, rw.opts))
+			if l, isLit := s.Set[i].X.(*ast.Literal); isLit && l.Kind == ast.LitString && c.DateKind != "" {
+				if iso, ok := redshiftDate(l.Value, c.DateKind, rw.opts.DateDMY); ok {
+					s.Set[i].X = str(iso)
+				}
+			}
+			if ok {
 				s.Set[i].X = limitCall(s.Set[i].X, c)
 			}
 		}
@@ -61,21 +71,29 @@ func limitInsert(rw *rewriter, ins *ast.Insert) {
 			targets = append(targets, c)
 		}
 	}
+	if v, ok := ins.Source.(*ast.Values); ok {
+		for _, row := range v.Rows {
+			for i, x := range row {
+				if i >= len(targets) {
+					break
+				}
+				if l, ok := x.(*ast.Literal); ok && l.Kind == ast.LitString && targets[i].DateKind != "" {
+					if iso, ok := redshiftDate(l.Value, targets[i].DateKind, rw.opts.DateDMY); ok {
+						row[i] = str(iso)
+					}
+				}
+				if targets[i].Limit > 0 && !isDefault(x) {
+					row[i] = limitCall(row[i], targets[i])
+				}
+			}
+		}
+		return
+	}
 	limited := false
 	for _, c := range targets {
 		limited = limited || c.Limit > 0
 	}
 	if !limited {
-		return
-	}
-	if v, ok := ins.Source.(*ast.Values); ok {
-		for _, row := range v.Rows {
-			for i, x := range row {
-				if i < len(targets) && targets[i].Limit > 0 && !isDefault(x) {
-					row[i] = limitCall(x, targets[i])
-				}
-			}
-		}
 		return
 	}
 	// INSERT ... SELECT: SELECT the checked columns FROM (query) AS

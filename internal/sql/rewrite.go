@@ -30,6 +30,7 @@ var rules = []rule{
 	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
 	{"regex-operators", regexOperators},       // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
+	{"date-literals", dateLiterals},           // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
 	{"char-limits", charLimits},               // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])

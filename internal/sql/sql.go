@@ -80,6 +80,9 @@ type Options struct {
 	// writes (nil for an unknown table), so that values longer than a
 	// VARCHAR(n) or CHAR(n) column's n are refused (charlimits.go).
 	CharLimits func(table ast.Name) []ColumnLimit
+	// DateDMY is DateStyle's DMY: '01/02/2023' is 1 February, not 2
+	// January (dates.go).
+	DateDMY bool
 }
 
 // Translation is one statement read for execution: its tree, and for

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -155,6 +156,7 @@ func (s *Session) baseOptions() bsql.Options {
 		CaseSensitive:      isOn(s.settings["enable_case_sensitive_identifier"]),
 		CaseSensitiveSuper: isOn(s.settings["enable_case_sensitive_super_attribute"]),
 		ParamTypes:         s.paramTypes,
+		DateDMY:            strings.Contains(strings.ToUpper(s.settings["datestyle"]), "DMY"),
 	}
 }
 
