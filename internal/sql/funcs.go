@@ -567,7 +567,7 @@ func jsonList(x ast.Expr) ast.Expr { return tryCast(toJSON(x), "json[]") }
 func rwArray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
-		args[i] = fn("to_json", a) // a value, not JSON text: 'two' is "two"
+		args[i] = fn("rs_to_json", a) // a value, not JSON text: 'two' is "two"
 	}
 	return superOf(fn("json_array", args...)), nil
 }
@@ -579,7 +579,7 @@ func rwObject(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
 		if i%2 == 1 {
-			a = fn("to_json", a)
+			a = fn("rs_to_json", a)
 		}
 		args[i] = a
 	}
