@@ -100,7 +100,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
 	}
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
-		DeferAutoRefresh: true}) // started once the listeners answer, below
+		DynamoDB:         copyTables{tbls}, // COPY ... FROM 'dynamodb://...'
+		DeferAutoRefresh: true})            // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
