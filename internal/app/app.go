@@ -78,14 +78,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	awsAPI.SetCredentials(cfg.AWSCredentials)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
-	// Their changes go to Kinesis streaming destinations in the same batch.
+	// Their changes go to Kinesis streaming destinations and their DynamoDB
+	// streams in the same batch.
 	streamExists := capture.StreamsIn(streams)
 	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
 		Capture: capture.New(capture.Options{StreamExists: streamExists})})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
+	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists,
+		Streams: capture.NewStreams(tbls, streams, nil)})
+	awsAPI.Register(dynamoAPI.Service())
+	awsAPI.Register(dynamoAPI.StreamsService())
 	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
@@ -100,7 +104,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("warehouse limits", "memory", memLimit, "temp", tempLimit)
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
 		MemoryLimit: memLimit, TempLimit: tempLimit,
-		DeferAutoRefresh: true}) // started once the listeners answer, below
+		DynamoDB:         copyTables{tbls}, // COPY ... FROM 'dynamodb://...'
+		DeferAutoRefresh: true})            // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
