@@ -73,7 +73,7 @@ func New(st *tables.Store, o Options) *API {
 // DynamoDB error types, with the full type strings DynamoDB sends.
 const (
 	typePrefix                   = "com.amazonaws.dynamodb.v20120810#"
-	ValidationException          = typePrefix + "ValidationException"
+	ValidationException          = "com.amazon.coral.validate#ValidationException" // DynamoDB's, as dynalite records it
 	ResourceNotFoundException    = typePrefix + "ResourceNotFoundException"
 	ResourceInUseException       = typePrefix + "ResourceInUseException"
 	ConditionalCheckFailed       = typePrefix + "ConditionalCheckFailedException"
@@ -259,10 +259,13 @@ const (
 	maxPageBytes = 1 << 20
 )
 
-// checkItem checks an item to put against its table: key attributes
-// present with the right types and sizes, index keys typed right, size
-// within 400 KB. It returns the item's primary key.
+// checkItem checks an item to put against its table: nested at most 32
+// levels, key attributes present with the right types and sizes, index
+// keys typed right, size within 400 KB. It returns the item's primary key.
 func checkItem(t *tables.Table, item attr.Item) (attr.Item, error) {
+	if err := checkDepth(item); err != nil {
+		return nil, err
+	}
 	key := attr.Item{}
 	for i, k := range []tables.KeyAttr{t.Key.Hash, t.Key.Range} {
 		if k.Name == "" {
@@ -296,6 +299,16 @@ func checkItem(t *tables.Table, item attr.Item) (attr.Item, error) {
 		return nil, validation("Item size has exceeded the maximum allowed size")
 	}
 	return key, nil
+}
+
+// checkDepth refuses an item nested deeper than DynamoDB's 32 levels, with
+// DynamoDB's message (observed: a value of 31 nested maps under its
+// attribute is stored, one of 32 is refused).
+func checkDepth(item attr.Item) error {
+	if attr.ItemDepth(item, attr.MaxDepth) > attr.MaxDepth {
+		return validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+	}
+	return nil
 }
 
 func isEmptyKey(v attr.Value) bool {
