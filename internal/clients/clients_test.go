@@ -160,3 +160,22 @@ func TestNodePostgres(t *testing.T) {
 	s := testserver.Start(t)
 	run(t, s, dir, node, "pg_client.js")
 }
+
+// TestAWSSDKForJavaScript runs the AWS SDK for JavaScript v3's Kinesis and
+// DynamoDB clients (pinned in testdata/node/package-lock.json) with their
+// default settings: the Kinesis client speaks HTTP/2 without TLS.
+func TestAWSSDKForJavaScript(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing(t, "Node.js", "apt-get install nodejs npm")
+	}
+	dir := testdata(t, "node")
+	for _, m := range []string{"@aws-sdk/client-kinesis", "@aws-sdk/client-dynamodb"} {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", m, "package.json")); err != nil {
+			missing(t, "the npm package "+m, "(cd "+dir+" && npm ci)")
+		}
+	}
+	s := testserver.Start(t)
+	run(t, s, dir, node, "aws_client.js")
+}
