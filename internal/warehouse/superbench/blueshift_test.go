@@ -3,7 +3,6 @@ package superbench
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"slices"
 	"testing"
 	"time"
@@ -56,54 +55,36 @@ func runBlueshift(ctx context.Context, b *testing.B, recs []demo.Record) (result
 	} {
 		r.times = append(r.times, timed(b, sql, func() error { return demo.Exec(ctx, conn, sql) }))
 	}
-	// The arrival times blueshift gave. The view's sequence numbers are not
-	// the 56-digit ones PutRecords answers, but both order a shard's records
-	// as they were put: the i-th of a shard in one is the i-th in the other.
+	// The arrival times blueshift gave, by the shard and sequence number
+	// PutRecords answered (the view's sequence_number is the same).
 	rows, err := conn.Query(ctx, `SELECT shard_id, sequence_number, approximate_arrival_timestamp FROM demo_stream_vw`)
 	if err != nil {
 		b.Fatal(err)
 	}
-	type row struct {
-		seq *big.Int
-		at  time.Time
-	}
-	byShard := map[string][]row{}
+	arrival := map[[2]string]time.Time{}
 	for rows.Next() {
 		var shard, seq string
 		var at time.Time
 		if err := rows.Scan(&shard, &seq, &at); err != nil {
 			b.Fatal(err)
 		}
-		byShard[shard] = append(byShard[shard], row{seq: bigInt(b, seq), at: at})
+		arrival[[2]string{shard, seq}] = at
 	}
 	if err := rows.Err(); err != nil {
 		b.Fatal(err)
 	}
-	put := map[string][]int{} // shard -> indexes of inputs
-	for i, in := range inputs {
-		put[in.shardID] = append(put[in.shardID], i)
+	if len(arrival) != len(inputs) {
+		b.Fatalf("%d records put, %d in the streaming view", len(inputs), len(arrival))
 	}
-	for shard, idx := range put {
-		viewRows := byShard[shard]
-		if len(viewRows) != len(idx) {
-			b.Fatalf("shard %s: %d records put, %d in the streaming view", shard, len(idx), len(viewRows))
+	for i := range inputs {
+		at, ok := arrival[[2]string{inputs[i].shardID, inputs[i].sequence}]
+		if !ok {
+			b.Fatalf("record %s/%s is not in the streaming view", inputs[i].shardID, inputs[i].sequence)
 		}
-		slices.SortFunc(viewRows, func(x, y row) int { return x.seq.Cmp(y.seq) })
-		slices.SortFunc(idx, func(x, y int) int { return bigInt(b, inputs[x].sequence).Cmp(bigInt(b, inputs[y].sequence)) })
-		for k, i := range idx {
-			inputs[i].arrival = viewRows[k].at
-		}
+		inputs[i].arrival = at
 	}
 	r.facts = factsPgx(ctx, b, conn)
 	return r, inputs
-}
-
-func bigInt(b *testing.B, s string) *big.Int {
-	n, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		b.Fatalf("sequence number %q is not a number", s)
-	}
-	return n
 }
 
 // put puts recs with PutRecords calls of 500, two at a time, and returns
