@@ -69,6 +69,37 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 		}
 	}
 
+	// Shared reads in WHERE, GROUP BY and ORDER BY: the groups are those
+	// the unshared reads make.
+	col := func(r string) []string {
+		var out []string
+		for _, row := range queryRows(t, s, `SELECT `+r+` FROM docs p ORDER BY id`) {
+			out = append(out, row[0])
+		}
+		return out
+	}
+	a, b, d, e := col(`p.payload.a::int`), col(`p.payload.b::varchar`), col(`p.payload.c.d::varchar`), col(`p.payload.e::varchar`)
+	want := map[string]int{}
+	for i := range docs {
+		if d[i] != "<nil>" || e[i] == "<nil>" {
+			want[a[i]+"|"+b[i]]++
+		}
+	}
+	groups := queryRows(t, s, `SELECT p.payload.a::int, p.payload.b::varchar, count(*) FROM docs p
+		WHERE p.payload.c.d::varchar IS NOT NULL OR p.payload.e::varchar IS NULL
+		GROUP BY p.payload.a::int, p.payload.b::varchar ORDER BY p.payload.a::int, p.payload.b::varchar`)
+	got := map[string]int{}
+	for _, g := range groups {
+		n, err := strconv.Atoi(g[2])
+		if err != nil {
+			t.Fatalf("count %s: %v", g[2], err)
+		}
+		got[g[0]+"|"+g[1]] = n
+	}
+	if len(want) < 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("groups: shared %v, unshared %v", got, want)
+	}
+
 	// The unnest's array from the same extraction, LEFT JOIN keeping rows
 	// whose array is empty, missing or not an array; with element reads.
 	sharedUnnest := queryRows(t, s, `SELECT id, p.payload.a::varchar, p.payload.b::varchar, p.payload.e::varchar, p.payload.f::varchar, l::varchar, l.k::varchar
