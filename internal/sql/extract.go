@@ -150,8 +150,8 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 	kept := reads[:0]
 	for _, r := range reads {
 		id, ok := qualified[r.column]
-		if !ok || (r.oneName && values[r.column]) {
-			continue
+		if !ok || (r.oneName && values[r.column]) || (r.root != nil && rw.key(*r.root) != root) {
+			continue // another range variable's (an outer query's), or an element
 		}
 		kept = append(kept, r)
 		s := byCol[r.column]
