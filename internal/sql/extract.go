@@ -22,8 +22,11 @@ import (
 // answer is the one the VARIANT path gives.
 //
 // With SUPER stored as VARIANT the extraction costs a serialization of the
-// value to JSON text a row, which pays from about sharedMinPaths paths
-// (BenchmarkCandidates, docs/design/super.md); fewer are left as they are.
+// whole value to JSON text a row, which pays only when a block reads many
+// paths: BenchmarkCandidates puts the break-even near 3 paths on 1 KB
+// change records and near 7 on 10 KB documents (docs/design/super.md), so
+// blocks with fewer than sharedMinPaths paths of a column are left as they
+// are.
 //
 // The rule is narrow on purpose: a block with one FROM entry, no star in its
 // select list, paths of field steps only (no subscripts), and a column
@@ -44,8 +47,8 @@ func sharedExtraction(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 }
 
 // sharedMinPaths is the fewest distinct paths of one column worth a shared
-// extraction while SUPER is stored as VARIANT.
-const sharedMinPaths = 4
+// extraction while SUPER is stored as VARIANT (the unnest's array counts).
+const sharedMinPaths = 8
 
 // pathRead is one read of a SUPER path the rule may share.
 type pathRead struct {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 )
 
 // TestSharedExtractionSameAnswers checks that a block reading many paths of
@@ -21,8 +23,8 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 	w, _ := openTest(t)
 	s := testSession(t, w)
 	docs := []string{
-		`{"a":"12","b":"x\"y\\z","c":{"d":"2022-07-08T23:59:59Z"},"e":"true","f":"1.50","g":{"l":[{"k":"v1"},{"k":"v2"}]}}`,
-		`{"a":12,"b":null,"c":{"d":5},"e":true,"f":1.5,"g":{"l":[]}}`,
+		`{"h":"42","i":"text","a":"12","b":"x\"y\\z","c":{"d":"2022-07-08T23:59:59Z"},"e":"true","f":"1.50","g":{"l":[{"k":"v1"},{"k":"v2"}]}}`,
+		`{"h":42,"i":{"j":1},"a":12,"b":null,"c":{"d":5},"e":true,"f":1.5,"g":{"l":[]}}`,
 		`{"a":{"x":1},"b":[1,2],"c":"str","e":"no","f":"abc","g":{"l":"not a list"}}`,
 		`{"a":-7.9,"b":"é ✓ \u0041","c":{"d":null},"e":false,"f":123456,"g":{"l":[1,"two",null]}}`,
 		`{}`,
@@ -50,13 +52,18 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 		`p.payload.f::decimal(5,2)`,
 		`p.payload.f::float`,
 		`p.payload.a::bigint`,
+		`p.payload.g::varchar`,
+		`p.payload.h::int`,
+		`p.payload.i::varchar`,
 		`p.payload.c.d::date`,
 		`p.payload.c.d::timestamptz`,
 		`p.payload.e::smallint`,
 		`payload.e::varchar`,
 	}
 	// One query with every read, shared; then each read alone, unshared.
-	shared := queryRows(t, s, `SELECT id, `+strings.Join(reads, ", ")+` FROM docs p ORDER BY id`)
+	q := `SELECT id, ` + strings.Join(reads, ", ") + ` FROM docs p ORDER BY id`
+	mustShare(t, q)
+	shared := queryRows(t, s, q)
 	if len(shared) != len(docs) {
 		t.Fatalf("%d rows, want %d", len(shared), len(docs))
 	}
@@ -85,9 +92,12 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 			want[a[i]+"|"+b[i]]++
 		}
 	}
-	groups := queryRows(t, s, `SELECT p.payload.a::int, p.payload.b::varchar, count(*) FROM docs p
+	q = `SELECT p.payload.a::int, p.payload.b::varchar, count(*) FROM docs p
 		WHERE p.payload.c.d::varchar IS NOT NULL OR p.payload.e::varchar IS NULL
-		GROUP BY p.payload.a::int, p.payload.b::varchar ORDER BY p.payload.a::int, p.payload.b::varchar`)
+			OR (p.payload.f::int = -1 AND p.payload.g::int = -1 AND p.payload.h::int = -1 AND p.payload.i::int = -1)
+		GROUP BY p.payload.a::int, p.payload.b::varchar ORDER BY p.payload.a::int, p.payload.b::varchar`
+	mustShare(t, q)
+	groups := queryRows(t, s, q)
 	got := map[string]int{}
 	for _, g := range groups {
 		n, err := strconv.Atoi(g[2])
@@ -102,8 +112,11 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 
 	// The unnest's array from the same extraction, LEFT JOIN keeping rows
 	// whose array is empty, missing or not an array; with element reads.
-	sharedUnnest := queryRows(t, s, `SELECT id, p.payload.a::varchar, p.payload.b::varchar, p.payload.e::varchar, p.payload.f::varchar, l::varchar, l.k::varchar
-		FROM docs p LEFT JOIN p.payload.g.L l ON true ORDER BY 1, 7, 6`)
+	q = `SELECT id, p.payload.a::varchar, p.payload.b::varchar, p.payload.e::varchar, p.payload.f::varchar, l::varchar, l.k::varchar,
+			p.payload.c.d::varchar, p.payload.h::varchar, p.payload.i::varchar
+		FROM docs p LEFT JOIN p.payload.g.L l ON true ORDER BY 1, 7, 6`
+	mustShare(t, q)
+	sharedUnnest := queryRows(t, s, q)
 	alone := queryRows(t, s, `SELECT id, l::varchar, l.k::varchar FROM docs p LEFT JOIN p.payload.g.L l ON true ORDER BY 1, 3, 2`)
 	if len(sharedUnnest) != len(alone) {
 		t.Fatalf("unnest: shared gives %d rows, alone %d", len(sharedUnnest), len(alone))
@@ -115,6 +128,19 @@ func TestSharedExtractionSameAnswers(t *testing.T) {
 	}
 	if len(alone) < len(docs)+3 { // three documents have lists of two or three elements
 		t.Errorf("unnest gives %d rows: %v", len(alone), alone)
+	}
+}
+
+// mustShare fails unless q's translation shares its paths (else the test
+// would compare the unshared translation with itself).
+func mustShare(t *testing.T, q string) {
+	t.Helper()
+	tr, err := bsql.Translate(q, bsql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tr.SQL, "__rs_paths_") {
+		t.Fatalf("not shared: %s", tr.SQL)
 	}
 }
 
