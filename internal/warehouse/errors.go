@@ -422,6 +422,9 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 		if msg == "division by zero" { // rs_nonzero, the SQL front end's divisor guard
 			return sqlerr.DivisionByZero
 		}
+		if strings.HasPrefix(msg, "value too long for type ") { // rs_char_limit, the SQL front end's length check
+			return sqlerr.StringDataRightTruncation
+		}
 		if strings.HasPrefix(msg, "Found multiple matches to update the same tuple") { // MERGE's check
 			return sqlerr.CardinalityViolation
 		}
