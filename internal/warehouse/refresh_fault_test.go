@@ -78,6 +78,7 @@ func poisonRecords() map[string][]byte {
 		"text":      []byte(`hello`),
 		"empty":     {},
 		"nul":       []byte("{\"a\":\"\x00\"}"),
+		"huge-num":  []byte(`{"n":[1,-1e400]}`),
 		"oversized": []byte(`{"big":"` + strings.Repeat("x", 1_030_000) + `"}`),
 	}
 }
