@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -77,14 +78,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	awsAPI.SetCredentials(cfg.AWSCredentials)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
-	// Their changes go to Kinesis streaming destinations in the same batch.
+	// Their changes go to Kinesis streaming destinations and their DynamoDB
+	// streams in the same batch.
 	streamExists := capture.StreamsIn(streams)
 	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
 		Capture: capture.New(capture.Options{StreamExists: streamExists})})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
+	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists,
+		Streams: capture.NewStreams(tbls, streams, nil)})
+	awsAPI.Register(dynamoAPI.Service())
+	awsAPI.Register(dynamoAPI.StreamsService())
 	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
@@ -99,7 +104,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("warehouse limits", "memory", memLimit, "temp", tempLimit)
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
 		MemoryLimit: memLimit, TempLimit: tempLimit,
-		DeferAutoRefresh: true}) // started once the listeners answer, below
+		DynamoDB:         copyTables{tbls}, // COPY ... FROM 'dynamodb://...'
+		DeferAutoRefresh: true})            // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -125,7 +131,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return s, nil
 		}),
-		Streams: streams, Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
+		Streams: streams, Tables: dashboardTables(tbls), Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
 	})
 	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
 	httpMux.Handle("/", dashboard)
@@ -168,6 +174,28 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		err = nil
 	}
 	return err
+}
+
+// dashboardTables gives the dashboard's pipeline the DynamoDB-compatible
+// tables, with their figures and Kinesis streaming destinations.
+func dashboardTables(tbls *tables.Store) web.SourceTables {
+	return web.SourceTablesFunc(func(ctx context.Context) ([]web.SourceTable, error) {
+		nowMs := time.Now().UnixMilli()
+		var out []web.SourceTable
+		for _, name := range tbls.List() {
+			t, items, size, err := tbls.Describe(name)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			writes, _ := tbls.Writes(name)
+			st := web.SourceTable{Name: name, Status: t.Status(nowMs), Items: items, SizeBytes: size, Writes: writes}
+			for _, d := range capture.Destinations(t) {
+				st.Destinations = append(st.Destinations, web.StreamingDestination{Stream: d.Stream, Status: d.Status})
+			}
+			out = append(out, st)
+		}
+		return out, ctx.Err()
+	})
 }
 
 // server is one listener and what serves it until ctx ends.

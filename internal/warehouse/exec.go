@@ -109,6 +109,12 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		}
 		return ownTx(pl), nil
 	}
+	if c, ok, err := parseCopyDynamoDB(text); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.planCopyDynamoDB(c), nil // exec_copy_dynamodb.go
+	}
 	if c, ok, err := parseCopy(text); ok || err != nil {
 		if err != nil {
 			return nil, err

@@ -57,6 +57,10 @@ type Options struct {
 	// does (the server calls it once its listeners answer). False starts
 	// it at Open.
 	DeferAutoRefresh bool
+	// DynamoDB is the DynamoDB-compatible table service that
+	// COPY ... FROM 'dynamodb://...' loads from; nil means none (such a
+	// COPY then fails with 0A000).
+	DynamoDB DynamoDBTables
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -67,6 +71,7 @@ type Warehouse struct {
 	connector *duckdb.Connector
 	metrics   *metrics
 	ingest    *ingestManager // autorefresh.go: streaming materialized views
+	dynamo    DynamoDBTables // exec_copy_dynamodb.go
 
 	nextSession atomic.Uint64
 	sched       scheduler // schedule_run.go
@@ -116,6 +121,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, err)
 	}
 	w := &Warehouse{
+		dynamo:    opts.DynamoDB,
 		path:      path,
 		database:  opts.Database,
 		log:       obs.Logger(opts.Logger).With("component", "warehouse"),
