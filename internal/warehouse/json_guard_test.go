@@ -18,7 +18,9 @@ import (
 func TestJSONGuardSQL(t *testing.T) {
 	w, _ := openTest(t)
 	s := testSession(t, w)
-	deep := strings.Repeat("[", 60000) + strings.Repeat("]", 60000)
+	// 30,000 levels crashed DuckDB; the text is 60,000 bytes, within
+	// VARCHAR(MAX)'s 65,535.
+	deep := strings.Repeat("[", 30000) + strings.Repeat("]", 30000)
 	ok1000 := strings.Repeat("[", 1000) + strings.Repeat("]", 1000)
 	bad1001 := strings.Repeat("[", 1001) + strings.Repeat("]", 1001)
 	mustRun(t, s, `CREATE TABLE docs (d varchar(max))`)
