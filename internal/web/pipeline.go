@@ -256,7 +256,7 @@ func (a *api) pipelineSnapshot(ctx context.Context) (*Pipeline, error) {
 						continue
 					}
 					at := sh.StartingSeq - 1
-					if s, err := streamlog.ParseSeq(pos[sh.ID]); err == nil {
+					if s, _, _, err := streamlog.ParseAWSSeq(pos[sh.ID]); err == nil {
 						at = s
 					}
 					if sh.LastSeq > at {
@@ -441,7 +441,9 @@ func (a *api) scanErrors(ctx context.Context, infos map[string]streamlog.StreamI
 		e := ScanError{View: str(r["mv_name"]), Stream: str(r["stream_name"]), Shard: str(r["partition_id"]),
 			Position: str(r["position"]), Time: str(r["record_time"]), Reason: str(r["error_reason"])}
 		e.Code, _ = toInt64(r["error_code"])
-		if seq, err := streamlog.ParseSeq(e.Position); err == nil && rr != nil && seq > 0 {
+		// The position is the record's sequence number as Kinesis clients
+		// see it (or the log's own form, in scan errors kept from before).
+		if seq, _, _, err := streamlog.ParseAWSSeq(e.Position); err == nil && rr != nil && seq > 0 {
 			if _, ok := infos[e.Stream]; ok {
 				res, err := rr.Read(ctx, streamlog.ReadRequest{Stream: e.Stream, Shard: e.Shard, After: seq - 1, MaxRecords: 1})
 				if err == nil && len(res.Records) == 1 && res.Records[0].Seq == seq {
