@@ -78,14 +78,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	awsAPI.SetCredentials(cfg.AWSCredentials)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
-	// Their changes go to Kinesis streaming destinations in the same batch.
+	// Their changes go to Kinesis streaming destinations and their DynamoDB
+	// streams in the same batch.
 	streamExists := capture.StreamsIn(streams)
 	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
 		Capture: capture.New(capture.Options{StreamExists: streamExists})})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
+	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists,
+		Streams: capture.NewStreams(tbls, streams, nil)})
+	awsAPI.Register(dynamoAPI.Service())
+	awsAPI.Register(dynamoAPI.StreamsService())
 	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
@@ -96,8 +100,12 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.KinesisEndpoint != "" || cfg.KinesisRegion != "" {
 		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
 	}
+	memLimit, tempLimit := warehouseLimits(cfg)
+	log.Info("warehouse limits", "memory", memLimit, "temp", tempLimit)
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
-		DeferAutoRefresh: true}) // started once the listeners answer, below
+		MemoryLimit: memLimit, TempLimit: tempLimit,
+		DynamoDB:         copyTables{tbls}, // COPY ... FROM 'dynamodb://...'
+		DeferAutoRefresh: true})            // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -265,4 +273,21 @@ func writeAtomic(path, content string) error {
 		return fmt.Errorf("app: addr file: %w", err)
 	}
 	return nil
+}
+
+// warehouseLimits are the warehouse's memory and temporary-disk limits:
+// the configured ones, or half of the machine's memory and half of the
+// data directory's free space (empty, DuckDB's defaults, where those are
+// unknown). DuckDB's own defaults, 80% of the memory and 90% of the free
+// disk, leave too little to the stream log and tables beside it: a query
+// that spilled could fill the disk the stream log writes to.
+func warehouseLimits(cfg config.Config) (memory, temp string) {
+	memory, temp = cfg.WarehouseMemoryLimit, cfg.WarehouseTempLimit
+	if n := machineMemory(); memory == "" && n > 0 {
+		memory = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	if n := freeDisk(cfg.DataDir); temp == "" && n > 0 {
+		temp = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	return memory, temp
 }
