@@ -195,6 +195,9 @@ func dashboardTables(tbls *tables.Store) web.SourceTables {
 			for _, d := range capture.Destinations(t) {
 				st.Destinations = append(st.Destinations, web.StreamingDestination{Stream: d.Stream, Status: d.Status})
 			}
+			if s, ok := capture.EnabledStream(t); ok {
+				st.DynamoDBStream = s.ViewType
+			}
 			out = append(out, st)
 		}
 		return out, ctx.Err()
