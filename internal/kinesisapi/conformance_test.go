@@ -534,7 +534,9 @@ func TestSDKWithCredentials(t *testing.T) {
 	wrong := streamingClient(addr)
 	_, err = wrong.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
 		ShardId: aws.String("shardId-000000000001"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}},
-		func(o *kinesis.Options) { o.Credentials = credentials.NewStaticCredentialsProvider("blueshift", "wrong", "") })
+		func(o *kinesis.Options) {
+			o.Credentials = credentials.NewStaticCredentialsProvider("blueshift", "wrong", "")
+		})
 	wantCode(t, err, "InvalidSignatureException")
 }
 

@@ -115,7 +115,7 @@ func subscription(t *testing.T, p *inProcess) string {
 	if err := p.log.Create(ctx, "s", streamlog.CreateOptions{ShardCount: 1}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := p.log.RegisterConsumer(ctx, "s", "c")
+	c, err := p.log.RegisterConsumer(ctx, "s", "c", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
