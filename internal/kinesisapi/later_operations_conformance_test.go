@@ -262,3 +262,21 @@ func TestSubscribeToShardEndsAtSplit(t *testing.T) {
 		t.Fatalf("after ChildShards: %v, want the end of the stream", err)
 	}
 }
+
+// TestSubscribeToShardStreamDeleted: deleting the stream ends a
+// subscription with a ResourceNotFoundException event, one of the
+// exceptions the model lists in SubscribeToShardEventStream.
+func TestSubscribeToShardStreamDeleted(t *testing.T) {
+	p := startInProcess(t, nil)
+	res := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", []byte(subscription(t, p)))
+	nextMessage(t, res.Body) // initial-response
+	nextMessage(t, res.Body) // the first (empty) event
+	if err := p.log.Delete(context.Background(), "s"); err != nil {
+		t.Fatal(err)
+	}
+	h, payload := nextMessage(t, res.Body)
+	if h[":message-type"] != "exception" || h[":exception-type"] != "ResourceNotFoundException" ||
+		string(payload) != `{"__type":"ResourceNotFoundException","message":"Shard shardId-000000000000 in stream s under account `+account+` does not exist"}` {
+		t.Fatalf("after deletion: %v %s", h, payload)
+	}
+}
