@@ -522,15 +522,9 @@ func TestSDKWithCredentials(t *testing.T) {
 
 	// SubscribeToShard is signed and verified as any other request.
 	consumer := activeConsumer(t, c, "arn:aws:kinesis:us-east-1:000000000000:stream/signed", "app")
-	sub, err := streamingClient(addr).SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
+	stream, _ := subscribe(t, streamingClient(addr), &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
 		ShardId: aws.String("shardId-000000000000"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ev, ok := <-sub.GetStream().Events(); !ok || ev == nil {
-		t.Fatalf("signed subscription: no event (%v)", sub.GetStream().Err())
-	}
-	_ = sub.GetStream().Close()
+	_ = stream.Close()
 	wrong := streamingClient(addr)
 	_, err = wrong.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
 		ShardId: aws.String("shardId-000000000001"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}},
