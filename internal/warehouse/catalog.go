@@ -25,12 +25,13 @@ var migrations = []Migration{
 			value VARCHAR NOT NULL
 		)`,
 	}},
-	procedureMigration,    // exec_procedure.go
-	scheduleMigration,     // exec_schedule.go
-	mvOrdinaryMigration,   // mv_ordinary.go
-	columnTypesMigration,  // column_types.go
-	objectOwnersMigration, // owners.go
-	schemaOwnersMigration, // owners.go
+	procedureMigration,        // exec_procedure.go
+	scheduleMigration,         // exec_schedule.go
+	mvOrdinaryMigration,       // mv_ordinary.go
+	columnTypesMigration,      // column_types.go
+	objectOwnersMigration,     // owners.go
+	schemaOwnersMigration,     // owners.go
+	scheduleOnChangeMigration, // exec_schedule.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet
