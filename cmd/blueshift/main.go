@@ -28,7 +28,7 @@ const usage = `usage: blueshift <command> [flags]
 
 commands:
   serve     run the server: DynamoDB and Kinesis APIs, SQL endpoint, HTTP dashboard
-  demo      run the reference scenario on a fresh server, with generated records (make demo)
+  demo      the article's pipeline, live: an application writing to a DynamoDB table, its stream, the warehouse's loads (make demo)
   bench     measure puts, ingestion, freshness and queries end to end on this machine
   version   print the version
 
@@ -124,9 +124,14 @@ func serve(ctx context.Context, args []string) error {
 func runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	o := demo.Options{Out: os.Stdout, Serve: app.Run}
-	fs.StringVar(&o.DataDir, "data", "", "data directory (must be new or empty); empty means a new temporary directory")
-	fs.IntVar(&o.Rate, "rate", 4, "change records put into the stream per second")
-	fs.DurationVar(&o.Every, "every", 5*time.Second, "how often to print the views")
+	fs.StringVar(&o.DataDir, "data", demo.DefaultDataDir, "data directory: set up when new, resumed when a previous demo used it")
+	fs.IntVar(&o.Rate, "rate", 50, "item changes per second the application makes through the DynamoDB API")
+	fs.IntVar(&o.Customers, "customers", 50, "customers the application writes transactions for (the key space)")
+	fs.IntVar(&o.Live, "live", 2000, "most transactions the application keeps in its table")
+	fs.IntVar(&o.Shards, "shards", 2, "shards of the stream, when the demo creates it")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the application's choices")
+	fs.DurationVar(&o.LoadEvery, "load-every", 10*time.Second, "the article's load's schedule")
+	fs.DurationVar(&o.Every, "every", 2*time.Second, "how often to print the pipeline's state")
 	logLevel := fs.String("log-level", "warn", "server log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
