@@ -3,7 +3,7 @@ GO ?= go
 BIN := bin/blueshift
 SHELL := /bin/bash
 
-.PHONY: build test demo bench fuzz vet lint clean
+.PHONY: build test demo bench fuzz vet lint clean web web-check
 
 build:
 	$(GO) build -o $(BIN) ./cmd/blueshift
@@ -26,3 +26,13 @@ bench: build
 
 clean:
 	rm -rf bin blueshift-data
+
+# The dashboard's front end (internal/web/ui) built into internal/web/dist,
+# which the binary embeds; the build is committed so `go build` needs no node.
+web:
+	cd internal/web/ui && npm ci --no-audit --no-fund && npm test && npm run build
+
+# CI: the committed build matches what the sources build to.
+web-check: web
+	@git diff --exit-code --stat -- internal/web/dist || (echo "internal/web/dist is stale: run make web and commit it"; exit 1)
+	@test -z "$$(git status --porcelain -- internal/web/dist)" || (git status --porcelain -- internal/web/dist; echo "internal/web/dist has files the build does not make, or misses some: run make web and commit it"; exit 1)

@@ -85,31 +85,111 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.KinesisEndpoint, "kinesis-endpoint", "", "Kinesis endpoint URL that streaming materialized views read (default: blueshift's own streams)")
 	fs.StringVar(&cfg.KinesisRegion, "kinesis-region", "", "AWS region of the Kinesis service streaming materialized views read")
 	fs.StringVar(&cfg.AddrFile, "addr-file", "", "write the bound addresses (name=host:port lines) to this file once listening")
-	fs.Func("user", "SQL user as name:password (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust", func(s string) error {
+	fs.IntVar(&cfg.MaxSQLConnections, "max-sql-connections", 500, "SQL connections open at once; more are refused with 53300 (negative: no cap)")
+	fs.IntVar(&cfg.MaxAWSConnections, "max-aws-connections", 1000, "AWS API connections open at once; more get HTTP 503 ThrottlingException (negative: no cap)")
+	fs.IntVar(&cfg.MaxHTTPConnections, "max-http-connections", 200, "dashboard/HTTP API connections open at once; more get HTTP 503 (negative: no cap)")
+	fs.DurationVar(&cfg.HTTPReadHeaderTimeout, "http-read-header-timeout", 10*time.Second, "time to read a request's head, on the AWS and HTTP ports")
+	fs.DurationVar(&cfg.HTTPReadTimeout, "http-read-timeout", 60*time.Second, "time to read a whole request, on the AWS and HTTP ports")
+	fs.DurationVar(&cfg.HTTPIdleTimeout, "http-idle-timeout", 120*time.Second, "how long a kept-alive connection may wait for its next request, on the AWS and HTTP ports")
+	fs.Func("user", "SQL and dashboard user as name:password or name:password:readonly (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust, loopback only", func(s string) error {
 		return addUser(cfg, s)
 	})
+	fs.IntVar(&cfg.KinesisShardLimit, "kinesis-shard-limit", 0, "account-wide open-shard quota the Kinesis API enforces as Kinesis does (LimitExceededException); 0 means none")
+	fs.Func("aws-credentials", "AWS access key as KEY:SECRET whose SigV4 signatures the AWS API verifies (repeatable; also BLUESHIFT_AWS_CREDENTIALS=KEY:SECRET,KEY:SECRET); none means any well-formed signature is accepted", func(s string) error {
+		return addAWSCredentials(cfg, s)
+	})
+}
+
+func addAWSCredentials(cfg *config.Config, s string) error {
+	key, secret, ok := strings.Cut(s, ":")
+	if !ok || key == "" || secret == "" {
+		return fmt.Errorf("want ACCESS_KEY_ID:SECRET_KEY")
+	}
+	if cfg.AWSCredentials == nil {
+		cfg.AWSCredentials = map[string]string{}
+	}
+	cfg.AWSCredentials[key] = secret
+	return nil
 }
 
 func addUser(cfg *config.Config, s string) error {
 	name, pw, ok := strings.Cut(s, ":")
 	if !ok || name == "" {
-		return fmt.Errorf("want name:password, got %q", s)
+		return fmt.Errorf("want name:password or name:password:readonly, got %q", s)
+	}
+	readOnly := false
+	if p, found := strings.CutSuffix(pw, ":readonly"); found {
+		pw, readOnly = p, true
 	}
 	if cfg.Users == nil {
 		cfg.Users = map[string]string{}
 	}
 	cfg.Users[name] = pw
+	if readOnly {
+		if cfg.ReadOnly == nil {
+			cfg.ReadOnly = map[string]bool{}
+		}
+		cfg.ReadOnly[name] = true
+	} else {
+		delete(cfg.ReadOnly, name)
+	}
 	return nil
+}
+
+const serveUsage = `usage: blueshift serve [flags]
+
+Runs the server: the Kinesis API, the SQL endpoint (Postgres wire protocol,
+Redshift's SQL) and the HTTP dashboard and API, keeping everything in the
+data directory. It runs until interrupted (Ctrl-C, SIGTERM).
+
+example:
+  blueshift serve --data ./blueshift-data
+  psql "host=127.0.0.1 port=5439 dbname=dev user=me sslmode=disable"
+
+With no --user, any user name connects from this machine without a
+password; with --user name:password (or BLUESHIFT_USERS), those users only.
+
+flags:
+`
+
+const demoUsage = `usage: blueshift demo [flags]
+
+Starts a server on a fresh data directory, runs the reference scenario's
+SQL (a streaming materialized view over a Kinesis stream, a stored
+procedure run by a schedule), puts generated records into the stream, and
+prints the views every few seconds until Ctrl-C. It prints where to
+connect (psql, the dashboard, the AWS CLI) and where its data is.
+
+example:
+  blueshift demo --rate 20
+
+flags:
+`
+
+// usageOf makes fs print text, then its flags, for -h.
+func usageOf(fs *flag.FlagSet, text string) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), text)
+		fs.PrintDefaults()
+	}
 }
 
 func serve(ctx context.Context, args []string) error {
 	var cfg config.Config
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	usageOf(fs, serveUsage)
 	serveFlags(fs, &cfg)
 	if env := os.Getenv("BLUESHIFT_USERS"); env != "" {
 		for _, u := range strings.Split(env, ",") {
 			if err := addUser(&cfg, u); err != nil {
 				return fmt.Errorf("BLUESHIFT_USERS: %w", err)
+			}
+		}
+	}
+	if env := os.Getenv("BLUESHIFT_AWS_CREDENTIALS"); env != "" {
+		for _, c := range strings.Split(env, ",") {
+			if err := addAWSCredentials(&cfg, c); err != nil {
+				return fmt.Errorf("BLUESHIFT_AWS_CREDENTIALS: %w", err)
 			}
 		}
 	}
@@ -123,6 +203,7 @@ func serve(ctx context.Context, args []string) error {
 // runDemo runs `blueshift demo` (internal/demo).
 func runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	usageOf(fs, demoUsage)
 	o := demo.Options{Out: os.Stdout, Serve: app.Run}
 	fs.StringVar(&o.DataDir, "data", demo.DefaultDataDir, "data directory: set up when new, resumed when a previous demo used it")
 	fs.IntVar(&o.Rate, "rate", 50, "item changes per second the application makes through the DynamoDB API")

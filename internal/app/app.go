@@ -5,6 +5,7 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -22,6 +23,7 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/config"
+	"github.com/blueshift-dev/blueshift/internal/connlimit"
 	"github.com/blueshift-dev/blueshift/internal/dynamoapi"
 	"github.com/blueshift-dev/blueshift/internal/kinesisapi"
 	"github.com/blueshift-dev/blueshift/internal/obs"
@@ -41,6 +43,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	log = obs.Logger(log)
+	raiseFileLimit(log)
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("app: data directory: %w", err)
 	}
@@ -57,10 +60,9 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// HTTP: dashboard, query API, metrics, health.
 	httpMux := http.NewServeMux()
-	obs.Mount(httpMux, reg)
 
 	var servers []server
-	servers = append(servers, httpServer("http", cfg.HTTPAddr, httpMux))
+	servers = append(servers, httpServer(cfg, "http", cfg.HTTPAddr, httpMux, cfg.MaxHTTPConnections, refuseHTTP))
 
 	// Stream log and the AWS APIs over it. Storage closes last (closers run
 	// in reverse), after the engine that reads it.
@@ -72,7 +74,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	closers = append(closers, streams.Close)
 	awsAPI := awsjson.NewServer(log, reg)
-	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log}).Service())
+	awsAPI.SetCredentials(cfg.AWSCredentials)
+	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
 	// Their changes go to Kinesis streaming destinations in the same batch.
 	streamExists := capture.StreamsIn(streams)
@@ -82,7 +85,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
-	servers = append(servers, httpServer("aws", cfg.AWSAddr, awsAPI))
+	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
 	// every listener has stopped (closers run after the servers return).
@@ -92,19 +95,26 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.KinesisEndpoint != "" || cfg.KinesisRegion != "" {
 		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
 	}
-	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources})
+	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
+		DeferAutoRefresh: true}) // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
 	closers = append(closers, wh.Close)
+	// /healthz: the stream log accepts writes, the warehouse commits, every
+	// materialized view refreshes.
+	obs.Mount(httpMux, reg,
+		obs.Check{Name: "stream log", Check: func(context.Context) error { return streams.Err() }},
+		obs.Check{Name: "warehouse", Check: wh.Health},
+		obs.Check{Name: "views", Check: wh.ViewsHealth})
 	sqlSrv, err := newSQLServer(cfg, wh, log, reg)
 	if err != nil {
 		return err
 	}
-	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve})
+	servers = append(servers, server{name: "sql", addr: cfg.SQLAddr, serve: sqlSrv.Serve, max: cfg.MaxSQLConnections, refuse: pgwire.RefuseConn})
 
 	// The dashboard and HTTP query API, on the HTTP listener.
-	httpMux.Handle("/", web.Handler(web.Options{
+	dashboard := web.Handler(web.Options{
 		Engine: web.EngineFunc(func(ctx context.Context, user, database string) (web.Session, error) {
 			s, err := wh.NewSession(ctx, user, database)
 			if err != nil {
@@ -112,8 +122,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return s, nil
 		}),
-		Streams: streams, Logger: log, Registerer: reg,
-	}))
+		Streams: streams, Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
+	})
+	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
+	httpMux.Handle("/", dashboard)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return streams.Run(gctx) })     // retention trim
@@ -125,10 +137,13 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if s.addr == "off" {
 			continue
 		}
-		ln, err := net.Listen("tcp", s.addr)
+		tcp, err := net.Listen("tcp", s.addr)
 		if err != nil {
 			return fmt.Errorf("app: %s listen %s: %w", s.name, s.addr, err)
 		}
+		// A cap on connections, refused in the endpoint's protocol, and an
+		// accept that outlives running out of file descriptors.
+		ln := connlimit.Wrap(tcp, connlimit.Options{Name: s.name, Max: s.max, Refuse: s.refuse, Logger: log})
 		log.Info("listening", "server", s.name, "addr", ln.Addr().String())
 		bound = append(bound, s.name+"="+ln.Addr().String())
 		g.Go(func() error { return s.serve(gctx, ln) })
@@ -137,6 +152,12 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := writeAtomic(cfg.AddrFile, strings.Join(bound, "\n")+"\n"); err != nil {
 			return err
 		}
+	}
+	// Background work starts after the listeners: whatever it does, the
+	// server answers (and a view whose refresh crashed the last run is
+	// paused, see warehouse.Options.DeferAutoRefresh).
+	if err := wh.StartAutoRefresh(gctx); err != nil {
+		return fmt.Errorf("app: %w", err)
 	}
 	log.Info("blueshift ready", "data", cfg.DataDir)
 	err = g.Wait()
@@ -150,11 +171,28 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 type server struct {
 	name, addr string
 	serve      func(ctx context.Context, ln net.Listener) error
+	max        int              // connections open at once (connlimit)
+	refuse     func(c net.Conn) // answers one connection too many
 }
 
-func httpServer(name, addr string, h http.Handler) server {
-	return server{name: name, addr: addr, serve: func(ctx context.Context, ln net.Listener) error {
-		srv := &http.Server{Handler: h, BaseContext: func(net.Listener) context.Context { return ctx }}
+// refuseHTTP answers a connection over the dashboard's cap: 503.
+func refuseHTTP(c net.Conn) {
+	if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+		return
+	}
+	const body = "too many connections; retry later\n"
+	_, _ = fmt.Fprintf(c, "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+}
+
+func httpServer(cfg config.Config, name, addr string, h http.Handler, max int, refuse func(net.Conn)) server {
+	return server{name: name, addr: addr, max: max, refuse: refuse, serve: func(ctx context.Context, ln net.Listener) error {
+		srv := &http.Server{Handler: h, BaseContext: func(net.Listener) context.Context { return ctx },
+			ReadHeaderTimeout: cfg.HTTPReadHeaderTimeout, ReadTimeout: cfg.HTTPReadTimeout, IdleTimeout: cfg.HTTPIdleTimeout}
+		// HTTP/1.1 and cleartext HTTP/2 (h2c, with prior knowledge) on
+		// the same port: the AWS SDK for JavaScript v3 speaks HTTP/2.
+		srv.Protocols = new(http.Protocols)
+		srv.Protocols.SetHTTP1(true)
+		srv.Protocols.SetUnencryptedHTTP2(true)
 		errc := make(chan error, 1)
 		go func() { errc <- srv.Serve(ln) }()
 		select {
@@ -184,6 +222,7 @@ func newSQLServer(cfg config.Config, wh *warehouse.Warehouse, log *slog.Logger, 
 		if err != nil {
 			return nil, err
 		}
+		s.SetReadOnly(cfg.ReadOnly[user])
 		return s, nil
 	})
 	srv, err := pgwire.New(engine, pgwire.Config{Users: cfg.Users, AuthMethod: cfg.SQLAuth, TLS: tlsCfg,

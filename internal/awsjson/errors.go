@@ -14,10 +14,24 @@ type Error struct {
 	// Extra holds further members of the error body, beside __type and
 	// message (DynamoDB's CancellationReasons, Item). Usually nil.
 	Extra map[string]any
+	// MessageKey is the JSON key of the message; empty means AWS's usual
+	// choice: "Message" for SerializationException, "message" otherwise.
+	// An empty Message is left out of the body.
+	MessageKey string
 }
 
 // Error returns "Type: Message".
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+func (e *Error) messageKey() string {
+	switch {
+	case e.MessageKey != "":
+		return e.MessageKey
+	case e.Type == SerializationException:
+		return "Message"
+	}
+	return "message"
+}
 
 // Errorf returns an *Error of type typ with status 400 and a formatted message.
 func Errorf(typ, format string, args ...any) *Error {

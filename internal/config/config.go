@@ -32,9 +32,20 @@ type Config struct {
 
 	// Database is the name clients connect to. Empty means "dev", as in Redshift.
 	Database string
+	// AWSCredentials maps access key IDs to secret keys. When set, the AWS
+	// API verifies every request's SigV4 signature and refuses other keys;
+	// empty means any well-formed signature is accepted.
+	AWSCredentials map[string]string
+	// KinesisShardLimit, when positive, is the account-wide open-shard
+	// quota the Kinesis API enforces (LimitExceededException, as Kinesis).
+	// Zero means none.
+	KinesisShardLimit int
 	// Users maps user names to passwords for the SQL endpoint. Empty means
 	// trust authentication (any user, no password), meant for loopback use.
 	Users map[string]string
+	// ReadOnly marks Users who may query (SELECT) and look, on the SQL
+	// endpoint and the dashboard, but change nothing.
+	ReadOnly map[string]bool
 	// SQLAuth is how configured Users authenticate on the SQL endpoint:
 	// "scram-sha-256" or "password" (cleartext, for clients without SCRAM).
 	// Empty means scram-sha-256.
@@ -67,6 +78,19 @@ type Config struct {
 	// of blueshift's own streams. Empty endpoint: AWS's for the region.
 	KinesisEndpoint, KinesisRegion string
 
+	// MaxSQLConnections, MaxAWSConnections and MaxHTTPConnections cap the
+	// connections open at once on each endpoint; one more is refused in
+	// the endpoint's protocol (SQL: FATAL 53300 too_many_connections; AWS:
+	// HTTP 503 ThrottlingException; HTTP: 503). Zero means 500 (Redshift's
+	// limit for a cluster's user connections), 1000 and 200; negative
+	// means no cap.
+	MaxSQLConnections, MaxAWSConnections, MaxHTTPConnections int
+	// HTTPReadHeaderTimeout, HTTPReadTimeout and HTTPIdleTimeout bound, on
+	// both HTTP servers (AWS APIs and dashboard), reading a request's head,
+	// reading a whole request, and a kept-alive connection's wait for its
+	// next request. Zero means 10s, 60s and 120s.
+	HTTPReadHeaderTimeout, HTTPReadTimeout, HTTPIdleTimeout time.Duration
+
 	// AddrFile, when set, receives one "name=addr" line per bound listener
 	// once all servers listen; tests and scripts read it to find port-0 addresses.
 	AddrFile string
@@ -97,6 +121,22 @@ func (c Config) Default() Config {
 	}
 	if c.SystemLogRetention == 0 {
 		c.SystemLogRetention = 7 * 24 * time.Hour
+	}
+	for _, d := range []struct {
+		v   *int
+		def int
+	}{{&c.MaxSQLConnections, 500}, {&c.MaxAWSConnections, 1000}, {&c.MaxHTTPConnections, 200}} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&c.HTTPReadHeaderTimeout, 10 * time.Second}, {&c.HTTPReadTimeout, 60 * time.Second}, {&c.HTTPIdleTimeout, 120 * time.Second}} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
 	}
 	return c
 }

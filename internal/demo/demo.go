@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,6 +212,9 @@ func SetUp(ctx context.Context, addrs map[string]string, conn *pgx.Conn, shards 
 		int(loadEvery.Seconds()))); err != nil {
 		return false, fmt.Errorf("demo: %w", err)
 	}
+	if err := createDashboard(ctx, addrs["http"]); err != nil {
+		return false, err
+	}
 	return false, nil
 }
 
@@ -236,22 +241,24 @@ func drive(ctx context.Context, o Options, addrs map[string]string) error {
 	fmt.Fprintf(out, `
 blueshift demo is running (data in %s)
 
-  application table (DynamoDB API):  http://%s   table %s
+  dashboard and HTTP API:  http://%s/
+      the fact table's dashboard: http://%s/dashboards/transactions
+  DynamoDB API:            http://%s   (the application's table %q)
       aws --endpoint-url http://%s dynamodb scan --table-name %s --max-items 3
-  stream (Kinesis API):              http://%s   stream %s
+  Kinesis API:             http://%s   (stream %q)
       aws --endpoint-url http://%s kinesis describe-stream-summary --stream-name %s
-  SQL (Postgres wire protocol):      %s
+  SQL (Postgres wire protocol): %s
       psql "host=%s port=%s dbname=dev user=demo sslmode=disable"
       select * from Customer_Transaction_Fact_Exact order by completion_datetime desc limit 5;
-  dashboard and HTTP API:            http://%s/
 
-(the AWS CLI needs any credentials: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)
+(the AWS CLI wants credentials, any will do: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)
 
-The application makes %d item changes/s; the exact load runs as the streaming view
-takes in records (ON CHANGE OF), the article's every %s. Ctrl-C stops.
+The application makes %d item changes/s. The exact load (exact_load.sql) runs whenever
+the streaming view takes in records (ON CHANGE OF); the article's (scenario.sql) every %s.
+Ctrl-C stops.
 
-`, o.DataDir, aws, TableName, aws, TableName, aws, StreamName, aws, StreamName,
-		addrs["sql"], host, port, addrs["http"], o.Rate, o.LoadEvery)
+`, o.DataDir, addrs["http"], addrs["http"], aws, TableName, aws, TableName, aws, StreamName, aws, StreamName,
+		addrs["sql"], host, port, o.Rate, o.LoadEvery)
 
 	app := NewApp(NewDynamoDB(aws, 8), AppOptions{Customers: o.Customers, Live: o.Live, Seed: o.Seed})
 	errc := make(chan error, 1)
@@ -329,4 +336,30 @@ func (st *status) report(ctx context.Context, out io.Writer, conn *pgx.Conn, wri
 		fmt.Sprintf("%d", counts[1]), backlog,
 		loads["load_customer_transaction_fact_exact"], loads["load_customer_transaction_fact"])
 	st.at, st.writes, st.counts = now, writes, counts
+}
+
+// dashboardJSON is the demo's dashboard over the fact table: transactions
+// and amounts over time, by provider.
+//
+//go:embed dashboard.json
+var dashboardJSON []byte
+
+// createDashboard saves the demo's dashboard through the HTTP API, as a user
+// would.
+func createDashboard(ctx context.Context, httpAddr string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+httpAddr+"/api/dashboards", bytes.NewReader(dashboardJSON))
+	if err != nil {
+		return fmt.Errorf("demo: dashboard: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("demo: dashboard: %w", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("demo: dashboard: %s: %s", res.Status, body)
+	}
+	return nil
 }

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/blueshift-dev/blueshift/internal/testserver"
 )
@@ -202,5 +202,59 @@ func BenchmarkQuery(b *testing.B) {
 	}
 }
 
-var _ = filepath.Join
-var _ = strings.Join
+// BenchmarkCapture: PutItem from 32 clients into a table without and with
+// a Kinesis streaming destination (the cost of change capture), then the
+// time from a PutItem acknowledged to its record returned by GetRecords
+// (one writer, one reader polling the record's shard), p50 and p99.
+func BenchmarkCapture(b *testing.B) {
+	srv := testserver.Start(b)
+	c := testserver.DynamoDBClient(srv.AWS, 32)
+	kc := testserver.KinesisClient(srv.AWS)
+	ctx := context.Background()
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("changes"), ShardCount: aws.Int32(1)}); err != nil {
+		b.Fatal(err)
+	}
+	benchTable(b, c, "captureoff")
+	benchTable(b, c, "captureon")
+	if _, err := c.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("captureon"),
+		StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/changes")}); err != nil {
+		b.Fatal(err)
+	}
+	for _, table := range []string{"captureoff", "captureon"} {
+		b.Run("PutItem/"+table, func(b *testing.B) {
+			runClients(b, 32, func(ctx context.Context, i int) error {
+				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item(i + b.N)})
+				return err
+			})
+		})
+	}
+	b.Run("ack-to-GetRecords", func(b *testing.B) {
+		it, err := kc.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("changes"), ShardId: aws.String("shardId-000000000000"), ShardIteratorType: ktypes.ShardIteratorTypeLatest})
+		if err != nil {
+			b.Fatal(err)
+		}
+		iter := it.ShardIterator
+		lat := make([]time.Duration, b.N)
+		b.ResetTimer()
+		for i := range b.N {
+			if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("captureon"), Item: map[string]av{"pk": s(fmt.Sprint("lat-", i)), "sk": n("1")}}); err != nil {
+				b.Fatal(err)
+			}
+			acked := time.Now()
+			for {
+				res, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
+				if err != nil {
+					b.Fatal(err)
+				}
+				iter = res.NextShardIterator
+				if len(res.Records) > 0 {
+					break
+				}
+			}
+			lat[i] = time.Since(acked)
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	})
+}

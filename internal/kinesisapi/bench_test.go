@@ -26,6 +26,10 @@ import (
 
 const benchRecordSize = 1024
 
+// testAuthorization is a well-formed SigV4 Authorization header, which a
+// server without configured credentials accepts.
+const testAuthorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+
 // rawCall posts body to operation op and returns the response body.
 func rawCall(tb testing.TB, hc *http.Client, addr, op string, body []byte) []byte {
 	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(body))
@@ -34,6 +38,8 @@ func rawCall(tb testing.TB, hc *http.Client, addr, op string, body []byte) []byt
 	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "Kinesis_20131202."+op)
+	req.Header.Set("X-Amz-Date", "20260101T000000Z")
+	req.Header.Set("Authorization", testAuthorization)
 	res, err := hc.Do(req)
 	if err != nil {
 		tb.Fatal(err)

@@ -139,3 +139,40 @@ func mustCLI(t *testing.T, run func(args ...string) ([]byte, error)) func(args .
 		return out
 	}
 }
+
+// TestAWSCLICredentials runs the AWS CLI against a binary started with
+// --aws-credentials: the configured key works, a wrong secret and an
+// unknown key are refused with AWS's errors (as the CLI prints them).
+func TestAWSCLICredentials(t *testing.T) {
+	awsBin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws CLI not installed (Debian package awscli)")
+	}
+	srv := testserver.Start(t, "--aws-credentials", "AKIDCLI:cli-secret", "--aws-credentials", "AKIDTWO:two-secret")
+	home := t.TempDir()
+	run := func(key, secret string, args ...string) (string, error) {
+		cmd := exec.Command(awsBin, append(append([]string{"kinesis"}, args...), "--endpoint-url", "http://"+srv.AWS, "--output", "json")...)
+		cmd.Env = append(os.Environ(),
+			"AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_DEFAULT_REGION=us-east-1",
+			"AWS_CONFIG_FILE="+home+"/config", "AWS_SHARED_CREDENTIALS_FILE="+home+"/credentials", "HOME="+home,
+			"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	if out, err := run("AKIDCLI", "cli-secret", "create-stream", "--stream-name", "signed", "--shard-count", "1"); err != nil {
+		t.Fatalf("create-stream with the configured key: %v\n%s", err, out)
+	}
+	if out, err := run("AKIDTWO", "two-secret", "list-streams"); err != nil || !strings.Contains(out, `"signed"`) {
+		t.Fatalf("list-streams with the second key: %v\n%s", err, out)
+	}
+	for _, tc := range []struct{ key, secret, want string }{
+		{"AKIDCLI", "wrong", "An error occurred (InvalidSignatureException) when calling the ListStreams operation: " +
+			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."},
+		{"AKIDNOPE", "cli-secret", "An error occurred (UnrecognizedClientException) when calling the ListStreams operation: The security token included in the request is invalid."},
+	} {
+		out, err := run(tc.key, tc.secret, "list-streams")
+		if err == nil || out != tc.want {
+			t.Errorf("list-streams as %s: %v\n%s\nwant\n%s", tc.key, err, out, tc.want)
+		}
+	}
+}

@@ -4,7 +4,11 @@ package kinesisapi
 //
 // Behavior: creates a stream of ShardCount shards with even hash-key ranges
 // (PROVISIONED), or of the server's on-demand shard count, 4 by default as
-// in Kinesis (StreamModeDetails ON_DEMAND, also when ShardCount is absent).
+// in Kinesis (StreamModeDetails ON_DEMAND). Without StreamModeDetails,
+// ShardCount is required, as Kinesis reports it ("Value null at
+// 'shardCount' failed to satisfy constraint: Member must not be null").
+// With a shard quota configured, a stream that would exceed it is
+// LimitExceededException.
 // A StreamMode other than PROVISIONED or ON_DEMAND is ValidationException.
 // The mode is stored (UpdateStreamMode changes it). The stream is CREATING
 // for the server's transition delay (zero by default), then ACTIVE. Tags are
@@ -13,7 +17,7 @@ package kinesisapi
 // Deviations: ShardCount is ignored for an ON_DEMAND stream;
 // MaxRecordSizeInKiB and WarmThroughputMiBps are ignored; there are no
 // account-level shard quotas (DescribeLimits reports Kinesis's defaults),
-// only a per-stream limit.
+// only a per-stream limit, unless --kinesis-shard-limit is set.
 
 import (
 	"context"
@@ -54,5 +58,12 @@ func (a *API) createStream(ctx context.Context, body []byte) (any, error) {
 	} else if o.Mode == streamlog.ModeProvisioned {
 		return nil, awsjson.Errorf(InvalidArgumentException, "ShardCount is required for a PROVISIONED stream")
 	}
-	return empty{}, a.fail(a.sl.Create(ctx, in.StreamName, o))
+	additional := o.ShardCount
+	if o.Mode == streamlog.ModeOnDemand {
+		additional = 0 // the server's on-demand count, not the client's
+	}
+	if err := a.checkShardLimit(ctx, additional); err != nil {
+		return nil, err
+	}
+	return nil, a.fail(a.sl.Create(ctx, in.StreamName, o))
 }

@@ -8,9 +8,11 @@ package kinesisapi
 // shards in us-east-1, us-west-2 and eu-west-1, 200 in other regions, and
 // 50 on-demand streams.
 //
-// Deviations: the limits are reported, not enforced (CreateStream and the
-// reshard operations enforce only the server's per-stream shard limit), so
-// the counts may exceed them. There is no limit of one call per second.
+// With --kinesis-shard-limit, ShardLimit is that quota, which CreateStream,
+// UpdateShardCount and SplitShard enforce.
+//
+// Deviations: without --kinesis-shard-limit the limits are reported, not
+// enforced, so the counts may exceed them. There is no limit of one call per second.
 
 import "context"
 
@@ -41,8 +43,10 @@ func (a *API) describeLimits(ctx context.Context, body []byte) (any, error) {
 		ShardLimit: shardLimitOtherRegions, OpenShardCount: u.OpenShards,
 		OnDemandStreamCount: u.OnDemandStreams, OnDemandStreamCountLimit: onDemandStreamCountLimit,
 	}
-	switch a.region {
-	case "us-east-1", "us-west-2", "eu-west-1":
+	switch {
+	case a.shardLimit > 0:
+		out.ShardLimit = a.shardLimit
+	case a.region == "us-east-1", a.region == "us-west-2", a.region == "eu-west-1":
 		out.ShardLimit = shardLimitLargeRegions
 	}
 	return out, nil

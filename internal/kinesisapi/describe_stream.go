@@ -4,7 +4,8 @@ package kinesisapi
 //
 // Behavior: the stream's status, mode, retention, creation time and shards
 // (open and closed, in shard-number order), Limit (1-10000, default 100)
-// shards at a time after ExclusiveStartShardId, with HasMoreShards.
+// shards at a time after ExclusiveStartShardId, with HasMoreShards. While
+// the stream is CREATING it lists no shards, as Kinesis.
 // EncryptionType and KeyId are what StartStreamEncryption recorded (see
 // stream_encryption.go: records are not actually encrypted).
 //
@@ -14,6 +15,7 @@ import (
 	"context"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
 
 type describeStreamInput struct {
@@ -63,8 +65,12 @@ func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
 		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
 		EncryptionType: info.EncryptionType, KeyID: info.KeyID, Shards: []shard{},
 	}
+	after := a.looseShardID(in.ExclusiveStartShardID, name)
+	if info.Status == streamlog.StatusCreating {
+		info.Shards = nil // Kinesis lists no shards until the stream is ACTIVE
+	}
 	for _, s := range info.Shards {
-		if in.ExclusiveStartShardID != "" && s.ID <= in.ExclusiveStartShardID {
+		if after != "" && s.ID <= after {
 			continue
 		}
 		if len(d.Shards) == limit {

@@ -198,7 +198,7 @@ func (s *jscan) entry(e *putRecordsEntry, arena []byte) ([]byte, bool) {
 			if cap(arena)-off < need {
 				return arena, false // cannot happen: the arena holds the whole body decoded
 			}
-			n, err := base64.StdEncoding.Decode(arena[off:off+need], v)
+			n, err := base64.StdEncoding.Strict().Decode(arena[off:off+need], v)
 			if err != nil {
 				return arena, false
 			}

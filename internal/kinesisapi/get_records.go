@@ -16,7 +16,9 @@ package kinesisapi
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
@@ -52,23 +54,38 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 	}
 	nowMs := a.now().UnixMilli()
 	if nowMs-it.issuedMs > iteratorTTL.Milliseconds() {
-		return nil, awsjson.Errorf(ExpiredIteratorException, "Iterator expired. The iterator was created at time %d while right now it is %d which is further in the future than the tolerated delay of 300000 milliseconds.", it.issuedMs, nowMs)
+		// Kinesis's text, with Java's date form (observed; kinesalite
+		// records the same).
+		const javaDate = "Mon Jan 02 15:04:05 UTC 2006"
+		return nil, awsjson.Errorf(ExpiredIteratorException,
+			"Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of 300000 milliseconds.",
+			time.UnixMilli(it.issuedMs).UTC().Format(javaDate), time.UnixMilli(nowMs).UTC().Format(javaDate))
 	}
 	res, err := a.sl.Read(ctx, streamlog.ReadRequest{
 		Stream: it.stream, StreamID: it.streamID, Shard: streamlog.ShardID(it.shard), After: it.after, MaxRecords: limit,
 	})
 	if err != nil {
-		return nil, a.fail(err)
+		err = a.fail(err)
+		var ae *awsjson.Error
+		if errors.As(err, &ae) && ae.Type == ResourceNotFoundException {
+			// The stream is gone: Kinesis names the shard.
+			return nil, awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist",
+				streamlog.ShardID(it.shard), it.stream, a.account)
+		}
+		return nil, err
 	}
 	var children []streamlog.ShardInfo
-	if res.End {
+	if res.End || it.shardCreatedMs < 0 {
 		info, err := a.describe(ctx, it.stream)
 		if err != nil {
 			return nil, err
 		}
 		me := streamlog.ShardID(it.shard)
 		for _, s := range info.Shards {
-			if s.ParentID == me || s.AdjacentParentID == me {
+			if s.Num == it.shard {
+				it.shardCreatedMs = s.Created.UnixMilli()
+			}
+			if res.End && (s.ParentID == me || s.AdjacentParentID == me) {
 				children = append(children, s)
 			}
 		}
@@ -79,11 +96,11 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 		n.after, n.issuedMs = res.Next, nowMs
 		next = n.encode()
 	}
-	return encodeGetRecords(res, next, children), nil
+	return encodeGetRecords(res, it.shard, it.shardCreatedMs, next, children), nil
 }
 
 // encodeGetRecords writes the response by hand: it is on the hot path.
-func encodeGetRecords(res streamlog.ReadResult, next string, children []streamlog.ShardInfo) awsjson.Raw {
+func encodeGetRecords(res streamlog.ReadResult, shard uint32, shardCreatedMs int64, next string, children []streamlog.ShardInfo) awsjson.Raw {
 	size := 128 + len(next)
 	for i := range res.Records {
 		r := &res.Records[i]
@@ -97,7 +114,7 @@ func encodeGetRecords(res streamlog.ReadResult, next string, children []streamlo
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = r.Seq.AppendTo(b)
+		b = r.Seq.AppendAWS(b, shard, shardCreatedMs, r.ArrivalMs)
 		b = append(b, `","ApproximateArrivalTimestamp":`...)
 		b = appendEpoch(b, r.ArrivalMs)
 		b = append(b, `,"PartitionKey":`...)

@@ -5,14 +5,23 @@ package kinesisapi
 // Behavior: TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER
 // (the number must belong to the shard, else InvalidArgumentException) and
 // AT_TIMESTAMP (the first record that arrived at or after Timestamp). The
-// iterator expires five minutes after it is issued.
+// iterator expires five minutes after it is issued. ShardId is read loosely,
+// as Kinesis reads it ("shard-1", "1" and "shardId-00000000000000000001" all
+// name shardId-000000000001), and checked before the stream is looked up.
+// TRIM_HORIZON and LATEST refuse a StartingSequenceNumber, and AT_TIMESTAMP
+// a time in the future, in Kinesis's words. Iterators are shaped as
+// Kinesis's (iterator.go).
 //
-// Deviations: AT_TIMESTAMP is resolved when the iterator is issued, which
+// Deviations: a sequence number of another shard of the stream is not
+// refused (Kinesis answers "Invalid StartingSequenceNumber. It encodes
+// shardId-..."): it positions the iterator where it falls in this shard's
+// range, which readers of the log rely on. AT_TIMESTAMP is resolved when the iterator is issued, which
 // gives the same records as resolving it at read time, since arrival times
 // never decrease along sequence numbers.
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
@@ -37,45 +46,70 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	shardID, num, err := a.normalShardID(in.ShardID, name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := a.describe(ctx, name)
+	if err != nil {
+		var ae *awsjson.Error
+		if errors.As(err, &ae) && ae.Type == ResourceNotFoundException {
+			return nil, awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", shardID, name, a.account)
+		}
+		return nil, err
+	}
+	if int(num) >= len(info.Shards) {
+		return nil, awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", shardID, name, a.account)
+	}
+	// Texts observed from Kinesis (kinesalite records the same).
+	mustEither := "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or " +
+		"(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified %s and %s StartingSequenceNumber."
 	var p streamlog.Position
 	switch in.ShardIteratorType {
-	case "TRIM_HORIZON":
+	case "TRIM_HORIZON", "LATEST":
+		if in.StartingSequenceNumber != "" {
+			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "also a")
+		}
 		p.Type = streamlog.TrimHorizon
-	case "LATEST":
-		p.Type = streamlog.Latest
+		if in.ShardIteratorType == "LATEST" {
+			p.Type = streamlog.Latest
+		}
 	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
 		p.Type = streamlog.AtSeq
 		if in.ShardIteratorType == "AFTER_SEQUENCE_NUMBER" {
 			p.Type = streamlog.AfterSeq
 		}
 		if in.StartingSequenceNumber == "" {
-			return nil, awsjson.Errorf(InvalidArgumentException, "%s needs StartingSequenceNumber", in.ShardIteratorType)
+			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "no")
 		}
-		if p.Seq, err = streamlog.ParseSeq(in.StartingSequenceNumber); err != nil {
-			return nil, a.fail(err)
+		// The shard a number encodes is not compared with ShardId (Kinesis
+		// refuses another shard's number): numbers come from one counter
+		// per stream, so the log places any of them in the shard's range.
+		seq, _, _, err := streamlog.ParseAWSSeq(in.StartingSequenceNumber)
+		if err != nil {
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.",
+				in.StartingSequenceNumber, shardID, name, a.account)
 		}
+		p.Seq = seq
 	case "AT_TIMESTAMP":
 		if in.Timestamp == nil {
-			return nil, awsjson.Errorf(InvalidArgumentException, "AT_TIMESTAMP needs Timestamp")
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.")
+		}
+		ts, now := time.Time(*in.Timestamp).UnixMilli(), a.now().UnixMilli()
+		if ts > now {
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: %d, currentTimestampInMillis: %d", ts, now)
 		}
 		p.Type, p.Time = streamlog.AtTimestamp, time.Time(*in.Timestamp)
-	default:
-		return nil, awsjson.Errorf(ValidationException,
-			"ShardIteratorType %q: want AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST or AT_TIMESTAMP", in.ShardIteratorType)
 	}
-	num, err := streamlog.ParseShardID(in.ShardID)
+	after, err := a.sl.Resolve(ctx, name, shardID, p)
 	if err != nil {
 		return nil, a.fail(err)
 	}
-	info, err := a.describe(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	after, err := a.sl.Resolve(ctx, name, in.ShardID, p)
-	if err != nil {
-		return nil, a.fail(err)
-	}
-	it := iterator{streamID: info.ID, shard: num, after: after, issuedMs: a.now().UnixMilli(), stream: name}
+	it := iterator{streamID: info.ID, shard: num, after: after, issuedMs: a.now().UnixMilli(),
+		shardCreatedMs: info.Shards[num].Created.UnixMilli(), stream: name}
 	return struct {
 		ShardIterator string `json:"ShardIterator"`
 	}{it.encode()}, nil

@@ -63,8 +63,15 @@ func (a *API) listShards(ctx context.Context, body []byte) (any, error) {
 		max = *in.MaxResults
 	}
 	var tok listShardsToken
+	// Kinesis's texts (observed; kinesalite records the same).
+	if in.NextToken == "" && in.StreamName == "" && in.StreamARN == "" {
+		return nil, awsjson.Errorf(InvalidArgumentException, "Either NextToken or StreamName should be provided.")
+	}
+	if in.NextToken != "" && in.StreamName != "" {
+		return nil, awsjson.Errorf(InvalidArgumentException, "NextToken and StreamName cannot be provided together.")
+	}
 	if in.NextToken != "" {
-		if in.StreamName != "" || in.ExclusiveStartShardID != "" || in.ShardFilter != nil {
+		if in.StreamARN != "" || in.ExclusiveStartShardID != "" || in.ShardFilter != nil {
 			return nil, awsjson.Errorf(InvalidArgumentException, "NextToken cannot be combined with StreamName, ExclusiveStartShardId or ShardFilter")
 		}
 		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
@@ -76,7 +83,10 @@ func (a *API) listShards(ctx context.Context, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		tok = listShardsToken{Stream: name, After: in.ExclusiveStartShardID, Filter: in.ShardFilter}
+		if in.ShardFilter != nil && in.ShardFilter.ShardID != "" {
+			in.ShardFilter.ShardID = a.looseShardID(in.ShardFilter.ShardID, name)
+		}
+		tok = listShardsToken{Stream: name, After: a.looseShardID(in.ExclusiveStartShardID, name), Filter: in.ShardFilter}
 	}
 	keep, err := filterFunc(tok.Filter)
 	if err != nil {

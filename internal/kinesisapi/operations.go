@@ -11,6 +11,8 @@ func (a *API) Service() *awsjson.Service {
 	return &awsjson.Service{
 		Prefix:      "Kinesis_20131202",
 		ContentType: "application/x-amz-json-1.1",
+		Inputs:      inputs,
+		CBOR:        cborCodec,
 		Operations: map[string]awsjson.Handler{
 			"CreateStream":                  a.createStream,
 			"DeleteStream":                  a.deleteStream,
@@ -40,9 +42,6 @@ func (a *API) Service() *awsjson.Service {
 		},
 	}
 }
-
-// empty is the result of operations that return nothing.
-type empty struct{}
 
 // decode is awsjson.Decode for operation inputs.
 func decode(body []byte, v any) error { return awsjson.Decode(body, v) }

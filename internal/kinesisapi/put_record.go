@@ -6,7 +6,10 @@ package kinesisapi
 // characters, optional ExplicitHashKey) and answers once it is fsynced, with
 // its ShardId and SequenceNumber.
 //
-// Deviations: SequenceNumberForOrdering is accepted and not needed: sequence
+// SequenceNumberForOrdering must be a sequence number this server issued
+// (InvalidArgumentException otherwise, in Kinesis's words).
+//
+// Deviations: SequenceNumberForOrdering is otherwise not needed: sequence
 // numbers already strictly increase per shard. There is no throughput
 // throttling, so ProvisionedThroughputExceededException never happens.
 
@@ -45,6 +48,17 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 	if in.Data == nil {
 		return nil, awsjson.Errorf(ValidationException, "Data is required")
 	}
+	if in.SequenceNumberForOrdering != "" {
+		if _, _, _, err := streamlog.ParseAWSSeq(in.SequenceNumberForOrdering); err != nil {
+			if _, err := a.describe(ctx, name); err != nil {
+				return nil, err
+			}
+			// Kinesis's text (observed; kinesalite records the same).
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"ExclusiveMinimumSequenceNumber %s used in PutRecord on stream %s under account %s is invalid.",
+				in.SequenceNumberForOrdering, name, a.account)
+		}
+	}
 	e, err := entry("", in.Data, in.PartitionKey, in.ExplicitHashKey)
 	if err != nil {
 		return nil, err
@@ -53,7 +67,7 @@ func (a *API) putRecord(ctx context.Context, body []byte) (any, error) {
 	if err := a.sl.Append(ctx, name, []streamlog.Entry{e}, out); err != nil {
 		return nil, a.fail(err)
 	}
-	return putRecordOutput{ShardID: streamlog.ShardID(out[0].Shard), SequenceNumber: out[0].Seq.String(), EncryptionType: "NONE"}, nil
+	return putRecordOutput{ShardID: streamlog.ShardID(out[0].Shard), SequenceNumber: out[0].Seq.AWS(out[0].Shard, out[0].ShardCreatedMs, out[0].ArrivalMs), EncryptionType: "NONE"}, nil
 }
 
 // entry validates one record; where names it in messages ("" for PutRecord).
@@ -71,7 +85,9 @@ func entry(where string, data []byte, pk string, explicit *string) (streamlog.En
 	if explicit != nil {
 		h, err := streamlog.ParseHashKey(*explicit)
 		if err != nil {
-			return streamlog.Entry{}, awsjson.Errorf(InvalidArgumentException, "%sExplicitHashKey %q: want a decimal integer in [0, 2^128-1]", where, *explicit)
+			// Kinesis's text (observed; kinesalite records the same).
+			return streamlog.Entry{}, awsjson.Errorf(InvalidArgumentException,
+				"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", *explicit)
 		}
 		e.ExplicitHashKey, e.HasExplicitHashKey = h, true
 	}

@@ -43,8 +43,16 @@ type putRecordsInput struct {
 
 func (a *API) putRecords(ctx context.Context, body []byte) (any, error) {
 	var in putRecordsInput
-	if err := decodePutRecords(body, &in); err != nil {
-		return nil, err
+	if !fastPutRecords(body, &in) || !plainValid(&in) {
+		// Off the fast path: AWS's type checks and validation, then
+		// encoding/json.
+		if err := awsjson.Check(putRecordsShape, body); err != nil {
+			return nil, err
+		}
+		in = putRecordsInput{}
+		if err := decode(body, &in); err != nil {
+			return nil, err
+		}
 	}
 	name, err := streamName(in.StreamName, in.StreamARN)
 	if err != nil {
@@ -82,6 +90,24 @@ func (a *API) putRecords(ctx context.Context, body []byte) (any, error) {
 	return encodePutRecords(out), nil
 }
 
+// plainValid reports whether in, decoded on the fast path, meets every
+// constraint of putRecordsShape, so it need not be checked again.
+func plainValid(in *putRecordsInput) bool {
+	if len(in.Records) < 1 || len(in.Records) > maxPutRecords {
+		return false
+	}
+	if in.StreamARN == "" && !streamlog.ValidStreamName(in.StreamName) {
+		return false
+	}
+	for i := range in.Records {
+		r := &in.Records[i]
+		if r.Data == nil || len(r.Data) > streamlog.MaxRecordBytes || len(r.PartitionKey) < 1 || len(r.PartitionKey) > 256 || r.ExplicitHashKey != nil {
+			return false
+		}
+	}
+	return true
+}
+
 func isClientError(err error) bool {
 	var ae *awsjson.Error
 	return errors.As(err, &ae) && ae.Status < 500
@@ -96,7 +122,7 @@ func encodePutRecords(out []streamlog.Appended) awsjson.Raw {
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = a.Seq.AppendTo(b)
+		b = a.Seq.AppendAWS(b, a.Shard, a.ShardCreatedMs, a.ArrivalMs)
 		b = append(b, `","ShardId":"`...)
 		b = streamlog.AppendShardID(b, a.Shard)
 		b = append(b, `"}`...)

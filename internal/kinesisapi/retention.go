@@ -2,8 +2,10 @@ package kinesisapi
 
 // IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod.
 //
-// Behavior: set the retention period (24 to 8760 hours); an increase below
-// the current period, or a decrease above it, is InvalidArgumentException.
+// Behavior: set the retention period (24 to 8760 hours). Over 8760 (or under
+// 1) is a ValidationException before the stream is looked up; under 24 is
+// InvalidArgumentException ("Minimum allowed retention period is 24 hours.
+// ..."), as is an increase below the current period or a decrease above it.
 // Records past retention are removed by the log's background trim (every
 // minute by default).
 //
@@ -31,22 +33,21 @@ func (a *API) retention(ctx context.Context, body []byte, increase bool) (any, e
 	if err != nil {
 		return nil, err
 	}
-	if in.RetentionPeriodHours == nil {
-		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours is required")
+	h := *in.RetentionPeriodHours // the shape requires it, 1 to 8760
+	if _, err := a.describe(ctx, name); err != nil {
+		return nil, err
 	}
-	h := *in.RetentionPeriodHours
-	if h < 1 || h > streamlog.MaxRetentionHours {
-		return nil, awsjson.Errorf(ValidationException, "RetentionPeriodHours %d: want 1 to %d", h, streamlog.MaxRetentionHours)
-	}
+	// Texts observed from Kinesis (kinesalite records the same).
 	if h < streamlog.MinRetentionHours {
-		return nil, awsjson.Errorf(InvalidArgumentException, "RetentionPeriodHours %d: the minimum is %d", h, streamlog.MinRetentionHours)
+		return nil, awsjson.Errorf(InvalidArgumentException,
+			"Minimum allowed retention period is %d hours. Requested retention period (%d hours) is too short.", streamlog.MinRetentionHours, h)
 	}
 	if increase {
 		err = a.sl.IncreaseRetention(ctx, name, h)
 	} else {
 		err = a.sl.DecreaseRetention(ctx, name, h)
 	}
-	return empty{}, a.fail(err)
+	return nil, a.fail(err)
 }
 
 func (a *API) increaseStreamRetentionPeriod(ctx context.Context, body []byte) (any, error) {

@@ -71,7 +71,7 @@ func (a *API) startStreamEncryption(ctx context.Context, body []byte) (any, erro
 		return nil, a.fail(err)
 	}
 	a.log.Warn("stream encryption recorded as KMS; records are not encrypted at rest", "stream", name, "key_id", in.KeyID)
-	return empty{}, nil
+	return nil, nil
 }
 
 func (a *API) stopStreamEncryption(ctx context.Context, body []byte) (any, error) {
@@ -83,5 +83,5 @@ func (a *API) stopStreamEncryption(ctx context.Context, body []byte) (any, error
 		return nil, a.fail(err)
 	}
 	a.log.Info("stream encryption recorded as NONE", "stream", name)
-	return empty{}, nil
+	return nil, nil
 }

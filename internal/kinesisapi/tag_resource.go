@@ -110,7 +110,7 @@ func (a *API) tagResource(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(InvalidArgumentException, "tag %q: tags may only contain Unicode letters, digits, white space, or these symbols: _ . : / = + - @", k)
 		}
 	}
-	return empty{}, a.fail(a.sl.AddTags(ctx, name, in.Tags))
+	return nil, a.fail(a.sl.AddTags(ctx, name, in.Tags))
 }
 
 type untagResourceInput struct {
@@ -136,7 +136,7 @@ func (a *API) untagResource(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(ValidationException, "tag key %q: want 1 to 128 characters", k)
 		}
 	}
-	return empty{}, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
+	return nil, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
 }
 
 type listTagsForResourceInput struct {

@@ -2,10 +2,13 @@ package kinesisapi
 
 // AddTagsToStream, ListTagsForStream and RemoveTagsFromStream.
 //
-// Behavior: up to 10 tags per AddTagsToStream call and 50 per stream
-// (LimitExceededException beyond, InvalidArgumentException for more than 10
-// in one call); keys of 1 to 128 characters, values up to 256. Listing is in
-// key order, Limit (1-50, default 50) after ExclusiveStartTagKey, with HasMoreTags.
+// Behavior: up to 10 tags per AddTagsToStream call (ValidationException
+// beyond, from the input shape) and 50 per stream (InvalidArgumentException
+// beyond, worded as Kinesis words it, "10" included); keys of 1 to 128
+// characters, values up to 256, of Unicode letters, digits, white space and
+// _ . / = + - % @ : (InvalidArgumentException otherwise). Listing is in key
+// order, Limit (1-50, default 50) after ExclusiveStartTagKey, with
+// HasMoreTags.
 //
 // The tag-on-resource operations (TagResource, UntagResource,
 // ListTagsForResource, tag_resource.go) share these tags and limits.
@@ -14,7 +17,12 @@ package kinesisapi
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 )
@@ -34,16 +42,37 @@ func (a *API) addTagsToStream(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Tags) < 1 {
-		return nil, awsjson.Errorf(ValidationException, "Tags must hold 1 to 10 tags")
-	}
-	if len(in.Tags) > 10 {
-		return nil, awsjson.Errorf(InvalidArgumentException, "%d tags in one call; the limit is 10", len(in.Tags))
-	}
 	if err := checkTagLengths(in.Tags); err != nil {
 		return nil, err
 	}
-	return empty{}, a.fail(a.sl.AddTags(ctx, name, in.Tags))
+	if _, err := a.describe(ctx, name); err != nil {
+		return nil, err
+	}
+	for k, v := range in.Tags {
+		if !validTagChars(k) || !validTagChars(v) {
+			// Kinesis's text (observed).
+			return nil, awsjson.Errorf(InvalidArgumentException,
+				"Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - %% @.")
+		}
+	}
+	err = a.sl.AddTags(ctx, name, in.Tags)
+	if errors.Is(err, streamlog.ErrLimitExceeded) {
+		// Kinesis's text, "10" included (observed; kinesalite records the same).
+		return nil, awsjson.Errorf(InvalidArgumentException,
+			"Failed to add tags to stream %s under account %s because a given stream cannot have more than 10 tags associated with it.", name, a.account)
+	}
+	return nil, a.fail(err)
+}
+
+// validTagChars reports whether s holds only what Kinesis allows in tags:
+// Unicode letters, digits, white space and _ . / = + - % @ (and ':').
+func validTagChars(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("_./=+-%@:", r) {
+			return false
+		}
+	}
+	return true
 }
 
 type listTagsInput struct {
@@ -119,5 +148,5 @@ func (a *API) removeTagsFromStream(ctx context.Context, body []byte) (any, error
 	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
 		return nil, awsjson.Errorf(ValidationException, "TagKeys must hold 1 to 50 keys")
 	}
-	return empty{}, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
+	return nil, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
 }

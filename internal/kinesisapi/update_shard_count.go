@@ -50,6 +50,9 @@ func (a *API) updateShardCount(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.checkShardLimit(ctx, *in.TargetShardCount-info.OpenShards); err != nil {
+		return nil, err
+	}
 	if err := a.sl.UpdateShardCount(ctx, name, *in.TargetShardCount); err != nil {
 		return nil, a.fail(err)
 	}

@@ -52,7 +52,7 @@ func (a *API) updateStreamMode(ctx context.Context, body []byte) (any, error) {
 		return nil, a.fail(err)
 	}
 	a.log.Info("stream mode updated", "stream", name, "mode", mode)
-	return empty{}, nil
+	return nil, nil
 }
 
 // checkMode checks a StreamModeDetails.StreamMode.

@@ -9,7 +9,9 @@
 //     as the server sent it.
 //   - Each response is read whole before the SDK parses it (see
 //     bufferedTransport); the bytes are the server's, unchanged.
-//   - Credentials are placeholders: the server accepts any SigV4 signature.
+//   - Credentials are placeholders (blueshift/blueshift): a server without
+//     --aws-credentials accepts any SigV4 signature; one with them must list
+//     this key for the client to be accepted.
 package kinesisclient
 
 import (

@@ -6,11 +6,14 @@
 package obs
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -61,15 +64,47 @@ func Registerer(r prometheus.Registerer) prometheus.Registerer {
 // Mount adds /metrics (from g), /healthz and the Go profiler's
 // /debug/pprof/ endpoints to mux. The HTTP listener binds to loopback by
 // default; whoever exposes it further exposes these too.
-func Mount(mux *http.ServeMux, g prometheus.Gatherer) {
+//
+// /healthz runs every check (each within healthTimeout) and answers 200
+// with "ok" and one "name: ok" line per check when all pass, or 503 with
+// "unhealthy" and each failing check's error.
+func Mount(mux *http.ServeMux, g prometheus.Gatherer, checks ...Check) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "ok\n")
+		var b strings.Builder
+		healthy := true
+		for _, c := range checks {
+			ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+			err := c.Check(ctx)
+			cancel()
+			if err != nil {
+				healthy = false
+				fmt.Fprintf(&b, "%s: %s\n", c.Name, strings.ReplaceAll(err.Error(), "\n", "; "))
+				continue
+			}
+			fmt.Fprintf(&b, "%s: ok\n", c.Name)
+		}
+		if !healthy {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "unhealthy\n"+b.String())
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n"+b.String())
 	})
+}
+
+// healthTimeout bounds one health check.
+const healthTimeout = 5 * time.Second
+
+// Check is one component's health check for /healthz: nil when the
+// component works.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
 }

@@ -49,6 +49,8 @@
 //   - AVG of a DECIMAL is a double, AVG of integers a numeric (with the
 //     truncated value Redshift gives): types are not known here.
 //   - REGEXP_SUBSTR supports only the first occurrence from position 1.
+//   - A SQL user-defined function prints as a DuckDB macro (function.go):
+//     untyped, so calls are not checked against its argument types.
 //   - TRUNC(x) with one argument is the date of a timestamp only when x is
 //     visibly a timestamp (a cast, GETDATE(), DATEADD, ...); column types are
 //     not known here. SIMILAR TO takes only a string-literal pattern.

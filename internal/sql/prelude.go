@@ -26,8 +26,12 @@ var prelude = []string{
 	// that commas inside them do not count.
 	`CREATE OR REPLACE MACRO rs_json_strict(x) AS json_valid(x) AND NOT regexp_matches(regexp_replace(x, '"(\\.|[^"\\])*"', '""', 'g'), '(,\s*[\]}])|([\[{]\s*,)|(,\s*,)')`,
 	// JSON_PARSE(varchar | varbyte): strict (invalid JSON is an error).
-	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`,
-	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS json_valid(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,
+	// rs_json_check and rs_json_valid are the engine's guard (Go functions
+	// the warehouse registers): they refuse what DuckDB's JSON parser
+	// should never see, nesting deeper than SUPER's 1,000 levels above all
+	// (DuckDB's conversion to VARIANT overflows its stack on it).
+	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(rs_json_check(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END) AS JSON) AS VARIANT)`,
+	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN coalesce(rs_json_valid(try(decode(CAST(x AS BLOB)))), false) ELSE rs_json_valid(CAST(x AS VARCHAR)) END`,
 	`CREATE OR REPLACE MACRO rs_json_type(x) AS json_type(CAST(x AS JSON))`,
 	`CREATE OR REPLACE MACRO rs_json_typeof(x) AS CASE rs_json_type(x) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' END`,
 	`CREATE OR REPLACE MACRO rs_is_array(x) AS rs_json_type(x) = 'ARRAY'`,

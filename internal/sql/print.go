@@ -155,6 +155,9 @@ func Print(stmt ast.Stmt, opts Options) (string, error) {
 // printStmt returns the translation of stmt: the DuckDB statements that must
 // run first, in the same transaction, and the statement itself.
 func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
+	if f, ok := stmt.(*ast.CreateFunction); ok {
+		return translateFunction(f, opts, src) // function.go
+	}
 	rw := &rewriter{opts: opts, src: src}
 	out, err := rw.run(ast.Clone(stmt))
 	if err != nil {
@@ -172,7 +175,33 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 	switch n := out.(type) {
 	case *ast.CreateTable:
 		before = identitySequences(n, opts)
+		if n.Like != nil {
+			// CREATE TABLE t (LIKE other): the other's columns and types;
+			// the engine copies NOT NULL and, with INCLUDING DEFAULTS, the
+			// defaults after.
+			if len(n.Columns) > 0 || len(n.Constraints) > 0 {
+				return nil, rw.unsupported(0, "CREATE TABLE (LIKE ...) with more columns")
+			}
+			n.As = &ast.Select{Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
+				From: []ast.TableExpr{&ast.TableRef{Name: n.Like}}, Limit: num("0")}
+			n.Like = nil
+		}
 	case *ast.AlterTable:
+		if n.Action == "append from" {
+			// ALTER TABLE t APPEND FROM s moves s's rows into t, matched by
+			// column name (FILLTARGET: t's other columns get defaults).
+			if n.Append == "ignoreextra" {
+				return nil, rw.unsupported(0, "ALTER TABLE APPEND FROM ... IGNOREEXTRA")
+			}
+			ins, err := print(&ast.Insert{Table: n.Table, ByName: true, Source: &ast.Select{
+				Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}},
+				From:  []ast.TableExpr{&ast.TableRef{Name: n.Source}}}})
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, ins)
+			out = &ast.Delete{Table: n.Source}
+		}
 		if n.Redshift {
 			// Physical layout means nothing to DuckDB; check the
 			// table exists and do nothing else.
@@ -242,7 +271,15 @@ func identitySequences(ct *ast.CreateTable, opts Options) []string {
 			p.W(quoteDuck(Fold(id, false, opts)))
 		}
 		name := p.String()
-		out = append(out, "CREATE SEQUENCE IF NOT EXISTS "+name+" START "+c.Identity[0]+" INCREMENT BY "+c.Identity[1])
+		seed, _ := strconv.ParseInt(c.Identity[0], 10, 64)
+		bound := ""
+		switch step, _ := strconv.ParseInt(c.Identity[1], 10, 64); {
+		case step > 0 && seed < 1:
+			bound = " MINVALUE " + c.Identity[0] // DuckDB's ascending default is 1; Redshift takes any seed
+		case step < 0 && seed > -1:
+			bound = " MAXVALUE " + c.Identity[0]
+		}
+		out = append(out, "CREATE SEQUENCE IF NOT EXISTS "+name+" START "+c.Identity[0]+" INCREMENT BY "+c.Identity[1]+bound)
 		c.Default = fn("nextval", str(name))
 	}
 	return out

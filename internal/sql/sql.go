@@ -99,8 +99,14 @@ type Translation struct {
 // tree as parsed (identifiers as written, Redshift functions unrewritten);
 // Print turns it, or an edited copy, into DuckDB SQL.
 func Translate(text string, opts Options) (*Translation, error) {
+	if err := checkOperators(text); err != nil { // limits.go
+		return nil, err
+	}
 	stmt, err := parser.Parse(text)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkComplexity(stmt); err != nil {
 		return nil, err
 	}
 	if !DuckDBRuns(stmt) {
@@ -115,7 +121,8 @@ func Translate(text string, opts Options) (*Translation, error) {
 // DuckDBRuns reports whether stmt is handed to DuckDB (after translation),
 // as opposed to executed by blueshift's engine: session settings,
 // transaction control, external schemas, materialized views, procedures,
-// CALL, schedules and OWNER TO are the engine's. DROP SCHEMA is translated too, for
+// CALL, schedules, OWNER TO, and users, groups, privileges and table
+// upkeep (ast.Admin) are the engine's. DROP SCHEMA is translated too, for
 // the engine to run when the schema is not an external one.
 func DuckDBRuns(stmt ast.Stmt) bool {
 	switch stmt.(type) {
@@ -124,7 +131,7 @@ func DuckDBRuns(stmt ast.Stmt) bool {
 		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView, *ast.AlterOwner,
 		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call,
 		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules,
-		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor:
+		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor, *ast.Admin:
 		return false
 	}
 	return true

@@ -31,6 +31,10 @@ type Entry struct {
 type Appended struct {
 	Shard uint32 // the shard number; ShardID(Shard) is its ID
 	Seq   Seq
+	// ArrivalMs is the record's ApproximateArrivalTimestamp, and
+	// ShardCreatedMs its shard's creation time (Unix ms), which the
+	// Kinesis form of Seq encodes (Seq.AppendAWS).
+	ArrivalMs, ShardCreatedMs int64
 }
 
 // Append durably appends entries to the stream, in order, and fills out[i]
@@ -114,7 +118,7 @@ func (l *Log) applyAppend(w *writerState, b *pebble.Batch, st *stream, entries [
 		if err := d.Finish(); err != nil {
 			return nil, fmt.Errorf("streamlog: append: %w", err)
 		}
-		out[i] = Appended{Shard: sh.Num, Seq: seq}
+		out[i] = Appended{Shard: sh.Num, Seq: seq, ArrivalMs: arrival, ShardCreatedMs: sh.CreatedMs}
 		bytes += len(e.Data)
 		heads = setHead(heads, sh.live, seq, ord)
 	}

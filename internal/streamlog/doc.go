@@ -18,7 +18,9 @@
 //     recovered as the maximum of that and the records on disk. The high 20
 //     bits hold the stream's id, so numbers are also unique across streams.
 //   - The decimal form (Seq.String) has a fixed width, so sequence numbers
-//     compare the same as strings and as numbers.
+//     compare the same as strings and as numbers. So does the Kinesis form
+//     (Seq.AppendAWS) within a shard; it is only a presentation, never
+//     stored, and ParseAWSSeq reads both forms.
 //   - Durability: Append returns only after its records are in Pebble's
 //     write-ahead log and that log is fsynced. One writer goroutine applies
 //     every mutation: all operations waiting when it starts a group share

@@ -28,6 +28,14 @@ const (
 	maxGroupBytes = 16 << 20 // well under Pebble's large-batch threshold (half a memtable)
 )
 
+// Err is the error that made the log refuse writes (a failed commit), or
+// nil while it accepts them: the stream log's health.
+func (l *Log) Err() error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.mu.failed
+}
+
 // submit hands o to the writer and waits for it to be durable (or refused).
 // If ctx ends first the operation may still commit; the caller must treat
 // it as unacknowledged.

@@ -49,9 +49,17 @@ type ingestManager struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
+	// deferLoops: setup does not start the loops; start does (Options.
+	// DeferAutoRefresh).
+	deferLoops bool
+
 	mu struct {
 		sync.Mutex
-		views map[int64]*mvRunner
+		views   map[int64]*mvRunner
+		paused  map[int64]string // refresh_marker.go: view id -> reason
+		strikes map[int64]bool   // refresh_marker.go: views with a strike file
+		// started: the loops may run (start was called, or setup started them).
+		started bool
 	}
 }
 
@@ -77,6 +85,8 @@ func newIngestManager(w *Warehouse, sources *source.Registry, reg prometheus.Reg
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.mu.views = map[int64]*mvRunner{}
+	m.mu.paused = map[int64]string{}
+	m.mu.strikes = map[int64]bool{}
 	return m
 }
 
@@ -95,6 +105,30 @@ func (m *ingestManager) setup(ctx context.Context) error {
 			return errorf("system view: %w", err)
 		}
 	}
+	if err := m.pauseCrashed(ctx, c); err != nil { // refresh_marker.go
+		return err
+	}
+	if m.deferLoops {
+		return nil
+	}
+	return m.start(ctx)
+}
+
+// start starts the AUTO REFRESH loops of every view that has it (and is
+// not paused) and the ordinary views' auto refresh.
+func (m *ingestManager) start(ctx context.Context) error {
+	m.mu.Lock()
+	if m.mu.started {
+		m.mu.Unlock()
+		return nil
+	}
+	m.mu.started = true
+	m.mu.Unlock()
+	c, err := m.w.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	mvs, err := queryMVs(ctx, c, "kind = $1 AND auto_refresh", mvStreaming)
 	if err != nil {
 		return err
@@ -177,7 +211,7 @@ func (m *ingestManager) startLoop(mv *mvRow) {
 	r := m.runner(mv.id)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r.loop != nil || m.ctx.Err() != nil {
+	if r.loop != nil || m.ctx.Err() != nil || m.mu.paused[mv.id] != "" || (m.deferLoops && !m.mu.started) {
 		return
 	}
 	ctx, cancel := context.WithCancel(m.ctx)

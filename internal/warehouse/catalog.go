@@ -31,6 +31,8 @@ var migrations = []Migration{
 	columnTypesMigration,      // column_types.go
 	objectOwnersMigration,     // owners.go
 	schemaOwnersMigration,     // owners.go
+	dashboardMigration,        // dashboards.go
+	adminMigration,            // exec_admin.go
 	scheduleOnChangeMigration, // exec_schedule.go
 }
 

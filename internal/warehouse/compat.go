@@ -64,7 +64,7 @@ var compatTables = map[string]bool{
 	"pg_rewrite": true, "pg_roles": true, "pg_user": true, "pg_partitioned_table": true,
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
-	"pg_cursors": true, "pg_type": true, "pg_constraint": true,
+	"pg_cursors": true, "pg_type": true, "pg_constraint": true, "pg_group": true, "pg_index": true,
 }
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
@@ -148,8 +148,28 @@ func compatPrelude() []string {
 			FROM duckdb_databases() WHERE NOT internal`,
 		// The length checks the SQL front end gives VARCHAR(n) and CHAR(n)
 		// columns are the column types' own rule, not constraints to show.
-		`CREATE OR REPLACE VIEW ` + s + `pg_constraint AS SELECT * FROM pg_catalog.pg_constraint
-			WHERE NOT (contype = 'c' AND conname LIKE '%value too long for type%')`,
+		// Primary keys and unique constraints are named as Postgres names
+		// them (t_pkey, t_a_b_key), their conkey counts columns from 1 as
+		// attnum does (DuckDB's from 0), and each has an index (pg_index,
+		// and a pg_class row of relkind 'i' in compat_catalog.go), which is
+		// where drivers look for primary keys (PgJDBC's getPrimaryKeys,
+		// SQLAlchemy's get_pk_constraint).
+		`CREATE OR REPLACE VIEW ` + s + `pg_constraint AS SELECT c.* REPLACE (
+				CASE WHEN c.contype = 'p' THEN d.table_name || '_pkey'
+					WHEN c.contype = 'u' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_key'
+					ELSE c.conname END AS conname,
+				list_transform(c.conkey, lambda bs_k: bs_k + 1) AS conkey,
+				CASE WHEN c.contype IN ('p', 'u') THEN c.oid ELSE 0 END AS conindid)
+			FROM pg_catalog.pg_constraint c
+			JOIN duckdb_constraints() d ON d.table_oid * 1000000 + d.constraint_index = c.oid
+			WHERE NOT (c.contype = 'c' AND c.conname LIKE '%value too long for type%')`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_index AS SELECT * FROM pg_catalog.pg_index
+			UNION ALL BY NAME
+			SELECT oid AS indexrelid, conrelid AS indrelid, len(conkey)::INTEGER AS indnatts, len(conkey)::INTEGER AS indnkeyatts,
+				true AS indisunique, contype = 'p' AS indisprimary, false AS indisexclusion, true AS indimmediate,
+				false AS indisclustered, true AS indisvalid, false AS indcheckxmin, true AS indisready, true AS indislive,
+				false AS indisreplident, conkey::INTEGER[] AS indkey
+			FROM ` + s + `pg_constraint WHERE contype IN ('p', 'u')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_inherits AS SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, false AS inhdetachpending WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_trigger AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, false AS tgisinternal, NULL::BIGINT AS tgconstraint WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_policy AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, NULL::VARCHAR AS polcmd, true AS polpermissive, NULL::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false`,
@@ -185,7 +205,7 @@ func sessionCompat(user string) []string {
 }
 
 // compatTriggers are the words without which pgCompat has nothing to do.
-var compatTriggers = []string{"pg_", "operator(", "version", "format_type", "::reg", "array_upper"}
+var compatTriggers = []string{"pg_", "operator(", "version", "format_type", "::reg", "array_upper", "~"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
@@ -252,6 +272,48 @@ func pgCompat(query string) (string, bool) {
 			toks[i+2].is("_pg_expandarray") && toks[i+3].kind == '(':
 			emit(t.pos, t.end, CatalogSchema)
 			i += 2
+		// col::regtype::text -> format_type(col, NULL): a type OID's name
+		// (pgcli's column list: att.atttypid::regtype::text)
+		case t.kind == '?' && t.text == ":" && i > 0 && toks[i-1].kind == 'i' && regtypeText(toks, i) > 0:
+			j := i - 1
+			for j >= 2 && toks[j-1].kind == '.' && toks[j-2].kind == 'i' {
+				j -= 2
+			}
+			if toks[j].pos < last {
+				continue
+			}
+			end := regtypeText(toks, i)
+			emit(toks[j].pos, toks[end].end, CatalogSchema+".format_type("+query[toks[j].pos:toks[i-1].end]+", NULL)")
+			i = end
+		// col ~ 'pattern' and col !~ 'pattern' -> regexp_matches: Postgres's
+		// ~ matches anywhere in the string, DuckDB's the whole string
+		// (psql's and pgcli's \dn: n.nspname !~ '^pg_')
+		case t.kind == '?' && i > 0 && toks[i-1].kind == 'i' && regexOp(toks, i) > 0:
+			lit := regexOp(toks, i)
+			j := i - 1
+			for j >= 2 && toks[j-1].kind == '.' && toks[j-2].kind == 'i' {
+				j -= 2
+			}
+			if toks[j].pos < last {
+				continue
+			}
+			not := ""
+			if t.text == "!" {
+				not = "NOT "
+			}
+			emit(toks[j].pos, toks[lit].end, "("+not+"regexp_matches("+query[toks[j].pos:toks[i-1].end]+", "+query[toks[lit].pos:toks[lit].end]+"))")
+			i = lit
+		// x::regtype, x::regclass, x::regproc (and their arrays) ->
+		// nothing: OIDs stay numbers, comparable with 'name'::regtype
+		// (pgcli's function list: p.prorettype::regtype != 'trigger'::regtype)
+		case t.kind == '?' && t.text == ":" && i+2 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
+			(toks[i+2].is("regtype") || toks[i+2].is("regclass") || toks[i+2].is("regproc")):
+			end := i + 2
+			if end+2 < len(toks) && toks[end+1].text == "[" && toks[end+2].text == "]" {
+				end += 2
+			}
+			emit(t.pos, toks[end].end, "")
+			i = end
 		// ::pg_catalog.regtype and the like -> nothing (OIDs stay numbers);
 		// ::pg_catalog.text -> ::text
 		case t.kind == '?' && t.text == ":" && i+4 < len(toks) && toks[i+1].kind == '?' && toks[i+1].text == ":" &&
@@ -304,6 +366,49 @@ func pgCompat(query string) (string, bool) {
 	}
 	b.WriteString(query[last:])
 	return b.String(), true
+}
+
+// regtypeText returns the index of the last token of "::regtype::text"
+// (regtype possibly pg_catalog-qualified; text or varchar) starting at
+// toks[i], and 0 when that is not there.
+func regtypeText(toks []token, i int) int {
+	colons := func(k int) bool {
+		return k+1 < len(toks) && toks[k].kind == '?' && toks[k].text == ":" && toks[k+1].kind == '?' && toks[k+1].text == ":"
+	}
+	if !colons(i) || i+2 >= len(toks) {
+		return 0
+	}
+	k := i + 2
+	if toks[k].is("pg_catalog") && k+2 < len(toks) && toks[k+1].kind == '.' {
+		k += 2
+	}
+	if !toks[k].is("regtype") || !colons(k+1) || k+3 >= len(toks) {
+		return 0
+	}
+	if k += 3; toks[k].is("text") || toks[k].is("varchar") {
+		return k
+	}
+	return 0
+}
+
+// regexOp returns the index of the string literal after a ~ or !~
+// operator at toks[i] (not ~~, ~*, !~~ or !~*), and 0 when toks[i] is not
+// one followed by a literal.
+func regexOp(toks []token, i int) int {
+	op := func(k int, s string) bool { return k < len(toks) && toks[k].kind == '?' && toks[k].text == s }
+	k := i
+	if op(k, "!") {
+		if !op(k+1, "~") || toks[k+1].pos != toks[k].end {
+			return 0
+		}
+		k++
+	} else if !op(k, "~") {
+		return 0
+	}
+	if k+1 >= len(toks) || toks[k+1].kind != 's' || (k > 0 && op(k-1, "~")) {
+		return 0
+	}
+	return k + 1
 }
 
 // regCast returns "regclass", "regtype" or "regproc" when toks[i] (or

@@ -22,7 +22,7 @@ package warehouse
 //   - pg_namespace: blueshift's own schemas (its catalog, and DuckDB's
 //     main, which users never write to) are not listed, so tools that
 //     list schemas (SQLAlchemy's inspector, JDBC's getSchemas) show the
-//     user's alone;
+//     user's and, as Postgres's do, pg_catalog and information_schema;
 //   - pg_namespace: nspowner is the owner ALTER SCHEMA ... OWNER TO
 //     recorded (owners.go), or DuckDB's (0, read as blueshift).
 //   - pg_proc: DuckDB's functions, without the macros blueshift defines for
@@ -49,7 +49,7 @@ const bootstrapUser = "blueshift"
 // compatCatalogPrelude defines the objects above.
 func compatCatalogPrelude() []string {
 	s := CatalogSchema + "."
-	return []string{
+	return append([]string{
 		`CREATE OR REPLACE MACRO ` + s + `user_oid(name) AS CASE WHEN name = '` + bootstrapUser + `' THEN 10
 			ELSE (16384 + hash(name) % 1000000000)::BIGINT END`,
 		`CREATE OR REPLACE VIEW ` + s + `known_users AS SELECT DISTINCT name FROM (
@@ -59,13 +59,17 @@ func compatCatalogPrelude() []string {
 			UNION ALL SELECT owner FROM ` + s + `materialized_views
 			UNION ALL SELECT owner FROM ` + s + `procedures
 			UNION ALL SELECT owner FROM ` + s + `external_schemas
-			UNION ALL SELECT owner FROM ` + s + `schema_owners)`,
+			UNION ALL SELECT owner FROM ` + s + `schema_owners
+			UNION ALL SELECT name FROM ` + s + `users)`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_roles AS SELECT ` + s + `user_oid(name) AS oid, name AS rolname,
 			true AS rolsuper, true AS rolinherit, true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin,
 			false AS rolreplication, -1 AS rolconnlimit, NULL::TIMESTAMPTZ AS rolvaliduntil, false AS rolbypassrls
 			FROM ` + s + `known_users`,
-		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT name AS usename, ` + s + `user_oid(name) AS usesysid,
-			true AS usecreatedb, true AS usesuper FROM ` + s + `known_users`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_user AS SELECT k.name AS usename, ` + s + `user_oid(k.name) AS usesysid,
+			coalesce(u.createdb, true) AS usecreatedb, coalesce(u.superuser, true) AS usesuper,
+			coalesce(u.syslog = 'unrestricted', true) AS usecatupd, '********' AS passwd, u.valid_until AS valuntil,
+			CASE WHEN u.settings IS NULL THEN NULL ELSE string_split(u.settings, ';') END AS useconfig
+			FROM ` + s + `known_users k LEFT JOIN ` + s + `users u ON u.name = k.name`,
 		// (Macros expand inline: the inner aliases must not capture the caller's.)
 		`CREATE OR REPLACE MACRO ` + s + `pg_get_userbyid(id) AS CASE WHEN id = 0 THEN '` + bootstrapUser + `' ELSE coalesce(
 			(SELECT min(bs_uid_u.name) FROM ` + s + `known_users bs_uid_u WHERE ` + s + `user_oid(bs_uid_u.name) = id),
@@ -80,13 +84,18 @@ func compatCatalogPrelude() []string {
 			FROM pg_catalog.pg_class c
 			LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 			LEFT JOIN ` + s + `materialized_views mv ON mv.schema_name = n.nspname AND mv.name = c.relname
-			LEFT JOIN ` + s + `object_owners o ON o.schema_name = n.nspname AND o.name = c.relname`,
+			LEFT JOIN ` + s + `object_owners o ON o.schema_name = n.nspname AND o.name = c.relname
+			UNION ALL BY NAME
+			SELECT con.oid, con.conname AS relname, con.connamespace AS relnamespace, 'i' AS relkind,
+				10::BIGINT AS relowner, false AS relforcerowsecurity
+			FROM ` + s + `pg_constraint con WHERE con.contype IN ('p', 'u')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
 			FROM pg_catalog.pg_namespace n
 			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname
 			WHERE n.nspname NOT IN ('main', '` + CatalogSchema + `')
-			UNION ALL BY NAME SELECT 11::BIGINT AS oid, 'pg_catalog' AS nspname, 10::BIGINT AS nspowner`,
+			UNION ALL BY NAME SELECT 11::BIGINT AS oid, 'pg_catalog' AS nspname, 10::BIGINT AS nspowner
+			UNION ALL BY NAME SELECT 13000::BIGINT AS oid, 'information_schema' AS nspname, 10::BIGINT AS nspowner`,
 		// Postgres's types, in pg_catalog (OID 11) as Postgres keeps them:
 		// DuckDB's rows that have a Postgres OID, and the types blueshift
 		// sends that DuckDB lists under no OID (text, SUPER, the array
@@ -104,7 +113,7 @@ func compatCatalogPrelude() []string {
 				0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, CASE WHEN typelem = 0 THEN 0 ELSE 1 END AS typndims
 			FROM (VALUES (18, 'char', 1, 'S', 0), (19, 'name', 64, 'S', 0), (25, 'text', -1, 'S', 0),
 				(26, 'oid', 4, 'N', 0), (114, 'json', -1, 'U', 0), (705, 'unknown', -2, 'X', 0),
-				(1042, 'bpchar', -1, 'S', 0), (4000, 'super', -1, 'U', 0),
+				(1042, 'bpchar', -1, 'S', 0), (4000, 'super', -1, 'U', 0), (2279, 'trigger', 4, 'P', 0),
 				(1000, '_bool', -1, 'A', 16), (1005, '_int2', -1, 'A', 21), (1007, '_int4', -1, 'A', 23),
 				(1016, '_int8', -1, 'A', 20), (1021, '_float4', -1, 'A', 700), (1022, '_float8', -1, 'A', 701),
 				(1009, '_text', -1, 'A', 25), (1014, '_bpchar', -1, 'A', 1042), (1015, '_varchar', -1, 'A', 1043),
@@ -187,7 +196,7 @@ func compatCatalogPrelude() []string {
 			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
 			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
 			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
-	}
+	}, adminViews()...) // exec_admin.go
 }
 
 // setupCatalogCompat runs compatCatalogPrelude.

@@ -47,6 +47,9 @@ func classify(err error, query string) error {
 		return &sqlerr.Error{Code: sqlerr.InternalError, Message: err.Error(), Err: err}
 	}
 	msg, line, col := splitDuckMessage(de.Msg)
+	// An error a Go scalar function returns (json_guard.go) reaches us
+	// behind the driver's prefix for its API errors.
+	msg = strings.TrimPrefix(msg, "database/sql/driver: API error: ")
 	e := &sqlerr.Error{Code: codeOf(de.Type, msg), Message: msg, Err: err}
 	// DuckDB's suggestions ("Did you mean ...", candidate lists) follow the
 	// first line: they are a hint.

@@ -61,6 +61,9 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 // itself get a case here and live in exec_<thing>.go; everything else is
 // DuckDB SQL, prepared on the session's connection.
 func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
+	if err := s.checkReadOnly(tr, text); err != nil { // readonly.go
+		return nil, err
+	}
 	switch n := tr.Stmt.(type) {
 	case *ast.Begin:
 		return s.planBegin(), nil
@@ -94,6 +97,8 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return s.planSchedule(ctx, n, text) // exec_schedule.go
 	case *ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor:
 		return s.planCursor(ctx, n) // exec_cursor.go
+	case *ast.Admin:
+		return s.planAdmin(n), nil // exec_admin.go
 	case *ast.CreateProcedure, *ast.DropProcedure:
 		return s.planProcedure(ctx, n, text) // exec_procedure.go
 	case *ast.Call:
@@ -122,6 +127,7 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		}
 		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
 	}
+	pl = s.planLike(pl, tr.Stmt)                                      // exec_ddl.go
 	return s.planOwners(s.planColumnTypes(pl, tr.Stmt), tr.Stmt), nil // column_types.go, owners.go
 }
 

@@ -27,7 +27,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"golang.org/x/sync/errgroup"
@@ -188,6 +187,11 @@ func (g *ingestor) positions(ctx context.Context) (map[string]shardPos, error) {
 // batch reads, stages and commits one batch. refreshType is Manual or Auto.
 func (g *ingestor) batch(ctx context.Context, by refreshBy) (*batchResult, error) {
 	start := time.Now()
+	unmark, err := g.w.ingest.markRefreshing(g.mv) // refresh_marker.go
+	if err != nil {
+		return nil, err
+	}
+	defer unmark()
 	r, err := g.runBatch(ctx, by, start)
 	if err != nil {
 		g.w.ingest.metrics.errors.WithLabelValues(g.mv.qualified()).Inc()
@@ -254,7 +258,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		return res, nil // a wake-up with nothing to do leaves no trace
 	}
 
-	err = g.conn.InTx(ctx, func() error {
+	commit := func() error {
 		if res.scanned > res.skipped {
 			n, err := g.conn.Exec(ctx, g.insert)
 			if err != nil {
@@ -298,7 +302,36 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 			return err
 		}
 		return recordRefresh(ctx, g.conn, g.mv, g.w.database, by, xid, start, res.status, "")
-	})
+	}
+	// A record the query fails on is isolated and skipped, and the batch
+	// committed without it (refresh_isolate.go); twice at most, for the
+	// records a first isolation could not tell apart.
+	for attempt := 0; ; attempt++ {
+		err = g.conn.InTx(ctx, commit)
+		if err == nil || attempt == 2 || !recordFault(err) || res.scanned <= res.skipped {
+			break
+		}
+		bad, ierr := g.isolate(ctx, err)
+		if ierr != nil {
+			err = ierr
+			break
+		}
+		if err = g.skip(ctx, bad); err != nil {
+			break
+		}
+		for _, b := range bad {
+			errs = append(errs, b.scanError)
+			for _, sc := range scans {
+				if sc.shard == b.shard {
+					sc.skipped++
+				}
+			}
+			res.skipped++
+			g.w.ingest.log.Warn("stream record skipped: the view's query fails on it",
+				"view", g.mv.qualified(), "shard", b.shard, "seq", b.position, "err", b.err)
+		}
+		res.status = refreshStatus(res)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -495,12 +528,25 @@ func (g *ingestor) lag(ctx context.Context, shards []source.Shard, pos map[strin
 // check says why a record cannot be ingested (code 0: it can).
 func (g *ingestor) check(data []byte) (int, string) {
 	if len(data) > maxRecordBytes {
-		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes)
+		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data)
 	}
-	if g.query.parseJSON && (!utf8.Valid(data) || !validJSON(data)) {
-		return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record"
+	if g.query.parseJSON {
+		if f := checkJSON(data); f != jsonOK {
+			return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record: " + f.String() + dataStart(data)
+		}
 	}
 	return 0, ""
+}
+
+// dataStartBytes is how much of a skipped record's data its reason quotes.
+const dataStartBytes = 64
+
+// dataStart is the start of a skipped record's data, for its reason.
+func dataStart(data []byte) string {
+	if len(data) > dataStartBytes {
+		return fmt.Sprintf("; data begins %q...", data[:dataStartBytes])
+	}
+	return fmt.Sprintf("; data %q", data)
 }
 
 func refreshStatus(r *batchResult) string {

@@ -1,10 +1,66 @@
 package warehouse
 
-// validJSON: the check a record passes before json_parse sees it.
+import "unicode/utf8"
 
-// maxJSONDepth is how deeply arrays and objects may nest: encoding/json's
-// limit, so validJSON accepts exactly what json.Valid accepts.
-const maxJSONDepth = 10000
+// checkJSON: the check every text passes before DuckDB's JSON machinery
+// sees it (streaming records here, SQL values through rs_json_check in
+// json_guard.go). DuckDB converts JSON to VARIANT (SUPER) recursively, so
+// deep nesting overflows its stack and takes the process down; its parser
+// also refuses unpaired surrogate escapes, which would otherwise fail a
+// whole batch instead of one record.
+
+// Redshift's documented limits for SUPER ("Limitations" of the SUPER type,
+// Amazon Redshift Database Developer Guide): "The maximum nesting depth for
+// arrays and structures of the SUPER data type is 1,000" and "An individual
+// SUPER object can hold up to 16 MB of data".
+const (
+	maxJSONDepth = 1000
+	maxJSONBytes = 16 << 20
+)
+
+// jsonFault says why a text is not a JSON value blueshift accepts.
+type jsonFault uint8
+
+const (
+	jsonOK jsonFault = iota
+	jsonSyntax
+	jsonTooDeep
+	jsonSurrogate
+	jsonBadUTF8
+	jsonTooLarge
+)
+
+// String is the reason, as SYS_STREAM_SCAN_ERRORS and SQL errors give it.
+func (f jsonFault) String() string {
+	switch f {
+	case jsonOK:
+		return "valid JSON"
+	case jsonTooDeep:
+		return "invalid JSON: arrays and objects nest deeper than 1000, the maximum for SUPER"
+	case jsonSurrogate:
+		return "invalid JSON: a \\u escape is an unpaired UTF-16 surrogate"
+	case jsonBadUTF8:
+		return "invalid JSON: the text is not valid UTF-8"
+	case jsonTooLarge:
+		return "invalid JSON: the text is larger than 16 MB, the maximum size of a SUPER value"
+	}
+	return "invalid JSON: syntax error"
+}
+
+// checkJSON reports whether b is one JSON value within Redshift's SUPER
+// limits, and why not.
+func checkJSON(b []byte) jsonFault {
+	if len(b) > maxJSONBytes {
+		return jsonTooLarge
+	}
+	if !utf8.Valid(b) {
+		return jsonBadUTF8
+	}
+	return scanJSON(b)
+}
+
+// validJSON reports whether b passes checkJSON.
+func validJSON(b []byte) bool { return checkJSON(b) == jsonOK }
 
 // strSafe marks the bytes a JSON string holds without a second look: not
 // '"', not '\\', not a control character.
@@ -15,12 +71,13 @@ var strSafe = func() (t [256]bool) {
 	return t
 }()
 
-// validJSON reports whether b is one JSON value (RFC 8259), with
-// whitespace around it: what encoding/json.Valid reports (FuzzValidJSON
-// compares them), at several times its speed, which matters because every
-// record a view parses with json_parse passes through it. Like json.Valid
-// it does not check UTF-8; the caller does.
-func validJSON(b []byte) bool {
+// scanJSON reports whether b is one JSON value (RFC 8259), with
+// whitespace around it, nested at most maxJSONDepth deep and without
+// unpaired surrogate escapes: what encoding/json.Valid reports within
+// those bounds (FuzzValidJSON compares them), at several times its speed,
+// which matters because every record a view parses passes through it.
+// Like json.Valid it does not check UTF-8; checkJSON does.
+func scanJSON(b []byte) jsonFault {
 	// stack holds the open containers, '{' or '['; the top one decides
 	// what may follow a value.
 	var stackBuf [64]byte
@@ -34,12 +91,12 @@ func validJSON(b []byte) bool {
 value:
 	skipWS()
 	if i >= n {
-		return false
+		return jsonSyntax
 	}
 	switch c := b[i]; {
 	case c == '{':
 		if len(stack) >= maxJSONDepth {
-			return false
+			return jsonTooDeep
 		}
 		stack = append(stack, '{')
 		i++
@@ -52,7 +109,7 @@ value:
 		goto key
 	case c == '[':
 		if len(stack) >= maxJSONDepth {
-			return false
+			return jsonTooDeep
 		}
 		stack = append(stack, '[')
 		i++
@@ -65,37 +122,40 @@ value:
 		goto value
 	case c == '"':
 		if i = scanString(b, i+1); i < 0 {
-			return false
+			return stringFault(i)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		if i = scanNumber(b, i); i < 0 {
-			return false
+			return jsonSyntax
 		}
 	case c == 't':
 		if n-i < 4 || string(b[i:i+4]) != "true" {
-			return false
+			return jsonSyntax
 		}
 		i += 4
 	case c == 'f':
 		if n-i < 5 || string(b[i:i+5]) != "false" {
-			return false
+			return jsonSyntax
 		}
 		i += 5
 	case c == 'n':
 		if n-i < 4 || string(b[i:i+4]) != "null" {
-			return false
+			return jsonSyntax
 		}
 		i += 4
 	default:
-		return false
+		return jsonSyntax
 	}
 after: // a value ended: close containers, or go on to the next element
 	skipWS()
 	if len(stack) == 0 {
-		return i == n
+		if i != n {
+			return jsonSyntax
+		}
+		return jsonOK
 	}
 	if i >= n {
-		return false
+		return jsonSyntax
 	}
 	switch top := stack[len(stack)-1]; {
 	case b[i] == ',':
@@ -109,25 +169,26 @@ after: // a value ended: close containers, or go on to the next element
 		stack = stack[:len(stack)-1]
 		goto after
 	}
-	return false
+	return jsonSyntax
 key: // an object member: "name" : value
 	skipWS()
 	if i >= n || b[i] != '"' {
-		return false
+		return jsonSyntax
 	}
 	if i = scanString(b, i+1); i < 0 {
-		return false
+		return jsonSyntax
 	}
 	skipWS()
 	if i >= n || b[i] != ':' {
-		return false
+		return jsonSyntax
 	}
 	i++
 	goto value
 }
 
 // scanString returns the index after the string whose first content byte
-// is at i (just after the opening quote), or -1 if it is not valid.
+// is at i (just after the opening quote), or a negative fault: -1 if it is
+// not valid, errSurrogate if it holds an unpaired surrogate escape.
 func scanString(b []byte, i int) int {
 	n := len(b)
 	for i < n {
@@ -156,6 +217,18 @@ func scanString(b []byte, i int) int {
 				if i+6 > n || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
 					return -1
 				}
+				switch u := hex4(b[i+2:]); {
+				case u >= 0xDC00 && u <= 0xDFFF: // a low surrogate first
+					return errSurrogate
+				case u >= 0xD800 && u <= 0xDBFF: // a high one: a low one must follow
+					if i+12 > n || b[i+6] != '\\' || b[i+7] != 'u' || !isHex(b[i+8]) || !isHex(b[i+9]) || !isHex(b[i+10]) || !isHex(b[i+11]) {
+						return errSurrogate
+					}
+					if l := hex4(b[i+8:]); l < 0xDC00 || l > 0xDFFF {
+						return errSurrogate
+					}
+					i += 6
+				}
 				i += 6
 			default:
 				return -1
@@ -165,6 +238,32 @@ func scanString(b []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// errSurrogate is scanString's fault for an unpaired surrogate escape.
+const errSurrogate = -2
+
+func stringFault(i int) jsonFault {
+	if i == errSurrogate {
+		return jsonSurrogate
+	}
+	return jsonSyntax
+}
+
+// hex4 is the value of the four hex digits at the start of b.
+func hex4(b []byte) int {
+	v := 0
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | int(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | int(c-'a'+10)
+		default:
+			v = v<<4 | int(c-'A'+10)
+		}
+	}
+	return v
 }
 
 func isHex(c byte) bool {

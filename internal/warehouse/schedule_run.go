@@ -119,6 +119,15 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 	defer conn.Close()
 	r := &runner{w: w, log: w.log.With("component", "scheduler"), conn: conn,
 		defs: map[string]*scheduleDef{}, running: map[string]bool{}}
+	// Runs still "running" from the last process never finished: it
+	// stopped during them (a crash or a kill). No run of this process has
+	// started yet.
+	if n, err := conn.Exec(ctx, `UPDATE `+CatalogSchema+`.schedule_runs SET status = 'failed', end_time = now(),
+		error_code = '57P02', error_message = 'the server stopped unexpectedly during the run' WHERE status = 'running'`); err != nil {
+		return fmt.Errorf("warehouse: scheduler: %w", err)
+	} else if n > 0 {
+		r.log.Warn("schedule runs interrupted by the last stop marked failed", "runs", n)
+	}
 	if err := r.reload(ctx); err != nil {
 		return err
 	}

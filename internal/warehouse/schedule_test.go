@@ -323,3 +323,40 @@ func TestScheduleOnChange(t *testing.T) {
 		t.Fatalf("the rolled-back row was copied")
 	}
 }
+
+// TestScheduleRunInterruptedByCrash: a run left "running" by a process that
+// died during it is marked failed (57P02 crash_shutdown) when the
+// scheduler starts again, instead of showing running forever.
+func TestScheduleRunInterruptedByCrash(t *testing.T) {
+	w, _ := openTest(t)
+	c, err := w.connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Exec(context.Background(), `INSERT INTO `+CatalogSchema+`.schedule_runs
+		(run_id, schedule_name, scheduled_time, start_time, status) VALUES (1, 's', now(), now(), 'running')`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.RunSchedules(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := c.Query(context.Background(), `SELECT status, error_code FROM `+CatalogSchema+`.schedule_runs WHERE run_id = 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Next()
+		v := res.Values()
+		res.Close()
+		if v[0] == "failed" && v[1] == "57P02" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("interrupted run: %v, want failed 57P02", v)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

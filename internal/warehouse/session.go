@@ -55,6 +55,8 @@ type Session struct {
 	// paramTypes are the parameter types of the statement Prepare is
 	// planning (see Options).
 	paramTypes []string
+	// readOnly refuses statements that write (readonly.go).
+	readOnly bool
 
 	mu struct {
 		sync.Mutex

@@ -52,6 +52,9 @@ func prepareIngestConn(ctx context.Context, c *Conn, sourceKind string) error {
 	if _, err := c.Exec(ctx, stageDDL[stageKind(sourceKind)]); err != nil {
 		return errorf("staging table: %w", err)
 	}
+	if _, err := c.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+probeTable+` AS SELECT * FROM `+stageTable+` LIMIT 0`); err != nil {
+		return errorf("probe table: %w", err)
+	}
 	return nil
 }
 
@@ -60,12 +63,27 @@ func prepareIngestConn(ctx context.Context, c *Conn, sourceKind string) error {
 // are not JSON are skipped and reported instead of failing the refresh).
 type batchQuery struct {
 	sql       string
+	probeSQL  string // the same over probeTable
 	parseJSON bool
 }
 
 // compileStreaming reads a streaming view's definition and rewrites its
-// stream reference to the staging table.
+// stream reference to the staging table (and, for isolate, to the probe
+// table).
 func compileStreaming(mv *mvRow) (*batchQuery, error) {
+	bq, err := compileStreamingFrom(mv, stageTable)
+	if err != nil {
+		return nil, err
+	}
+	probe, err := compileStreamingFrom(mv, probeTable)
+	if err != nil {
+		return nil, err
+	}
+	bq.probeSQL = probe.sql
+	return bq, nil
+}
+
+func compileStreamingFrom(mv *mvRow, table string) (*batchQuery, error) {
 	stmt, err := parser.Parse(mv.definition)
 	if err != nil {
 		return nil, err
@@ -86,12 +104,16 @@ func compileStreaming(mv *mvRow) (*batchQuery, error) {
 	if ref.Alias == nil {
 		ref.Alias = &ast.Alias{Name: ref.Name[1]}
 	}
-	ref.Name = ast.Name{{Name: stageTable}}
+	ref.Name = ast.Name{{Name: table}}
+	parseJSON := callsJSONParseOnData(q)
+	if parseJSON {
+		trustCheckedJSON(q)
+	}
 	tr, err := bsql.Translate(ast.Format(q), mv.opts)
 	if err != nil {
 		return nil, err
 	}
-	return &batchQuery{sql: tr.SQL, parseJSON: callsJSONParseOnData(q)}, nil
+	return &batchQuery{sql: tr.SQL, parseJSON: parseJSON}, nil
 }
 
 // Messages for the rules of streaming views (0A000). Redshift's
@@ -152,21 +174,70 @@ func validateStreamingQuery(q ast.Query, ref *streamRef) error {
 }
 
 // callsJSONParseOnData reports whether the query calls json_parse on the
-// stream's data column anywhere.
+// stream's data column anywhere, as the documentation writes it:
+// json_parse(kinesis_data), json_parse(from_varbyte(kinesis_data,
+// 'utf-8')), or on the column cast to a character type. Records are then
+// checked in Go before DuckDB sees them (checkJSON); any other form is
+// guarded by rs_json_check, and a record it refuses is found and skipped by
+// isolate (refresh_isolate.go).
 func callsJSONParseOnData(q ast.Query) bool {
 	found := false
 	ast.Walk(q, func(n any) bool {
 		if f, ok := n.(*ast.Func); ok && !found && strings.EqualFold(f.Name.Last().Name, "json_parse") && len(f.Args) > 0 {
-			if c, ok := f.Args[0].(*ast.ColumnRef); ok && len(c.Parts) > 0 {
-				switch strings.ToLower(c.Parts[len(c.Parts)-1].Name) {
-				case "kinesis_data", "kafka_value":
-					found = true
-				}
-			}
+			found = isDataText(f.Args[0])
 		}
 		return !found
 	})
 	return found
+}
+
+// trustCheckedJSON renames the query's json_parse calls over the data
+// column as text (the ones callsJSONParseOnData finds) to
+// rs_json_parse_checked, which skips rs_json_check: checkJSON has passed
+// every record they read before it was staged. Checking each record twice
+// made ingestion three times slower.
+func trustCheckedJSON(q ast.Query) {
+	ast.Walk(q, func(n any) bool {
+		if f, ok := n.(*ast.Func); ok && strings.EqualFold(f.Name.Last().Name, "json_parse") && len(f.Args) == 1 && isDataText(f.Args[0]) {
+			f.Name = ast.Name{{Name: checkedJSONParse}}
+		}
+		return true
+	})
+}
+
+// isDataText reports whether x is the stream's data column as text: the
+// column itself, from_varbyte(column, 'utf-8' | 'utf8'), or a cast of it to
+// a character type.
+func isDataText(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.ColumnRef:
+		if len(x.Parts) == 0 {
+			return false
+		}
+		switch strings.ToLower(x.Parts[len(x.Parts)-1].Name) {
+		case "kinesis_data", "kafka_value":
+			return true
+		}
+	case *ast.Func:
+		if strings.EqualFold(x.Name.Last().Name, "from_varbyte") && len(x.Args) == 2 {
+			if l, ok := x.Args[1].(*ast.Literal); ok && l.Kind == ast.LitString {
+				switch strings.ToLower(l.Value) {
+				case "utf-8", "utf8":
+					return isDataText(x.Args[0])
+				}
+			}
+		}
+	case *ast.Cast:
+		if x.Type != nil {
+			switch strings.ToLower(x.Type.Name.Last().Name) {
+			case "varchar", "character varying", "text", "char", "character", "nvarchar", "bpchar":
+				return isDataText(x.X)
+			}
+		}
+	case *ast.Paren:
+		return isDataText(x.X)
+	}
+	return false
 }
 
 func errInTxBlock(what string) error {
@@ -236,11 +307,14 @@ func (s *Session) alterStreamingMV(ctx context.Context, mv *mvRow, auto bool) (*
 		return nil, errInTxBlock("ALTER MATERIALIZED VIEW")
 	}
 	if err := s.w.Update(ctx, func(c *Conn) error {
-		_, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET auto_refresh = $1 WHERE id = $2", auto, mv.id)
-		return err
+		if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET auto_refresh = $1 WHERE id = $2", auto, mv.id); err != nil {
+			return err
+		}
+		return resumeMV(ctx, c, mv.id) // refresh_marker.go: either clears a pause
 	}); err != nil {
 		return nil, err
 	}
+	s.w.ingest.resumed(mv.id)
 	mv.autoRefresh = auto
 	if auto {
 		s.w.ingest.startLoop(mv)

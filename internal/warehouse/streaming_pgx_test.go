@@ -312,30 +312,58 @@ func TestStreamingBadRecords(t *testing.T) {
 	}
 }
 
-// TestStreamingExpressionError: an error in the view's own expressions fails
-// the refresh and keeps the positions; the status shows the failure.
+// TestStreamingExpressionError: a record the view's expressions fail on
+// (here a cast) is skipped and reported, and the batch goes on; an error of
+// the view's own definition (every record fails) fails the refresh and keeps
+// the positions; the status shows the failure.
 func TestStreamingExpressionError(t *testing.T) {
 	e := newStreamEnv(t)
 	e.createStream("s1", 1)
 	e.exec(`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
 	e.exec(`CREATE MATERIALIZED VIEW v AS SELECT shard_id, sequence_number, CAST(from_varbyte(kinesis_data, 'utf8') AS INTEGER) AS n FROM k."s1"`)
+	e.exec(`CREATE MATERIALIZED VIEW broken AS SELECT shard_id, sequence_number, CAST('x' || from_varbyte(kinesis_data, 'utf8') AS INTEGER) AS n FROM k."s1"`)
 	first := e.put("s1", "a", []byte("1"))
 	e.exec("REFRESH MATERIALIZED VIEW v")
 	sameRecs(t, e.rows("v"), []rec{first})
-	e.put("s1", "a", []byte("2"))
-	e.put("s1", "a", []byte("not a number"))
+	second := e.put("s1", "a", []byte("2"))
+	bad := e.put("s1", "a", []byte("not a number"))
+	third := e.put("s1", "a", []byte("3"))
+	e.exec("REFRESH MATERIALIZED VIEW v")
+	sameRecs(t, e.rows("v"), []rec{first, second, third})
+	var code int32
+	var reason string
+	if err := e.pg.QueryRow(e.ctx, "SELECT error_code, error_reason FROM sys_stream_scan_errors WHERE mv_name = 'v' AND trim(position) = $1", bad.Seq).Scan(&code, &reason); err != nil {
+		t.Fatalf("the skipped record in SYS_STREAM_SCAN_ERRORS: %v", err)
+	}
+	if code != 1004 || !strings.Contains(reason, "not a number") {
+		t.Errorf("scan error %d %q, want 1004 quoting the record's data", code, reason)
+	}
+	if status := e.lastStatus("v"); status != "Refresh successfully updated MV incrementally - Some stream records were skipped" {
+		t.Errorf("status %q", status)
+	}
+
 	for range 2 {
-		pe := e.execErr("REFRESH MATERIALIZED VIEW v")
+		pe := e.execErr("REFRESH MATERIALIZED VIEW broken")
 		if !strings.HasPrefix(pe.Code, "22") {
 			t.Errorf("refresh error %s %s, want a data exception", pe.Code, pe.Message)
 		}
-		sameRecs(t, e.rows("v"), []rec{first})
+		sameRecs(t, e.rows("broken"), nil)
 	}
-	if status := e.lastStatus("v"); status != "Refresh failed due to an internal error" {
+	if status := e.lastStatus("broken"); status != "Refresh failed due to an internal error" {
 		t.Errorf("status %q", status)
 	}
-	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'v' AND status = 'Refresh failed due to an internal error'"); n != 2 {
+	if n := e.count("SELECT count(*) FROM sys_mv_refresh_history WHERE mv_name = 'broken' AND status = 'Refresh failed due to an internal error'"); n != 2 {
 		t.Errorf("SYS_MV_REFRESH_HISTORY: %d failed refreshes, want 2", n)
+	}
+	// /healthz says so.
+	res, err := http.Get("http://" + e.srv.HTTP + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "public.broken") || strings.Contains(string(body), "public.v ") {
+		t.Errorf("/healthz: %d %s, want 503 naming public.broken only", res.StatusCode, body)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 
 // streamMigrations are the streaming catalog's migrations, applied by the
 // ingest manager at Open after the core catalog's.
-var streamMigrations = []Migration{mvMigration, mvStateMigration}
+var streamMigrations = []Migration{mvMigration, mvStateMigration, mvPausedMigration, healthMigration}
 
 // mvStateMigration keeps what STV_MV_INFO reports beyond the catalog row
 // and the refresh history. mv_state has one row per view that has any: the
@@ -61,6 +61,8 @@ var mvSystemViews = []string{
 		       stream_timestamp_type, stream_timestamp, record_time, partition_id, position,
 		       error_code, error_reason
 		FROM ` + CatalogSchema + `.stream_scan_errors`,
+	// paused_reason (blueshift's, after Redshift's columns): why the view's
+	// AUTO REFRESH is paused (refresh_marker.go), NULL when it is not.
 	// state: 1 incremental (every streaming view; an ordinary one of the
 	// incremental shape), 0 fully recomputed, or the 101-105 code a failed
 	// refresh left. is_stale: never refreshed, the last refresh failed, a
@@ -77,7 +79,8 @@ var mvSystemViews = []string{
 		       CAST(coalesce(x.info_state, CASE WHEN kind = 'streaming'
 		                   OR coalesce(json_extract(high_water, '$.incremental')::BOOLEAN, false) THEN 1 ELSE 0 END) AS INTEGER) AS state,
 		       CASE WHEN auto_refresh THEN 't' ELSE 'f' END AS autorefresh,
-		       'f' AS autorewrite
+		       'f' AS autorewrite,
+		       (SELECT p.reason FROM ` + CatalogSchema + `.mv_paused p WHERE p.mv_id = m.id) AS paused_reason
 		FROM ` + CatalogSchema + `.materialized_views m
 		LEFT JOIN ` + CatalogSchema + `.mv_state x ON x.mv_id = m.id`,
 	`CREATE OR REPLACE VIEW main.stv_mv_deps AS

@@ -44,6 +44,10 @@ type Options struct {
 	// Sources opens stream readers for streaming materialized views; nil
 	// means no stream service (creating a streaming view then fails).
 	Sources *source.Registry
+	// DeferAutoRefresh: Open does not start AUTO REFRESH; StartAutoRefresh
+	// does (the server calls it once its listeners answer). False starts
+	// it at Open.
+	DeferAutoRefresh bool
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -107,6 +111,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 		return nil, err
 	}
 	w.ingest = newIngestManager(w, opts.Sources, obs.Registerer(opts.Registerer))
+	w.ingest.deferLoops = opts.DeferAutoRefresh
 	if err := w.ingest.setup(ctx); err != nil {
 		_ = w.ingest.close()
 		_ = connector.Close()
@@ -134,6 +139,9 @@ func (w *Warehouse) setup(ctx context.Context) error {
 	if err := migrate(ctx, c, migrations); err != nil {
 		return err
 	}
+	if err := w.registerJSONGuard(ctx, c); err != nil { // json_guard.go
+		return err
+	}
 	for _, stmt := range compatPrelude() {
 		if _, err := c.Exec(ctx, stmt); err != nil {
 			return fmt.Errorf("warehouse: catalog compatibility %q: %w", stmt, err)
@@ -155,6 +163,11 @@ func (w *Warehouse) connect(ctx context.Context) (*Conn, error) {
 	}
 	return &Conn{c: dc.(*duckdb.Conn)}, nil
 }
+
+// StartAutoRefresh starts the materialized views' AUTO REFRESH, when
+// Options.DeferAutoRefresh kept Open from starting it. Views paused because
+// their refresh crashed the process last time stay paused.
+func (w *Warehouse) StartAutoRefresh(ctx context.Context) error { return w.ingest.start(ctx) }
 
 // Path returns the DuckDB file's path.
 func (w *Warehouse) Path() string { return w.path }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,14 +22,18 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/warehouse"
 )
 
-//go:embed static
-var static embed.FS
+// dist is the built dashboard (ui/, built by `make web`).
+//
+//go:embed dist
+var dist embed.FS
 
 // Session is what the API needs of a warehouse session.
 type Session interface {
 	Execute(ctx context.Context, script string, params []any) *warehouse.Results
 	Location() *time.Location
 	SetNoticeHandler(func(warehouse.Notice))
+	// SetReadOnly makes the session refuse statements that write.
+	SetReadOnly(bool)
 	Close() error
 }
 
@@ -56,8 +61,24 @@ type Options struct {
 	Engine Engine
 	// Streams lists streams; nil shows none.
 	Streams Streams
-	// User is the warehouse user API requests run as. Empty means "blueshift".
+	// User is the warehouse user API requests run as when no Users are
+	// configured, and the user the dashboard's own catalog reads and writes
+	// run as. Empty means "blueshift".
 	User string
+	// Users are the users who may log in, with their passwords: the SQL
+	// endpoint's. Empty means no login, and loopback clients only.
+	Users map[string]string
+	// ReadOnly marks users who may query and look but change nothing.
+	ReadOnly map[string]bool
+	// SpoolDir holds query results being paged through. Empty means the
+	// system's temporary directory.
+	SpoolDir string
+	// MaxSpoolRows caps the rows a query started with POST /api/queries
+	// keeps. Zero means 1,000,000.
+	MaxSpoolRows int
+	// PipelineEvery is how often GET /api/pipeline/events sends the
+	// pipeline. Zero means one second.
+	PipelineEvery time.Duration
 	// MaxRows caps the rows one statement returns. Zero means 10,000.
 	MaxRows int
 	// LiveQuery is the dashboard's live query. Empty means the reference
@@ -75,10 +96,29 @@ type api struct {
 	opts     Options
 	log      *slog.Logger
 	requests *prometheus.CounterVec
+	logins   logins
+	queries  queries
+	rates    rates
+	wg       sync.WaitGroup
+	http.Handler
 }
 
-// Handler returns the API and the dashboard, to mount at "/".
-func Handler(opts Options) http.Handler {
+// Server is the API and the dashboard. Close it to stop the queries it runs.
+type Server struct{ a *api }
+
+// ServeHTTP serves the API and the dashboard.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.a.ServeHTTP(w, r) }
+
+// Close cancels the running queries and removes their spooled results.
+func (s *Server) Close() error {
+	s.a.queries.closeAll()
+	s.a.wg.Wait()
+	return nil
+}
+
+// Handler returns the API and the dashboard, to mount at "/". The caller
+// should Close it at shutdown.
+func Handler(opts Options) *Server {
 	if opts.User == "" {
 		opts.User = "blueshift"
 	}
@@ -88,6 +128,12 @@ func Handler(opts Options) http.Handler {
 	if opts.LiveQuery == "" {
 		opts.LiveQuery = DefaultLiveQuery
 	}
+	if opts.MaxSpoolRows <= 0 {
+		opts.MaxSpoolRows = 1000000
+	}
+	if opts.PipelineEvery <= 0 {
+		opts.PipelineEvery = time.Second
+	}
 	a := &api{opts: opts, log: obs.Logger(opts.Logger).With("component", "web"),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "blueshift_web_requests_total",
@@ -96,9 +142,31 @@ func Handler(opts Options) http.Handler {
 	obs.Registerer(opts.Registerer).MustRegister(a.requests)
 
 	mux := http.NewServeMux()
-	route := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	// route serves an API endpoint. Public endpoints run for anyone; the
+	// rest authenticate first, and those marked write refuse read-only users.
+	const (
+		public = iota
+		read
+		write
+	)
+	route := func(pattern string, access int, h func(w http.ResponseWriter, r *http.Request) error) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			err := func() error {
+				if access != public {
+					who, err := a.authenticate(r)
+					if err != nil {
+						return err
+					}
+					if access == write {
+						if err := refuseReadOnly(who); err != nil {
+							return err
+						}
+					}
+					r = r.WithContext(context.WithValue(r.Context(), whoKey{}, who))
+				}
+				return h(w, r)
+			}()
+			if err != nil {
 				a.writeError(w, err)
 				a.requests.WithLabelValues(pattern, statusClass(httpStatus(err))).Inc()
 				return
@@ -106,22 +174,111 @@ func Handler(opts Options) http.Handler {
 			a.requests.WithLabelValues(pattern, "2xx").Inc()
 		})
 	}
-	route("POST /api/query", a.query)
-	route("GET /api/streams", a.streams)
-	route("GET /api/views", a.views)
-	route("GET /api/refreshes", a.refreshes)
-	route("GET /api/schedules", a.listSchedules)
-	route("POST /api/schedules", a.createSchedule)
-	route("POST /api/schedules/{name}/{action}", a.alterSchedule)
-	route("DELETE /api/schedules/{name}", a.dropSchedule)
-	route("GET /api/schedules/{name}/history", a.scheduleHistory)
-	route("GET /api/config", func(w http.ResponseWriter, r *http.Request) error {
+	route("POST /api/login", public, a.login)
+	route("POST /api/logout", public, a.logout)
+	route("GET /api/me", public, a.me)
+	route("POST /api/query", read, a.query) // read-only users' sessions refuse writes
+	route("POST /api/queries", read, a.startQuery)
+	route("GET /api/queries/{id}", read, a.queryStatus)
+	route("GET /api/queries/{id}/rows", read, a.queryRows)
+	route("GET /api/queries/{id}/csv", read, a.queryCSV)
+	route("DELETE /api/queries/{id}", read, a.cancelQuery)
+	route("GET /api/history", read, a.history)
+	route("GET /api/schema", read, a.schema)
+	route("GET /api/pipeline", read, a.pipeline)
+	route("GET /api/pipeline/events", read, a.pipelineEvents)
+	route("GET /api/dashboards", read, a.listDashboards)
+	route("POST /api/dashboards", write, a.createDashboard)
+	route("GET /api/dashboards/{id}", read, a.getDashboard)
+	route("PUT /api/dashboards/{id}", write, a.putDashboard)
+	route("DELETE /api/dashboards/{id}", write, a.deleteDashboard)
+	route("GET /api/streams", read, a.streams)
+	route("GET /api/views", read, a.views)
+	route("GET /api/refreshes", read, a.refreshes)
+	route("GET /api/schedules", read, a.listSchedules)
+	route("POST /api/schedules", write, a.createSchedule)
+	route("POST /api/schedules/{name}/{action}", write, a.alterSchedule)
+	route("DELETE /api/schedules/{name}", write, a.dropSchedule)
+	route("GET /api/schedules/{name}/history", read, a.scheduleHistory)
+	route("GET /api/config", read, func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]any{"liveQuery": a.opts.LiveQuery})
 		return nil
 	})
-	sub, _ := fs.Sub(static, "static")
-	mux.Handle("GET /", http.FileServerFS(sub))
-	return mux
+	sub, _ := fs.Sub(dist, "dist")
+	files := http.FileServerFS(sub)
+	// Everything else: an unknown API path is a JSON 404; the built assets
+	// are files; the page's own paths (/query, /dashboards/{id}, ...) all
+	// load the one page, which routes on the path.
+	route("/", public, func(w http.ResponseWriter, r *http.Request) error {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			return &httpError{status: http.StatusNotFound, msg: r.Method + " " + r.URL.Path + ": no such endpoint (see docs/dashboard.md)"}
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return &httpError{status: http.StatusMethodNotAllowed, msg: r.Method + " " + r.URL.Path + ": the page is read with GET"}
+		}
+		if _, err := fs.Stat(sub, strings.TrimPrefix(r.URL.Path, "/")); err == nil && r.URL.Path != "/" {
+			files.ServeHTTP(w, r)
+			return nil
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		http.ServeFileFS(w, r, sub, "index.html")
+		return nil
+	})
+	a.Handler = mux
+	return &Server{a: a}
+}
+
+// whoOf is the user the request was authenticated as.
+func whoOf(r *http.Request) Who {
+	who, _ := r.Context().Value(whoKey{}).(Who)
+	return who
+}
+
+// session opens a warehouse session for who: read-only for a read-only user.
+func (a *api) session(ctx context.Context, who Who) (Session, error) {
+	if who.User == "" {
+		who.User = a.opts.User
+	}
+	s, err := a.opts.Engine.NewSession(ctx, who.User, "")
+	if err != nil {
+		return nil, err
+	}
+	s.SetReadOnly(who.ReadOnly)
+	return s, nil
+}
+
+// system runs one statement with parameters as Options.User, for the
+// dashboard's own catalog tables, and returns its rows keyed by column.
+func (a *api) system(ctx context.Context, stmt string, params ...any) ([]map[string]any, error) {
+	s, err := a.session(ctx, Who{User: a.opts.User})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	rs := s.Execute(ctx, stmt, params)
+	defer rs.Close()
+	out := []map[string]any{}
+	for rs.Next() {
+		res := rs.Result()
+		out = out[:0]
+		for res.Next() {
+			vals := res.Values()
+			m := make(map[string]any, len(vals))
+			for i, v := range vals {
+				m[res.Columns[i].Name] = jsonValue(v, res.Columns[i].Type.Kind, s.Location())
+			}
+			out = append(out, m)
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, rs.Err()
+}
+
+// systemRows is system for a query.
+func (a *api) systemRows(ctx context.Context, query string, params ...any) ([]map[string]any, error) {
+	return a.system(ctx, query, params...)
 }
 
 // ---- query ----
@@ -146,14 +303,21 @@ type StatementResult struct {
 	Notices   []string `json:"notices,omitempty"`
 }
 
+// maxQueryBody bounds POST /api/query's body; a larger one gets 413.
+const maxQueryBody = 1 << 20
+
 // QueryResponse is POST /api/query's answer.
 type QueryResponse struct {
 	Results []StatementResult `json:"results"`
 }
 
 func (a *api) query(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxQueryBody))
 	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body larger than %d bytes", maxQueryBody)}
+		}
 		return badRequest("read body: %v", err)
 	}
 	text := string(body)
@@ -167,7 +331,7 @@ func (a *api) query(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(text) == "" {
 		return badRequest("no SQL to run")
 	}
-	res, err := a.run(r.Context(), text)
+	res, err := a.runAs(r.Context(), whoOf(r), text)
 	if err != nil {
 		return err
 	}
@@ -175,9 +339,14 @@ func (a *api) query(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// run executes a script in a session of its own.
+// run executes a script in a session of its own, as Options.User.
 func (a *api) run(ctx context.Context, script string) ([]StatementResult, error) {
-	s, err := a.opts.Engine.NewSession(ctx, a.opts.User, "")
+	return a.runAs(ctx, Who{User: a.opts.User}, script)
+}
+
+// runAs executes a script in a session of its own, as who.
+func (a *api) runAs(ctx context.Context, who Who, script string) ([]StatementResult, error) {
+	s, err := a.session(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -302,6 +471,8 @@ func httpStatus(err error) int {
 	switch {
 	case e.Code == sqlerr.UndefinedObject || e.Code == sqlerr.UndefinedTable:
 		return http.StatusNotFound
+	case e.Code == sqlerr.ReadOnlySQLTransaction || e.Code == sqlerr.InsufficientPrivilege:
+		return http.StatusForbidden
 	case e.Code == sqlerr.QueryCanceled:
 		return http.StatusServiceUnavailable
 	case e.Code == sqlerr.AdminShutdown:
@@ -321,12 +492,18 @@ type ErrorBody struct {
 	Position int    `json:"position,omitempty"`
 }
 
-func (a *api) writeError(w http.ResponseWriter, err error) {
-	status := httpStatus(err)
+// errorBody is err as the API reports it.
+func errorBody(err error) ErrorBody {
 	body := ErrorBody{Message: err.Error()}
 	if e, ok := sqlerr.As(err); ok {
 		body.Code, body.Message, body.Position = string(e.Code), e.Message, e.Position
 	}
+	return body
+}
+
+func (a *api) writeError(w http.ResponseWriter, err error) {
+	status := httpStatus(err)
+	body := errorBody(err)
 	if status >= 500 {
 		a.log.Error("api", "err", err)
 	}

@@ -43,6 +43,9 @@ func (p *Printer) stmt2(n Stmt) {
 			p.W(" ")
 			p.parenIDs(n.Columns)
 		}
+		if n.ByName {
+			p.W(" BY NAME")
+		}
 		if n.DefaultValues {
 			p.W(" DEFAULT VALUES")
 		} else {
@@ -180,6 +183,9 @@ func (p *Printer) createTable(n *CreateTable) {
 		if n.Like != nil {
 			p.W("LIKE ")
 			p.name(n.Like)
+			if n.LikeDefaults {
+				p.W(" INCLUDING DEFAULTS")
+			}
 			sep = ", "
 		}
 		for _, c := range n.Columns {
@@ -327,6 +333,12 @@ func (p *Printer) alterTable(n *AlterTable) {
 		p.typ(n.Type)
 	case "layout":
 		p.W(" ", n.Text)
+	case "append from":
+		p.W(" APPEND FROM ")
+		p.name(n.Source)
+		if n.Append != "" {
+			p.W(" ", strings.ToUpper(n.Append))
+		}
 	default:
 		p.fail("ast: cannot print ALTER TABLE %s", n.Action)
 	}
@@ -481,6 +493,8 @@ func (p *Printer) engineStmt(n Stmt) {
 		p.schedule(n) // schedule.go
 	case *DeclareCursor, *Fetch, *CloseCursor:
 		p.cursor(n) // cursor.go
+	case *CreateFunction, *DropFunction:
+		p.function(n) // function.go
 	default:
 		p.fail("ast: cannot print statement %T", n)
 	}

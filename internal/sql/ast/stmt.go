@@ -8,6 +8,9 @@ type Insert struct {
 	Columns       []Ident
 	Source        Query // nil with DefaultValues
 	DefaultValues bool
+	// ByName matches the source's columns to the table's by name (DuckDB's
+	// INSERT ... BY NAME; only rewrites set it).
+	ByName bool
 }
 
 // Assign is one SET col = expr of an UPDATE or MERGE.
@@ -104,9 +107,11 @@ type CreateTable struct {
 	Columns     []ColumnDef
 	Constraints []TableConstraint
 	Like        Name
-	Attrs       TableAttrs
-	As          Query
-	ColNames    []Ident // CREATE TABLE t (a, b) AS ...
+	// LikeDefaults is LIKE's INCLUDING DEFAULTS.
+	LikeDefaults bool
+	Attrs        TableAttrs
+	As           Query
+	ColNames     []Ident // CREATE TABLE t (a, b) AS ...
 }
 
 // CreateView is CREATE [OR REPLACE] VIEW v [(cols)] AS query [WITH NO SCHEMA BINDING].
@@ -132,8 +137,11 @@ type Truncate struct{ Table Name }
 
 // AlterTable is ALTER TABLE t action, for the actions both engines share.
 type AlterTable struct {
-	Table    Name
-	Action   string // "add column", "drop column", "rename to", "rename column", "alter column type", "layout"
+	Table  Name
+	Action string // "add column", "drop column", "rename to", "rename column", "alter column type", "layout", "append from"
+	// Source is APPEND FROM's table; Append its IGNOREEXTRA or FILLTARGET ("" for neither).
+	Source   Name
+	Append   string
 	Column   *ColumnDef
 	Name     Ident // column to drop or rename; new table name
 	NewName  Ident

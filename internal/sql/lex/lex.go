@@ -204,7 +204,11 @@ func (l *Lexer) token() (Token, error) {
 			return Token{}, err
 		}
 		return Token{Kind: BitString, Value: v, Pos: start, End: l.pos, Tag: strings.ToUpper(string(c))}, nil
-	case isIdentStart(c):
+	case isIdentStart(c), c == '#' && isIdentStart(l.peek(1)) && (start == 0 || !isIdentCont(l.src[start-1]) && l.src[start-1] != ')'):
+		// #name (right after a space, a parenthesis or a comma) is
+		// Redshift's name of a temporary table; # between operands
+		// is the XOR operator.
+		l.pos++
 		for l.pos < len(l.src) && isIdentCont(l.src[l.pos]) {
 			l.pos++
 		}

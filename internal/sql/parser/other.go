@@ -18,7 +18,13 @@ func (p *parser) parseOther() ast.Stmt {
 		if t.Value == "with" && p.withLeadsToDML() {
 			return p.raw()
 		}
-		return p.query()
+		q := p.query()
+		if p.into != nil {
+			// SELECT ... INTO t FROM ... is CREATE TABLE t AS SELECT ... FROM ...
+			p.into.As = q
+			return p.into
+		}
+		return q
 	case "insert":
 		return p.insert()
 	case "update":
@@ -48,6 +54,14 @@ func (p *parser) parseOther() ast.Stmt {
 			}
 			return r
 		}
+	case "grant", "revoke":
+		return p.grantStmt(p.i) // admin.go
+	case "analyze", "analyse":
+		return p.analyzeStmt(p.i)
+	case "vacuum":
+		return p.vacuumStmt(p.i)
+	case "lock":
+		return p.lockStmt(p.i)
 	case "call":
 		p.next()
 		c := &ast.Call{Name: p.name()}
@@ -59,6 +73,28 @@ func (p *parser) parseOther() ast.Stmt {
 		return c
 	}
 	return p.raw()
+}
+
+// selectInto reads SELECT's INTO [TEMP | TEMPORARY] [TABLE] new_table, once
+// in a statement.
+func (p *parser) selectInto() {
+	t := p.expect("into")
+	if p.into != nil {
+		p.unsupported(t, "SELECT INTO in a subquery")
+	}
+	ct := &ast.CreateTable{}
+	p.accept("local")
+	if p.accept("temp") || p.accept("temporary") {
+		ct.Temp = true
+	} else {
+		p.accept("unlogged")
+	}
+	p.accept("table")
+	ct.Name = p.name()
+	if strings.HasPrefix(ct.Name.Last().Name, "#") {
+		ct.Temp = true
+	}
+	p.into = ct
 }
 
 // withLeadsToDML reports whether a WITH clause precedes INSERT, UPDATE or DELETE.
@@ -231,8 +267,10 @@ func (p *parser) create() ast.Stmt {
 		return p.createTable()
 	case p.isSeq("external", "table"):
 		p.unsupported(p.peek(), "CREATE EXTERNAL TABLE")
-	case p.is("function"):
-		p.unsupported(p.peek(), "CREATE FUNCTION")
+	case p.accept("function"):
+		return p.createFunction(orReplace) // function.go
+	case !orReplace && (p.is("user") || p.is("group") || p.is("role")):
+		return p.adminCreate(start) // admin.go
 	}
 	p.i = start
 	return p.raw()
@@ -466,6 +504,9 @@ func (p *parser) createTable() ast.Stmt {
 	p.expect("table")
 	ct.IfNotExists = p.acceptSeq("if", "not", "exists")
 	ct.Name = p.name()
+	if strings.HasPrefix(ct.Name.Last().Name, "#") {
+		ct.Temp = true // Redshift: a name that starts with # is a temporary table's
+	}
 	if p.is("(") {
 		// (a, b) AS query names the columns of a CTAS.
 		if (p.peekN(1).Kind == lex.Ident || p.peekN(1).Kind == lex.QuotedIdent) && (p.peekN(2).Is(",") || p.peekN(2).Is(")")) && !p.peekN(1).Is("like") {
@@ -489,7 +530,10 @@ func (p *parser) tableElements(ct *ast.CreateTable) {
 		switch {
 		case p.accept("like"):
 			ct.Like = p.name()
-			if p.accept("including") || p.accept("excluding") {
+			if p.accept("including") {
+				p.expect("defaults")
+				ct.LikeDefaults = true
+			} else if p.accept("excluding") {
 				p.expect("defaults")
 			}
 		case p.is("primary") || p.is("unique") || p.is("foreign") || p.is("constraint"):
@@ -539,7 +583,7 @@ func (p *parser) columnDef() ast.ColumnDef {
 			cd.Default = p.otherOpExpr()
 		case p.accept("identity"):
 			cd.Identity = p.identityArgs()
-		case p.acceptSeq("generated", "by", "default", "as", "identity"):
+		case p.acceptSeq("generated", "by", "default", "as", "identity"), p.acceptSeq("generated", "always", "as", "identity"):
 			cd.GenDefault = true
 			cd.Identity = p.identityArgs()
 		case p.accept("encode"):
@@ -586,6 +630,9 @@ func serialIdentity(cd *ast.ColumnDef) {
 }
 
 func (p *parser) identityArgs() []string {
+	if !p.is("(") {
+		return []string{"1", "1"} // bare IDENTITY: seed 1, step 1
+	}
 	p.expect("(")
 	var out []string
 	for {
@@ -620,18 +667,18 @@ func (p *parser) tableAttrs(a *ast.TableAttrs) {
 			a.DistStyle = strings.ToLower(p.ident().Name)
 		case p.accept("distkey"):
 			p.expect("(")
-			id := p.ident()
+			id := p.keyColumn()
 			a.DistKey = &id
 			p.expect(")")
 		case p.is("compound") || p.is("interleaved"):
 			a.SortKind = p.next().Value
 			p.expect("sortkey")
-			a.SortKey = p.parenIdentList()
+			a.SortKey = p.keyColumns()
 		case p.accept("sortkey"):
 			if p.accept("auto") {
 				a.SortAuto = true
 			} else {
-				a.SortKey = p.parenIdentList()
+				a.SortKey = p.keyColumns()
 			}
 		case p.acceptSeq("encode", "auto"):
 			a.EncodeAuto = true
@@ -639,6 +686,29 @@ func (p *parser) tableAttrs(a *ast.TableAttrs) {
 			return
 		}
 	}
+}
+
+// keyColumn reads a DISTKEY or SORTKEY column: a name, or (as Redshift
+// allows in CREATE TABLE AS) a column's position, kept as a quoted name.
+func (p *parser) keyColumn() ast.Ident {
+	if p.peek().Kind == lex.Number {
+		return ast.Ident{Name: p.next().Value, Quoted: true}
+	}
+	return p.ident()
+}
+
+// keyColumns reads ( key [, ...] ).
+func (p *parser) keyColumns() []ast.Ident {
+	p.expect("(")
+	var out []ast.Ident
+	for {
+		out = append(out, p.keyColumn())
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+	return out
 }
 
 func (p *parser) drop() ast.Stmt {
@@ -684,6 +754,19 @@ func (p *parser) drop() ast.Stmt {
 		return d
 	case p.accept("schedule"):
 		return p.dropSchedule() // schedule.go
+	case p.is("user") || p.is("group") || p.is("role"):
+		return p.adminDrop(start) // admin.go
+	case p.accept("function"):
+		d := &ast.DropFunction{IfExists: p.acceptSeq("if", "exists"), Name: p.name()}
+		for _, a := range p.procArgs() {
+			d.ArgTypes = append(d.ArgTypes, a.Type)
+		}
+		if !(p.accept("cascade")) {
+			p.accept("restrict")
+		} else {
+			d.Cascade = true
+		}
+		return d
 	case p.accept("procedure"):
 		d := &ast.DropProcedure{IfExists: p.acceptSeq("if", "exists"), Name: p.name()}
 		if p.is("(") {
@@ -714,6 +797,9 @@ func (p *parser) alter() ast.Stmt {
 	}
 	if p.accept("schedule") {
 		return p.alterSchedule() // schedule.go
+	}
+	if p.is("user") || p.is("group") || p.is("role") || p.isSeq("default", "privileges") {
+		return p.adminAlter(start) // admin.go
 	}
 	switch {
 	case p.accept("view"):
@@ -783,6 +869,11 @@ func (p *parser) alter() ast.Stmt {
 		at.Action, at.Name = "rename column", p.ident()
 		p.expect("to")
 		at.NewName = p.ident()
+	case p.acceptSeq("append", "from"):
+		at.Action, at.Source = "append from", p.name()
+		if p.accept("ignoreextra") || p.accept("filltarget") {
+			at.Append = p.toks[p.i-1].Value
+		}
 	case p.isSeq("alter", "column") || p.isSeq("alter", "distkey") || p.isSeq("alter", "diststyle") ||
 		p.isSeq("alter", "sortkey") || p.isSeq("alter", "compound") || p.isSeq("alter", "interleaved") || p.isSeq("alter", "encode"):
 		if p.isSeq("alter", "column") && !(p.peekN(3).Is("encode")) {

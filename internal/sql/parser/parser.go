@@ -45,6 +45,8 @@ type parser struct {
 	toks  []lex.Token
 	i     int
 	depth int
+	// into is SELECT ... INTO's new table, once read.
+	into *ast.CreateTable
 }
 
 // bail is the panic value used to unwind on a syntax error; parseTop recovers it.

@@ -202,8 +202,8 @@ func (p *parser) selectBlock() *ast.Select {
 			break
 		}
 	}
-	if p.accept("into") {
-		p.unsupported(p.toks[p.i-1], "SELECT INTO")
+	if p.is("into") {
+		p.selectInto()
 	}
 	if p.accept("from") {
 		s.From = p.fromList()

@@ -1,0 +1,97 @@
+package warehouse
+
+// The JSON guard: rs_json_check and rs_json_valid, the functions through
+// which the SQL front end's json_parse and can_json_parse (the prelude's
+// rs_json_parse and rs_can_json_parse) hand text to DuckDB. Every text is
+// checked by checkJSON first, whatever path it comes by: a literal, a
+// column, a bound parameter, a streaming record. DuckDB's own converter
+// from JSON to VARIANT recurses once per level of nesting and overflows the
+// stack (a SIGSEGV that kills the process) on a few tens of thousands of
+// levels; Redshift accepts at most 1,000.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// jsonGuard is one of the guard's scalar functions.
+type jsonGuard struct {
+	result duckdb.Type
+	fn     duckdb.RowExecutorFn
+}
+
+func (g *jsonGuard) Config() duckdb.ScalarFuncConfig {
+	in, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	out, _ := duckdb.NewTypeInfo(g.result)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{in}, ResultTypeInfo: out}
+}
+
+func (g *jsonGuard) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: g.fn}
+}
+
+// textBytes is s's bytes, without a copy (checkJSON only reads them).
+func textBytes(v driver.Value) ([]byte, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), true
+}
+
+var jsonGuards = map[string]*jsonGuard{
+	// rs_json_check(text): text, unless it is larger or nests deeper than
+	// SUPER allows: then an error that says so (SQLSTATE 22032). Text that
+	// is not JSON goes on to DuckDB's parser, which refuses it with its
+	// own, more precise, message (the byte at fault) before any conversion.
+	"rs_json_check": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		if !ok {
+			return nil, fmt.Errorf("rs_json_check: unexpected argument %T", v[0])
+		}
+		if f := checkJSON(b); f == jsonTooDeep || f == jsonTooLarge {
+			return nil, errors.New(f.String())
+		}
+		return v[0], nil
+	}},
+	// rs_json_valid(text): whether checkJSON accepts text.
+	"rs_json_valid": {result: duckdb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		return ok && checkJSON(b) == jsonOK, nil
+	}},
+}
+
+// checkedJSONParse is json_parse without rs_json_check, for streaming
+// records checkJSON has already passed (trustCheckedJSON).
+const checkedJSONParse = "rs_json_parse_checked"
+
+// registerJSONGuard registers the guard's functions in the database, for
+// every connection, before the prelude's macros that call them.
+func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
+	if _, err := c.Exec(ctx, `CREATE OR REPLACE MACRO `+checkedJSONParse+`(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`); err != nil {
+		return fmt.Errorf("warehouse: %s: %w", checkedJSONParse, err)
+	}
+	db := sql.OpenDB(keepOpen{w.connector})
+	defer db.Close()
+	sc, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: connect: %w", err)
+	}
+	defer sc.Close()
+	for name, g := range jsonGuards {
+		if err := duckdb.RegisterScalarUDF(sc, name, g); err != nil {
+			return fmt.Errorf("warehouse: register %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// keepOpen is a connector whose database/sql.DB does not close it: the
+// guard's registration borrows the warehouse's connector for a moment.
+type keepOpen struct{ driver.Connector }

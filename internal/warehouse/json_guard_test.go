@@ -1,0 +1,64 @@
+package warehouse
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// TestJSONGuardSQL: JSON text that DuckDB's parser must never see, reaching
+// json_parse and can_json_parse by every SQL path (a literal folded at
+// planning, a column, a bound parameter, a VARBYTE), is an error (22032)
+// (22032 for nesting too deep, DuckDB's 22P02 for syntax) or false,
+// never a crash. The depth limit is Redshift's: "The maximum
+// nesting depth for arrays and structures of the SUPER data type is 1,000"
+// (SUPER limitations, Redshift Database Developer Guide).
+func TestJSONGuardSQL(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	deep := strings.Repeat("[", 60000) + strings.Repeat("]", 60000)
+	ok1000 := strings.Repeat("[", 1000) + strings.Repeat("]", 1000)
+	bad1001 := strings.Repeat("[", 1001) + strings.Repeat("]", 1001)
+	mustRun(t, s, `CREATE TABLE docs (d varchar(max))`)
+	mustRun(t, s, `INSERT INTO docs VALUES ($1)`, deep)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT json_parse(repeat('[', 30000) || repeat(']', 30000))`, nil},
+		{`SELECT json_parse(d) FROM docs`, nil},
+		{`SELECT json_parse($1)`, []any{deep}},
+		{`SELECT json_parse($1)`, []any{bad1001}},
+		{`SELECT json_parse(CAST(d AS varbyte)) FROM docs`, nil},
+		{`SELECT json_parse(from_varbyte(CAST(d AS varbyte), 'utf-8')) FROM docs`, nil},
+		{`SELECT json_parse('{"s":"\ud800"}')`, nil},
+		{`SELECT json_parse('{"s":"\udc00\ud800"}')`, nil},
+		{`SELECT json_parse('not json')`, nil},
+	} {
+		_, err := run(t, s, q.sql, q.args...)
+		if code := sqlerr.CodeOf(err); !strings.HasPrefix(string(code), "22") {
+			t.Errorf("%.60s: err %v (%s), want a data exception", q.sql, err, code)
+		}
+	}
+	if got := mustRun(t, s, `SELECT json_serialize(json_parse($1)) = $1`, ok1000); !strings.HasPrefix(got, "[true]") {
+		t.Errorf("1000 levels: %s", got)
+	}
+	if got := mustRun(t, s, `SELECT json_parse('{"s":"\ud83d\ude00"}')."s"::varchar`); !strings.HasPrefix(got, "[😀]") {
+		t.Errorf("surrogate pair: %s", got)
+	}
+	for q, want := range map[string]string{
+		`SELECT can_json_parse(d) FROM docs`:                              "[false]",
+		`SELECT can_json_parse(repeat('[', 30000) || repeat(']', 30000))`: "[false]",
+		`SELECT can_json_parse('{"s":"\ud800"}')`:                         "[false]",
+		`SELECT can_json_parse('{"a":1}')`:                                "[true]",
+		`SELECT can_json_parse(NULL::varchar)`:                            "[<nil>]",
+		`SELECT can_json_parse(from_hex('ff7b7d'))`:                       "[false]",
+		`SELECT json_extract_path_text(d, 'a', true) FROM docs`:           "[<nil>]",
+		`SELECT json_extract_path_text('{"a":{"b":"x"}}', 'a', 'b')`:      "[x]",
+	} {
+		if got := mustRun(t, s, q); !strings.HasPrefix(got, want) {
+			t.Errorf("%s = %s, want %s", q, got, want)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package warehouse
+
+import (
+	"strings"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
+)
+
+// SetReadOnly makes the session refuse every statement that could change
+// data, schemas, schedules or procedures (SQLSTATE 25006, as Postgres says
+// for a read-only transaction): it may query, SHOW, SET its own settings and
+// open and close transactions. A read-only user's sessions are made so by
+// the protocol edge that authenticated the user.
+func (s *Session) SetReadOnly(on bool) { s.readOnly = on }
+
+// ReadOnly reports whether SetReadOnly(true) was called.
+func (s *Session) ReadOnly() bool { return s.readOnly }
+
+// checkReadOnly refuses tr's statement in a read-only session unless it only
+// reads.
+func (s *Session) checkReadOnly(tr *bsql.Translation, text string) error {
+	if !s.readOnly {
+		return nil
+	}
+	if sel, ok := tr.Stmt.(*ast.Select); ok && len(sel.Into) > 0 {
+		return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute SELECT INTO in a read-only transaction")
+	}
+	switch tr.Stmt.(type) {
+	case ast.Query, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
+		if _, ok, _ := parseCopy(text); !ok {
+			return nil
+		}
+	}
+	verb := strings.ToUpper(firstWord(text))
+	if verb == "" {
+		verb = "this statement"
+	}
+	return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", verb)
+}
+
+// firstWord is the statement's leading keyword, for the error message.
+func firstWord(text string) string {
+	text = strings.TrimSpace(text)
+	for len(text) > 0 && (strings.HasPrefix(text, "--") || strings.HasPrefix(text, "/*")) {
+		if strings.HasPrefix(text, "--") {
+			_, text, _ = strings.Cut(text, "\n")
+		} else {
+			_, text, _ = strings.Cut(text, "*/")
+		}
+		text = strings.TrimSpace(text)
+	}
+	end := strings.IndexFunc(text, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') })
+	if end < 0 {
+		return text
+	}
+	return text[:end]
+}
