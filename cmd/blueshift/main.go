@@ -211,6 +211,7 @@ func runDemo(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Live, "live", 2000, "most transactions the application keeps in its table")
 	fs.IntVar(&o.Shards, "shards", 2, "shards of the stream, when the demo creates it")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the application's choices")
+	fs.Int64Var(&o.Changes, "changes", 0, "stop the application after this many item changes (0: never); the pipeline keeps running")
 	fs.DurationVar(&o.LoadEvery, "load-every", 10*time.Second, "the article's load's schedule")
 	fs.DurationVar(&o.Every, "every", 2*time.Second, "how often to print the pipeline's state")
 	logLevel := fs.String("log-level", "warn", "server log level: debug, info, warn or error")

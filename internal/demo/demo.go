@@ -47,6 +47,9 @@ type Options struct {
 	Shards int
 	// Seed seeds the application.
 	Seed uint64
+	// Changes, when positive, stops the application after that many item
+	// changes; the pipeline keeps running (and printing) until ctx ends.
+	Changes int64
 	// LoadEvery is the article's load's schedule. Zero means 10s.
 	LoadEvery time.Duration
 }
@@ -262,17 +265,23 @@ Ctrl-C stops.
 
 	app := NewApp(NewDynamoDB(aws, 8), AppOptions{Customers: o.Customers, Live: o.Live, Seed: o.Seed})
 	errc := make(chan error, 1)
-	go func() { errc <- app.Run(ctx, float64(o.Rate), 0) }()
+	go func() { errc <- app.Run(ctx, float64(o.Rate), o.Changes) }()
 	st := &status{start: time.Now()}
 	tick := time.NewTicker(o.Every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			<-errc
+			if errc != nil {
+				<-errc
+			}
 			return nil
 		case err := <-errc:
-			return err
+			if err != nil {
+				return err
+			}
+			errc = nil // the application is done; keep reporting
+			fmt.Fprintf(out, "the application stopped after %d item changes; the pipeline keeps running (Ctrl-C stops)\n", app.Writes.Load())
 		case <-tick.C:
 			st.report(ctx, out, conn, app.Writes.Load())
 		}
