@@ -245,6 +245,9 @@ flags:
 // runBench runs `blueshift bench` (internal/bench). Bad flags exit with
 // status 2.
 func runBench(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "pipeline" {
+		return runBenchPipeline(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchUsage)
@@ -275,4 +278,46 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	o.Log = obs.NewLogger(os.Stderr, *logLevel)
 	return bench.Run(ctx, o)
+}
+
+const benchPipelineUsage = `usage: blueshift bench pipeline [flags]
+
+The end-to-end scenario: starts a server in-process on a temporary data
+directory, sets up the demo's pipeline (an application table with its
+Kinesis streaming destination, scenario.sql and the exact load), and
+measures through the DynamoDB API and the SQL endpoint:
+
+  1 throughput  item changes/s the application gets acknowledged, and how
+                long after the last the exact fact table holds them all
+  2 latency     at a steady rate, PutItem acknowledged to the change in the
+                streaming view and in the exact fact table (p50/p95/p99/max)
+
+It then checks that the exact fact table equals a Scan of the application
+table, and fails otherwise.
+
+flags:
+`
+
+// runBenchPipeline runs `blueshift bench pipeline`.
+func runBenchPipeline(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchPipelineUsage)
+		fs.PrintDefaults()
+	}
+	o := bench.PipelineOptions{Serve: app.Run, Out: os.Stdout, Progress: os.Stderr}
+	o.Flags(fs)
+	logLevel := fs.String("log-level", "error", "in-process server log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(os.Stderr, "blueshift bench pipeline: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nblueshift bench pipeline: "))
+		os.Exit(2)
+	}
+	o.Log = obs.NewLogger(os.Stderr, *logLevel)
+	return bench.RunPipeline(ctx, o)
 }

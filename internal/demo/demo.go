@@ -188,14 +188,19 @@ func SetUp(ctx context.Context, addrs map[string]string, conn *pgx.Conn, shards 
 	if err := conn.QueryRow(ctx, `select count(*) from information_schema.tables where lower(table_name) = 'customer_transaction_fact_exact'`).Scan(&done); err != nil {
 		return false, fmt.Errorf("demo: look for the pipeline: %w", err)
 	}
-	if done > 0 {
-		return true, nil
-	}
-	sc, err := SplitScenario()
+	exact, err := ExactLoad()
 	if err != nil {
 		return false, err
 	}
-	exact, err := ExactLoad()
+	if done > 0 {
+		// exact_load.sql is idempotent: a resumed pipeline gets its
+		// current procedure.
+		if err := Exec(ctx, conn, exact...); err != nil {
+			return false, fmt.Errorf("demo: exact_load.sql: %w", err)
+		}
+		return true, nil
+	}
+	sc, err := SplitScenario()
 	if err != nil {
 		return false, err
 	}
