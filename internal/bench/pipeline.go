@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +34,7 @@ type PipelineOptions struct {
 	// Out receives the report; Progress a line as each step starts.
 	Out, Progress io.Writer
 
+	DataDir    string        // the server's data directory; empty: a temporary one, removed at the end
 	Shards     int           // the stream's shards
 	Writers    int           // concurrent application writers in the throughput phase
 	Throughput time.Duration // length of the throughput phase
@@ -40,10 +43,14 @@ type PipelineOptions struct {
 	Probes     int           // concurrent probes in the latency phase
 	Customers  int           // the application's key space
 	Live       int           // most items the application keeps
+	History    []int         // history sizes of the history phase (none: skip it)
+	Batch      int           // new changes per exact-load run in the history phase
+	Rounds     int           // timed runs per history size
 }
 
 // Flags registers the pipeline scenario's flags on fs, filling o.
 func (o *PipelineOptions) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&o.DataDir, "data", "", "data directory of the in-process server (must be new or empty; kept); empty means a temporary directory, removed at the end")
 	fs.IntVar(&o.Shards, "shards", 2, "shards of demo-data-stream")
 	fs.IntVar(&o.Writers, "writers", 16, "concurrent application writers in the throughput phase")
 	fs.DurationVar(&o.Throughput, "throughput-duration", 10*time.Second, "length of the throughput phase")
@@ -52,6 +59,23 @@ func (o *PipelineOptions) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Probes, "probes", 4, "concurrent probes (a PutItem, then polling until its row shows) in the latency phase")
 	fs.IntVar(&o.Customers, "customers", 1000, "customers the application writes for (the key space)")
 	fs.IntVar(&o.Live, "live", 20000, "most transactions the application keeps in its table")
+	o.History = []int{100_000, 2_000_000}
+	fs.Func("history", "comma-separated history sizes (change records) at which to time the exact load; empty skips the phase (default 100000,2000000)", func(v string) error {
+		o.History = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			n, err := strconv.Atoi(f)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a positive count", f)
+			}
+			o.History = append(o.History, n)
+		}
+		return nil
+	})
+	fs.IntVar(&o.Batch, "history-batch", 1000, "new change records before each timed exact-load run in the history phase")
+	fs.IntVar(&o.Rounds, "history-rounds", 5, "timed exact-load runs at each history size")
 }
 
 // Validate reports every parameter that cannot run.
@@ -70,6 +94,9 @@ func (o *PipelineOptions) Validate() error {
 	check(o.Probes >= 1 && o.Probes <= 64, "--probes %d: want 1 to 64", o.Probes)
 	check(o.Customers >= 1, "--customers %d: want at least 1", o.Customers)
 	check(o.Live >= 1, "--live %d: want at least 1", o.Live)
+	check(slices.IsSorted(o.History), "--history %v: want increasing sizes", o.History)
+	check(o.Batch >= 1, "--history-batch %d: want at least 1", o.Batch)
+	check(o.Rounds >= 1, "--history-rounds %d: want at least 1", o.Rounds)
 	return errors.Join(errs...)
 }
 
@@ -99,6 +126,8 @@ type PipelineResult struct {
 	// Verified: after both phases the exact fact table equaled a Scan of
 	// the application table.
 	FactRows int `json:"fact_rows"`
+	// History: the exact load's run time as the history grows.
+	History []HistoryResult `json:"history,omitempty"`
 }
 
 // RunPipeline starts a server in-process on a temporary data directory,
@@ -112,11 +141,17 @@ func RunPipeline(ctx context.Context, o PipelineOptions) error {
 	if o.Out == nil {
 		o.Out = os.Stdout
 	}
-	dir, err := os.MkdirTemp("", "blueshift-bench-")
-	if err != nil {
+	dir := o.DataDir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "blueshift-bench-")
+		if err != nil {
+			return fmt.Errorf("bench: data directory: %w", err)
+		}
+		dir = d
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: data directory: %w", err)
 	}
-	defer os.RemoveAll(dir)
 	cfg := config.Config{DataDir: dir, AWSAddr: "127.0.0.1:0", SQLAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
 		AddrFile: filepath.Join(dir, "bench-addrs"), LogLevel: "warn"}
 	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -256,6 +291,14 @@ func drivePipeline(ctx context.Context, o *PipelineOptions, addrs map[string]str
 	rows.Close()
 	res.Loads = int64(len(runs))
 	res.LoadTime = latency(runs)
+
+	// 4. The load's cost as history grows.
+	if len(o.History) > 0 {
+		res.History, err = historyPhase(ctx, o, newKinesis(addrs["aws"], 4), conn, o.History, o.Batch, o.Rounds)
+		if err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
@@ -347,4 +390,10 @@ func (r *PipelineResult) WriteTable(w io.Writer, o *PipelineOptions) {
 	fmt.Fprintf(w, "  to the fact  p50 %s  p95 %s  p99 %s  max %s ms  (n=%d)\n", num(r.ToFact.P50), num(r.ToFact.P95), num(r.ToFact.P99), num(r.ToFact.Max), r.ToFact.N)
 	fmt.Fprintf(w, "  exact load   %d runs, p50 %s  p99 %s  max %s ms\n", r.Loads, num(r.LoadTime.P50), num(r.LoadTime.P99), num(r.LoadTime.Max))
 	fmt.Fprintf(w, "verified       the exact fact table equals a Scan of the application table (%d rows)\n", r.FactRows)
+	for i, h := range r.History {
+		if i == 0 {
+			fmt.Fprintf(w, "3 history      exact load of %d new changes, by change records behind it (%d keys):\n", h.Batch, historyKeys)
+		}
+		fmt.Fprintf(w, "  %9d    p50 %s  max %s ms  (n=%d; first load after the history put: %.2f s)\n", h.History, num(h.Load.P50), num(h.Load.Max), h.Load.N, h.FirstLoad)
+	}
 }
