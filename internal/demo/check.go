@@ -121,19 +121,29 @@ func QueryFacts(ctx context.Context, conn *pgx.Conn, query string) (Facts, error
 // implies (want), and names each key that differs and how. Empty means
 // equal.
 func DiffFacts(want, got Facts) []string {
+	return DiffFactsWhy(want, got, [3]string{
+		"in the application table, missing from the fact table (a lost change)",
+		"fact row differs from the item (a change lost, applied twice or out of order)",
+		"in the fact table, not in the application table (a delete not applied)",
+	})
+}
+
+// DiffFactsWhy is DiffFacts with its own explanations of a key missing from
+// got, a row that differs, and a key only in got.
+func DiffFactsWhy(want, got Facts, why [3]string) []string {
 	var out []string
 	for k, w := range want {
 		g, ok := got[k]
 		switch {
 		case !ok:
-			out = append(out, fmt.Sprintf("%s: in the application table, missing from the fact table (a lost change): want %s", k, w))
+			out = append(out, fmt.Sprintf("%s: %s: want %s", k, why[0], w))
 		case g != w:
-			out = append(out, fmt.Sprintf("%s: fact row differs from the item (a change lost, applied twice or out of order):\n\tfact %s\n\titem %s", k, g, w))
+			out = append(out, fmt.Sprintf("%s: %s:\n\tgot  %s\n\twant %s", k, why[1], g, w))
 		}
 	}
 	for k, g := range got {
 		if _, ok := want[k]; !ok {
-			out = append(out, fmt.Sprintf("%s: in the fact table, not in the application table (a delete not applied): %s", k, g))
+			out = append(out, fmt.Sprintf("%s: %s: %s", k, why[2], g))
 		}
 	}
 	sort.Strings(out)
