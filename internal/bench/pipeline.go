@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,6 +47,7 @@ type PipelineOptions struct {
 	History    []int         // history sizes of the history phase (none: skip it)
 	Batch      int           // new changes per exact-load run in the history phase
 	Rounds     int           // timed runs per history size
+	JSONOut    bool          // print JSON instead of a table
 }
 
 // Flags registers the pipeline scenario's flags on fs, filling o.
@@ -76,6 +78,7 @@ func (o *PipelineOptions) Flags(fs *flag.FlagSet) {
 	})
 	fs.IntVar(&o.Batch, "history-batch", 1000, "new change records before each timed exact-load run in the history phase")
 	fs.IntVar(&o.Rounds, "history-rounds", 5, "timed exact-load runs at each history size")
+	fs.BoolVar(&o.JSONOut, "json", false, "print the results as JSON")
 }
 
 // Validate reports every parameter that cannot run.
@@ -173,6 +176,11 @@ func RunPipeline(ctx context.Context, o PipelineOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if o.JSONOut {
+		enc := json.NewEncoder(o.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
 	}
 	res.WriteTable(o.Out, &o)
 	return nil
