@@ -214,7 +214,7 @@ func runDemo(ctx context.Context, args []string) error {
 	fs.Int64Var(&o.Changes, "changes", 0, "stop the application after this many item changes (0: never); the pipeline keeps running")
 	fs.DurationVar(&o.LoadEvery, "load-every", 10*time.Second, "the article's load's schedule")
 	fs.DurationVar(&o.Every, "every", 2*time.Second, "how often to print the pipeline's state")
-	logLevel := fs.String("log-level", "warn", "server log level: debug, info, warn or error")
+	logLevel := fs.String("log-level", "error", "server log level: debug, info, warn or error (warn shows, among others, the runs a Ctrl-C cancels)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -271,7 +271,7 @@ Ctrl-C stops.
 	app := NewApp(NewDynamoDB(aws, 8), AppOptions{Customers: o.Customers, Live: o.Live, Seed: o.Seed})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Run(ctx, float64(o.Rate), o.Changes) }()
-	st := &status{start: time.Now()}
+	st := &status{}
 	tick := time.NewTicker(o.Every)
 	defer tick.Stop()
 	for {
@@ -295,61 +295,74 @@ Ctrl-C stops.
 
 // status is what the last report saw, for rates.
 type status struct {
-	start  time.Time
 	at     time.Time
 	writes int64
-	counts [3]int64
+	rows   int64 // streaming view rows
+	loaded int64 // of them, read by the exact load
 	header int
 }
 
+// statusQuery reads the streaming view's rows, the exact load's backlog
+// (records after its positions) and lag (how long ago the oldest of them
+// arrived), and the fact tables' rows. The arrival bound only narrows the
+// scan, as in exact_load.sql.
+const statusQuery = `select (select count(*) from demo_stream_vw),
+	b.backlog, coalesce(datediff(ms, b.oldest, getdate()), 0),
+	(select count(*) from Customer_Transaction_Fact_Exact),
+	(select count(*) from Customer_Transaction_Fact)
+	from (select count(*) as backlog, min(v.approximate_arrival_timestamp) as oldest
+		from demo_stream_vw v left join Customer_Transaction_Fact_Exact_Position p on p.shard_id = v.shard_id
+		where v.approximate_arrival_timestamp >= coalesce((select min(approximate_arrival_timestamp) from Customer_Transaction_Fact_Exact_Position), '1900-01-01')
+		and (p.sequence_number is null or len(v.sequence_number) > len(p.sequence_number)
+		or (len(v.sequence_number) = len(p.sequence_number) and v.sequence_number > p.sequence_number))) b`
+
 // report prints one line of the pipeline's state: changes per second at
-// each stage, the exact load's backlog and the loads' last runs.
+// each stage (the application's acknowledged writes, the streaming view's
+// new rows, the changes the exact load took in), the exact load's backlog
+// and lag, the fact tables' rows and the loads' last runs.
 func (st *status) report(ctx context.Context, out io.Writer, conn *pgx.Conn, writes int64) {
 	now := time.Now()
-	var counts [3]int64
-	var backlog int64
-	err := conn.QueryRow(ctx, `select (select count(*) from demo_stream_vw),
-		(select count(*) from Customer_Transaction_Fact_Exact),
-		(select count(*) from Customer_Transaction_Fact),
-		(select count(*) from demo_stream_vw v left join Customer_Transaction_Fact_Exact_Position p on p.shard_id = v.shard_id
-		 where p.sequence_number is null or len(v.sequence_number) > len(p.sequence_number)
-		 or (len(v.sequence_number) = len(p.sequence_number) and v.sequence_number > p.sequence_number))`,
-		pgx.QueryExecModeSimpleProtocol).Scan(&counts[0], &counts[1], &counts[2], &backlog)
+	var rows, backlog, lagMs, exactRows, articleRows int64
+	err := conn.QueryRow(ctx, statusQuery, pgx.QueryExecModeSimpleProtocol).Scan(&rows, &backlog, &lagMs, &exactRows, &articleRows)
 	if err != nil {
 		fmt.Fprintf(out, "%s  error: %v\n", now.Format("15:04:05"), err)
 		return
 	}
 	loads := map[string]string{}
-	rows, err := conn.Query(ctx, `select schedule_name, status, coalesce(datediff(ms, start_time, end_time), -1), runs_total from (
+	rs, err := conn.Query(ctx, `select schedule_name, status, coalesce(datediff(ms, start_time, end_time), -1), runs_total from (
 		select schedule_name, status, start_time, end_time, count(*) over (partition by schedule_name) as runs_total,
 		row_number() over (partition by schedule_name order by run_id desc) as rn
 		from sys_schedule_history where status <> 'running') h where rn = 1`, pgx.QueryExecModeSimpleProtocol)
 	if err == nil {
-		for rows.Next() {
+		for rs.Next() {
 			var name, state string
 			var ms, runs int64
-			if rows.Scan(&name, &state, &ms, &runs) == nil {
+			if rs.Scan(&name, &state, &ms, &runs) == nil {
 				loads[name] = fmt.Sprintf("%s %dms (%d runs)", state, ms, runs)
 			}
 		}
-		rows.Close()
+		rs.Close()
 	}
 	if st.header%15 == 0 {
-		fmt.Fprintf(out, "%-8s  %-17s %-19s %-15s %-7s  %-30s %s\n", "time", "DynamoDB writes/s", "streaming view rows", "exact fact rows", "backlog", "exact load: last run", "article's load: last run")
+		fmt.Fprintf(out, "%-8s  %-18s %-18s %-18s %-8s %-7s %-9s %-9s  %-27s %s\n", "time",
+			"DynamoDB writes/s", "view rows/s", "exact load/s", "backlog", "lag", "exact", "article",
+			"exact load: last run", "article's load: last run")
+		fmt.Fprintf(out, "%-8s  %-18s %-18s %-18s %-8s %-7s %-9s %-9s\n", "",
+			"(total)", "(total)", "(total)", "records", "", "fact rows", "fact rows")
 	}
 	st.header++
+	loaded := rows - backlog
 	rate := func(cur, prev int64) string {
 		if st.at.IsZero() {
-			return "-"
+			return fmt.Sprintf("- (%d)", cur)
 		}
-		return fmt.Sprintf("%.0f", float64(cur-prev)/now.Sub(st.at).Seconds())
+		return fmt.Sprintf("%.0f (%d)", float64(cur-prev)/now.Sub(st.at).Seconds(), cur)
 	}
-	fmt.Fprintf(out, "%-8s  %-17s %-19s %-15s %-7d  %-30s %s\n", now.Format("15:04:05"),
-		fmt.Sprintf("%s (%d)", rate(writes, st.writes), writes),
-		fmt.Sprintf("%d (+%s/s)", counts[0], rate(counts[0], st.counts[0])),
-		fmt.Sprintf("%d", counts[1]), backlog,
+	fmt.Fprintf(out, "%-8s  %-18s %-18s %-18s %-8d %-7s %-9d %-9d  %-27s %s\n", now.Format("15:04:05"),
+		rate(writes, st.writes), rate(rows, st.rows), rate(loaded, st.loaded), backlog,
+		(time.Duration(lagMs) * time.Millisecond).String(), exactRows, articleRows,
 		loads["load_customer_transaction_fact_exact"], loads["load_customer_transaction_fact"])
-	st.at, st.writes, st.counts = now, writes, counts
+	st.at, st.writes, st.rows, st.loaded = now, writes, rows, loaded
 }
 
 // dashboardJSON is the demo's dashboard over the fact table: transactions
