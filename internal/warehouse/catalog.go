@@ -60,6 +60,7 @@ func migrate(ctx context.Context, c *Conn, list []Migration) error {
 		return fmt.Errorf("warehouse: read migrations: %w", err)
 	}
 	seen := map[string]bool{}
+	ran := false
 	for _, m := range list {
 		if seen[m.Name] {
 			return fmt.Errorf("warehouse: migration %q listed twice", m.Name)
@@ -70,6 +71,16 @@ func migrate(ctx context.Context, c *Conn, list []Migration) error {
 		}
 		if err := applyMigration(ctx, c, m); err != nil {
 			return err
+		}
+		ran = true
+	}
+	if ran {
+		// Leave no migration in the write-ahead log: DuckDB 1.5 cannot
+		// replay an ALTER TABLE of the catalog's own tables after a crash
+		// ("GetDefaultDatabase with no default database set",
+		// duckdb/duckdb#22044), and would refuse to open the database.
+		if _, err := c.Exec(ctx, "CHECKPOINT"); err != nil {
+			return fmt.Errorf("warehouse: checkpoint after migrations: %w", err)
 		}
 	}
 	return nil
