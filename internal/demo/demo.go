@@ -47,6 +47,10 @@ type Options struct {
 	Shards int
 	// Seed seeds the application.
 	Seed uint64
+	// AWSAddr, SQLAddr and HTTPAddr are the server's listen addresses.
+	// Empty means the defaults `blueshift serve` uses, or a free port when
+	// one is taken.
+	AWSAddr, SQLAddr, HTTPAddr string
 	// Changes, when positive, stops the application after that many item
 	// changes; the pipeline keeps running (and printing) until ctx ends.
 	Changes int64
@@ -100,10 +104,15 @@ func Run(ctx context.Context, o Options) error {
 	}
 	cfg := config.Config{DataDir: o.DataDir, AddrFile: filepath.Join(o.DataDir, "addrs"), LogLevel: "warn"}
 	_ = os.Remove(cfg.AddrFile) // a previous run's addresses
+	given := map[string]string{"aws": o.AWSAddr, "sql": o.SQLAddr, "http": o.HTTPAddr}
 	for _, name := range []string{"aws", "sql", "http"} {
-		addr, note := pickAddr(name, defaultAddrs[name])
-		if note != "" {
-			fmt.Fprintln(o.Out, note)
+		addr := given[name]
+		if addr == "" {
+			var note string
+			addr, note = pickAddr(name, defaultAddrs[name])
+			if note != "" {
+				fmt.Fprintln(o.Out, note)
+			}
 		}
 		switch name {
 		case "aws":

@@ -140,7 +140,7 @@ func TestDemoBinary(t *testing.T) {
 	defer cancel()
 	var rows int
 	for run, changes := range []int{400, 300} {
-		d, addrs, resumed := startDemo(t, "-data", dir, "-rate", "200", "-changes", strconv.Itoa(changes),
+		d, addrs, resumed := startDemo(t, "-data", dir, "-aws-addr", "127.0.0.1:0", "-sql-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-rate", "200", "-changes", strconv.Itoa(changes),
 			"-customers", "10", "-live", "200", "-every", "500ms", "-seed", strconv.Itoa(run+1))
 		if resumed != (run == 1) {
 			t.Fatalf("run %d: resumed = %v:\n%s", run+1, resumed, d.output())
