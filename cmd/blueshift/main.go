@@ -28,7 +28,7 @@ const usage = `usage: blueshift <command> [flags]
 
 commands:
   serve     run the server: DynamoDB and Kinesis APIs, SQL endpoint, HTTP dashboard
-  demo      run the reference scenario on a fresh server, with generated records (make demo)
+  demo      the article's pipeline, live: an application writing to a DynamoDB table, its stream, the warehouse's loads (make demo)
   bench     measure puts, ingestion, freshness and queries end to end on this machine
   version   print the version
 
@@ -207,10 +207,19 @@ func runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	usageOf(fs, demoUsage)
 	o := demo.Options{Out: os.Stdout, Serve: app.Run}
-	fs.StringVar(&o.DataDir, "data", "", "data directory (must be new or empty); empty means a new temporary directory")
-	fs.IntVar(&o.Rate, "rate", 4, "change records put into the stream per second")
-	fs.DurationVar(&o.Every, "every", 5*time.Second, "how often to print the views")
-	logLevel := fs.String("log-level", "warn", "server log level: debug, info, warn or error")
+	fs.StringVar(&o.DataDir, "data", demo.DefaultDataDir, "data directory: set up when new, resumed when a previous demo used it")
+	fs.IntVar(&o.Rate, "rate", 50, "item changes per second the application makes through the DynamoDB API")
+	fs.IntVar(&o.Customers, "customers", 50, "customers the application writes transactions for (the key space)")
+	fs.IntVar(&o.Live, "live", 2000, "most transactions the application keeps in its table")
+	fs.IntVar(&o.Shards, "shards", 2, "shards of the stream, when the demo creates it")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the application's choices")
+	fs.StringVar(&o.AWSAddr, "aws-addr", "", "AWS API (DynamoDB and Kinesis) address; empty means 127.0.0.1:4566, or a free port when taken")
+	fs.StringVar(&o.SQLAddr, "sql-addr", "", "SQL endpoint address; empty means 127.0.0.1:5439, or a free port when taken")
+	fs.StringVar(&o.HTTPAddr, "http-addr", "", "HTTP API and dashboard address; empty means 127.0.0.1:8080, or a free port when taken")
+	fs.Int64Var(&o.Changes, "changes", 0, "stop the application after this many item changes (0: never); the pipeline keeps running")
+	fs.DurationVar(&o.LoadEvery, "load-every", 10*time.Second, "the article's load's schedule")
+	fs.DurationVar(&o.Every, "every", 2*time.Second, "how often to print the pipeline's state")
+	logLevel := fs.String("log-level", "error", "server log level: debug, info, warn or error (warn shows, among others, the runs a Ctrl-C cancels)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -241,6 +250,9 @@ flags:
 // runBench runs `blueshift bench` (internal/bench). Bad flags exit with
 // status 2.
 func runBench(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "pipeline" {
+		return runBenchPipeline(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchUsage)
@@ -271,4 +283,46 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	o.Log = obs.NewLogger(os.Stderr, *logLevel)
 	return bench.Run(ctx, o)
+}
+
+const benchPipelineUsage = `usage: blueshift bench pipeline [flags]
+
+The end-to-end scenario: starts a server in-process on a temporary data
+directory, sets up the demo's pipeline (an application table with its
+Kinesis streaming destination, scenario.sql and the exact load), and
+measures through the DynamoDB API and the SQL endpoint:
+
+  1 throughput  item changes/s the application gets acknowledged, and how
+                long after the last the exact fact table holds them all
+  2 latency     at a steady rate, PutItem acknowledged to the change in the
+                streaming view and in the exact fact table (p50/p95/p99/max)
+
+It then checks that the exact fact table equals a Scan of the application
+table, and fails otherwise.
+
+flags:
+`
+
+// runBenchPipeline runs `blueshift bench pipeline`.
+func runBenchPipeline(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchPipelineUsage)
+		fs.PrintDefaults()
+	}
+	o := bench.PipelineOptions{Serve: app.Run, Out: os.Stdout, Progress: os.Stderr}
+	o.Flags(fs)
+	logLevel := fs.String("log-level", "error", "in-process server log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(os.Stderr, "blueshift bench pipeline: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nblueshift bench pipeline: "))
+		os.Exit(2)
+	}
+	o.Log = obs.NewLogger(os.Stderr, *logLevel)
+	return bench.RunPipeline(ctx, o)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/jackc/pgx/v5"
@@ -78,4 +79,37 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// Record is one Kinesis record to put: its partition key and data.
+type Record struct {
+	PartitionKey string
+	Data         []byte
+}
+
+// NewDynamoDB returns an AWS SDK DynamoDB client for blueshift's AWS
+// endpoint at addr (host:port), with placeholder credentials and room for
+// conns concurrent callers.
+func NewDynamoDB(addr string, conns int) *dynamodb.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if conns > 0 {
+		tr.MaxIdleConnsPerHost = conns
+	}
+	cfg := aws.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("demo", "demo", ""),
+		HTTPClient:  &http.Client{Timeout: 30 * time.Second, Transport: tr},
+	}
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String("http://" + addr)
+	})
+}
+
+// StreamARN returns the ARN of a stream.
+func StreamARN(ctx context.Context, kc *kinesis.Client, name string) (string, error) {
+	out, err := kc.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
+	if err != nil {
+		return "", fmt.Errorf("demo: describe stream %s: %w", name, err)
+	}
+	return aws.ToString(out.StreamDescriptionSummary.StreamARN), nil
 }

@@ -1,18 +1,25 @@
-// Package demo is `blueshift demo` (what `make demo` runs): it starts a
-// server in-process on a fresh data directory, creates the stream
-// demo-data-stream, runs the reference scenario's SQL with its load
-// procedure on a schedule, and feeds the stream with generated DynamoDB
-// change records through the Kinesis API, printing where to connect and,
-// every few seconds, what the streaming view and the fact table hold.
+// Package demo is `blueshift demo` (what `make demo` runs): the article's
+// pipeline from its true start. It starts a server in-process on a data
+// directory (a new one is set up, one a previous demo used is resumed), and
+// an application (App) writes customer transactions to a DynamoDB table
+// through the AWS SDK: PutItem, UpdateItem (SET and REMOVE), DeleteItem and
+// TransactWriteItems. The table's Kinesis streaming destination feeds
+// demo-data-stream; the reference scenario's SQL (scenario.sql, verbatim)
+// and the exact load (exact_load.sql) carry the changes to the fact tables.
+// It prints where to connect and, every few seconds, each stage's rate and
+// the loads' last runs.
 //
 // It also holds the reference scenario itself (scenario.sql and
 // sample-record.json, verbatim copies of ../shared/seed, kept equal by a
-// test) and the end-to-end test that runs it against the real binary.
+// test) and the end-to-end tests that run it against the real binary.
 //
 // Invariants:
 //   - The demo talks to its server only as a user would: the AWS SDK for
-//     streams, a Postgres driver for SQL, over loopback.
+//     tables and streams, a Postgres driver for SQL, over loopback.
 //   - The scenario's SQL runs verbatim, split as psql splits a script.
-//   - The generator is deterministic for a seed; its records are shaped like
-//     sample-record.json (numbers as strings, as real DynamoDB writes them).
+//   - The application is deterministic for a seed in its choices (which
+//     operation, which item, which values); one item's writes are issued in
+//     order by one worker, so its changes reach the stream in that order.
+//   - The exact load leaves Customer_Transaction_Fact_Exact equal to the
+//     table's items projected to the fact columns after every run.
 package demo

@@ -25,14 +25,15 @@ var migrations = []Migration{
 			value VARCHAR NOT NULL
 		)`,
 	}},
-	procedureMigration,    // exec_procedure.go
-	scheduleMigration,     // exec_schedule.go
-	mvOrdinaryMigration,   // mv_ordinary.go
-	columnTypesMigration,  // column_types.go
-	objectOwnersMigration, // owners.go
-	schemaOwnersMigration, // owners.go
-	dashboardMigration,    // dashboards.go
-	adminMigration,        // exec_admin.go
+	procedureMigration,        // exec_procedure.go
+	scheduleMigration,         // exec_schedule.go
+	mvOrdinaryMigration,       // mv_ordinary.go
+	columnTypesMigration,      // column_types.go
+	objectOwnersMigration,     // owners.go
+	schemaOwnersMigration,     // owners.go
+	dashboardMigration,        // dashboards.go
+	adminMigration,            // exec_admin.go
+	scheduleOnChangeMigration, // exec_schedule.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet
@@ -59,6 +60,7 @@ func migrate(ctx context.Context, c *Conn, list []Migration) error {
 		return fmt.Errorf("warehouse: read migrations: %w", err)
 	}
 	seen := map[string]bool{}
+	ran := false
 	for _, m := range list {
 		if seen[m.Name] {
 			return fmt.Errorf("warehouse: migration %q listed twice", m.Name)
@@ -69,6 +71,16 @@ func migrate(ctx context.Context, c *Conn, list []Migration) error {
 		}
 		if err := applyMigration(ctx, c, m); err != nil {
 			return err
+		}
+		ran = true
+	}
+	if ran {
+		// Leave no migration in the write-ahead log: DuckDB 1.5 cannot
+		// replay an ALTER TABLE of the catalog's own tables after a crash
+		// ("GetDefaultDatabase with no default database set",
+		// duckdb/duckdb#22044), and would refuse to open the database.
+		if _, err := c.Exec(ctx, "CHECKPOINT"); err != nil {
+			return fmt.Errorf("warehouse: checkpoint after migrations: %w", err)
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ package warehouse
 //     caller's transaction: it exists once that transaction commits.
 //   - Names are global (not in a schema), folded like identifiers: lower case
 //     unless quoted with enable_case_sensitive_identifier on.
+//   - ON CHANGE OF relation runs whenever a change to the relation commits
+//     (schedule_run.go says how runs coalesce).
 //   - A rate (EVERY n unit) first runs one period after it is created or
 //     resumed; a cron expression (five fields, or @hourly-style descriptors,
 //     read by github.com/robfig/cron/v3) runs at its next matching minute, UTC.
@@ -91,6 +93,12 @@ var scheduleMigration = Migration{Name: "0020_schedules", SQL: []string{
 		) l ON l.schedule_name = s.name`,
 }}
 
+// scheduleOnChangeMigration adds the trigger relation of ON CHANGE OF
+// schedules; NULL for a timer.
+var scheduleOnChangeMigration = Migration{Name: "0022_schedule_on_change", SQL: []string{
+	`ALTER TABLE ` + CatalogSchema + `.schedules ADD COLUMN IF NOT EXISTS on_change VARCHAR`,
+}}
+
 // scheduleSettings are the session settings a schedule keeps from its creator.
 var scheduleSettings = []string{"search_path", "enable_case_sensitive_identifier", "enable_case_sensitive_super_attribute", "timezone"}
 
@@ -137,8 +145,15 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 	name := s.scheduleName(n.Name)
 	rate := fmt.Sprintf("every %d %ss", n.Every, n.Unit)
 	var every any
-	var cronExpr any
-	if n.Cron != "" {
+	var cronExpr, onChange any
+	if n.OnChange != nil {
+		parts := make([]string, len(n.OnChange))
+		for i, id := range n.OnChange {
+			parts[i] = foldIdent(id, s.Options())
+		}
+		rel := strings.Join(parts, ".")
+		rate, onChange = "on change of "+rel, rel
+	} else if n.Cron != "" {
 		if _, err := parseCron(n.Cron); err != nil {
 			return nil, err
 		}
@@ -187,12 +202,12 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 			return sqlerr.New(sqlerr.DuplicateObject, "schedule %q already exists", name)
 		case exists:
 			_, err = c.Exec(ctx, `UPDATE `+CatalogSchema+`.schedules SET rate = $2, every_seconds = $3, cron = $4,
-				body = $5, script = $6, paused = $7, owner = $8, settings = $9, updated_at = now() WHERE name = $1`,
-				name, rate, every, cronExpr, n.Body, n.Script, n.Paused, s.User(), string(settingsJSON))
+				body = $5, script = $6, paused = $7, owner = $8, settings = $9, on_change = $10, updated_at = now() WHERE name = $1`,
+				name, rate, every, cronExpr, n.Body, n.Script, n.Paused, s.User(), string(settingsJSON), onChange)
 		default:
 			_, err = c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.schedules
-				(name, rate, every_seconds, cron, body, script, paused, owner, settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				name, rate, every, cronExpr, n.Body, n.Script, n.Paused, s.User(), string(settingsJSON))
+				(name, rate, every_seconds, cron, body, script, paused, owner, settings, on_change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				name, rate, every, cronExpr, n.Body, n.Script, n.Paused, s.User(), string(settingsJSON), onChange)
 		}
 		if err != nil {
 			return fmt.Errorf("warehouse: create schedule %s: %w", name, err)
@@ -290,24 +305,28 @@ type scheduleDef struct {
 	name     string
 	every    time.Duration // zero for cron
 	cron     string
+	onChange string // the trigger relation of ON CHANGE OF; empty for a timer
 	body     string
 	paused   bool
 	owner    string
 	settings map[string]string
 	updated  time.Time
 	nextRun  time.Time // zero when the runner has not planned it yet
+	// dirty is set when the trigger relation changed since the last run
+	// started (ON CHANGE OF only).
+	dirty bool
 }
 
 // same reports whether two definitions describe the same timetable and work.
 func (d *scheduleDef) same(o *scheduleDef) bool {
-	return d.every == o.every && d.cron == o.cron && d.body == o.body && d.paused == o.paused &&
+	return d.every == o.every && d.cron == o.cron && d.onChange == o.onChange && d.body == o.body && d.paused == o.paused &&
 		d.owner == o.owner && d.updated.Equal(o.updated)
 }
 
 // loadSchedules reads every schedule definition.
 func loadSchedules(ctx context.Context, c *Conn) (map[string]*scheduleDef, error) {
 	res, err := c.Query(ctx, `SELECT s.name, s.every_seconds, s.cron, s.body, s.paused, s.owner, s.settings,
-		s.updated_at, st.next_run
+		s.updated_at, st.next_run, s.on_change
 		FROM `+CatalogSchema+`.schedules s LEFT JOIN `+CatalogSchema+`.schedule_state st ON st.name = s.name`)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: load schedules: %w", err)
@@ -331,6 +350,9 @@ func loadSchedules(ctx context.Context, c *Conn) (map[string]*scheduleDef, error
 		}
 		if t, ok := v[8].(time.Time); ok {
 			d.nextRun = t
+		}
+		if rel, ok := v[9].(string); ok {
+			d.onChange = rel
 		}
 		out[d.name] = d
 	}

@@ -52,6 +52,28 @@ type changeFeed struct {
 		changed map[string]time.Time // name -> when it was last published
 		// pending holds a session's uncommitted writes.
 		pending map[*Session][]string
+		// listeners are told of every publication (see listen).
+		listeners map[int]func(names []string)
+		nextID    int
+	}
+}
+
+// listen calls fn with the names of every publication from now on, after
+// take's reader can see them; fn must not block. The returned function
+// stops it.
+func (f *changeFeed) listen(fn func(names []string)) (stop func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.mu.listeners == nil {
+		f.mu.listeners = map[int]func([]string){}
+	}
+	id := f.mu.nextID
+	f.mu.nextID++
+	f.mu.listeners[id] = fn
+	return func() {
+		f.mu.Lock()
+		delete(f.mu.listeners, id)
+		f.mu.Unlock()
 	}
 }
 
@@ -72,11 +94,18 @@ func (f *changeFeed) publish(names ...string) {
 	for _, n := range names {
 		f.mu.changed[n] = now
 	}
+	listeners := make([]func([]string), 0, len(f.mu.listeners))
+	for _, fn := range f.mu.listeners {
+		listeners = append(listeners, fn)
+	}
 	f.mu.Unlock()
 	f.version.Add(1)
 	select {
 	case f.wake <- struct{}{}:
 	default:
+	}
+	for _, fn := range listeners {
+		fn(names)
 	}
 }
 

@@ -19,6 +19,13 @@ package warehouse
 //   - The runner sees a schedule created, altered or dropped in autocommit
 //     at once, and one changed in a transaction block within
 //     scheduleReloadInterval of its commit.
+//   - An ON CHANGE OF schedule runs when a change to its relation commits
+//     (the change feed of mv_changes.go: table writes, streaming batches,
+//     view refreshes), matched by the relation's last name part, so it errs
+//     towards an extra run. Runs coalesce: never two at once, and any
+//     number of changes during a run cause exactly one more run after it.
+//     It also runs once when created, resumed, or the server starts, so a
+//     change committed just before a crash is not left waiting.
 //   - History keeps the newest scheduleHistoryKeep runs per schedule.
 
 import (
@@ -27,6 +34,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,6 +131,21 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 	if err := r.reload(ctx); err != nil {
 		return err
 	}
+	var changedMu sync.Mutex
+	changed := map[string]bool{}
+	changedWake := make(chan struct{}, 1)
+	stop := w.ingest.changes.listen(func(names []string) {
+		changedMu.Lock()
+		for _, n := range names {
+			changed[lastPart(n)] = true
+		}
+		changedMu.Unlock()
+		select {
+		case changedWake <- struct{}{}:
+		default:
+		}
+	})
+	defer stop()
 	done := make(chan string)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -135,6 +158,22 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 		next := now.Add(time.Hour)
 		for _, name := range r.names() {
 			d := r.defs[name]
+			if d.onChange != "" {
+				if d.dirty && !d.paused && !r.running[name] {
+					d.dirty = false
+					r.running[name] = true
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						w.runSchedule(ctx, d, now)
+						select {
+						case done <- d.name:
+						case <-ctx.Done():
+						}
+					}()
+				}
+				continue
+			}
 			if d.paused || r.running[name] || d.nextRun.IsZero() {
 				continue
 			}
@@ -163,6 +202,16 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 		case name := <-done:
 			delete(r.running, name)
 			continue
+		case <-changedWake:
+			changedMu.Lock()
+			for _, d := range r.defs {
+				if d.onChange != "" && changed[lastPart(d.onChange)] {
+					d.dirty = true
+				}
+			}
+			clear(changed)
+			changedMu.Unlock()
+			continue
 		case <-w.sched.wakeChan():
 		case <-reload.C:
 		case <-timer.C:
@@ -172,6 +221,14 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 			r.log.Warn("reload schedules", "err", err)
 		}
 	}
+}
+
+// lastPart is the unqualified part of a published relation name.
+func lastPart(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 func (r *runner) names() []string {
@@ -194,6 +251,10 @@ func (r *runner) reload(ctx context.Context) error {
 	for name, d := range defs {
 		if old, ok := r.defs[name]; ok && old.same(d) {
 			defs[name] = old
+			continue
+		}
+		if d.onChange != "" {
+			d.dirty = true // a first run catches up with what came before
 			continue
 		}
 		if d.nextRun.IsZero() && !d.paused {

@@ -267,6 +267,63 @@ func TestScheduleRunChecksPause(t *testing.T) {
 	}
 }
 
+// TestScheduleOnChange runs an ON CHANGE OF schedule: it runs once when
+// created, then after each committed change to its relation (not after a
+// rolled-back one), and changes made during a run cause one more run, not
+// one per change.
+func TestScheduleOnChange(t *testing.T) {
+	w, _ := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- w.RunSchedules(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-runnerDone; err != nil {
+			t.Errorf("RunSchedules: %v", err)
+		}
+	}()
+	s := testSession(t, w)
+	for _, q := range []string{
+		"create table src (n int)",
+		"create table copied (n int)",
+		"create table other (n int)",
+		// The body copies what is new: the copy equals src after a run that
+		// started after src's last change.
+		"create schedule follow on change of public.src as $$ insert into copied select n from src where n > (select coalesce(max(n), 0) from copied) $$",
+	} {
+		if out := schedScript(t, s, q); strings.Contains(out, "error") {
+			t.Fatalf("%s: %s", q, out)
+		}
+	}
+	if out := schedScript(t, s, "show schedules"); !strings.Contains(out, "on change of public.src") {
+		t.Fatalf("SHOW SCHEDULES does not show the trigger:\n%s", out)
+	}
+	runs := func() int64 {
+		return queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'follow' and status = 'succeeded'")
+	}
+	waitFor(t, "the first run", func() bool { return runs() >= 1 })
+	for i := 1; i <= 20; i++ {
+		schedScript(t, s, fmt.Sprintf("insert into src values (%d)", i))
+	}
+	waitFor(t, "copied to catch up", func() bool { return queryInt(t, s, "select count(*) from copied") == 20 })
+	waitFor(t, "runs to settle", func() bool {
+		return queryInt(t, s, "select count(*) from sys_schedule_history where schedule_name = 'follow' and status = 'running'") == 0
+	})
+	settled := runs()
+	// 20 commits, coalesced: at most one run per commit plus the first.
+	if settled > 21 {
+		t.Fatalf("%d runs for 20 changes", settled)
+	}
+	// Another relation and a rolled-back write do not trigger it.
+	schedScript(t, s, "insert into other values (1)")
+	schedScript(t, s, "begin; insert into src values (100); rollback")
+	schedScript(t, s, "insert into src values (21)")
+	waitFor(t, "the change after the rollback", func() bool { return queryInt(t, s, "select count(*) from copied") == 21 })
+	if n := queryInt(t, s, "select count(*) from copied where n = 100"); n != 0 {
+		t.Fatalf("the rolled-back row was copied")
+	}
+}
+
 // TestScheduleRunInterruptedByCrash: a run left "running" by a process that
 // died during it is marked failed (57P02 crash_shutdown) when the
 // scheduler starts again, instead of showing running forever.

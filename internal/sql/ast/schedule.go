@@ -9,7 +9,8 @@ import (
 // way Redshift users schedule queries with EventBridge or the query editor:
 //
 //	CREATE [OR REPLACE] SCHEDULE [IF NOT EXISTS] name
-//	    { EVERY n { SECOND[S] | MINUTE[S] | HOUR[S] | DAY[S] } | CRON 'expr' }
+//	    { EVERY n { SECOND[S] | MINUTE[S] | HOUR[S] | DAY[S] } | CRON 'expr'
+//	      | ON CHANGE OF relation }
 //	    [PAUSED]
 //	    AS { statement | $$script$$ }
 //	ALTER SCHEDULE name { PAUSE | RESUME }
@@ -27,6 +28,9 @@ type CreateSchedule struct {
 	Unit  string // "second", "minute", "hour", "day"
 	// Cron is the cron expression; empty for a rate.
 	Cron string
+	// OnChange is the relation whose committed changes trigger a run (ON
+	// CHANGE OF relation); nil for a timer.
+	OnChange Name
 	// Paused creates the schedule paused.
 	Paused bool
 	// Body is the SQL the schedule runs: one statement as written, or the
@@ -87,9 +91,13 @@ func (p *Printer) schedule(n Stmt) {
 			p.W("IF NOT EXISTS ")
 		}
 		p.id(n.Name, false)
-		if n.Cron != "" {
+		switch {
+		case n.OnChange != nil:
+			p.W(" ON CHANGE OF ")
+			p.name(n.OnChange)
+		case n.Cron != "":
 			p.W(" CRON ", QuoteString(n.Cron))
-		} else {
+		default:
 			unit := strings.ToUpper(n.Unit)
 			if n.Every != 1 {
 				unit += "S"

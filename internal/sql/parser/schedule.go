@@ -35,6 +35,8 @@ func (p *parser) createSchedule(orReplace bool) ast.Stmt {
 			p.fail(u, "EVERY takes SECONDS, MINUTES, HOURS or DAYS")
 		}
 		n.Unit = unit
+	case p.acceptSeq("on", "change", "of"):
+		n.OnChange = p.name()
 	case p.accept("cron"):
 		n.Cron = p.stringArg()
 		if strings.TrimSpace(n.Cron) == "" {

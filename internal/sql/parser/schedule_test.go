@@ -15,6 +15,8 @@ func FuzzSchedule(f *testing.F) {
 		"create schedule if not exists s every 1 day as $$ call p(); select 1; $$",
 		"create schedule s every 1 minute as select '$$' -- trailing\n",
 		"alter schedule s pause",
+		"create schedule load on change of public.\"demo_stream_vw\" as call sp_load()",
+		"create schedule load on change of v paused as $$ call p() $$",
 		"drop schedule if exists s",
 		"show schedules",
 	} {
