@@ -22,7 +22,7 @@ import (
 // timed REFRESH of the streaming view, REFRESH of the unnest view and CALL
 // of the procedure over the Postgres wire protocol. It returns the records
 // with the arrival times blueshift gave them, for the other systems.
-func runBlueshift(ctx context.Context, b *testing.B, recs []demo.Record) (result, []input) {
+func runBlueshift(ctx context.Context, b *testing.B, recs []changeRecord) (result, []input) {
 	srv := testserver.Start(b)
 	conn, err := pgx.Connect(ctx, "postgres://bench@"+srv.SQL+"/dev?sslmode=disable")
 	if err != nil {
@@ -89,7 +89,7 @@ func runBlueshift(ctx context.Context, b *testing.B, recs []demo.Record) (result
 
 // put puts recs with PutRecords calls of 500, two at a time, and returns
 // them with the shard and sequence number each was given.
-func put(ctx context.Context, kc *kinesis.Client, recs []demo.Record) ([]input, error) {
+func put(ctx context.Context, kc *kinesis.Client, recs []changeRecord) ([]input, error) {
 	inputs := make([]input, len(recs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)

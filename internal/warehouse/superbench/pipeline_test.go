@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/blueshift-dev/blueshift/internal/demo"
 )
 
 var (
@@ -50,10 +48,10 @@ func (r result) total() time.Duration {
 
 // generate returns n change records of the demo's generator, stamped by a
 // clock that advances a millisecond a record (deterministic).
-func generate(n int) []demo.Record {
+func generate(n int) []changeRecord {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	g := demo.NewGenerator(13, func() time.Time { t0 = t0.Add(time.Millisecond); return t0 })
-	out := make([]demo.Record, n)
+	g := newGenerator(13, func() time.Time { t0 = t0.Add(time.Millisecond); return t0 })
+	out := make([]changeRecord, n)
 	for i := range out {
 		out[i] = g.Next()
 	}
