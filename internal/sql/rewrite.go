@@ -18,6 +18,7 @@ type rule struct {
 // rules, in order. Later rules rely on earlier ones: unnesting needs paths
 // resolved; functions and lax casts see the resolved SUPER paths.
 var rules = []rule{
+	{"plus-outer-joins", plusOuterJoins},      // FROM a, b WHERE a.x = b.x(+) -> FROM a LEFT JOIN b ON a.x = b.x
 	{"relational-pivot", relationalPivot},     // PIVOT of a subquery -> grouped query with filtered aggregates
 	{"output-names", outputNames},             // count(*) AS count: Postgres's column names, from the tree as written
 	{"same-within-group", sameWithinGroup},    // percentile_cont and median ordered differently: refused
