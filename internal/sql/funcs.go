@@ -349,7 +349,9 @@ func rwToChar(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	}
 	out, ok := toCharDatetime(cast(f.Args[0], "timestamp"), format)
 	if !ok {
-		return nil, rw.unsupported(0, "TO_CHAR with numeric format "+ast.QuoteString(format))
+		// A numeric format: rs_to_char_number, the warehouse's Go function
+		// around FormatNumber (tochar_number.go).
+		return fn("rs_to_char_number", cast(f.Args[0], "varchar"), str(format)), nil
 	}
 	return out, nil
 }
