@@ -25,6 +25,7 @@ var rules = []rule{
 	{"resolve-super-paths", resolvePaths},     // a.b.c: table, column, SUPER steps; PartiQL FROM items
 	{"partiql-unnest", unnestPartiQL},         // FROM a, a.arr b -> select-list unnest (fast form)
 	{"super-index-base", superIndexBase},      // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
+	{"super-order", superOrder},               // ORDER BY payload.n -> ORDER BY rs_super_number(payload.n), payload.n
 	{"super-lax-casts", laxCasts},             // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"sized-casts", sizedCasts},               // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
