@@ -134,7 +134,11 @@ func compatPrelude() []string {
 				ELSE a.atttypid END AS atttypid,
 			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.typmod
 				WHEN c.data_type LIKE 'DECIMAL(%' THEN (c.numeric_precision << 16 | c.numeric_scale) + 4
-				ELSE -1 END AS atttypmod)
+				ELSE -1 END AS atttypmod,
+			-- Postgres's storage: 'p' (plain) for fixed-width types, 'x'
+			-- (extended) for the variable-width ones (psql's \d+ Storage).
+			CASE WHEN c.data_type IN ('VARCHAR', 'BLOB', 'JSON', 'VARIANT') OR c.data_type LIKE 'DECIMAL(%'
+				OR c.data_type LIKE '%[]' THEN 'x' ELSE 'p' END AS attstorage)
 			FROM pg_catalog.pg_attribute a
 			JOIN duckdb_columns() c ON c.table_oid = a.attrelid AND c.column_index = a.attnum
 			LEFT JOIN ` + s + `column_types d ON lower(d.schema_name) = lower(c.schema_name)
@@ -205,7 +209,7 @@ func sessionCompat(user string) []string {
 }
 
 // compatTriggers are the words without which pgCompat has nothing to do.
-var compatTriggers = []string{"pg_", "operator(", "version", "format_type", "::reg", "array_upper", "~"}
+var compatTriggers = []string{"pg_", "information_schema", "operator(", "version", "format_type", "::reg", "array_upper", "~"}
 
 // pgCompat rewrites a statement's pg_catalog references for DuckDB. It
 // returns the statement unchanged (and false) when there is nothing to do.
@@ -267,6 +271,13 @@ func pgCompat(query string) (string, bool) {
 			}
 			emit(t.pos, toks[end].end, CatalogSchema+".to_"+regCast(toks, i+3)+"("+query[t.pos:t.end]+")")
 			i = end
+		// information_schema.columns (tables, schemata, views) -> the
+		// catalog's, with Postgres's type names and the user's schemas
+		// only (compat_redshift.go)
+		case t.is("information_schema") && i+2 < len(toks) && toks[i+1].kind == '.' &&
+			infoSchemaViews[strings.ToLower(toks[i+2].text)] && (i+3 >= len(toks) || toks[i+3].kind != '.'):
+			emit(t.pos, toks[i+2].end, CatalogSchema+".information_schema_"+strings.ToLower(toks[i+2].text))
+			i += 2
 		// information_schema._pg_expandarray( -> blueshift_catalog's
 		case t.is("information_schema") && i+3 < len(toks) && toks[i+1].kind == '.' &&
 			toks[i+2].is("_pg_expandarray") && toks[i+3].kind == '(':

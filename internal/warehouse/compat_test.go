@@ -31,6 +31,10 @@ func TestPgCompatRewrites(t *testing.T) {
 		{"SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%'", "SELECT nspname FROM blueshift_catalog.pg_namespace WHERE nspname NOT LIKE 'pg_%'"},
 		{"select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace", "select c.relname from blueshift_catalog.pg_class c join blueshift_catalog.pg_namespace n on n.oid = c.relnamespace"},
 		{"select n.pg_class from s.pg_class n", "select n.pg_class from s.pg_class n"},
+		{"select * from information_schema.columns c", "select * from blueshift_catalog.information_schema_columns c"},
+		{"select * from INFORMATION_SCHEMA.Tables", "select * from blueshift_catalog.information_schema_tables"},
+		{"select * from information_schema.routines", "select * from information_schema.routines"},
+		{"select 'information_schema.columns'", "select 'information_schema.columns'"},
 	} {
 		got, _ := pgCompat(tc.in)
 		if got != tc.want {

@@ -42,7 +42,11 @@ func (p *parser) parseOther() ast.Stmt {
 	case "truncate":
 		p.next()
 		p.accept("table")
-		return &ast.Truncate{Table: p.name()}
+		t := &ast.Truncate{Table: p.name()}
+		for p.accept(",") {
+			t.More = append(t.More, p.name())
+		}
+		return t
 	case "refresh":
 		if p.isSeq("refresh", "materialized", "view") {
 			p.i += 3
@@ -686,6 +690,23 @@ func (p *parser) tableAttrs(a *ast.TableAttrs) {
 			}
 		case p.acceptSeq("encode", "auto"):
 			a.EncodeAuto = true
+		case p.isSeq("with", "("):
+			// WITH (fillfactor = 100, ...): Postgres's storage parameters.
+			p.next()
+			p.next()
+			for {
+				name := p.ident().Name
+				if p.accept("=") {
+					if v := p.next(); v.Kind == lex.EOF {
+						p.fail(v, "")
+					}
+				}
+				a.StorageParams = append(a.StorageParams, strings.ToLower(name))
+				if !p.accept(",") {
+					break
+				}
+			}
+			p.expect(")")
 		default:
 			return
 		}
