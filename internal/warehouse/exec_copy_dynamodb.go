@@ -62,6 +62,9 @@ type copyDynamoDB struct {
 // parseCopyDynamoDB reads a COPY from DynamoDB. ok is false when text is
 // not a COPY whose source is a 'dynamodb://' string.
 func parseCopyDynamoDB(text string) (c *copyDynamoDB, ok bool, err error) {
+	if !containsFold(text, "dynamodb://") { // most statements: no tokenizing
+		return nil, false, nil
+	}
 	toks := tokenize(text)
 	if len(toks) < 4 || !toks[0].is("COPY") || toks[1].kind != 'i' {
 		return nil, false, nil
@@ -264,4 +267,14 @@ func (s *Session) copyDynamoDB(ctx context.Context, c *copyDynamoDB) (*Result, e
 	cancel()
 	<-done
 	return r, err
+}
+
+// containsFold reports whether s contains the ASCII lower-case sub, in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
