@@ -19,6 +19,9 @@ type ColumnLimit struct {
 	// column, whose string literals INSERT reads in Redshift's date forms
 	// (dates.go).
 	DateKind string
+	// Super is set for a SUPER column, which ORDER BY sorts numbers of by
+	// value (superorder.go).
+	Super bool
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by

@@ -50,7 +50,8 @@
 //   - VARCHAR(n) and CHAR(n) lengths are enforced on INSERT and UPDATE only
 //     for the tables Options.CharLimits knows (a cast truncates); CHAR is
 //     not padded.
-//   - TO_CHAR's numeric formats are 0A000.
+//   - TO_CHAR's numeric formats print through the warehouse's
+//     rs_to_char_number (FormatNumber); RN, TH, V and EEEE are not read.
 //   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
 //     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient
 //     truncated to s decimals, typed DOUBLE rather than DECIMAL(38, s).

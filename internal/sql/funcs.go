@@ -276,10 +276,28 @@ func rwDatePart(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 // visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...),
 // since the type of a column is not known here.
 func rwTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
-	if len(f.Args) == 1 && isTimestampExpr(f.Args[0]) {
+	if len(f.Args) == 1 && (isTimestampExpr(f.Args[0]) || isDateExpr(f.Args[0])) {
 		return cast(f.Args[0], "date"), nil
 	}
 	return f, nil
+}
+
+// isDateExpr reports whether x is visibly a DATE (a cast, a DATE literal,
+// CURRENT_DATE): TRUNC of a date is the date, as Redshift converts it.
+func isDateExpr(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Paren:
+		return isDateExpr(x.X)
+	case *ast.Cast:
+		return len(x.Type.Name) == 1 && strings.EqualFold(x.Type.Name[0].Name, "date")
+	case *ast.TypedLiteral:
+		return len(x.Type.Name) == 1 && strings.EqualFold(x.Type.Name[0].Name, "date")
+	case *ast.Func:
+		return len(x.Name) == 1 && strings.EqualFold(x.Name[0].Name, "current_date")
+	case *ast.Keyword:
+		return strings.EqualFold(x.Word, "current_date")
+	}
+	return false
 }
 
 func isTimestampExpr(x ast.Expr) bool {
@@ -349,7 +367,9 @@ func rwToChar(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	}
 	out, ok := toCharDatetime(cast(f.Args[0], "timestamp"), format)
 	if !ok {
-		return nil, rw.unsupported(0, "TO_CHAR with numeric format "+ast.QuoteString(format))
+		// A numeric format: rs_to_char_number, the warehouse's Go function
+		// around FormatNumber (tochar_number.go).
+		return fn("rs_to_char_number", cast(f.Args[0], "varchar"), str(format)), nil
 	}
 	return out, nil
 }

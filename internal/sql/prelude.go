@@ -21,6 +21,9 @@ var prelude = []string{
 	// RS_CHAR_LIMIT(x, n, type): x, or Redshift's error when its text is
 	// longer than n bytes (a VARCHAR(n) or CHAR(n) column's limit).
 	`CREATE OR REPLACE MACRO rs_char_limit(x, n, t) AS CASE WHEN x IS NULL OR strlen(CAST(x AS VARCHAR)) <= n THEN x ELSE error('value too long for type ' || t) END`,
+	// RS_SUPER_NUMBER(x): a SUPER number as a DOUBLE, NULL for any other
+	// value: the first key of an ORDER BY on SUPER (superorder.go).
+	`CREATE OR REPLACE MACRO rs_super_number(x) AS CASE WHEN regexp_matches(variant_typeof(x), '^(U?INT|DOUBLE|FLOAT|DECIMAL|U?HUGEINT)') THEN TRY_CAST(x AS DOUBLE) END`,
 	// A SUPER value as text: NULL for an object or an array.
 	`CREATE OR REPLACE MACRO rs_super_text(x) AS CASE WHEN left(variant_typeof(x), 1) IN ('O', 'A') THEN NULL ELSE TRY_CAST(x AS VARCHAR) END`,
 	// RS_JSON_STRICT(text): valid JSON as Redshift reads it. DuckDB's reader

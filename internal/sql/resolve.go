@@ -245,6 +245,13 @@ func (r *resolver) table(t ast.TableExpr, sc, parent *scope) ast.TableExpr {
 		t.On = r.expr(t.On, sc)
 	case *ast.ParenTable:
 		t.T = r.table(t.T, sc, parent)
+	case *ast.PivotTable:
+		// The source's range variables are not visible past the pivot:
+		// its columns are resolved in a scope of their own.
+		t.Source = r.table(t.Source, &scope{parent: parent, tables: map[string]bool{}, values: map[string]bool{}}, parent)
+		if t.Alias != nil {
+			sc.tables[r.rw.key(t.Alias.Name)] = true
+		}
 	}
 	return t
 }

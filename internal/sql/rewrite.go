@@ -18,11 +18,14 @@ type rule struct {
 // rules, in order. Later rules rely on earlier ones: unnesting needs paths
 // resolved; functions and lax casts see the resolved SUPER paths.
 var rules = []rule{
+	{"plus-outer-joins", plusOuterJoins},          // FROM a, b WHERE a.x = b.x(+) -> FROM a LEFT JOIN b ON a.x = b.x
+	{"relational-pivot", relationalPivot},         // PIVOT of a subquery -> grouped query with filtered aggregates
 	{"output-names", outputNames},                 // count(*) AS count: Postgres's column names, from the tree as written
 	{"same-within-group", sameWithinGroup},        // percentile_cont and median ordered differently: refused
 	{"resolve-super-paths", resolvePaths},         // a.b.c: table, column, SUPER steps; PartiQL FROM items
 	{"partiql-unnest", unnestPartiQL},             // FROM a, a.arr b -> select-list unnest (fast form)
 	{"super-index-base", superIndexBase},          // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
+	{"super-order", superOrder},                   // ORDER BY payload.n -> ORDER BY rs_super_number(payload.n), payload.n
 	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row

@@ -40,7 +40,10 @@ func rwSubstring(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if l, ok := f.Args[1].(*ast.Literal); ok && l.Kind == ast.LitNumber {
 		if n, err := strconv.Atoi(l.Value); err == nil && n >= 1 {
 			f.Special = ""
-			return f, nil // DuckDB's meaning is Redshift's
+			// DuckDB's meaning is Redshift's; a date or a timestamp is read
+			// as its text (substring(timestamp, 1, 4) is the year).
+			f.Args[0] = cast(f.Args[0], "varchar")
+			return f, nil
 		}
 	}
 	if len(f.Args) == 2 {

@@ -16,6 +16,8 @@ import (
 	"math/big"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 )
 
 // avgFunc is one overload of rs_avg: its sum's type, its result's, and
@@ -98,7 +100,9 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 	return funcs, nil
 }
 
-// registerAvg registers rs_avg on sc, for every connection of the database.
+// registerAvg registers rs_avg, and rs_to_char_number (TO_CHAR with a
+// numeric format, which the SQL front end's FormatNumber prints), on sc,
+// for every connection of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
 	if err != nil {
@@ -107,5 +111,29 @@ func registerAvg(sc *sql.Conn) error {
 	if err := duckdb.RegisterScalarUDFSet(sc, "rs_avg", funcs...); err != nil {
 		return fmt.Errorf("warehouse: register rs_avg: %w", err)
 	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_to_char_number", toCharNumber{}); err != nil {
+		return fmt.Errorf("warehouse: register rs_to_char_number: %w", err)
+	}
 	return nil
+}
+
+// toCharNumber is rs_to_char_number(number as text, format): NULL for text
+// that is not a finite number.
+type toCharNumber struct{}
+
+func (toCharNumber) Config() duckdb.ScalarFuncConfig {
+	v, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{v, v}, ResultTypeInfo: v}
+}
+
+func (toCharNumber) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		text, _ := v[0].(string)
+		format, _ := v[1].(string)
+		out, ok := bsql.FormatNumber(text, format)
+		if !ok {
+			return nil, nil
+		}
+		return out, nil
+	}}
 }

@@ -223,9 +223,9 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 
 // charLimits returns the columns of the table n names, in order, with the
 // length of those declared VARCHAR(n) or CHAR(n) (and still DuckDB
-// VARCHARs) and which are dates or timestamps, for the SQL front end's
-// length check on INSERT and UPDATE and its reading of date literals
-// (Options.CharLimits). It returns nil when the table is not found or has
+// VARCHARs) and which are dates, timestamps or SUPER, for the SQL front
+// end's length check on INSERT and UPDATE, its reading of date literals
+// and its ORDER BY of SUPER (Options.CharLimits). It returns nil when the table is not found or has
 // no such column: DuckDB then reports what is wrong with the statement.
 func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit {
 	schema, table, err := s.resolveRelation(ctx, n, s.baseOptions())
@@ -259,8 +259,10 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.DateKind = "date"
 		case strings.HasPrefix(typ, "TIMESTAMP"):
 			c.DateKind = "timestamp"
+		case typ == "VARIANT":
+			c.Super = true
 		}
-		limited = limited || c.Limit > 0 || c.DateKind != ""
+		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super
 		cols = append(cols, c)
 	}
 	if res.Err() != nil || !limited {

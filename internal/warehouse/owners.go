@@ -266,6 +266,9 @@ func (s *Session) planAlterOwner(n *ast.AlterOwner) *plan {
 
 func (s *Session) alterOwner(ctx context.Context, n *ast.AlterOwner) error {
 	opts := s.Options()
+	if n.RenameTo != nil {
+		return s.renameProcedure(ctx, n)
+	}
 	owner := foldIdent(n.Owner, opts)
 	if !n.Owner.Quoted && (owner == "current_user" || owner == "session_user") {
 		owner = s.user // Redshift's OWNER TO { CURRENT_USER | SESSION_USER }
@@ -338,6 +341,40 @@ func (s *Session) alterProcedureOwner(ctx context.Context, n *ast.AlterOwner, ow
 		types[i] = strings.ToLower(ast.FormatType(t))
 	}
 	return sqlerr.New(sqlerr.UndefinedFunction, "procedure %s(%s) does not exist", name, strings.Join(types, ", "))
+}
+
+// renameProcedure is ALTER PROCEDURE name[(types)] RENAME TO new_name: the
+// procedure keeps its schema, body and owner. Another procedure of the new
+// name in the schema makes it an error (42723), as in Redshift.
+func (s *Session) renameProcedure(ctx context.Context, n *ast.AlterOwner) error {
+	opts := s.Options()
+	schema, name := "public", foldIdent(n.Name.Last(), opts)
+	if len(n.Name) >= 2 {
+		schema = foldIdent(n.Name[len(n.Name)-2], opts)
+	}
+	to := foldIdent(*n.RenameTo, opts)
+	res, err := s.conn.Query(ctx, "SELECT count(*) FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", schema, to)
+	if err != nil {
+		return errorf("look up procedure %s.%s: %w", schema, to, err)
+	}
+	var taken int64
+	if res.Next() {
+		taken, _ = res.Values()[0].(int64)
+	}
+	if err := errors.Join(res.Err(), res.Close()); err != nil {
+		return errorf("look up procedure %s.%s: %w", schema, to, err)
+	}
+	if taken > 0 && to != name {
+		return sqlerr.New(sqlerr.DuplicateFunction, "procedure %q already exists with same argument types", to)
+	}
+	count, err := s.conn.Exec(ctx, "UPDATE "+CatalogSchema+".procedures SET name = $1 WHERE schema_name = $2 AND name = $3", to, schema, name)
+	if err != nil {
+		return errorf("rename procedure %s.%s: %w", schema, name, err)
+	}
+	if count == 0 {
+		return sqlerr.New(sqlerr.UndefinedFunction, "could not find a procedure named %q", name)
+	}
+	return nil
 }
 
 // ownerOf is the user mv's AUTO REFRESH runs as now: the catalog's owner,

@@ -64,6 +64,9 @@ type AlterOwner struct {
 	ArgTypes []*TypeName
 	HasArgs  bool
 	Owner    Ident
+	// RenameTo, for a procedure, makes the statement ALTER PROCEDURE ...
+	// RENAME TO name instead (Owner is then empty).
+	RenameTo *Ident
 }
 
 // DropMaterializedView is DROP MATERIALIZED VIEW [IF EXISTS] v[, ...] [CASCADE | RESTRICT].

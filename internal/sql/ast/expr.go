@@ -12,6 +12,9 @@ type ColumnRef struct {
 	Pos   int
 	// Exclude are columns a star leaves out (SELECT * EXCLUDE (a, b)).
 	Exclude []Ident
+	// OuterJoin is Oracle's (+) after the column in WHERE: its table is
+	// the optional side of an outer join (rewritten away before printing).
+	OuterJoin bool
 }
 
 // Field is a PartiQL navigation step x.name into a SUPER value.

@@ -231,7 +231,39 @@ func (p *Printer) table(t TableExpr) {
 		p.W("(")
 		p.table(t.T)
 		p.W(")")
+	case *PivotTable:
+		p.table(t.Source)
+		if t.Unpivot {
+			p.W(" UNPIVOT ")
+			if t.Nulls != "" {
+				p.W(strings.ToUpper(t.Nulls), " NULLS ")
+			}
+		} else {
+			p.W(" PIVOT ")
+		}
+		p.W("(")
+		p.pivotItems(t.Aggs)
+		p.W(" FOR ")
+		p.id(t.For, false)
+		p.W(" IN (")
+		p.pivotItems(t.In)
+		p.W("))")
+		p.alias(t.Alias)
 	default:
 		p.fail("ast: cannot print table %T", t)
+	}
+}
+
+// pivotItems prints PIVOT's aggregates and IN lists: expr [AS alias], ...
+func (p *Printer) pivotItems(items []SelectItem) {
+	for i, it := range items {
+		if i > 0 {
+			p.W(", ")
+		}
+		p.Expr(it.X)
+		if it.Alias != nil {
+			p.W(" AS ")
+			p.id(*it.Alias, false)
+		}
 	}
 }

@@ -440,6 +440,11 @@ func (p *Printer) engineStmt(n Stmt) {
 			}
 			p.W(")")
 		}
+		if n.RenameTo != nil {
+			p.W(" RENAME TO ")
+			p.id(*n.RenameTo, false)
+			return
+		}
 		p.W(" OWNER TO ")
 		p.id(n.Owner, false)
 	case *DropMaterializedView:

@@ -104,6 +104,20 @@ type TableRef struct {
 	Pos   int
 }
 
+// PivotTable is a relational PIVOT or UNPIVOT applied to a FROM entry:
+// source PIVOT (agg [AS a], ... FOR column IN (value [AS a], ...)) or
+// source UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (column
+// [AS a], ...)), then an alias.
+type PivotTable struct {
+	Source  TableExpr
+	Unpivot bool
+	Nulls   string       // UNPIVOT's "include" or "exclude" when written
+	Aggs    []SelectItem // PIVOT's aggregates; UNPIVOT's value column (a ColumnRef)
+	For     Ident
+	In      []SelectItem
+	Alias   *Alias
+}
+
 // SubqueryTable is [LATERAL] (query) AS alias.
 type SubqueryTable struct {
 	Q       Query
@@ -145,6 +159,7 @@ type Join struct {
 // ParenTable is a parenthesised join tree.
 type ParenTable struct{ T TableExpr }
 
+func (*PivotTable) tableExpr()    {}
 func (*TableRef) tableExpr()      {}
 func (*SubqueryTable) tableExpr() {}
 func (*FuncTable) tableExpr()     {}

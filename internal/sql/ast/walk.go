@@ -218,6 +218,14 @@ func (w *walker) node(n any) any {
 		n.On = w.expr(n.On)
 	case *ParenTable:
 		n.T = w.table(n.T)
+	case *PivotTable:
+		n.Source = w.table(n.Source)
+		for i := range n.Aggs {
+			n.Aggs[i].X = w.expr(n.Aggs[i].X)
+		}
+		for i := range n.In {
+			n.In[i].X = w.expr(n.In[i].X)
+		}
 	// Statements.
 	case *Insert:
 		w.with(n.With)

@@ -651,6 +651,11 @@ func (p *parser) columnOrCall() ast.Expr {
 		p.next()
 		parts = append(parts, p.ident())
 	}
+	if p.isSeq("(", "+", ")") {
+		// Oracle's outer-join marker, which Redshift accepts in WHERE.
+		p.i += 3
+		return &ast.ColumnRef{Parts: parts, Pos: start, OuterJoin: true}
+	}
 	if p.is("(") {
 		return p.call(ast.Name(parts))
 	}

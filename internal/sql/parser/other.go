@@ -852,6 +852,10 @@ func (p *parser) alter() ast.Stmt {
 			o.ArgTypes, o.HasArgs = types, hasArgs
 			return o
 		}
+		if p.acceptSeq("rename", "to") {
+			to := p.ident()
+			return &ast.AlterOwner{Kind: "procedure", Name: name, ArgTypes: types, HasArgs: hasArgs, RenameTo: &to}
+		}
 		p.i = start
 		return p.raw()
 	}

@@ -293,13 +293,13 @@ func (p *parser) joinKind() (kind string, natural, ok bool) {
 func (p *parser) joinTree() ast.TableExpr {
 	p.enter()
 	defer p.leave()
-	l := p.tablePrimary()
+	l := p.pivots(p.tablePrimary())
 	for {
 		kind, natural, ok := p.joinKind()
 		if !ok {
 			return l
 		}
-		j := &ast.Join{Kind: kind, Natural: natural, L: l, R: p.tablePrimary()}
+		j := &ast.Join{Kind: kind, Natural: natural, L: l, R: p.pivots(p.tablePrimary())}
 		if kind != "cross" && !natural {
 			switch {
 			case p.accept("on"):
@@ -318,7 +318,7 @@ func (p *parser) alias(allowAt bool) *ast.Alias {
 	var a *ast.Alias
 	if p.accept("as") {
 		a = &ast.Alias{Name: p.ident()}
-	} else if p.isAliasIdent() {
+	} else if p.isAliasIdent() && !p.startsPivot() {
 		a = &ast.Alias{Name: p.ident()}
 	}
 	if a != nil && p.is("(") {
@@ -433,4 +433,58 @@ func (p *parser) groupingSets() *ast.GroupingSets {
 	}
 	p.expect(")")
 	return gs
+}
+
+// startsPivot reports whether the reader is at a relational PIVOT or
+// UNPIVOT after a FROM entry (not an alias of that name).
+func (p *parser) startsPivot() bool {
+	switch {
+	case p.is("pivot"):
+		return p.peekN(1).Is("(")
+	case p.is("unpivot"):
+		return p.peekN(1).Is("(") || p.peekN(1).Is("include") || p.peekN(1).Is("exclude")
+	}
+	return false
+}
+
+// pivots reads the PIVOT and UNPIVOT clauses that follow a FROM entry.
+func (p *parser) pivots(t ast.TableExpr) ast.TableExpr {
+	for p.startsPivot() {
+		pt := &ast.PivotTable{Source: t, Unpivot: p.next().Is("unpivot")}
+		if pt.Unpivot && (p.is("include") || p.is("exclude")) {
+			pt.Nulls = p.next().Value
+			p.expect("nulls")
+		}
+		p.expect("(")
+		pt.Aggs = p.pivotItems()
+		p.expect("for")
+		pt.For = p.ident()
+		p.expect("in")
+		p.expect("(")
+		pt.In = p.pivotItems()
+		p.expect(")")
+		p.expect(")")
+		pt.Alias = p.alias(false)
+		t = pt
+	}
+	return t
+}
+
+// pivotItems reads expr [AS alias], ... up to FOR or a closing parenthesis.
+func (p *parser) pivotItems() []ast.SelectItem {
+	var out []ast.SelectItem
+	for {
+		it := ast.SelectItem{X: p.expr()}
+		if p.accept("as") {
+			id := p.ident()
+			it.Alias = &id
+		} else if p.isAliasIdent() && !p.is("for") {
+			id := p.ident()
+			it.Alias = &id
+		}
+		out = append(out, it)
+		if !p.accept(",") {
+			return out
+		}
+	}
 }
