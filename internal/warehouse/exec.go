@@ -31,32 +31,6 @@ type plan struct {
 	locate func(error) error
 }
 
-// planPiece translates one statement of script and plans it.
-func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
-	tr, opts, err := s.translate(p.Text)
-	if err != nil {
-		return nil, shiftPosition(err, script, p.Offset)
-	}
-	if err := s.hexLiterals(ctx, tr, opts, p.Text); err != nil { // exec_params.go
-		return nil, shiftPosition(err, script, p.Offset)
-	}
-	locate := func(err error) error {
-		if tr.SQL != "" && tr.SQL != p.Text {
-			// DuckDB's positions point into the translation, not the client's text.
-			err = mapPosition(err, tr.SQL, p.Text)
-		}
-		return shiftPosition(err, script, p.Offset)
-	}
-	pl, err := s.planTimed(ctx, tr, opts, p.Text) // exec_translated.go
-	if err != nil {
-		err = locate(err)
-		s.failed(err)
-		return nil, err
-	}
-	pl.locate = locate
-	return pl, nil
-}
-
 // plan is the one dispatch on statement kinds. Statements the engine executes
 // itself get a case here and live in exec_<thing>.go; everything else is
 // DuckDB SQL, prepared on the session's connection.

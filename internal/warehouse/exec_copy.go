@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -38,6 +38,8 @@ type CopyStmt struct {
 	// Types are the target columns' types, in order, for a COPY FROM
 	// (the binary format's fields are read by their column's type).
 	Types []Type
+
+	name ast.Name // Table as written
 }
 
 // parseCopy reads a COPY statement. ok is false when text is not a COPY with
@@ -61,6 +63,7 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 		name := []string{}
 		for i < len(toks) && toks[i].kind == 'i' {
 			name = append(name, toks[i].ident())
+			c.name = append(c.name, ast.Ident{Name: toks[i].text, Quoted: toks[i].quoted})
 			i++
 			if i+1 < len(toks) && toks[i].kind == '.' && toks[i+1].kind == 'i' {
 				i++
@@ -246,10 +249,11 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 		}
 		query = "SELECT " + cols + " FROM " + c.Table
 	} else {
-		tr, err := bsql.Translate(query, s.Options())
+		r, err := s.readNow(ctx, query) // frontend.go
 		if err != nil {
 			return nil, err
 		}
+		tr := r.tr
 		if tr.SQL == "" {
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY (%T) TO STDOUT is not supported", tr.Stmt)
 		}

@@ -75,10 +75,11 @@ func (s *Session) planDeclare(n *ast.DeclareCursor) *plan {
 		if s.cursors[name] != nil {
 			return nil, sqlerr.New(sqlerr.DuplicateCursor, "cursor %q already exists", name)
 		}
-		tr, _, err := s.translate(n.QueryText)
+		rd, err := s.readNow(ctx, n.QueryText) // frontend.go
 		if err != nil {
 			return nil, err
 		}
+		tr := rd.tr
 		if tr.SQL == "" || len(tr.Before) > 0 {
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DECLARE CURSOR for this query is not supported")
 		}

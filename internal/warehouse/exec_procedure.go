@@ -337,11 +337,7 @@ func forgetState(s *Session) {
 func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, text string) (*Result, error) {
 	var args []any
 	if n.args != "" {
-		tr, opts, err := s.translate(n.args)
-		if err != nil {
-			return nil, err
-		}
-		pl, err := s.planTimed(ctx, tr, opts, n.args)
+		pl, err := s.planText(ctx, n.args) // frontend.go
 		if err != nil {
 			return nil, err
 		}
@@ -573,11 +569,7 @@ type procStmt struct {
 }
 
 func (ps *procSession) Prepare(ctx context.Context, sql string) (plpgsql.Prepared, error) {
-	tr, opts, err := ps.s.translate(sql)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := ps.s.planTimed(ctx, tr, opts, sql) // each run in a later second sees a later GETDATE()
+	pl, err := ps.s.planText(ctx, sql) // frontend.go; each run in a later second sees a later GETDATE()
 	if err != nil {
 		return nil, err
 	}

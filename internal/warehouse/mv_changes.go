@@ -27,7 +27,6 @@ package warehouse
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,12 +131,8 @@ func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
 	case *ast.Drop:
 		targets = append(targets, n.Names...)
 	default:
-		if c, ok, _ := parseCopy(text); ok && c.From && c.Table != "" {
-			var name ast.Name
-			for _, p := range strings.Split(c.Table, ".") {
-				name = append(name, ast.Ident{Name: strings.Trim(p, `"`), Quoted: strings.HasPrefix(p, `"`)})
-			}
-			targets = append(targets, name)
+		if c, ok, _ := parseCopy(text); ok && c.From && len(c.name) > 0 {
+			targets = append(targets, c.name)
 		}
 	}
 	var out []string
@@ -173,9 +168,11 @@ func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl 
 		case isRollback:
 			s.writes++ // what the session sees changes back
 			feed.end(s, false)
-		case err != nil:
 		case isCommit:
-			feed.end(s, res.command != "ROLLBACK")
+			// A COMMIT that failed (DuckDB rolled back) or rolled back an
+			// aborted block drops what the block held.
+			feed.end(s, err == nil && res.command != "ROLLBACK")
+		case err != nil:
 		default:
 			s.writes++
 			feed.hold(s, names)

@@ -172,9 +172,6 @@ var rowStatements = map[duckdb.StmtType]bool{
 // driver cannot scan (VARIANT, JSON) is wrapped in a projection that casts
 // them to JSON text.
 func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
-	if q, ok := pgCompat(query); ok {
-		query = q
-	}
 	p, err := c.prepareOnce(ctx, query)
 	if err != nil {
 		return nil, err

@@ -316,9 +316,8 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 			runID, time.Now(), status, code, msg, rows); err != nil {
 			return err
 		}
-		if runID%50 != 0 {
-			return nil
-		}
+		// Prune this schedule's history at each of its runs: run ids are
+		// shared by every schedule.
 		_, err := c.Exec(wctx, `DELETE FROM `+CatalogSchema+`.schedule_runs WHERE schedule_name = $1 AND run_id <
 			(SELECT min(run_id) FROM (SELECT run_id FROM `+CatalogSchema+`.schedule_runs
 			 WHERE schedule_name = $1 ORDER BY run_id DESC LIMIT `+fmt.Sprint(scheduleHistoryKeep)+`))`, d.name)

@@ -239,7 +239,7 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	if s.tx == TxFailed && !isTxControl(pieces[0].Text) {
 		return nil, errAborted()
 	}
-	pl, err := s.planPiece(ctx, text, compatPiece(pieces[0]))
+	pl, err := s.planPiece(ctx, text, pieces[0])
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func (rs *Results) Next() bool {
 		rs.err = errAborted()
 		return false
 	}
-	pl, err := rs.s.planPiece(rs.ctx, rs.script, compatPiece(p))
+	pl, err := rs.s.planPiece(rs.ctx, rs.script, p)
 	if err != nil {
 		rs.err = err
 		return false
@@ -415,9 +415,11 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if s.tx == TxFailed && !pl.txControl {
 		return nil, errAborted()
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	var cancel context.CancelFunc
 	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
 		ctx, cancel = context.WithTimeout(ctx, d)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
 	}
 	s.mu.Lock()
 	if s.mu.closed {
@@ -478,15 +480,6 @@ func isTxControl(text string) bool {
 		return true
 	}
 	return false
-}
-
-// compatPiece applies the Postgres catalog rewrites (compat.go) before the
-// SQL front end reads the statement.
-func compatPiece(p bsql.Piece) bsql.Piece {
-	if q, ok := pgCompat(p.Text); ok {
-		p.Text = q
-	}
-	return p
 }
 
 func nonEmpty(pieces []bsql.Piece) []bsql.Piece {
