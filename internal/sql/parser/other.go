@@ -62,6 +62,10 @@ func (p *parser) parseOther() ast.Stmt {
 		return p.vacuumStmt(p.i)
 	case "lock":
 		return p.lockStmt(p.i)
+	case "copy":
+		if c := p.copyStmt(); c != nil { // copy.go
+			return c
+		}
 	case "call":
 		p.next()
 		c := &ast.Call{Name: p.name()}
