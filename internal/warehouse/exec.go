@@ -75,18 +75,18 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return s.planAdmin(n), nil // exec_admin.go
 	case *ast.CreateProcedure, *ast.DropProcedure:
 		return s.planProcedure(ctx, n, text) // exec_procedure.go
+	case *ast.Copy:
+		c, err := copyStmt(n, s.Options())
+		if err != nil {
+			return nil, err
+		}
+		return s.planCopy(ctx, c) // exec_copy.go
 	case *ast.Call:
 		pl, err := s.planProcedure(ctx, n, text)
 		if err != nil {
 			return nil, err
 		}
 		return ownTx(pl), nil
-	}
-	if c, ok, err := parseCopy(text); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return s.planCopy(ctx, c)
 	}
 	if tr.SQL == "" {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
@@ -134,7 +134,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 		// Transaction control that reached DuckDB untranslated: keep the
 		// session's state in step by running it as the engine would.
 		p.close()
-		switch w := leadingWords(text, 1); {
+		switch w := bsql.LeadingKeywords(text, 1); {
 		case len(w) == 1 && (w[0] == "BEGIN" || w[0] == "START"):
 			return s.planBegin(), nil
 		case len(w) == 1 && (w[0] == "COMMIT" || w[0] == "END"):
@@ -145,7 +145,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 	}
 	command := "SELECT"
 	if p.columns == nil {
-		command = commandWords(text)
+		command = bsql.CommandTag(text)
 	}
 	return &plan{
 		command: command,

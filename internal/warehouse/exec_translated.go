@@ -68,7 +68,7 @@ func (s *Session) planTimed(ctx context.Context, text string, r *reading) (*plan
 // statement itself is prepared when it runs, after them: it may depend on
 // what they create.
 func (s *Session) planBefore(tr *bsql.Translation, text string) *plan {
-	return &plan{command: commandWords(text), run: func(ctx context.Context, params []any) (*Result, error) {
+	return &plan{command: bsql.CommandTag(text), run: func(ctx context.Context, params []any) (*Result, error) {
 		var res *Result
 		err := s.atomicHere(ctx, func() error {
 			for _, q := range tr.Before {

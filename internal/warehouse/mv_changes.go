@@ -113,7 +113,7 @@ func relationNames(schema, name string) []string {
 
 // writtenNames lists the relations a statement writes, under the names the
 // feed publishes (see the file comment).
-func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
+func writtenNames(stmt ast.Stmt, opts bsql.Options) []string {
 	var targets []ast.Name
 	switch n := stmt.(type) {
 	case *ast.Insert:
@@ -130,9 +130,9 @@ func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
 		targets = append(targets, n.Table)
 	case *ast.Drop:
 		targets = append(targets, n.Names...)
-	default:
-		if c, ok, _ := parseCopy(text); ok && c.From && len(c.name) > 0 {
-			targets = append(targets, c.name)
+	case *ast.Copy:
+		if n.From {
+			targets = append(targets, n.Table)
 		}
 	}
 	var out []string
@@ -154,7 +154,7 @@ func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
 // top-level CALL publishes its body's writes when it ends.
 func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl *plan) {
 	feed := s.w.ingest.changes
-	names := writtenNames(stmt, text, opts)
+	names := writtenNames(stmt, opts)
 	_, isCall := stmt.(*ast.Call)
 	_, isCommit := stmt.(*ast.Commit)
 	_, isRollback := stmt.(*ast.Rollback)

@@ -228,7 +228,6 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	if err != nil {
 		return nil, err
 	}
-	pieces = nonEmpty(pieces)
 	switch len(pieces) {
 	case 0:
 		return &Statement{Text: text}, nil
@@ -236,7 +235,7 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	default:
 		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
 	}
-	if s.tx == TxFailed && !isTxControl(pieces[0].Text) {
+	if s.tx == TxFailed && !bsql.EndsTransaction(pieces[0].Text) {
 		return nil, errAborted()
 	}
 	pl, err := s.planPiece(ctx, text, pieces[0])
@@ -277,7 +276,7 @@ func (s *Session) Execute(ctx context.Context, script string, params []any) *Res
 		rs.err = err
 		return rs
 	}
-	rs.pieces = nonEmpty(pieces)
+	rs.pieces = pieces
 	return rs
 }
 
@@ -316,7 +315,7 @@ func (rs *Results) Next() bool {
 	}
 	p := rs.pieces[rs.i]
 	rs.i++
-	if rs.s.tx == TxFailed && !isTxControl(p.Text) {
+	if rs.s.tx == TxFailed && !bsql.EndsTransaction(p.Text) {
 		rs.err = errAborted()
 		return false
 	}
@@ -466,49 +465,6 @@ func (s *Session) failed(err error) {
 
 func errAborted() error {
 	return sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
-}
-
-// isTxControl reports whether a statement ends a transaction block, the only
-// statements an aborted block accepts.
-func isTxControl(text string) bool {
-	w := leadingWords(text, 1)
-	if len(w) == 0 {
-		return false
-	}
-	switch w[0] {
-	case "ROLLBACK", "ABORT", "COMMIT", "END":
-		return true
-	}
-	return false
-}
-
-func nonEmpty(pieces []bsql.Piece) []bsql.Piece {
-	out := pieces[:0:0]
-	for _, p := range pieces {
-		if !blank(p.Text) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// blank reports whether text holds only whitespace, comments and semicolons.
-func blank(text string) bool {
-	empty := true
-	scanTokens(text, func(token) bool {
-		empty = false
-		return false
-	})
-	return empty
-}
-
-func indexFrom(s string, from int, sub string) int {
-	for i := from; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // shiftPosition moves an error's Position from statement-relative to
