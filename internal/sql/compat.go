@@ -98,8 +98,12 @@ func CatalogCompat(text, schema string) (string, bool) {
 		b.WriteString(repl)
 		last, changed = to, true
 	}
-	op := func(i int, s string) bool { return i >= 0 && i < len(toks) && toks[i].Kind == lex.Op && toks[i].Value == s }
-	word := func(i int, s string) bool { return i >= 0 && i < len(toks) && toks[i].Kind == lex.Ident && toks[i].Value == s }
+	op := func(i int, s string) bool {
+		return i >= 0 && i < len(toks) && toks[i].Kind == lex.Op && toks[i].Value == s
+	}
+	word := func(i int, s string) bool {
+		return i >= 0 && i < len(toks) && toks[i].Kind == lex.Ident && toks[i].Value == s
+	}
 	name := func(i int) bool {
 		return i >= 0 && i < len(toks) && (toks[i].Kind == lex.Ident || toks[i].Kind == lex.QuotedIdent)
 	}
