@@ -68,7 +68,7 @@ func cursorName(id ast.Ident) string {
 func (s *Session) planDeclare(n *ast.DeclareCursor) *plan {
 	return &plan{command: "DECLARE CURSOR", run: func(ctx context.Context, params []any) (*Result, error) {
 		name := cursorName(n.Name)
-		inBlock := s.tx != TxIdle || s.implicit
+		inBlock := s.inTx()
 		if !n.Hold && !inBlock {
 			return nil, sqlerr.New(sqlerr.NoActiveSQLTransaction, "DECLARE CURSOR may only be used in transaction blocks")
 		}

@@ -301,37 +301,6 @@ func parsedBody(p *procedure) (*plpgsql.Body, error) {
 	return b, nil
 }
 
-// procState is a session's procedure call stack.
-type procState struct {
-	depth        int
-	inTxn        bool // a DuckDB transaction is open on the session's connection
-	noTxnControl bool
-	reason       string
-	queries      []int64 // query ids of the calls running, outermost first
-}
-
-var procStates = struct {
-	sync.Mutex
-	m map[*Session]*procState
-}{m: map[*Session]*procState{}}
-
-func stateOf(s *Session) *procState {
-	procStates.Lock()
-	defer procStates.Unlock()
-	st := procStates.m[s]
-	if st == nil {
-		st = &procState{}
-		procStates.m[s] = st
-	}
-	return st
-}
-
-func forgetState(s *Session) {
-	procStates.Lock()
-	delete(procStates.m, s)
-	procStates.Unlock()
-}
-
 // callStatement runs a top-level CALL: it evaluates the arguments and
 // returns the OUT values as a row.
 func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, text string) (*Result, error) {
@@ -395,14 +364,11 @@ func (s *Session) outPlan(ctx context.Context, p *procedure) (*plan, error) {
 
 // call runs procedure schema.name with argument values, top-level or nested.
 func (s *Session) call(ctx context.Context, schema, name string, args []any, text string) (*procedure, *plpgsql.CallResult, error) {
-	st := stateOf(s)
-	top := st.depth == 0
-	if top {
-		defer forgetState(s)
-		st.inTxn = s.tx != TxIdle
-		st.noTxnControl = s.tx != TxIdle
-		st.reason = "an explicit transaction block"
+	if s.txn.proc == nil {
+		s.txn.proc = &procState{inTxn: s.inBlock(), noTxnControl: s.inBlock(), reason: "an explicit transaction block"}
+		defer func() { s.txn.proc = nil }()
 	}
+	st := s.txn.proc
 	p, err := s.lookupProcedure(ctx, schema, name)
 	if err != nil {
 		return nil, nil, err
@@ -660,23 +626,12 @@ func (ps *procSession) Notice(_ context.Context, n plpgsql.Notice) {
 
 func (ps *procSession) InTransaction() bool { return ps.st.inTxn }
 
-func (ps *procSession) Begin(ctx context.Context) error {
-	if _, err := ps.s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	ps.st.inTxn = true
-	return nil
-}
+func (ps *procSession) Begin(ctx context.Context) error { return ps.s.procBegin(ctx) } // txn.go
 
-func (ps *procSession) Commit(ctx context.Context) error {
-	ps.st.inTxn = false
-	_, err := ps.s.conn.Exec(ctx, "COMMIT")
-	return err
-}
+func (ps *procSession) Commit(ctx context.Context) error { return ps.s.procCommit(ctx) }
 
 func (ps *procSession) Rollback(ctx context.Context) error {
-	ps.st.inTxn = false
-	_, err := ps.s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	err := ps.s.procRollback(ctx)
 	if err != nil && strings.Contains(err.Error(), "no transaction is active") {
 		return nil
 	}

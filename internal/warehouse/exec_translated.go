@@ -31,7 +31,7 @@ func (s *Session) planTimed(ctx context.Context, text string, r *reading) (*plan
 	if err != nil {
 		return nil, err
 	}
-	defer s.trackWrites(r.tr.Stmt, r.text, r.opts, pl) // mv_changes.go: around every run
+	defer s.trackWrites(r.tr.Stmt, r.opts, pl) // mv_changes.go: around every run
 	if !r.tr.StatementTime {
 		return pl, nil
 	}

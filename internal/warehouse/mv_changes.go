@@ -49,15 +49,12 @@ type changeFeed struct {
 	mu      struct {
 		sync.Mutex
 		changed map[string]time.Time // name -> when it was last published
-		// pending holds a session's uncommitted writes.
-		pending map[*Session][]string
 	}
 }
 
 func newChangeFeed() *changeFeed {
 	f := &changeFeed{wake: make(chan struct{}, 1)}
 	f.mu.changed = map[string]time.Time{}
-	f.mu.pending = map[*Session][]string{}
 	return f
 }
 
@@ -86,24 +83,6 @@ func (f *changeFeed) take() map[string]time.Time {
 	c := f.mu.changed
 	f.mu.changed = map[string]time.Time{}
 	return c
-}
-
-// hold keeps a session's writes until its transaction ends.
-func (f *changeFeed) hold(s *Session, names []string) {
-	f.mu.Lock()
-	f.mu.pending[s] = append(f.mu.pending[s], names...)
-	f.mu.Unlock()
-}
-
-// end publishes (commit) or drops (rollback) what s held.
-func (f *changeFeed) end(s *Session, commit bool) {
-	f.mu.Lock()
-	names := f.mu.pending[s]
-	delete(f.mu.pending, s)
-	f.mu.Unlock()
-	if commit {
-		f.publish(names...)
-	}
 }
 
 // relationNames are the names a relation is published under.
@@ -149,16 +128,15 @@ func writtenNames(stmt ast.Stmt, opts bsql.Options) []string {
 }
 
 // trackWrites makes pl report, once it succeeds, what it wrote to the change
-// feed: published when committed, held while a block or a procedure's
-// transaction is open. COMMIT publishes and ROLLBACK drops what was held; a
-// top-level CALL publishes its body's writes when it ends.
-func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl *plan) {
-	feed := s.w.ingest.changes
+// feed: published when committed, held by the session's transaction while
+// one is open (Session.hold, txn.go: its end publishes or drops them). A
+// top-level CALL publishes what its body's statements wrote outside a
+// transaction of the procedure's.
+func (s *Session) trackWrites(stmt ast.Stmt, opts bsql.Options, pl *plan) {
 	names := writtenNames(stmt, opts)
 	_, isCall := stmt.(*ast.Call)
-	_, isCommit := stmt.(*ast.Commit)
 	_, isRollback := stmt.(*ast.Rollback)
-	if len(names) == 0 && !isCall && !isCommit && !isRollback {
+	if len(names) == 0 && !isCall && !isRollback {
 		return
 	}
 	run := pl.run
@@ -167,29 +145,19 @@ func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl 
 		switch {
 		case isRollback:
 			s.writes++ // what the session sees changes back
-			feed.end(s, false)
-		case isCommit:
-			// A COMMIT that failed (DuckDB rolled back) or rolled back an
-			// aborted block drops what the block held.
-			feed.end(s, err == nil && res.command != "ROLLBACK")
+		case isCall:
+			if s.txn.state == txNone && !s.inProcedure() {
+				held := s.txn.held
+				s.txn.held = nil
+				s.w.ingest.changes.publish(held...)
+			}
 		case err != nil:
 		default:
 			s.writes++
-			feed.hold(s, names)
-			if s.tx == TxIdle && !s.implicit && !s.inProcedure() {
-				feed.end(s, true)
-			}
+			s.hold(names)
 		}
 		return res, err
 	}
-}
-
-// inProcedure reports whether a CALL is running on s.
-func (s *Session) inProcedure() bool {
-	procStates.Lock()
-	defer procStates.Unlock()
-	st := procStates.m[s]
-	return st != nil && st.depth > 0
 }
 
 // ordinaryAutoRefresh runs until ctx ends: see the file comment.

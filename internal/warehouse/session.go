@@ -35,15 +35,10 @@ type Session struct {
 
 	settings map[string]string
 	loc      *time.Location // the timezone setting, loaded
-	tx       TxStatus
-	// implicit is set while a multi-statement script runs in the implicit
-	// transaction Postgres gives it (tx stays TxIdle: clients never see it).
-	implicit bool
+	// txn is the transaction state machine (txn.go).
+	txn      txn
 	onNotice func(Notice)
 	pending  []Notice
-	// txSettings holds the settings as they were before the first SET of
-	// the open transaction (nil: none yet); ROLLBACK puts them back.
-	txSettings map[string]string
 	// writes counts the session's own writes (committed or not); with the
 	// change feed's version it dates what a prepared statement has seen
 	// (see planDuck).
@@ -66,7 +61,7 @@ type Session struct {
 }
 
 func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Session {
-	s := &Session{w: w, id: id, user: user, database: database, conn: c, tx: TxIdle,
+	s := &Session{w: w, id: id, user: user, database: database, conn: c,
 		log: w.log.With("session", id, "user", user)}
 	s.settings = make(map[string]string, len(defaultSettings))
 	for k, v := range defaultSettings {
@@ -100,9 +95,6 @@ func (s *Session) User() string { return s.user }
 
 // Database is the database name the session is connected to.
 func (s *Session) Database() string { return s.database }
-
-// TxStatus returns the transaction state.
-func (s *Session) TxStatus() TxStatus { return s.tx }
 
 // Setting returns the current value of a parameter (lower-case name).
 func (s *Session) Setting(name string) (string, bool) {
@@ -153,9 +145,9 @@ func (s *Session) Options() bsql.Options {
 // own that commits when fn returns nil.
 func (s *Session) Atomic(ctx context.Context, fn func() error) error {
 	switch {
-	case s.tx == TxFailed:
+	case s.aborted():
 		return errAborted()
-	case s.tx == TxActive || s.implicit:
+	case s.inTx():
 		if err := fn(); err != nil {
 			s.failed(err)
 			return err
@@ -185,8 +177,8 @@ func (s *Session) Close() error {
 	s.mu.closed = true
 	s.mu.Unlock()
 	defer s.w.forget(s)
-	s.w.ingest.changes.end(s, false) // writes of a block left open are rolled back
-	if s.tx != TxIdle || s.implicit {
+	s.txn.held = nil // writes of a block left open are rolled back
+	if s.inTx() {
 		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
 	}
 	return s.conn.Close()
@@ -235,7 +227,7 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	default:
 		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
 	}
-	if s.tx == TxFailed && !bsql.EndsTransaction(pieces[0].Text) {
+	if s.aborted() && !bsql.EndsTransaction(pieces[0].Text) {
 		return nil, errAborted()
 	}
 	pl, err := s.planPiece(ctx, text, pieces[0])
@@ -315,7 +307,7 @@ func (rs *Results) Next() bool {
 	}
 	p := rs.pieces[rs.i]
 	rs.i++
-	if rs.s.tx == TxFailed && !bsql.EndsTransaction(p.Text) {
+	if rs.s.aborted() && !bsql.EndsTransaction(p.Text) {
 		rs.err = errAborted()
 		return false
 	}
@@ -359,32 +351,10 @@ func (rs *Results) implicitFor(pl *plan) error {
 	if pl.ownTx {
 		return s.endImplicit(rs.ctx, true)
 	}
-	if len(rs.pieces) < 2 || s.tx != TxIdle || s.implicit {
+	if len(rs.pieces) < 2 {
 		return nil
 	}
-	if _, err := s.conn.Exec(rs.ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	s.implicit = true
-	return nil
-}
-
-// endImplicit commits (or rolls back) the implicit transaction, if one is open.
-func (s *Session) endImplicit(ctx context.Context, commit bool) error {
-	if !s.implicit {
-		return nil
-	}
-	s.implicit = false
-	if !commit {
-		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		s.w.ingest.changes.end(s, false) // mv_changes.go
-		s.txEnded(ctx, false)            // exec_set.go
-		return nil
-	}
-	_, err := s.conn.Exec(ctx, "COMMIT")
-	s.w.ingest.changes.end(s, err == nil)
-	s.txEnded(ctx, err == nil)
-	return err
+	return s.beginImplicit(rs.ctx)
 }
 
 // Result is the current statement's result.
@@ -411,7 +381,7 @@ func (rs *Results) Close() error {
 // runPlan runs a planned statement, tracking the transaction state and the
 // cancel function.
 func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result, error) {
-	if s.tx == TxFailed && !pl.txControl {
+	if s.aborted() && !pl.txControl {
 		return nil, errAborted()
 	}
 	var cancel context.CancelFunc
@@ -451,16 +421,6 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		res.onErr = func(err error) { s.failed(err) }
 	}
 	return res, nil
-}
-
-// failed records a statement's failure: it aborts an open block, and
-// rolls back an implicit transaction.
-func (s *Session) failed(err error) {
-	s.w.metrics.errors.WithLabelValues(string(sqlerr.CodeOf(err))).Inc()
-	if s.tx == TxActive {
-		s.tx = TxFailed
-	}
-	_ = s.endImplicit(context.Background(), false)
 }
 
 func errAborted() error {
