@@ -175,14 +175,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	g.Go(func() error { return tbls.Run(gctx) })        // table TTL expiry
 	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
 	g.Go(func() error { return wh.RunSystemLogRetention(gctx, cfg.SystemLogRetention) })
-	// Background work starts after the listeners: whatever it does, the
-	// server answers (and a view whose refresh crashed the last run is
+	// AUTO REFRESH starts after the listeners are bound: whatever it does,
+	// the server answers (and a view whose refresh crashed the last run is
 	// paused, see warehouse.Options.DeferAutoRefresh).
-	if err := wh.StartAutoRefresh(gctx); err != nil {
-		cancel()
-		_ = g.Wait()
-		return fmt.Errorf("app: %w", err)
-	}
+	g.Go(func() error { return wh.RunAutoRefresh(gctx) })
 	log.Info("blueshift ready", "data", cfg.DataDir)
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

@@ -13,9 +13,10 @@ package warehouse
 // by every consumer of the stream). A failing batch is retried with exponential backoff up to
 // maxBackoff; its positions stay where they were.
 //
-// Lifecycle: loops start at Open for every view with AUTO REFRESH YES, at
-// CREATE and at ALTER ... AUTO REFRESH YES; they stop at ALTER ... NO, DROP
-// and Close (which waits for them).
+// Lifecycle: loops start at Open (or, with Options.DeferAutoRefresh, at
+// RunAutoRefresh) for every view with AUTO REFRESH YES, at CREATE and at
+// ALTER ... AUTO REFRESH YES; they stop at ALTER ... NO, DROP, the end of
+// RunAutoRefresh's context and Close (the last two wait for them).
 
 import (
 	"cmp"
@@ -354,9 +355,14 @@ func (m *ingestManager) detach(ctx context.Context, mvs []*mvRow) (func(dropped 
 }
 
 // close stops every loop, waits for them and closes the ingestors.
-func (m *ingestManager) close() error {
+// stop stops every refresh loop and waits for them; no loop starts after.
+func (m *ingestManager) stop() {
 	m.cancel()
 	m.wg.Wait()
+}
+
+func (m *ingestManager) close() error {
+	m.stop()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var errs []error

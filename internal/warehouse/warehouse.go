@@ -44,7 +44,7 @@ type Options struct {
 	// Sources opens stream readers for streaming materialized views; nil
 	// means no stream service (creating a streaming view then fails).
 	Sources *source.Registry
-	// DeferAutoRefresh: Open does not start AUTO REFRESH; StartAutoRefresh
+	// DeferAutoRefresh: Open does not start AUTO REFRESH; RunAutoRefresh
 	// does (the server calls it once its listeners answer). False starts
 	// it at Open.
 	DeferAutoRefresh bool
@@ -164,10 +164,20 @@ func (w *Warehouse) connect(ctx context.Context) (*Conn, error) {
 	return &Conn{c: dc.(*duckdb.Conn)}, nil
 }
 
-// StartAutoRefresh starts the materialized views' AUTO REFRESH, when
-// Options.DeferAutoRefresh kept Open from starting it. Views paused because
-// their refresh crashed the process last time stay paused.
-func (w *Warehouse) StartAutoRefresh(ctx context.Context) error { return w.ingest.start(ctx) }
+// RunAutoRefresh runs the materialized views' AUTO REFRESH until ctx
+// ends, when Options.DeferAutoRefresh kept Open from starting it, then
+// stops every refresh loop and waits for them: the background work of the
+// warehouse runs under its caller's errgroup like RunSchedules and
+// RunSystemLogRetention. Views paused because their refresh crashed the
+// process last time stay paused. It returns nil when ctx ends.
+func (w *Warehouse) RunAutoRefresh(ctx context.Context) error {
+	if err := w.ingest.start(ctx); err != nil {
+		return errorf("auto refresh: %w", err)
+	}
+	<-ctx.Done()
+	w.ingest.stop()
+	return nil
+}
 
 // Path returns the DuckDB file's path.
 func (w *Warehouse) Path() string { return w.path }
