@@ -91,6 +91,8 @@ func serveFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.DurationVar(&cfg.HTTPReadHeaderTimeout, "http-read-header-timeout", 10*time.Second, "time to read a request's head, on the AWS and HTTP ports")
 	fs.DurationVar(&cfg.HTTPReadTimeout, "http-read-timeout", 60*time.Second, "time to read a whole request, on the AWS and HTTP ports")
 	fs.DurationVar(&cfg.HTTPIdleTimeout, "http-idle-timeout", 120*time.Second, "how long a kept-alive connection may wait for its next request, on the AWS and HTTP ports")
+	fs.StringVar(&cfg.WarehouseMemoryLimit, "warehouse-memory-limit", "", "memory all SQL statements and streaming batches may hold together (for example 4GB); past it they spill to disk or fail with 53200 (default: half the machine's memory)")
+	fs.StringVar(&cfg.WarehouseTempLimit, "warehouse-temp-limit", "", "disk space statements may spill to in the data directory (for example 20GB); past it they fail with 53200 (default: half the space free at start)")
 	fs.Func("user", "SQL and dashboard user as name:password or name:password:readonly (repeatable; also BLUESHIFT_USERS=name:pw,name:pw); none means trust, loopback only", func(s string) error {
 		return addUser(cfg, s)
 	})

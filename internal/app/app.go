@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -77,14 +78,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	awsAPI.SetCredentials(cfg.AWSCredentials)
 	awsAPI.Register(kinesisapi.New(streams, kinesisapi.Options{Logger: log, ShardLimit: cfg.KinesisShardLimit}).Service())
 	// DynamoDB-compatible tables, in the stream log's database.
-	// Their changes go to Kinesis streaming destinations in the same batch.
+	// Their changes go to Kinesis streaming destinations and their DynamoDB
+	// streams in the same batch.
 	streamExists := capture.StreamsIn(streams)
 	tbls, err := tables.Open(streams, tables.Options{Logger: log, TransitionDelay: cfg.StreamTransitionDelay,
 		Capture: capture.New(capture.Options{StreamExists: streamExists})})
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	awsAPI.Register(dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists}).Service())
+	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists,
+		Streams: capture.NewStreams(tbls, streams, nil)})
+	awsAPI.Register(dynamoAPI.Service())
+	awsAPI.Register(dynamoAPI.StreamsService())
 	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
 
 	// Warehouse and the SQL endpoint over it. The warehouse closes after
@@ -95,8 +100,12 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.KinesisEndpoint != "" || cfg.KinesisRegion != "" {
 		sources.Kinesis = source.NewKinesisOpener(source.KinesisOptions{Endpoint: cfg.KinesisEndpoint, Region: cfg.KinesisRegion})
 	}
+	memLimit, tempLimit := warehouseLimits(cfg)
+	log.Info("warehouse limits", "memory", memLimit, "temp", tempLimit)
 	wh, err := warehouse.Open(ctx, cfg.DataDir, warehouse.Options{Logger: log, Registerer: reg, Database: cfg.Database, Sources: sources,
-		DeferAutoRefresh: true}) // started once the listeners answer, below
+		MemoryLimit: memLimit, TempLimit: tempLimit,
+		DynamoDB:         copyTables{tbls}, // COPY ... FROM 'dynamodb://...'
+		DeferAutoRefresh: true})            // started once the listeners answer, below
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -122,7 +131,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return s, nil
 		}),
-		Streams: streams, Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
+		Streams: streams, Tables: dashboardTables(tbls), Users: cfg.Users, ReadOnly: cfg.ReadOnly, Logger: log, Registerer: reg,
 	})
 	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
 	httpMux.Handle("/", dashboard)
@@ -185,6 +194,28 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		err = nil
 	}
 	return err
+}
+
+// dashboardTables gives the dashboard's pipeline the DynamoDB-compatible
+// tables, with their figures and Kinesis streaming destinations.
+func dashboardTables(tbls *tables.Store) web.SourceTables {
+	return web.SourceTablesFunc(func(ctx context.Context) ([]web.SourceTable, error) {
+		nowMs := time.Now().UnixMilli()
+		var out []web.SourceTable
+		for _, name := range tbls.List() {
+			t, items, size, err := tbls.Describe(name)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			writes, _ := tbls.Writes(name)
+			st := web.SourceTable{Name: name, Status: t.Status(nowMs), Items: items, SizeBytes: size, Writes: writes}
+			for _, d := range capture.Destinations(t) {
+				st.Destinations = append(st.Destinations, web.StreamingDestination{Stream: d.Stream, Status: d.Status})
+			}
+			out = append(out, st)
+		}
+		return out, ctx.Err()
+	})
 }
 
 // server is one listener and what serves it until ctx ends.
@@ -262,4 +293,21 @@ func writeAtomic(path, content string) error {
 		return fmt.Errorf("app: addr file: %w", err)
 	}
 	return nil
+}
+
+// warehouseLimits are the warehouse's memory and temporary-disk limits:
+// the configured ones, or half of the machine's memory and half of the
+// data directory's free space (empty, DuckDB's defaults, where those are
+// unknown). DuckDB's own defaults, 80% of the memory and 90% of the free
+// disk, leave too little to the stream log and tables beside it: a query
+// that spilled could fill the disk the stream log writes to.
+func warehouseLimits(cfg config.Config) (memory, temp string) {
+	memory, temp = cfg.WarehouseMemoryLimit, cfg.WarehouseTempLimit
+	if n := machineMemory(); memory == "" && n > 0 {
+		memory = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	if n := freeDisk(cfg.DataDir); temp == "" && n > 0 {
+		temp = fmt.Sprintf("%dMiB", max(n/2>>20, 64))
+	}
+	return memory, temp
 }

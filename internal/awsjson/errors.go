@@ -3,6 +3,7 @@ package awsjson
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Error is an AWS API error: its Type becomes "__type" and its Status the
@@ -27,7 +28,7 @@ func (e *Error) messageKey() string {
 	switch {
 	case e.MessageKey != "":
 		return e.MessageKey
-	case e.Type == SerializationException:
+	case e.Type == SerializationException, strings.HasSuffix(e.Type, "#"+SerializationException):
 		return "Message"
 	}
 	return "message"

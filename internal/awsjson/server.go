@@ -26,7 +26,8 @@ import (
 
 // Handler runs one operation on a request body and returns the result to
 // encode as JSON (a Raw result is written as is; nil is an empty body, as
-// AWS answers operations without output), or an error (an *Error goes to
+// AWS answers operations without output; an *EventStream streams events),
+// or an error (an *Error goes to
 // the client as is; anything else is an InternalFailure).
 type Handler func(ctx context.Context, body []byte) (any, error)
 
@@ -56,6 +57,15 @@ type Service struct {
 	// CBOR, when set, makes the service also take and answer
 	// application/x-amz-cbor-1.1 bodies, translated to and from JSON.
 	CBOR *CBORCodec
+	// JavaNumbers makes the type check name a number found where another
+	// type belongs by the Java class it fits ("class java.lang.Short can
+	// not be converted to an String"), as DynamoDB's front end does; false
+	// names it as Kinesis's does (TruncatingBigNumber).
+	JavaNumbers bool
+	// Texts replaces the text of protocol errors of these types (DynamoDB
+	// words MissingAuthenticationTokenException "Request is missing
+	// Authentication Token"); nil keeps AWS's usual texts.
+	Texts map[string]string
 }
 
 // Server dispatches AWS JSON requests to registered services. Register
@@ -294,7 +304,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	shape := rq.svc.Inputs[rq.op]
 	var parsed any
 	if shape != nil {
-		if parsed, err = TypeCheck(shape, body); err != nil {
+		if parsed, err = typeCheck(shape, body, rq.svc.JavaNumbers); err != nil {
 			return s.fail(w, rq, err)
 		}
 	}
@@ -315,7 +325,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	if err != nil {
 		return s.fail(w, rq, err)
 	}
+	if es, ok := result.(*EventStream); ok {
+		return s.writeEventStream(ctx, w, rq, es)
+	}
 	return s.writeResult(w, rq, result)
+}
+
+// text is the service's own text for protocol errors of type typ.
+func (svc *Service) text(typ string) (string, bool) {
+	if svc == nil {
+		return "", false
+	}
+	t, ok := svc.Texts[typ]
+	return t, ok
 }
 
 // served lists the target prefixes of the registered services.
@@ -449,6 +471,9 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *Error) string
 	typ := e.Type
 	if rq.svc != nil && rq.svc.ErrorType != nil {
 		typ = rq.svc.ErrorType(typ)
+	}
+	if text, ok := rq.svc.text(e.Type); ok {
+		e = &Error{Type: e.Type, Message: text, Status: e.Status, Extra: e.Extra, MessageKey: e.MessageKey}
 	}
 	ct := rq.contentType
 	if ct == "" || ct == jsonDeprecated {

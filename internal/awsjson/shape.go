@@ -28,6 +28,9 @@ const (
 	List
 	Map
 	Structure
+	// Opaque is neither type-checked nor validated: the operation's own
+	// decoder checks it (DynamoDB's AttributeValue).
+	Opaque
 )
 
 // javaName is the type's name in AWS's conversion messages.
@@ -99,7 +102,7 @@ func Check(s *Shape, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := s.typeCheck(v); err != nil {
+	if err := s.typeCheck(v, false); err != nil {
 		return err
 	}
 	return s.Validate(v)
@@ -108,11 +111,17 @@ func Check(s *Shape, body []byte) error {
 // TypeCheck parses body and checks its members' JSON types against s; a
 // mismatch is a SerializationException worded as AWS words it.
 func TypeCheck(s *Shape, body []byte) (any, error) {
+	return typeCheck(s, body, false)
+}
+
+// typeCheck is TypeCheck; javaNumbers names a misplaced number by the Java
+// class it fits, as DynamoDB's front end does (see Service.JavaNumbers).
+func typeCheck(s *Shape, body []byte, javaNumbers bool) (any, error) {
 	v, err := parse(body)
 	if err != nil {
 		return nil, err
 	}
-	return v, s.typeCheck(v)
+	return v, s.typeCheck(v, javaNumbers)
 }
 
 func parse(body []byte) (any, error) {
@@ -139,8 +148,8 @@ func serialization(msg string) *Error {
 
 // typeCheck checks v's JSON types against s, in member order; null counts
 // as absent. The texts are AWS's (observed; also in kinesalite's tests).
-func (s *Shape) typeCheck(v any) error {
-	if v == nil {
+func (s *Shape) typeCheck(v any, javaNumbers bool) error {
+	if v == nil || s.Type == Opaque {
 		return nil
 	}
 	_, isList := v.([]any)
@@ -156,7 +165,7 @@ func (s *Shape) typeCheck(v any) error {
 			return serialization("Expected null")
 		}
 		for _, mem := range s.Members {
-			if err := mem.Shape.typeCheck(m[mem.Name]); err != nil {
+			if err := mem.Shape.typeCheck(m[mem.Name], javaNumbers); err != nil {
 				return err
 			}
 		}
@@ -169,7 +178,7 @@ func (s *Shape) typeCheck(v any) error {
 			return serialization("Expected list or null")
 		}
 		for _, e := range l {
-			if err := s.Elem.typeCheck(e); err != nil {
+			if err := s.Elem.typeCheck(e, javaNumbers); err != nil {
 				return err
 			}
 		}
@@ -182,7 +191,7 @@ func (s *Shape) typeCheck(v any) error {
 			return serialization("Expected map or null")
 		}
 		for _, e := range m {
-			if err := s.Elem.typeCheck(e); err != nil {
+			if err := s.Elem.typeCheck(e, javaNumbers); err != nil {
 				return err
 			}
 		}
@@ -193,21 +202,47 @@ func (s *Shape) typeCheck(v any) error {
 		if isObj {
 			return serialization(objMsg)
 		}
-		return s.scalarCheck(v)
+		return s.scalarCheck(v, javaNumbers)
 	}
 	return nil
 }
 
 const bigNumber = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber"
 
-func (s *Shape) scalarCheck(v any) error {
+// javaNumberClass is the Java class DynamoDB's front end reads n as: the
+// smallest of Short, Integer and Long that holds an integer, Double
+// otherwise (observed; dynalite's tests record 23 as Short, -2147483648 as
+// Integer, 2147483648 as Long and 34.56 as Double).
+func javaNumberClass(n json.Number) string {
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	switch {
+	case err != nil:
+		if _, ok := new(big.Int).SetString(string(n), 10); ok {
+			return "class java.math.BigInteger"
+		}
+		return "class java.lang.Double"
+	case i >= -1<<15 && i < 1<<15:
+		return "class java.lang.Short"
+	case i >= -1<<31 && i < 1<<31:
+		return "class java.lang.Integer"
+	}
+	return "class java.lang.Long"
+}
+
+func (s *Shape) scalarCheck(v any, javaNumbers bool) error {
+	numberClass := func(n json.Number) string {
+		if javaNumbers {
+			return javaNumberClass(n)
+		}
+		return bigNumber
+	}
 	switch s.Type {
 	case String:
-		switch v.(type) {
+		switch x := v.(type) {
 		case bool:
 			return serialization("class java.lang.Boolean can not be converted to an String")
 		case json.Number:
-			return serialization(bigNumber + " can not be converted to an String")
+			return serialization(numberClass(x) + " can not be converted to an String")
 		}
 	case Integer, Long, Double:
 		switch v.(type) {
@@ -219,7 +254,10 @@ func (s *Shape) scalarCheck(v any) error {
 	case Boolean:
 		switch x := v.(type) {
 		case json.Number:
-			return serialization(bigNumber + " can not be converted to an Boolean")
+			if javaNumbers && javaNumberClass(x) == "class java.lang.Double" {
+				return nil // DynamoDB takes a double as a Boolean (observed; dynalite records it)
+			}
+			return serialization(numberClass(x) + " can not be converted to an Boolean")
 		case string:
 			return serialization("'" + strings.ToUpper(x) + "' can not be converted to an Boolean")
 		}
@@ -232,7 +270,7 @@ func (s *Shape) scalarCheck(v any) error {
 		case bool:
 			return serialization("class java.lang.Boolean can not be converted to a Blob")
 		case json.Number:
-			return serialization(bigNumber + " can not be converted to a Blob")
+			return serialization(numberClass(x) + " can not be converted to a Blob")
 		case string:
 			return checkBase64(x)
 		}
@@ -408,7 +446,7 @@ func (s *Shape) validate(v any, path string, required bool, errs *[]string) {
 func (s *Shape) violates(str string) string {
 	n := int64(utf8.RuneCountInString(str))
 	if (s.MaxLen == nil || n <= *s.MaxLen) && (s.MinLen == nil || n >= *s.MinLen) &&
-		(s.Pattern == "" || s.regexp().MatchString(str)) {
+		(s.Pattern == "" || s.regexp().MatchString(str)) && (len(s.Enum) == 0 || contains(s.Enum, str)) {
 		return ""
 	}
 	var parts []string
@@ -420,6 +458,9 @@ func (s *Shape) violates(str string) string {
 	}
 	if s.Pattern != "" {
 		parts = append(parts, "Member must satisfy regular expression pattern: "+s.Pattern)
+	}
+	if len(s.Enum) > 0 {
+		parts = append(parts, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
 	}
 	return strings.Join(parts, ", ")
 }

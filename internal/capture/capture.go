@@ -7,6 +7,9 @@
 // A table's destinations are kept in its definition (Table.Extra
 // "kinesis_destinations"); Destinations and SetDestinations read and write
 // them.
+//
+// The same hook writes the records of a table's DynamoDB stream
+// (StreamSpecification; see Streams), in DynamoDB Streams' record shape.
 package capture
 
 import (
@@ -79,7 +82,23 @@ func New(o Options) tables.Capture {
 		var out []streamlog.StreamAppend
 		byStream := map[string]int{}
 		now := o.Now()
+		add := func(stream string, e streamlog.Entry) {
+			i, ok := byStream[stream]
+			if !ok {
+				i = len(out)
+				byStream[stream] = i
+				out = append(out, streamlog.StreamAppend{Stream: stream})
+			}
+			out[i].Entries = append(out[i].Entries, e)
+		}
 		for _, ch := range changes {
+			if st, ok := EnabledStream(ch.Table); ok {
+				data, err := StreamsRecord(ch, o.Region, st.ViewType, now)
+				if err != nil {
+					return nil, err
+				}
+				add(st.Log, streamlog.Entry{PartitionKey: PartitionKey(ch.Table, ch.Key), Data: data})
+			}
 			for _, d := range Destinations(ch.Table) {
 				if d.Status != "ACTIVE" {
 					continue
@@ -91,13 +110,7 @@ func New(o Options) tables.Capture {
 				if err != nil {
 					return nil, err
 				}
-				i, ok := byStream[d.Stream]
-				if !ok {
-					i = len(out)
-					byStream[d.Stream] = i
-					out = append(out, streamlog.StreamAppend{Stream: d.Stream})
-				}
-				out[i].Entries = append(out[i].Entries, streamlog.Entry{PartitionKey: PartitionKey(ch.Table, ch.Key), Data: data})
+				add(d.Stream, streamlog.Entry{PartitionKey: PartitionKey(ch.Table, ch.Key), Data: data})
 			}
 		}
 		for i := range out {
@@ -145,14 +158,7 @@ type streamRecord struct {
 // the DynamoDB service as userIdentity.
 func Record(ch tables.Change, region, precision string, now time.Time) ([]byte, error) {
 	r := record{AWSRegion: region, EventID: uuid(), RecordFormat: "application/json", TableName: ch.Table.Name, EventSource: "aws:dynamodb"}
-	switch {
-	case ch.Old == nil:
-		r.EventName = "INSERT"
-	case ch.New == nil:
-		r.EventName = "REMOVE"
-	default:
-		r.EventName = "MODIFY"
-	}
+	r.EventName = eventName(ch)
 	if ch.TTL {
 		r.UserIdentity = &userIdentity{Type: "Service", PrincipalID: "dynamodb.amazonaws.com"}
 	}

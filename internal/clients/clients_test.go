@@ -160,3 +160,45 @@ func TestNodePostgres(t *testing.T) {
 	s := testserver.Start(t)
 	run(t, s, dir, node, "pg_client.js")
 }
+
+// TestAWSSDKForJavaScript runs the AWS SDK for JavaScript v3's Kinesis and
+// DynamoDB clients (pinned in testdata/node/package-lock.json) with their
+// default settings: the Kinesis client speaks HTTP/2 without TLS.
+func TestAWSSDKForJavaScript(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing(t, "Node.js", "apt-get install nodejs npm")
+	}
+	dir := testdata(t, "node")
+	for _, m := range []string{"@aws-sdk/client-kinesis", "@aws-sdk/client-dynamodb"} {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", m, "package.json")); err != nil {
+			missing(t, "the npm package "+m, "(cd "+dir+" && npm ci)")
+		}
+	}
+	s := testserver.Start(t)
+	run(t, s, dir, node, "aws_client.js")
+}
+
+// TestPgbench runs pgbench (from postgresql-client) as users run it
+// first: initialize its tables (DROP of several tables, CREATE TABLE ...
+// WITH (fillfactor), TRUNCATE of several, COPY, VACUUM ANALYZE, ALTER
+// TABLE ADD PRIMARY KEY), then its select-only workload.
+func TestPgbench(t *testing.T) {
+	t.Parallel()
+	pgbench, err := exec.LookPath("pgbench")
+	if err != nil {
+		missing(t, "pgbench", "apt-get install postgresql-client")
+	}
+	s := testserver.Start(t)
+	dir := t.TempDir()
+	run(t, s, dir, pgbench, "-i", "-s", "1")
+	out := run(t, s, dir, pgbench, "-S", "-n", "-t", "200", "-c", "2")
+	if !strings.Contains(out, "number of failed transactions: 0") {
+		t.Errorf("pgbench -S: want no failed transactions:\n%s", out)
+	}
+	got := run(t, s, dir, "psql", "-XAtc", "select count(*) from pgbench_accounts")
+	if strings.TrimSpace(got) != "100000" {
+		t.Errorf("pgbench_accounts holds %q rows after pgbench -i -s 1, want 100000", got)
+	}
+}

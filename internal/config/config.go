@@ -91,6 +91,18 @@ type Config struct {
 	// next request. Zero means 10s, 60s and 120s.
 	HTTPReadHeaderTimeout, HTTPReadTimeout, HTTPIdleTimeout time.Duration
 
+	// WarehouseMemoryLimit bounds the memory of the warehouse (DuckDB's
+	// memory_limit, for example "4GB"): every statement and streaming batch
+	// together; past it DuckDB spills to disk where it can and fails the
+	// statement with 53200 out_of_memory where it cannot. Empty means half
+	// of the machine's memory (or of the container's limit).
+	WarehouseMemoryLimit string
+	// WarehouseTempLimit bounds what spilled statements write to the
+	// warehouse's temporary directory in the data directory (DuckDB's
+	// max_temp_directory_size), whose disk the stream log shares. Empty
+	// means half of the space free at start.
+	WarehouseTempLimit string
+
 	// AddrFile, when set, receives one "name=addr" line per bound listener
 	// once all servers listen; tests and scripts read it to find port-0 addresses.
 	AddrFile string

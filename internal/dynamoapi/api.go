@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/obs"
 	"github.com/blueshift-dev/blueshift/internal/tables"
 	"github.com/blueshift-dev/blueshift/internal/tables/attr"
@@ -31,6 +32,10 @@ type Options struct {
 	// StreamExists reports whether this server has a Kinesis stream of
 	// that name (Kinesis streaming destinations). Nil means any exists.
 	StreamExists func(name string) bool
+	// Streams holds the tables' DynamoDB streams (StreamSpecification,
+	// and the DynamoDB Streams API of StreamsService). Nil means a
+	// StreamSpecification is only recorded.
+	Streams *capture.Streams
 }
 
 // API is the DynamoDB API over one tables store.
@@ -41,6 +46,7 @@ type API struct {
 	now             func() time.Time
 	endpoint        string
 	streamExists    func(name string) bool
+	streams         *capture.Streams
 
 	tokens tokenCache // TransactWriteItems idempotency
 }
@@ -59,7 +65,7 @@ func New(st *tables.Store, o Options) *API {
 	if o.Endpoint == "" {
 		o.Endpoint = "localhost"
 	}
-	a := &API{log: obs.Logger(o.Logger).With("component", "dynamoapi"), st: st, region: o.Region, account: o.Account, now: o.Now, endpoint: o.Endpoint, streamExists: o.StreamExists}
+	a := &API{log: obs.Logger(o.Logger).With("component", "dynamoapi"), st: st, region: o.Region, account: o.Account, now: o.Now, endpoint: o.Endpoint, streamExists: o.StreamExists, streams: o.Streams}
 	a.tokens.entries = map[string]tokenEntry{}
 	return a
 }
@@ -67,7 +73,7 @@ func New(st *tables.Store, o Options) *API {
 // DynamoDB error types, with the full type strings DynamoDB sends.
 const (
 	typePrefix                   = "com.amazonaws.dynamodb.v20120810#"
-	ValidationException          = typePrefix + "ValidationException"
+	ValidationException          = "com.amazon.coral.validate#ValidationException" // DynamoDB's, as dynalite records it
 	ResourceNotFoundException    = typePrefix + "ResourceNotFoundException"
 	ResourceInUseException       = typePrefix + "ResourceInUseException"
 	ConditionalCheckFailed       = typePrefix + "ConditionalCheckFailedException"
@@ -253,10 +259,13 @@ const (
 	maxPageBytes = 1 << 20
 )
 
-// checkItem checks an item to put against its table: key attributes
-// present with the right types and sizes, index keys typed right, size
-// within 400 KB. It returns the item's primary key.
+// checkItem checks an item to put against its table: nested at most 32
+// levels, key attributes present with the right types and sizes, index
+// keys typed right, size within 400 KB. It returns the item's primary key.
 func checkItem(t *tables.Table, item attr.Item) (attr.Item, error) {
+	if err := checkDepth(item); err != nil {
+		return nil, err
+	}
 	key := attr.Item{}
 	for i, k := range []tables.KeyAttr{t.Key.Hash, t.Key.Range} {
 		if k.Name == "" {
@@ -290,6 +299,16 @@ func checkItem(t *tables.Table, item attr.Item) (attr.Item, error) {
 		return nil, validation("Item size has exceeded the maximum allowed size")
 	}
 	return key, nil
+}
+
+// checkDepth refuses an item nested deeper than DynamoDB's 32 levels, with
+// DynamoDB's message (observed: a value of 31 nested maps under its
+// attribute is stored, one of 32 is refused).
+func checkDepth(item attr.Item) error {
+	if attr.ItemDepth(item, attr.MaxDepth) > attr.MaxDepth {
+		return validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+	}
+	return nil
 }
 
 func isEmptyKey(v attr.Value) bool {

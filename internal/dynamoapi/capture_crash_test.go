@@ -17,9 +17,10 @@ import (
 
 // TestKillWithStreamingDestination kills the server with SIGKILL, twice,
 // while writers put new items and update a counter with the destination
-// on; after restart the table and the change records agree exactly: one
-// INSERT per item in the table and none for an item that is not, one
-// MODIFY per counter increment, and every acknowledged write among them.
+// and a DynamoDB stream on; after restart the table and the change records
+// of both agree exactly: one INSERT per item in the table and none for an
+// item that is not, one MODIFY per counter increment, and every
+// acknowledged write among them.
 func TestKillWithStreamingDestination(t *testing.T) {
 	srv := testserver.Start(t)
 	c := testserver.DynamoDBClient(srv.AWS, 8)
@@ -29,6 +30,8 @@ func TestKillWithStreamingDestination(t *testing.T) {
 	benchTable(t, c, "cap")
 	ok(c.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("cap"),
 		StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/changes")}))(t)
+	ok(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("cap"),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}}))(t)
 	const writers = 6
 	var mu sync.Mutex
 	ackedPuts := map[string]bool{}
@@ -90,39 +93,57 @@ func TestKillWithStreamingDestination(t *testing.T) {
 			inTable[pk] = true
 		}
 	}
-	inserts := map[string]int{}
-	modifies := 0
-	for _, r := range readChanges(t, kc) {
-		pk := r.DynamoDB.Keys["pk"]["S"].(string)
-		switch {
-		case pk == "counter":
-			if r.EventName == "MODIFY" || r.EventName == "INSERT" {
-				modifies++
-			}
-		case r.EventName == "INSERT":
-			inserts[pk]++
-		default:
-			t.Errorf("unexpected record %s %s", r.EventName, pk)
-		}
-	}
 	for pk := range ackedPuts {
 		if !inTable[pk] {
 			t.Errorf("acknowledged put %s lost", pk)
 		}
 	}
-	for pk := range inTable {
-		if inserts[pk] != 1 {
-			t.Errorf("item %s has %d INSERT records, want 1", pk, inserts[pk])
+	if hits < ackedIncs {
+		t.Errorf("counter: %d in the table, %d acknowledged increments", hits, ackedIncs)
+	}
+	// check compares one stream's records (event and pk) with the table.
+	check := func(what string, events, pks []string) {
+		inserts := map[string]int{}
+		modifies := 0
+		for i, pk := range pks {
+			switch {
+			case pk == "counter":
+				if events[i] == "MODIFY" || events[i] == "INSERT" {
+					modifies++
+				}
+			case events[i] == "INSERT":
+				inserts[pk]++
+			default:
+				t.Errorf("%s: unexpected record %s %s", what, events[i], pk)
+			}
+		}
+		for pk := range inTable {
+			if inserts[pk] != 1 {
+				t.Errorf("%s: item %s has %d INSERT records, want 1", what, pk, inserts[pk])
+			}
+		}
+		for pk := range inserts {
+			if !inTable[pk] {
+				t.Errorf("%s: INSERT record for %s, which is not in the table", what, pk)
+			}
+		}
+		if modifies != hits {
+			t.Errorf("%s: counter %d in the table, %d records", what, hits, modifies)
 		}
 	}
-	for pk := range inserts {
-		if !inTable[pk] {
-			t.Errorf("INSERT record for %s, which is not in the table", pk)
+	var events, pks []string
+	for _, r := range readChanges(t, kc) {
+		events, pks = append(events, r.EventName), append(pks, r.DynamoDB.Keys["pk"]["S"].(string))
+	}
+	check("kinesis destination", events, pks)
+	events, pks = nil, nil
+	arn := aws.ToString(ok(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("cap")}))(t).Table.LatestStreamArn)
+	for _, recs := range readStream(t, testserver.DynamoDBStreamsClient(srv.AWS), arn) {
+		for _, r := range recs {
+			events, pks = append(events, string(r.EventName)), append(pks, keyS(r.Dynamodb.Keys, "pk"))
 		}
 	}
-	if modifies != hits || hits < ackedIncs {
-		t.Errorf("counter: %d in the table, %d records, %d acknowledged increments", hits, modifies, ackedIncs)
-	}
+	check("dynamodb stream", events, pks)
 	if len(ackedPuts) == 0 {
 		t.Fatal("no put acknowledged before the kills")
 	}

@@ -6,8 +6,7 @@ package dynamoapi
 // (S, N or B), BillingMode PROVISIONED (with ProvisionedThroughput) or
 // PAY_PER_REQUEST, up to 20 GlobalSecondaryIndexes and 5
 // LocalSecondaryIndexes with KEYS_ONLY, INCLUDE or ALL projections, and
-// Tags. StreamSpecification is stored and described (change capture is a
-// separate feature). The table is CREATING for the server's transition
+// Tags, and a StreamSpecification (stream_specification.go). The table is CREATING for the server's transition
 // delay (none by default, like DynamoDB Local), then ACTIVE. Checks run
 // in dynalite's order, which follows DynamoDB's, with its messages.
 //
@@ -143,8 +142,20 @@ func (a *API) createTable(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	sp, err := parseStreamSpec(in.StreamSpecification)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.st.Table(t.Name); err == nil {
+		return nil, a.fail(tables.ErrTableExists, t.Name)
+	}
+	undo, err := a.createStream(ctx, t, sp)
+	if err != nil {
+		return nil, a.fail(err, t.Name)
+	}
 	stored, err := a.st.Create(ctx, t)
 	if err != nil {
+		undo()
 		return nil, a.fail(err, t.Name)
 	}
 	return struct {
@@ -192,7 +203,7 @@ func (a *API) buildTable(in *createTableInput) (*tables.Table, error) {
 	if len(in.LocalSecondaryIndexes) == 0 && len(in.GlobalSecondaryIndexes) == 0 && len(in.KeySchema) != len(in.AttributeDefinitions) {
 		return nil, invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
-	t := &tables.Table{Name: *in.TableName, Key: key, Billing: "PROVISIONED", Tags: in.Tags, Stream: in.StreamSpecification}
+	t := &tables.Table{Name: *in.TableName, Key: key, Billing: "PROVISIONED", Tags: in.Tags}
 	if ppr {
 		t.Billing = "PAY_PER_REQUEST"
 	} else {

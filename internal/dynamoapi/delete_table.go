@@ -34,6 +34,7 @@ func (a *API) deleteTable(ctx context.Context, body []byte) (any, error) {
 		}
 		return nil, a.fail(err, name)
 	}
+	a.dropStreams(ctx, t)
 	return struct {
 		TableDescription tableDescription `json:"TableDescription"`
 	}{a.describe(t, items, size, tables.StatusDeleting)}, nil

@@ -20,6 +20,7 @@ import (
 	"fmt"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/tables"
 )
 
@@ -82,6 +83,8 @@ type tableDescription struct {
 	LocalSecondaryIndexes  []indexDesc           `json:"LocalSecondaryIndexes,omitempty"`
 	GlobalSecondaryIndexes []indexDesc           `json:"GlobalSecondaryIndexes,omitempty"`
 	StreamSpecification    json.RawMessage       `json:"StreamSpecification,omitempty"`
+	LatestStreamArn        string                `json:"LatestStreamArn,omitempty"`
+	LatestStreamLabel      string                `json:"LatestStreamLabel,omitempty"`
 	DeletionProtection     bool                  `json:"DeletionProtectionEnabled"`
 }
 
@@ -116,6 +119,9 @@ func (a *API) describe(t *tables.Table, items, size int64, status string) tableD
 		CreationDateTime: epoch(t.CreatedMs), ProvisionedThroughput: throughputOf(t.Through),
 		TableSizeBytes: size, ItemCount: items, TableArn: arn,
 		TableID: fmt.Sprintf("%08x-0000-4000-8000-%012x", t.ID, t.CreatedMs), StreamSpecification: t.Stream,
+	}
+	if st, ok := capture.LatestStream(t); ok {
+		d.LatestStreamArn, d.LatestStreamLabel = a.streamARN(t.Name, st), st.Label
 	}
 	for _, ad := range t.AttrDefs {
 		d.AttributeDefinitions = append(d.AttributeDefinitions, attributeDefinition{str(ad.Name), str(ad.Type.String())})

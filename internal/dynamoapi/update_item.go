@@ -180,5 +180,8 @@ func applyUpdate(t *tables.Table, u *expr.Update, key, old attr.Item) (attr.Item
 	if attr.ItemSize(newItem) > maxItemSize {
 		return nil, nil, validation("Item size to update has exceeded the maximum allowed size")
 	}
+	if err := checkDepth(newItem); err != nil {
+		return nil, nil, err
+	}
 	return newItem, paths, nil
 }

@@ -8,7 +8,8 @@ package dynamoapi
 // Delete; new key attributes in AttributeDefinitions). A new GSI is
 // backfilled from the table's items in the background: CREATING with
 // Backfilling true until done, maintained by every write meanwhile.
-// StreamSpecification is stored.
+// StreamSpecification enables or disables the table's DynamoDB stream
+// (stream_specification.go).
 //
 // Deviations: the table is not UPDATING while an index builds (the index
 // is); one index change per call is not enforced; there are no throughput
@@ -57,6 +58,17 @@ func (a *API) updateTable(ctx context.Context, body []byte) (any, error) {
 	}
 	name := tableNameOf(*in.TableName)
 	nowMs := a.now().UnixMilli()
+	sp, err := parseStreamSpec(in.StreamSpecification)
+	if err != nil {
+		return nil, err
+	}
+	prepared, err := a.prepareStreamUpdate(ctx, name, sp)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, awsErrNotFound("Requested resource not found: Table: " + name + " not found")
+		}
+		return nil, a.fail(err, name)
+	}
 	t, err := a.st.Update(ctx, name, func(t *tables.Table) error {
 		if in.BillingMode != nil {
 			t.Billing = *in.BillingMode
@@ -82,8 +94,8 @@ func (a *API) updateTable(ctx context.Context, body []byte) (any, error) {
 		} else if in.BillingMode != nil && *in.BillingMode == "PROVISIONED" && t.Through.Read == 0 {
 			return invalidParam("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
 		}
-		if in.StreamSpecification != nil {
-			t.Stream = in.StreamSpecification
+		if err := a.updateStream(t, sp, prepared, nowMs); err != nil {
+			return err
 		}
 		defs := map[string]attr.Type{}
 		var defNames []string
@@ -140,6 +152,11 @@ func (a *API) updateTable(ctx context.Context, body []byte) (any, error) {
 		}
 		return nil
 	})
+	if err != nil && prepared != nil {
+		if derr := a.streams.Drop(context.WithoutCancel(ctx), *prepared); derr != nil {
+			a.log.Warn("drop stream of a refused update", "table", name, "err", derr)
+		}
+	}
 	if err != nil {
 		if isNotFound(err) {
 			return nil, awsErrNotFound("Requested resource not found: Table: " + name + " not found")

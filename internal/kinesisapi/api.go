@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
@@ -37,6 +38,14 @@ type API struct {
 	region, account string
 	now             func() time.Time
 	shardLimit      int
+
+	mu struct {
+		sync.Mutex
+		commitment commitment // the account's billing commitment
+		// subs are the live SubscribeToShard subscriptions, by consumer
+		// ARN and shard ID.
+		subs map[string]*subscription
+	}
 }
 
 // New returns the Kinesis API over sl.
@@ -243,8 +252,6 @@ func toShard(s streamlog.ShardInfo) shard {
 type enhancedMonitoring struct {
 	ShardLevelMetrics []string `json:"ShardLevelMetrics"`
 }
-
-var noMonitoring = []enhancedMonitoring{{ShardLevelMetrics: []string{}}}
 
 // describe returns the stream's description or the Kinesis error.
 func (a *API) describe(ctx context.Context, name string) (streamlog.StreamInfo, error) {

@@ -7,11 +7,14 @@ package kinesisapi
 // ResourceNotFoundException. Its name can be reused right after. Deleting a
 // stream that is DELETING succeeds again, as in Kinesis.
 //
-// Deviations: EnforceConsumerDeletion is accepted and ignored (there are no
-// registered consumers).
+// A stream with registered consumers is refused (ResourceInUseException,
+// in Kinesis's words) unless EnforceConsumerDeletion is true, which
+// deregisters them with the stream.
 
 import (
 	"context"
+
+	"github.com/blueshift-dev/blueshift/internal/awsjson"
 
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
@@ -37,6 +40,13 @@ func (a *API) deleteStream(ctx context.Context, body []byte) (any, error) {
 	}
 	if info.Status == streamlog.StatusDeleting {
 		return nil, nil // as Kinesis: deleting again succeeds
+	}
+	if len(info.Consumers) > 0 && !in.EnforceConsumerDeletion {
+		// Kinesis's text (observed; quoted in cloud-custodian issue 7260).
+		return nil, awsjson.Errorf(ResourceInUseException,
+			"DeleteStream can't delete %s because there are consumers associated with this data stream. "+
+				"To delete %s anyway, set the EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that are associated with it.",
+			a.arn(name), name)
 	}
 	return nil, a.fail(a.sl.Delete(ctx, name))
 }

@@ -62,7 +62,7 @@ func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
 	d := streamDescription{
 		StreamName: info.Name, StreamARN: a.arn(info.Name), StreamStatus: info.Status,
 		StreamModeDetails: modeDetails{info.Mode}, RetentionPeriodHours: info.RetentionHours,
-		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
+		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: monitoring(info.ShardLevelMetrics),
 		EncryptionType: info.EncryptionType, KeyID: info.KeyID, Shards: []shard{},
 	}
 	after := a.looseShardID(in.ExclusiveStartShardID, name)

@@ -7,7 +7,11 @@ package kinesisapi
 // StartStreamEncryption recorded (see stream_encryption.go: records are not
 // actually encrypted).
 //
-// Deviations: ConsumerCount is always 0.
+// ConsumerCount counts the registered consumers, MaxRecordSizeInKiB is what
+// UpdateMaxRecordSize set (1024 by default), and WarmThroughput what
+// UpdateStreamWarmThroughput set, when it was.
+//
+// Deviations: StreamId is not reported (blueshift issues none).
 
 import "context"
 
@@ -23,6 +27,8 @@ type streamSummary struct {
 	KeyID                   string               `json:"KeyId,omitempty"`
 	OpenShardCount          int                  `json:"OpenShardCount"`
 	ConsumerCount           int                  `json:"ConsumerCount"`
+	MaxRecordSizeInKiB      int                  `json:"MaxRecordSizeInKiB"`
+	WarmThroughput          *warmThroughput      `json:"WarmThroughput,omitempty"`
 }
 
 func (a *API) describeStreamSummary(ctx context.Context, body []byte) (any, error) {
@@ -38,12 +44,17 @@ func (a *API) describeStreamSummary(ctx context.Context, body []byte) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		StreamDescriptionSummary streamSummary `json:"StreamDescriptionSummary"`
-	}{streamSummary{
+	sum := streamSummary{
 		StreamName: info.Name, StreamARN: a.arn(info.Name), StreamStatus: info.Status,
 		StreamModeDetails: modeDetails{info.Mode}, RetentionPeriodHours: info.RetentionHours,
-		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: noMonitoring,
+		StreamCreationTimestamp: epochSeconds(info.Created), EnhancedMonitoring: monitoring(info.ShardLevelMetrics),
 		EncryptionType: info.EncryptionType, KeyID: info.KeyID, OpenShardCount: info.OpenShards,
-	}}, nil
+		ConsumerCount: len(info.Consumers), MaxRecordSizeInKiB: info.MaxRecordSizeKiB,
+	}
+	if info.WarmThroughputMiBps > 0 {
+		sum.WarmThroughput = &warmThroughput{info.WarmThroughputMiBps, info.WarmThroughputMiBps}
+	}
+	return struct {
+		StreamDescriptionSummary streamSummary `json:"StreamDescriptionSummary"`
+	}{sum}, nil
 }

@@ -61,48 +61,9 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	if int(num) >= len(info.Shards) {
 		return nil, awsjson.Errorf(ResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", shardID, name, a.account)
 	}
-	// Texts observed from Kinesis (kinesalite records the same).
-	mustEither := "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or " +
-		"(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified %s and %s StartingSequenceNumber."
-	var p streamlog.Position
-	switch in.ShardIteratorType {
-	case "TRIM_HORIZON", "LATEST":
-		if in.StartingSequenceNumber != "" {
-			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "also a")
-		}
-		p.Type = streamlog.TrimHorizon
-		if in.ShardIteratorType == "LATEST" {
-			p.Type = streamlog.Latest
-		}
-	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
-		p.Type = streamlog.AtSeq
-		if in.ShardIteratorType == "AFTER_SEQUENCE_NUMBER" {
-			p.Type = streamlog.AfterSeq
-		}
-		if in.StartingSequenceNumber == "" {
-			return nil, awsjson.Errorf(InvalidArgumentException, mustEither, in.ShardIteratorType, "no")
-		}
-		// The shard a number encodes is not compared with ShardId (Kinesis
-		// refuses another shard's number): numbers come from one counter
-		// per stream, so the log places any of them in the shard's range.
-		seq, _, _, err := streamlog.ParseAWSSeq(in.StartingSequenceNumber)
-		if err != nil {
-			return nil, awsjson.Errorf(InvalidArgumentException,
-				"StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid.",
-				in.StartingSequenceNumber, shardID, name, a.account)
-		}
-		p.Seq = seq
-	case "AT_TIMESTAMP":
-		if in.Timestamp == nil {
-			return nil, awsjson.Errorf(InvalidArgumentException,
-				"Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.")
-		}
-		ts, now := time.Time(*in.Timestamp).UnixMilli(), a.now().UnixMilli()
-		if ts > now {
-			return nil, awsjson.Errorf(InvalidArgumentException,
-				"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: %d, currentTimestampInMillis: %d", ts, now)
-		}
-		p.Type, p.Time = streamlog.AtTimestamp, time.Time(*in.Timestamp)
+	p, err := a.position("GetShardIterator", shardID, name, in.ShardIteratorType, in.StartingSequenceNumber, in.Timestamp)
+	if err != nil {
+		return nil, err
 	}
 	after, err := a.sl.Resolve(ctx, name, shardID, p)
 	if err != nil {
@@ -113,4 +74,54 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	return struct {
 		ShardIterator string `json:"ShardIterator"`
 	}{it.encode()}, nil
+}
+
+// position reads a starting position (GetShardIterator's, or
+// SubscribeToShard's StartingPosition) of shard shardID of stream name,
+// with Kinesis's checks and texts; op names the operation in them.
+func (a *API) position(op, shardID, name, typ, seqStr string, ts *epochSeconds) (streamlog.Position, error) {
+	var p streamlog.Position
+	// Texts observed from Kinesis (kinesalite records the same).
+	mustEither := "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or " +
+		"(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified %s and %s StartingSequenceNumber."
+	switch typ {
+	case "TRIM_HORIZON", "LATEST":
+		if seqStr != "" {
+			return p, awsjson.Errorf(InvalidArgumentException, mustEither, typ, "also a")
+		}
+		p.Type = streamlog.TrimHorizon
+		if typ == "LATEST" {
+			p.Type = streamlog.Latest
+		}
+	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
+		p.Type = streamlog.AtSeq
+		if typ == "AFTER_SEQUENCE_NUMBER" {
+			p.Type = streamlog.AfterSeq
+		}
+		if seqStr == "" {
+			return p, awsjson.Errorf(InvalidArgumentException, mustEither, typ, "no")
+		}
+		// The shard a number encodes is not compared with ShardId (Kinesis
+		// refuses another shard's number): numbers come from one counter
+		// per stream, so the log places any of them in the shard's range.
+		seq, _, _, err := streamlog.ParseAWSSeq(seqStr)
+		if err != nil {
+			return p, awsjson.Errorf(InvalidArgumentException,
+				"StartingSequenceNumber %s used in %s on shard %s in stream %s under account %s is invalid.",
+				seqStr, op, shardID, name, a.account)
+		}
+		p.Seq = seq
+	case "AT_TIMESTAMP":
+		if ts == nil {
+			return p, awsjson.Errorf(InvalidArgumentException,
+				"Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.")
+		}
+		ms, now := time.Time(*ts).UnixMilli(), a.now().UnixMilli()
+		if ms > now {
+			return p, awsjson.Errorf(InvalidArgumentException,
+				"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: %d, currentTimestampInMillis: %d", ms, now)
+		}
+		p.Type, p.Time = streamlog.AtTimestamp, time.Time(*ts)
+	}
+	return p, nil
 }

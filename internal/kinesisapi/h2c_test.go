@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/blueshift-dev/blueshift/internal/testserver"
 )
@@ -55,5 +56,25 @@ func TestHTTP2Cleartext(t *testing.T) {
 	createActive(t, c, "h2", 1)
 	if _, err := c.PutRecord(context.Background(), &kinesis.PutRecordInput{StreamName: aws.String("h2"), PartitionKey: aws.String("k"), Data: []byte("x")}); err != nil {
 		t.Fatal(err)
+	}
+
+	// SubscribeToShard's event stream over HTTP/2, as the AWS SDKs for Java
+	// v2 and JavaScript v3 read it (a client without a whole-response
+	// timeout: the stream lasts five minutes).
+	streaming := kinesis.New(kinesis.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String("http://" + srv.AWS), HTTPClient: &http.Client{Transport: tr},
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "S"}, nil
+		}),
+	})
+	arn := activeConsumer(t, c, "arn:aws:kinesis:us-east-1:000000000000:stream/h2", "h2app")
+	sub, err := streaming.SubscribeToShard(context.Background(), &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(arn),
+		ShardId: aws.String("shardId-000000000000"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeTrimHorizon}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.GetStream().Close()
+	if recs, _ := nextRecords(t, sub.GetStream().Events(), 1); string(recs[0].Data) != "x" {
+		t.Fatalf("h2c subscription read %q", recs[0].Data)
 	}
 }

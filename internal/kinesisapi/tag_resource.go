@@ -12,7 +12,7 @@ package kinesisapi
 // absent keys are ignored. ListTagsForResource lists every tag in key order.
 //
 // Deviations: consumer ARNs (stream/<name>/consumer/<consumer>:<time>)
-// answer ResourceNotFoundException, since stream consumers are not served.
+// answer ResourceNotFoundException: consumers carry no tags here.
 // The region and account of an ARN are not checked, as for StreamARN.
 // StreamId is ignored (reserved by AWS).
 

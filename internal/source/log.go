@@ -56,16 +56,26 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 	}
 	b := Batch{End: res.End, MillisBehind: res.MillisBehindLatest, Records: make([]Record, len(res.Records)),
 		Behind: behind(res)}
+	// Sequence numbers in the Kinesis form the Kinesis API hands out
+	// (56 digits, which encode the shard and its creation time), so a view's
+	// sequence_number is the one producers were given for the record.
+	var num uint32
+	var createdMs int64
+	if len(res.Records) > 0 {
+		if num, createdMs, err = r.shardMeta(ctx, stream, shard); err != nil {
+			return Batch{}, err
+		}
+	}
 	// Every record's sequence number and partition key, in one string that
 	// the records' strings share: two allocations a batch, not two a record.
-	const seqLen = 22 // len(Seq.String())
+	const seqLen = 56 // len(Seq.AWS(...))
 	n := 0
 	for i := range res.Records {
 		n += seqLen + len(res.Records[i].PartitionKey)
 	}
 	buf := make([]byte, 0, n)
 	for i := range res.Records {
-		buf = res.Records[i].Seq.AppendTo(buf)
+		buf = res.Records[i].Seq.AppendAWS(buf, num, createdMs, res.Records[i].ArrivalMs)
 		buf = append(buf, res.Records[i].PartitionKey...)
 	}
 	text := string(buf)
@@ -89,6 +99,22 @@ func (r *Log) Read(ctx context.Context, stream, shard, position string, lim Limi
 		b.Next = res.Next.String()
 	}
 	return b, nil
+}
+
+// shardMeta is the number and creation time (Unix ms) of a stream's shard,
+// which the Kinesis form of its sequence numbers encodes. Only batches
+// with records ask, so an idle reader costs nothing.
+func (r *Log) shardMeta(ctx context.Context, stream, shard string) (uint32, int64, error) {
+	info, err := r.L.Describe(ctx, stream)
+	if err != nil {
+		return 0, 0, wrapLog("describe "+stream, err)
+	}
+	for _, s := range info.Shards {
+		if s.ID == shard {
+			return s.Num, s.Created.UnixMilli(), nil
+		}
+	}
+	return 0, 0, fmt.Errorf("source: %s/%s: %w", stream, shard, ErrStreamNotFound)
 }
 
 // behind is how many records of the shard follow the batch: streamlog's

@@ -73,8 +73,13 @@ var CompatTables = map[string]bool{
 	"pg_cursors": true, "pg_type": true, "pg_constraint": true, "pg_group": true, "pg_index": true,
 }
 
+// InfoSchemaViews are the information_schema views the catalog schema
+// defines as information_schema_<name>, with Postgres's type names and the
+// user's schemas only.
+var InfoSchemaViews = map[string]bool{"columns": true, "tables": true, "schemata": true, "views": true}
+
 // CompatTriggers are the words without which CatalogCompat has nothing to do.
-var CompatTriggers = []string{"pg_", "operator", "version", "format_type", "::reg", "array_upper", "~"}
+var CompatTriggers = []string{"pg_", "information_schema", "operator", "version", "format_type", "::reg", "array_upper", "~"}
 
 // CatalogCompat rewrites a statement's Postgres catalog references for
 // DuckDB, pointing them at schema (see the comment above). It returns the
@@ -156,6 +161,11 @@ func CatalogCompat(text, schema string) (string, bool) {
 			}
 			emit(t.Pos, toks[end].End, schema+".to_"+regCast(toks, i+2)+"("+text[t.Pos:t.End]+")")
 			i = end
+		// information_schema.columns (tables, schemata, views) -> the
+		// catalog schema's information_schema_columns
+		case word(i, "information_schema") && op(i+1, ".") && name(i+2) && InfoSchemaViews[strings.ToLower(toks[i+2].Value)] && !op(i+3, "."):
+			emit(t.Pos, toks[i+2].End, schema+".information_schema_"+strings.ToLower(toks[i+2].Value))
+			i += 2
 		// information_schema._pg_expandarray( -> the catalog schema's
 		case word(i, "information_schema") && op(i+1, ".") && word(i+2, "_pg_expandarray") && op(i+3, "("):
 			emit(t.Pos, t.End, schema)

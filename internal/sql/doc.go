@@ -43,12 +43,14 @@
 //     timestamps taken in the same second (the reference procedure's audit
 //     pattern). It is the statement's start only when Options.StatementTime
 //     is set; otherwise it is the transaction's start.
-//   - VARCHAR(n) and CHAR(n) lengths are not enforced on insert (a cast
-//     truncates); CHAR is not padded.
+//   - VARCHAR(n) and CHAR(n) lengths are enforced on INSERT and UPDATE only
+//     for the tables Options.CharLimits knows (a cast truncates); CHAR is
+//     not padded.
 //   - TO_CHAR's numeric formats are 0A000.
-//   - AVG of a DECIMAL is a double, AVG of integers a numeric (with the
-//     truncated value Redshift gives): types are not known here.
-//   - REGEXP_SUBSTR supports only the first occurrence from position 1.
+//   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
+//     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient
+//     truncated to s decimals, typed DOUBLE rather than DECIMAL(38, s).
+//   - Regular expressions are RE2's; REGEXP_INSTR's 'e' parameter is 0A000.
 //   - A SQL user-defined function prints as a DuckDB macro (function.go):
 //     untyped, so calls are not checked against its argument types.
 //   - TRUNC(x) with one argument is the date of a timestamp only when x is

@@ -23,7 +23,6 @@ func init() {
 		"nvl":                             rename("coalesce"),
 		"nvl2":                            rwNvl2,
 		"decode":                          rwDecode,
-		"len":                             rename("length"),
 		"charindex":                       rwCharindex,
 		"dateadd":                         rwDateadd,
 		"date_add":                        rwDateadd,
@@ -36,8 +35,6 @@ func init() {
 		"to_char":                         rwToChar,
 		"to_date":                         rwToDate,
 		"listagg":                         rwListagg,
-		"regexp_substr":                   rwRegexpSubstr,
-		"regexp_count":                    rwRegexpCount,
 		"json_parse":                      rename("rs_json_parse"),
 		"can_json_parse":                  rename("rs_can_json_parse"),
 		"json_serialize":                  rwJSONSerialize,
@@ -158,7 +155,7 @@ func rwCharindex(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 2, 2); err != nil {
 		return nil, err
 	}
-	return fn("strpos", f.Args[1], f.Args[0]), nil
+	return fn("strpos", cast(f.Args[1], "varchar"), cast(f.Args[0], "varchar")), nil
 }
 
 // datePart reads a date part written as a word or a string, and returns
@@ -460,23 +457,6 @@ func isOne(x ast.Expr) bool {
 	return ok && l.Kind == ast.LitNumber && l.Value == "1"
 }
 
-func rwRegexpSubstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
-	if err := rw.nargs(f, 2, 5); err != nil {
-		return nil, err
-	}
-	if len(f.Args) >= 3 && !isOne(f.Args[2]) || len(f.Args) >= 4 && !isOne(f.Args[3]) || len(f.Args) == 5 {
-		return nil, rw.unsupported(0, "REGEXP_SUBSTR with a position, occurrence or parameters")
-	}
-	return fn("regexp_extract", f.Args[0], f.Args[1]), nil
-}
-
-func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
-	if err := rw.nargs(f, 2, 2); err != nil {
-		return nil, err
-	}
-	return fn("length", fn("regexp_extract_all", f.Args[0], f.Args[1])), nil
-}
-
 func toJSON(x ast.Expr) ast.Expr { return cast(x, "json") }
 
 func rwJSONSerialize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
@@ -587,7 +567,7 @@ func jsonList(x ast.Expr) ast.Expr { return tryCast(toJSON(x), "json[]") }
 func rwArray(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
-		args[i] = fn("to_json", a) // a value, not JSON text: 'two' is "two"
+		args[i] = fn("rs_to_json", a) // a value, not JSON text: 'two' is "two"
 	}
 	return superOf(fn("json_array", args...)), nil
 }
@@ -599,7 +579,7 @@ func rwObject(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	args := make([]ast.Expr, len(f.Args))
 	for i, a := range f.Args {
 		if i%2 == 1 {
-			a = fn("to_json", a)
+			a = fn("rs_to_json", a)
 		}
 		args[i] = a
 	}

@@ -63,12 +63,30 @@ func (rw *rewriter) nameSelect(sel *ast.Select, top bool) {
 			it.Alias = &ast.Ident{Name: "?column?", Quoted: true}
 			continue
 		}
+		if strength == 0 && isOperator(it.X) && !taken["?column?"] {
+			// A subquery's, view's or table's column: "?column?" as
+			// Postgres names it, once (DuckDB keeps its expression text
+			// for the others, where Postgres would repeat the name).
+			taken["?column?"] = true
+			it.Alias = &ast.Ident{Name: "?column?", Quoted: true}
+			continue
+		}
 		if strength == 0 || (taken[name] && !top) {
 			continue
 		}
 		taken[name] = true
 		it.Alias = &ast.Ident{Name: name, Quoted: true}
 	}
+}
+
+// isOperator reports whether x is an operator's result (a + b, -a), which
+// DuckDB would name by its text.
+func isOperator(x ast.Expr) bool {
+	switch x.(type) {
+	case *ast.Binary, *ast.Unary:
+		return true
+	}
+	return false
 }
 
 // firstSelect is the SELECT block whose select list names q's columns.

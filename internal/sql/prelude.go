@@ -18,6 +18,9 @@ var prelude = []string{
 	// before the first character; a negative length is an error.
 	`CREATE OR REPLACE MACRO rs_substring3(s, a, n) AS CASE WHEN n < 0 THEN error('negative substring length not allowed') WHEN a >= 1 THEN substring(CAST(s AS VARCHAR), a, n) ELSE substring(CAST(s AS VARCHAR), 1, greatest(a + n - 1, 0)) END`,
 	`CREATE OR REPLACE MACRO rs_substring2(s, a) AS CASE WHEN a >= 1 THEN substring(CAST(s AS VARCHAR), a) ELSE CAST(s AS VARCHAR) END`,
+	// RS_CHAR_LIMIT(x, n, type): x, or Redshift's error when its text is
+	// longer than n bytes (a VARCHAR(n) or CHAR(n) column's limit).
+	`CREATE OR REPLACE MACRO rs_char_limit(x, n, t) AS CASE WHEN x IS NULL OR strlen(CAST(x AS VARCHAR)) <= n THEN x ELSE error('value too long for type ' || t) END`,
 	// A SUPER value as text: NULL for an object or an array.
 	`CREATE OR REPLACE MACRO rs_super_text(x) AS CASE WHEN left(variant_typeof(x), 1) IN ('O', 'A') THEN NULL ELSE TRY_CAST(x AS VARCHAR) END`,
 	// RS_JSON_STRICT(text): valid JSON as Redshift reads it. DuckDB's reader

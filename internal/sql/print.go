@@ -221,6 +221,16 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 			before = append(before, d)
 			n.Names = n.Names[1:]
 		}
+	case *ast.Truncate:
+		// Likewise TRUNCATE a, b: a TRUNCATE of each.
+		for _, t := range n.More {
+			d, err := print(&ast.Truncate{Table: t})
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, d)
+		}
+		n.More = nil
 	case *ast.Merge:
 		if n.RemoveDuplicates && len(n.Whens) == 0 {
 			// Simplified MERGE: target rows that match are replaced by the

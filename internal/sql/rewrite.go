@@ -28,7 +28,10 @@ var rules = []rule{
 	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},       // 'a' = 'a ' is true: trailing blanks do not count
 	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
+	{"regex-operators", regexOperators},       // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
 	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
+	{"date-literals", dateLiterals},           // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
+	{"char-limits", charLimits},               // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
 	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
 	{"array-literals", arrayLiterals},         // '{1,2}'::int[] -> '[1,2]'::INTEGER[]
@@ -123,8 +126,12 @@ func superIndexBase(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 				return ix, nil
 			}
 		}
-		ix.I = &ast.Binary{Op: "+", L: &ast.Paren{X: ix.I}, R: &ast.Literal{Kind: ast.LitNumber, Value: "1"}}
-		return ix, nil
+		// A computed subscript (arr[i] with i a column): DuckDB's
+		// VARIANT subscript takes only a constant, so the element is read
+		// through the value's JSON text, where the path counts from 0 as
+		// PartiQL does.
+		path := fn("concat", str("$["), cast(ix.I, "varchar"), str("]"))
+		return cast(fn("json_extract", cast(ix.X, "json"), path), "super"), nil
 	})
 }
 

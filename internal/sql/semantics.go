@@ -74,11 +74,12 @@ func datePartCall(part string, x ast.Expr) ast.Expr {
 	return call
 }
 
-// rwAvg: AVG of an integer is an integer, truncated (Redshift: "BIGINT for
-// any integer type argument"); of a float, a float. sum / count gives
-// exactly that under integer division, where DuckDB's avg is always a
-// double. Types are not known here, so the quotient is what carries the
-// argument's type family.
+// rwAvg: AVG(x) is rs_avg(sum(x), count(x)), which the warehouse defines
+// with one overload per type of DuckDB's sum, so that the result has
+// Redshift's type and value (AVG function: BIGINT for any integer
+// argument, the fraction truncated; DOUBLE PRECISION for a float;
+// DECIMAL(38, s) for a DECIMAL(p, s)). DuckDB's avg is a DOUBLE whatever
+// its argument.
 func rwAvg(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if len(f.Args) != 1 || f.Star || len(f.OrderBy) > 0 || len(f.WithinGroup) > 0 {
 		return f, nil
@@ -91,7 +92,7 @@ func rwAvg(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if f.Over != nil {
 		cnt.Over = ast.Clone(f.Over)
 	}
-	return &ast.Paren{X: &ast.Binary{Op: "/", L: sum, R: fn("nullif", cnt, num("0"))}}, nil
+	return fn("rs_avg", sum, cnt), nil
 }
 
 // charLimit returns n for VARCHAR(n) / CHAR(n) and the type's name in

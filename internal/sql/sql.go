@@ -76,6 +76,13 @@ type Options struct {
 	// sent as text is: an array parameter above all, which DuckDB cannot
 	// type from its use.
 	ParamTypes []string
+	// CharLimits, when set, returns the columns of a table INSERT or UPDATE
+	// writes (nil for an unknown table), so that values longer than a
+	// VARCHAR(n) or CHAR(n) column's n are refused (charlimits.go).
+	CharLimits func(table ast.Name) []ColumnLimit
+	// DateDMY is DateStyle's DMY: '01/02/2023' is 1 February, not 2
+	// January (dates.go).
+	DateDMY bool
 }
 
 // Translation is one statement read for execution: its tree, and for
@@ -113,6 +120,9 @@ func Translate(text string, opts Options) (*Translation, error) {
 		return &Translation{Stmt: stmt}, nil
 	}
 	if r, ok := stmt.(*ast.Raw); ok {
+		if r.DuckDB != "" {
+			return &Translation{Stmt: r, SQL: r.DuckDB}, nil
+		}
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
 	return printStmt(stmt, opts, text)

@@ -329,7 +329,7 @@ func (rw *rewriter) wrap(t ast.TableExpr, src ast.TableExpr, keep bool) ast.Tabl
 		b := s.Alias.Name
 		sel.Items = append(sel.Items, ast.SelectItem{X: cast(fn("unnest", elems), "super"), Alias: &b})
 		if s.Alias.At != nil {
-			idx := fn("range", fn("coalesce", fn("len", ast.Clone(list)), &ast.Literal{Kind: ast.LitNumber, Value: "0"}))
+			idx := fn("range", fn("coalesce", fn("array_length", ast.Clone(list)), &ast.Literal{Kind: ast.LitNumber, Value: "0"}))
 			var ix ast.Expr = idx
 			if keep {
 				ix = keepRow(idx)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -19,7 +20,20 @@ type CreateOptions struct {
 	// RetentionHours is 24 to 8760; zero means 24.
 	RetentionHours int
 	Tags           map[string]string
+	// Internal makes a stream for blueshift's own use (the log behind a
+	// table's DynamoDB stream): its name is InternalPrefix followed by a
+	// legal stream name, it is ACTIVE at once (no transition delay), and
+	// Streams and Usage leave it out, so the Kinesis API neither lists
+	// nor counts it.
+	Internal bool
 }
+
+// InternalPrefix begins the name of every internal stream. No Kinesis
+// stream name can begin with it.
+const InternalPrefix = "/"
+
+// IsInternal reports whether name is an internal stream's.
+func IsInternal(name string) bool { return strings.HasPrefix(name, InternalPrefix) }
 
 // maxStreamID keeps stream ids within the bits a sequence number leaves them.
 const maxStreamID = 1<<(64-seqBits) - 1
@@ -45,7 +59,11 @@ func ValidStreamName(name string) bool {
 // Create makes a new stream: status CREATING for Options.TransitionDelay,
 // then ACTIVE. Its shards split the hash-key space evenly.
 func (l *Log) Create(ctx context.Context, name string, o CreateOptions) error {
-	if !ValidStreamName(name) {
+	if o.Internal {
+		if !IsInternal(name) || !ValidStreamName(name[len(InternalPrefix):]) {
+			return fmt.Errorf("%w: internal stream name %q: want %q and 1 to 128 characters of a-z A-Z 0-9 _ . -", ErrInvalidArgument, name, InternalPrefix)
+		}
+	} else if !ValidStreamName(name) {
 		return fmt.Errorf("%w: stream name %q: want 1 to 128 characters of a-z A-Z 0-9 _ . -", ErrInvalidArgument, name)
 	}
 	if o.Mode == "" {
@@ -92,9 +110,13 @@ func (l *Log) Create(ctx context.Context, name string, o CreateOptions) error {
 		}
 		id := w.nextStreamID
 		w.nextStreamID++
+		until := nowMs + l.opts.TransitionDelay.Milliseconds()
+		if o.Internal {
+			until = nowMs
+		}
 		m := &streamMeta{
 			ID: id, Name: name, CreatedMs: nowMs, RetentionHours: o.RetentionHours, Mode: o.Mode,
-			Status: StatusCreating, StatusUntilMs: nowMs + l.opts.TransitionDelay.Milliseconds(),
+			Status: StatusCreating, StatusUntilMs: until,
 			Tags: maps.Clone(o.Tags), RecordFormat: recordFormatNewest,
 		}
 		st := &stream{id: id, name: name, notify: make(chan struct{}), pending: m, nextSeq: Seq(id<<seqBits) + 1}

@@ -15,6 +15,14 @@ const (
 	MaxPartitionKeyLen = 1024
 	// MaxRecordBytes bounds a record's data.
 	MaxRecordBytes = 1 << 20
+	// MaxCommitRecordBytes bounds the data of a record appended by Commit
+	// (a DynamoDB table's change record): Kinesis's largest record (10 MiB,
+	// a stream's maximum record size raised for large records). A change
+	// record holds the item's old and new images, each up to 400 KB and
+	// longer once written as JSON (base64 binaries, escaped strings), so it
+	// can pass the 1 MiB of a PutRecord; DynamoDB never fails a table write
+	// for its Kinesis destination, so neither does the log.
+	MaxCommitRecordBytes = 10 << 20
 )
 
 // Entry is a record to append.

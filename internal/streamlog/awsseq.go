@@ -133,10 +133,26 @@ func (n u192) appendDecimal(b []byte) []byte {
 	var digits [57]byte
 	for chunk := 2; chunk >= 0; chunk-- {
 		r := n.divmod(1e19)
-		for i := 18; i >= 0; i-- {
-			digits[chunk*19+i] = byte('0' + r%10)
-			r /= 10
+		base := chunk * 19
+		for i := 18; i >= 1; i -= 2 { // two digits at a time
+			q := r / 100
+			p := 2 * (r - q*100)
+			digits[base+i-1], digits[base+i] = digitPairs[p], digitPairs[p+1]
+			r = q
 		}
+		digits[base] = byte('0' + r)
 	}
 	return append(b, digits[57-awsSeqDigits:]...)
 }
+
+// digitPairs holds "00" to "99", for printing two digits at a time.
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"

@@ -74,3 +74,19 @@ func FuzzParseAWSSeq(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSeqForms compares the Kinesis form with the 22-digit form, the
+// per-record cost PutRecords and GetRecords pay to print sequence numbers.
+func BenchmarkSeqForms(b *testing.B) {
+	buf := make([]byte, 0, 64)
+	b.Run("AppendAWS", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			buf = Seq(i).AppendAWS(buf[:0], 3, 1700000000000, 1700000001000)
+		}
+	})
+	b.Run("AppendTo", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			buf = Seq(i).AppendTo(buf[:0])
+		}
+	})
+}

@@ -48,8 +48,8 @@ func (l *Log) Commit(ctx context.Context, batch *pebble.Batch, appends []StreamA
 			if n := len(e.PartitionKey); n < 1 || n > MaxPartitionKeyLen {
 				return fmt.Errorf("%w: record %d: partition key of %d bytes; want 1 to %d", ErrInvalidArgument, j, n, MaxPartitionKeyLen)
 			}
-			if n := len(e.Data); n > MaxRecordBytes {
-				return fmt.Errorf("%w: record %d: %d bytes of data; the limit is %d", ErrInvalidArgument, j, n, MaxRecordBytes)
+			if n := len(e.Data); n > MaxCommitRecordBytes {
+				return fmt.Errorf("%w: record %d: %d bytes of data; the limit is %d", ErrInvalidArgument, j, n, MaxCommitRecordBytes)
 			}
 			if e.HasExplicitHashKey {
 				hashes[j] = e.ExplicitHashKey

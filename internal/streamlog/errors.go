@@ -18,6 +18,10 @@ var (
 	ErrInvalidArgument = errors.New("invalid argument")
 	// ErrLimitExceeded: a limit on shards or streams was reached.
 	ErrLimitExceeded = errors.New("limit exceeded")
+	// ErrConsumerNotFound: the stream has no registered consumer by that name.
+	ErrConsumerNotFound = errors.New("consumer not found")
+	// ErrConsumerExists: a consumer by that name is already registered.
+	ErrConsumerExists = errors.New("consumer already exists")
 	// ErrClosed: the log was closed or failed a write and refuses further work.
 	ErrClosed = errors.New("stream log closed")
 )

@@ -309,8 +309,8 @@ func (l *Log) Describe(ctx context.Context, name string) (StreamInfo, error) {
 	return StreamInfo{}, fmt.Errorf("%w: %s", ErrStreamNotFound, name)
 }
 
-// Streams lists the names of all streams, sorted, including those being
-// deleted until they are gone.
+// Streams lists the names of all streams but internal ones, sorted,
+// including those being deleted until they are gone.
 func (l *Log) Streams(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -319,10 +319,12 @@ func (l *Log) Streams(ctx context.Context) ([]string, error) {
 	l.mu.RLock()
 	names := make([]string, 0, len(l.mu.byName)+len(l.mu.deleting))
 	for n := range l.mu.byName {
-		names = append(names, n)
+		if !IsInternal(n) {
+			names = append(names, n)
+		}
 	}
 	for n, d := range l.mu.deleting {
-		if _, dup := l.mu.byName[n]; !dup && nowMs < d.untilMs {
+		if _, dup := l.mu.byName[n]; !dup && nowMs < d.untilMs && !IsInternal(n) {
 			names = append(names, n)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -62,6 +63,26 @@ type streamMeta struct {
 	// it names; absent means NONE. The log records them; it does not encrypt.
 	EncryptionType string `json:"encryption_type,omitempty"`
 	KeyID          string `json:"key_id,omitempty"`
+	// Consumers are the stream's registered (enhanced fan-out) consumers,
+	// in registration order.
+	Consumers []consumerMeta `json:"consumers,omitempty"`
+	// ShardLevelMetrics are the enhanced monitoring metrics enabled, sorted.
+	ShardLevelMetrics []string `json:"shard_level_metrics,omitempty"`
+	// Policy is the stream's resource policy document; empty means none.
+	Policy string `json:"policy,omitempty"`
+	// MaxRecordSizeKiB is the largest record the stream takes; 0 means
+	// DefaultMaxRecordSizeKiB.
+	MaxRecordSizeKiB int `json:"max_record_size_kib,omitempty"`
+	// WarmThroughputMiBps is the warm throughput asked for; 0 means none.
+	WarmThroughputMiBps int `json:"warm_throughput_mibps,omitempty"`
+}
+
+// consumerMeta is a registered consumer's persisted description.
+type consumerMeta struct {
+	Name      string `json:"name"`
+	CreatedMs int64  `json:"created_ms"`
+	// ActiveMs is when the consumer turns from CREATING to ACTIVE.
+	ActiveMs int64 `json:"active_ms"`
 }
 
 // recordFormat returns the stream's record value format.
@@ -130,6 +151,8 @@ func (m *streamMeta) clone() *streamMeta {
 		c.Shards[i] = &sc
 	}
 	c.Tags = maps.Clone(m.Tags)
+	c.Consumers = slices.Clone(m.Consumers)
+	c.ShardLevelMetrics = slices.Clone(m.ShardLevelMetrics)
 	return &c
 }
 
@@ -249,6 +272,23 @@ type StreamInfo struct {
 	// what SetEncryption recorded (records are not encrypted by it).
 	EncryptionType string
 	KeyID          string
+	// Consumers lists the registered consumers in registration order.
+	Consumers []ConsumerInfo
+	// ShardLevelMetrics are the enhanced monitoring metrics enabled, sorted.
+	ShardLevelMetrics []string
+	// Policy is the resource policy document; empty means none.
+	Policy string
+	// MaxRecordSizeKiB is the largest record the stream takes.
+	MaxRecordSizeKiB int
+	// WarmThroughputMiBps is the warm throughput asked for; 0 means none.
+	WarmThroughputMiBps int
+}
+
+// ConsumerInfo describes a registered consumer.
+type ConsumerInfo struct {
+	Name    string
+	Created time.Time
+	Status  string // CREATING or ACTIVE
 }
 
 // ShardInfo describes a shard at one moment.
@@ -288,6 +328,15 @@ func (m *streamMeta) info(nowMs int64) StreamInfo {
 	}
 	if m.EncryptionType == EncryptionKMS {
 		si.EncryptionType, si.KeyID = EncryptionKMS, m.KeyID
+	}
+	si.ShardLevelMetrics = slices.Clone(m.ShardLevelMetrics)
+	si.Policy, si.WarmThroughputMiBps = m.Policy, m.WarmThroughputMiBps
+	si.MaxRecordSizeKiB = m.MaxRecordSizeKiB
+	if si.MaxRecordSizeKiB == 0 {
+		si.MaxRecordSizeKiB = DefaultMaxRecordSizeKiB
+	}
+	for _, c := range m.Consumers {
+		si.Consumers = append(si.Consumers, c.info(nowMs))
 	}
 	for i, s := range m.Shards {
 		si.Shards[i] = s.info()

@@ -60,7 +60,7 @@ type Usage struct {
 }
 
 // Usage counts the open shards and ON_DEMAND streams of every stream
-// (streams being deleted are not counted).
+// (streams being deleted and internal streams are not counted).
 func (l *Log) Usage(ctx context.Context) (Usage, error) {
 	if err := ctx.Err(); err != nil {
 		return Usage{}, err
@@ -68,7 +68,10 @@ func (l *Log) Usage(ctx context.Context) (Usage, error) {
 	var u Usage
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	for _, st := range l.mu.byName {
+	for name, st := range l.mu.byName {
+		if IsInternal(name) {
+			continue
+		}
 		m := st.meta.Load()
 		u.OpenShards += m.openShards()
 		if m.Mode == ModeOnDemand {

@@ -21,7 +21,8 @@
 //   - Capture, when set, is called with every write's changes inside the
 //     commit: the hook for change records in the same batch.
 //   - ItemCount and TableSizeBytes are kept in memory, counted from disk
-//     when the store opens.
+//     when the store opens; so is a counter of item writes since then
+//     (Writes), for rates.
 //   - Time to live: Run deletes expired items in the background, within
 //     about one TTLInterval of their expiry.
 //

@@ -77,6 +77,9 @@ type tableState struct {
 	deleted atomic.Bool
 	count   atomic.Int64
 	bytes   atomic.Int64
+	// writes counts the items written (put, changed or deleted, TTL
+	// included) since the store opened.
+	writes atomic.Int64
 }
 
 // Open opens the tables stored in sl's database.
@@ -167,6 +170,17 @@ func (s *Store) Describe(name string) (t *Table, items, bytes int64, err error) 
 		return nil, 0, 0, err
 	}
 	return ts.def.Load(), ts.count.Load(), ts.bytes.Load(), nil
+}
+
+// Writes returns how many items of the table were written (put, changed or
+// deleted, expiry included) since the store opened: a counter for rates,
+// kept in memory only.
+func (s *Store) Writes(name string) (int64, error) {
+	ts, err := s.state(name)
+	if err != nil {
+		return 0, err
+	}
+	return ts.writes.Load(), nil
 }
 
 // Table returns a table's definition.

@@ -106,6 +106,10 @@ func TestStoreWriteQueryReopen(t *testing.T) {
 	if n != 4 {
 		t.Fatalf("ItemCount %d, want 4", n)
 	}
+	// Five puts and a delete were written; the canceled write was not.
+	if w, err := s.Writes("t"); err != nil || w != 6 {
+		t.Fatalf("Writes %d (%v), want 6", w, err)
+	}
 	_ = sl.Close()
 
 	s, sl = openStore(t, dir, Options{})
@@ -115,6 +119,9 @@ func TestStoreWriteQueryReopen(t *testing.T) {
 		t.Fatalf("after reopen: %d items, %d bytes (%v); want 4, %d", n2, size2, err, size)
 	}
 	check(ReadRequest{Table: "t", Index: "byG", Query: true, Hash: attr.Str("even"), Backward: true}, "[a/100 a/10 a/0]")
+	if w, err := s.Writes("t"); err != nil || w != 0 {
+		t.Fatalf("Writes after reopen %d (%v), want 0: the counter is since the store opened", w, err)
+	}
 	if _, _, _, err := s.Delete(ctx, "t"); err != nil {
 		t.Fatal(err)
 	}

@@ -168,6 +168,7 @@ func (s *Store) write(ctx context.Context, ops []Op, ttl bool) ([]Outcome, error
 	for _, d := range deltas {
 		d.ts.count.Add(d.count)
 		d.ts.bytes.Add(d.bytes)
+		d.ts.writes.Add(1)
 	}
 	return outs, nil
 }

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
 
@@ -208,4 +209,52 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 		}
 	}
 	return pl
+}
+
+// charLimits returns the columns of the table n names, in order, with the
+// length of those declared VARCHAR(n) or CHAR(n) (and still DuckDB
+// VARCHARs) and which are dates or timestamps, for the SQL front end's
+// length check on INSERT and UPDATE and its reading of date literals
+// (Options.CharLimits). It returns nil when the table is not found or has
+// no such column: DuckDB then reports what is wrong with the statement.
+func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit {
+	schema, table, err := s.resolveRelation(ctx, n, s.baseOptions())
+	if err != nil {
+		return nil
+	}
+	res, err := s.conn.Query(ctx, `SELECT c.column_name, coalesce(t.typmod - 4, 0), coalesce(t.type_oid, 0), c.data_type
+		FROM duckdb_columns() c LEFT JOIN `+CatalogSchema+`.column_types t
+		ON t.schema_name = c.schema_name AND t.table_name = c.table_name AND t.column_name = c.column_name
+			AND t.type_oid IN (1042, 1043) AND c.data_type = 'VARCHAR'
+		WHERE c.schema_name = $1 AND c.table_name = $2 AND NOT c.internal
+		ORDER BY c.column_index`, schema, table)
+	if err != nil {
+		return nil
+	}
+	defer res.Close()
+	var cols []bsql.ColumnLimit
+	limited := false
+	for res.Next() {
+		v := res.Values()
+		name, _ := v[0].(string)
+		limit, _ := v[1].(int64)
+		oid, _ := v[2].(int64)
+		typ, _ := v[3].(string)
+		c := bsql.ColumnLimit{Name: name, Limit: int(limit), Type: "character varying"}
+		if oid == 1042 {
+			c.Type = "character"
+		}
+		switch {
+		case typ == "DATE":
+			c.DateKind = "date"
+		case strings.HasPrefix(typ, "TIMESTAMP"):
+			c.DateKind = "timestamp"
+		}
+		limited = limited || c.Limit > 0 || c.DateKind != ""
+		cols = append(cols, c)
+	}
+	if res.Err() != nil || !limited {
+		return nil
+	}
+	return cols
 }

@@ -10,8 +10,9 @@ import (
 // frontend.go) points what DuckDB's pg_catalog lacks or answers
 // differently at blueshift_catalog, where compatPrelude and
 // compatCatalogPrelude (compat_catalog.go) define it (as macros and views)
-// each time the warehouse opens: the functions in bsql.CompatFuncs and
-// the tables in bsql.CompatTables.
+// each time the warehouse opens: the functions in bsql.CompatFuncs, the
+// tables in bsql.CompatTables and the information_schema views in
+// bsql.InfoSchemaViews (compat_redshift.go).
 
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
 func compatPrelude() []string {
@@ -80,7 +81,11 @@ func compatPrelude() []string {
 				ELSE a.atttypid END AS atttypid,
 			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.typmod
 				WHEN c.data_type LIKE 'DECIMAL(%' THEN (c.numeric_precision << 16 | c.numeric_scale) + 4
-				ELSE -1 END AS atttypmod)
+				ELSE -1 END AS atttypmod,
+			-- Postgres's storage: 'p' (plain) for fixed-width types, 'x'
+			-- (extended) for the variable-width ones (psql's \d+ Storage).
+			CASE WHEN c.data_type IN ('VARCHAR', 'BLOB', 'JSON', 'VARIANT') OR c.data_type LIKE 'DECIMAL(%'
+				OR c.data_type LIKE '%[]' THEN 'x' ELSE 'p' END AS attstorage)
 			FROM pg_catalog.pg_attribute a
 			JOIN duckdb_columns() c ON c.table_oid = a.attrelid AND c.column_index = a.attnum
 			LEFT JOIN ` + s + `column_types d ON lower(d.schema_name) = lower(c.schema_name)

@@ -79,7 +79,7 @@ func compatCatalogPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT c.* REPLACE (
 				CASE WHEN mv.name IS NOT NULL AND c.relkind = 'r' THEN 'm' ELSE c.relkind END AS relkind,
 				` + s + `user_oid(coalesce(mv.owner, o.owner, '` + bootstrapUser + `')) AS relowner,
-				NULL::VARCHAR[] AS reloptions),
+				NULL::VARCHAR[] AS reloptions, 'd' AS relreplident),
 			false AS relforcerowsecurity
 			FROM pg_catalog.pg_class c
 			LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -196,7 +196,7 @@ func compatCatalogPrelude() []string {
 			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
 			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
 			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
-	}, adminViews()...) // exec_admin.go
+	}, append(adminViews(), redshiftCatalogViews()...)...) // exec_admin.go, compat_redshift.go
 }
 
 // setupCatalogCompat runs compatCatalogPrelude.

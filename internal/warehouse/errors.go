@@ -60,6 +60,9 @@ func classify(err error, query string) error {
 		e.Hint = ""
 	}
 	e.Message = pgMessage(e.Message)
+	if strings.HasPrefix(e.Message, "INSERT has more ") {
+		e.Code = sqlerr.SyntaxError
+	}
 	if i := strings.Index(e.Message, "(Error: value too long for type "); i >= 0 && de.Type == duckdb.ErrorTypeConstraint {
 		// The length check the SQL front end gives VARCHAR(n) and CHAR(n)
 		// columns: Redshift's message and SQLSTATE.
@@ -117,6 +120,28 @@ func pgMessage(msg string) string {
 			}
 			return fmt.Sprintf(p.format, name)
 		}
+	}
+	for _, kind := range []string{"Scalar Function", "Aggregate Function", "Table Function", "Macro Function"} {
+		// "Scalar Function with name foo does not exist!"
+		if rest, ok := strings.CutPrefix(msg, kind+" with name "); ok {
+			if name, ok := strings.CutSuffix(rest, " does not exist!"); ok {
+				return fmt.Sprintf("function %s does not exist", name)
+			}
+		}
+	}
+	// "table t has 2 columns but 3 values were supplied": Postgres's words
+	// for too many or too few values.
+	var table string
+	var cols, vals int
+	n, _ := fmt.Sscanf(msg, "table %s has %d columns but %d values were supplied", &table, &cols, &vals)
+	if n != 3 {
+		n, _ = fmt.Sscanf(msg, "Column name/value mismatch for insert on %s expected %d columns but %d values were supplied", &table, &cols, &vals)
+	}
+	if n == 3 {
+		if vals > cols {
+			return "INSERT has more expressions than target columns"
+		}
+		return "INSERT has more target columns than expressions"
 	}
 	if rest, ok := strings.CutPrefix(msg, "Referenced column "); ok {
 		// `Referenced column "x" not found in FROM clause!` and
@@ -396,6 +421,9 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 	case duckdb.ErrorTypeInvalidInput:
 		if msg == "division by zero" { // rs_nonzero, the SQL front end's divisor guard
 			return sqlerr.DivisionByZero
+		}
+		if strings.HasPrefix(msg, "value too long for type ") { // rs_char_limit, the SQL front end's length check
+			return sqlerr.StringDataRightTruncation
 		}
 		if strings.HasPrefix(msg, "Found multiple matches to update the same tuple") { // MERGE's check
 			return sqlerr.CardinalityViolation

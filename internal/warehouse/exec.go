@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -76,6 +77,13 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	case *ast.CreateProcedure, *ast.DropProcedure:
 		return s.planProcedure(ctx, n, text) // exec_procedure.go
 	case *ast.Copy:
+		if n.Source != "" {
+			c, err := copyDynamoDBStmt(n, s.Options())
+			if err != nil {
+				return nil, err
+			}
+			return s.planCopyDynamoDB(c), nil // exec_copy_dynamodb.go
+		}
 		c, err := copyStmt(n, s.Options())
 		if err != nil {
 			return nil, err
@@ -130,6 +138,10 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 	if err != nil {
 		return nil, err
 	}
+	if engineAdmin[p.kind] {
+		p.close()
+		return nil, sqlerr.New(sqlerr.SyntaxError, "syntax error at or near %q", strings.ToUpper(firstWord(text)))
+	}
 	if p.kind == duckdb.STATEMENT_TYPE_TRANSACTION {
 		// Transaction control that reached DuckDB untranslated: keep the
 		// session's state in step by running it as the engine would.
@@ -162,4 +174,19 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 			return p.run(ctx, s.conn, params, text)
 		},
 	}, nil
+}
+
+// engineAdmin are the kinds of DuckDB statement that change the engine
+// rather than data (PRAGMA and DuckDB's SET, ATTACH, DETACH, INSTALL and
+// LOAD, EXPORT DATABASE): none is Redshift's SQL, and each would let one
+// client change what every other session and the streaming views run
+// with (PRAGMA memory_limit = '1MB' failed every refresh). A client's
+// statement of one of these kinds is refused as Redshift refuses a
+// statement it does not know; blueshift's own settings go through the
+// engine statements (SET, RESET) the front end translates.
+var engineAdmin = map[duckdb.StmtType]bool{
+	duckdb.STATEMENT_TYPE_PRAGMA: true, duckdb.STATEMENT_TYPE_SET: true,
+	duckdb.STATEMENT_TYPE_VARIABLE_SET: true, duckdb.STATEMENT_TYPE_ATTACH: true,
+	duckdb.STATEMENT_TYPE_DETACH: true, duckdb.STATEMENT_TYPE_LOAD: true,
+	duckdb.STATEMENT_TYPE_EXPORT: true, duckdb.STATEMENT_TYPE_EXTENSION: true,
 }

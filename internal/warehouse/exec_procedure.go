@@ -139,8 +139,9 @@ func (s *Session) planProcedure(ctx context.Context, stmt ast.Stmt, text string)
 func (s *Session) procedureStmt(stmt ast.Stmt) any {
 	opts := s.Options()
 	name := func(n ast.Name) (string, string) {
-		if len(n) == 2 {
-			return bsql.Fold(n[0], false, opts), bsql.Fold(n[1], false, opts)
+		if len(n) >= 2 {
+			// schema.name, or database.schema.name in the current database
+			return bsql.Fold(n[len(n)-2], false, opts), bsql.Fold(n.Last(), false, opts)
 		}
 		return "public", bsql.Fold(n.Last(), false, opts)
 	}
@@ -611,6 +612,9 @@ func (ps *procSession) Call(ctx context.Context, name string, args []any) (*plpg
 	schema, n := "public", name
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		schema, n = name[:i], name[i+1:]
+		if j := strings.LastIndexByte(schema, '.'); j >= 0 {
+			schema = schema[j+1:] // database.schema.name
+		}
 	}
 	_, out, err := ps.s.call(ctx, schema, n, args, "CALL "+name+"(...)")
 	return out, err

@@ -225,10 +225,12 @@ func (s *Session) applySearchPath(ctx context.Context, value string) error {
 	for i, k := range keep {
 		quoted[i] = quoteIdent(k)
 	}
-	if _, err := s.conn.Exec(ctx, "SET search_path = "+quoteLiteral(strings.Join(quoted, ","))); err != nil {
+	// DuckDB's SET schema also sets its search_path to that one schema:
+	// it goes first, and the whole path after it.
+	if _, err := s.conn.Exec(ctx, "SET schema = "+quoteLiteral(keep[0])); err != nil {
 		return err
 	}
-	if _, err := s.conn.Exec(ctx, "SET schema = "+quoteLiteral(keep[0])); err != nil {
+	if _, err := s.conn.Exec(ctx, "SET search_path = "+quoteLiteral(strings.Join(quoted, ","))); err != nil {
 		return err
 	}
 	return nil

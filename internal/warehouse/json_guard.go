@@ -89,7 +89,7 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 			return fmt.Errorf("warehouse: register %s: %w", name, err)
 		}
 	}
-	return nil
+	return registerAvg(sc) // avg_udf.go
 }
 
 // keepOpen is a connector whose database/sql.DB does not close it: the

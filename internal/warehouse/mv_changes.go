@@ -104,7 +104,7 @@ func writtenNames(stmt ast.Stmt, opts bsql.Options) []string {
 	case *ast.Merge:
 		targets = append(targets, n.Target)
 	case *ast.Truncate:
-		targets = append(targets, n.Table)
+		targets = append(append(targets, n.Table), n.More...)
 	case *ast.AlterTable:
 		targets = append(targets, n.Table)
 	case *ast.Drop:

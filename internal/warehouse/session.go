@@ -3,11 +3,13 @@ package warehouse
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -133,10 +135,20 @@ func (s *Session) Conn() *Conn { return s.conn }
 
 // Options returns the SQL front end's options for the current settings.
 func (s *Session) Options() bsql.Options {
+	opts := s.baseOptions()
+	opts.CharLimits = func(n ast.Name) []bsql.ColumnLimit {
+		return s.charLimits(context.Background(), n) // column_types.go
+	}
+	return opts
+}
+
+// baseOptions are Options without the catalog lookups.
+func (s *Session) baseOptions() bsql.Options {
 	return bsql.Options{
 		CaseSensitive:      isOn(s.settings["enable_case_sensitive_identifier"]),
 		CaseSensitiveSuper: isOn(s.settings["enable_case_sensitive_super_attribute"]),
 		ParamTypes:         s.paramTypes,
+		DateDMY:            strings.Contains(strings.ToUpper(s.settings["datestyle"]), "DMY"),
 	}
 }
 

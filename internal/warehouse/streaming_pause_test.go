@@ -13,15 +13,19 @@ import (
 // ... AUTO REFRESH YES resumes it. (Every view that was inside a batch
 // when the process died is paused: which one killed it cannot be told.)
 func TestRefreshCrashPausesView(t *testing.T) {
-	t.Setenv("BLUESHIFT_TEST_CRASH_REFRESH", "boom")
 	e := newStreamEnv(t)
 	e.createStream("s1", 1)
 	e.createStream("s2", 1)
 	e.exec(`CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
 	e.exec(`CREATE MATERIALIZED VIEW boom AUTO REFRESH YES AS SELECT shard_id, sequence_number, json_parse(kinesis_data) AS p FROM k.s1`)
-	// Its first batch, at once, crashes the process; after a restart it
-	// crashes it again (one crash may be an innocent kill: see
-	// refresh_marker.go).
+	// From the next start on, boom's first batch, at once, crashes the
+	// process; after a restart it crashes it again (one crash may be an
+	// innocent kill: see refresh_marker.go). The crash is injected only
+	// after CREATE has answered: injected from the start, it could kill
+	// the process before CREATE's reply was sent.
+	e.srv.Kill()
+	t.Setenv("BLUESHIFT_TEST_CRASH_REFRESH", "boom")
+	e.srv.Restart()
 	for range 2 {
 		deadline := time.Now().Add(60 * time.Second)
 		for !strings.Contains(e.srv.Logs(), "injected crash") {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -36,9 +37,17 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// Database is the one database name clients may connect to. Empty means "dev".
 	Database string
-	// MemoryLimit is DuckDB's memory_limit (for example "2GB"). Empty keeps
-	// DuckDB's default (80% of RAM).
+	// MemoryLimit is DuckDB's memory_limit (for example "2GB"): what all
+	// statements and streaming batches together may hold in memory; past it
+	// DuckDB spills to its temporary directory where an operator can, and
+	// fails the statement with 53200 where it cannot. Empty keeps DuckDB's
+	// default (80% of RAM).
 	MemoryLimit string
+	// TempLimit is DuckDB's max_temp_directory_size (for example "10GB"):
+	// what spilled statements may write to the temporary directory
+	// (<data>/<database>.duckdb.tmp), which shares its disk with the stream
+	// log. Empty keeps DuckDB's default (90% of the free disk space).
+	TempLimit string
 	// Threads is DuckDB's thread count. Zero keeps DuckDB's default (one per core).
 	Threads int
 	// Sources opens stream readers for streaming materialized views; nil
@@ -48,6 +57,10 @@ type Options struct {
 	// does (the server calls it once its listeners answer). False starts
 	// it at Open.
 	DeferAutoRefresh bool
+	// DynamoDB is the DynamoDB-compatible table service that
+	// COPY ... FROM 'dynamodb://...' loads from; nil means none (such a
+	// COPY then fails with 0A000).
+	DynamoDB DynamoDBTables
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -58,6 +71,7 @@ type Warehouse struct {
 	connector *duckdb.Connector
 	metrics   *metrics
 	ingest    *ingestManager // autorefresh.go: streaming materialized views
+	dynamo    DynamoDBTables // exec_copy_dynamodb.go
 
 	nextSession atomic.Uint64
 	sched       scheduler // schedule_run.go
@@ -88,8 +102,16 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	// group) and PartiQL path queries 25-100x slower (200,000 records: 6-24
 	// s against 0.08-0.23 s unshredded).
 	dsn := path + "?access_mode=read_write&storage_compatibility_version=v1.5.0&variant_minimum_shredding_size=-1"
+	// No statement reads or writes files, attaches databases or installs
+	// extensions: a SQL client reaches DuckDB's file system only through
+	// blueshift (COPY FROM STDIN, TO STDOUT). Otherwise any SQL user could
+	// overwrite the data directory's files or read the machine's.
+	dsn += "&enable_external_access=false"
 	if opts.MemoryLimit != "" {
-		dsn += "&memory_limit=" + opts.MemoryLimit
+		dsn += "&memory_limit=" + url.QueryEscape(opts.MemoryLimit)
+	}
+	if opts.TempLimit != "" {
+		dsn += "&max_temp_directory_size=" + url.QueryEscape(opts.TempLimit)
 	}
 	if opts.Threads > 0 {
 		dsn += fmt.Sprintf("&threads=%d", opts.Threads)
@@ -99,6 +121,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, err)
 	}
 	w := &Warehouse{
+		dynamo:    opts.DynamoDB,
 		path:      path,
 		database:  opts.Database,
 		log:       obs.Logger(opts.Logger).With("component", "warehouse"),

@@ -177,7 +177,7 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 
 func TestSchemaAPI(t *testing.T) {
 	srv := testserver.Start(t)
-	if code, out := call(t, srv, "POST", "/api/query", sqlBody("create schema sales; create table sales.orders (id int, amount numeric(10,2)); create view sales.big as select * from sales.orders where amount > 100")); code != 200 {
+	if code, out := call(t, srv, "POST", "/api/query", sqlBody("create schema sales; create table sales.orders (id int, amount numeric(10,2), note varchar(20)); create view sales.big as select id, amount from sales.orders where amount > 100")); code != 200 {
 		t.Fatalf("%d %v", code, out)
 	}
 	code, out := call(t, srv, "GET", "/api/schema", "")
@@ -194,9 +194,10 @@ func TestSchemaAPI(t *testing.T) {
 			sales = append(sales, compact(m))
 		}
 	}
+	// Types as Postgres's format_type names them.
 	want := []string{
-		`{"columns":[{"name":"id","type":"INTEGER"},{"name":"amount","type":"DECIMAL(10,2)"}],"kind":"view","name":"big","schema":"sales"}`,
-		`{"columns":[{"name":"id","type":"INTEGER"},{"name":"amount","type":"DECIMAL(10,2)"}],"kind":"table","name":"orders","schema":"sales"}`,
+		`{"columns":[{"name":"id","type":"integer"},{"name":"amount","type":"numeric(10,2)"}],"kind":"view","name":"big","schema":"sales"}`,
+		`{"columns":[{"name":"id","type":"integer"},{"name":"amount","type":"numeric(10,2)"},{"name":"note","type":"character varying(20)"}],"kind":"table","name":"orders","schema":"sales"}`,
 	}
 	if fmt.Sprint(sales) != fmt.Sprint(want) {
 		t.Errorf("schema sales\n got %v\nwant %v", sales, want)
@@ -443,6 +444,15 @@ func TestAuthAPI(t *testing.T) {
 	if code, out := callAs(t, srv, "viewer", "look", "GET", "/api/queries/"+adminQuery, ""); code != http.StatusNotFound {
 		t.Errorf("viewer reads the admin's query: %d %v", code, out)
 	}
+	// Query history is per user: the viewer's is empty so far.
+	if code, out := callAs(t, srv, "viewer", "look", "GET", "/api/history", ""); code != 200 || compact(out) != `{"history":[]}` {
+		t.Errorf("viewer's history: %d %v", code, out)
+	}
+	waitFor(t, "the admin's query in the admin's history", func() bool {
+		_, out := do("GET", "/api/history", "")
+		h, _ := out["history"].([]any)
+		return len(h) > 0 && h[0].(map[string]any)["sql"] == "select n from notes"
+	})
 	// Basic credentials, without cookie or CSRF, for API clients.
 	if code, out := callAs(t, srv, "admin", "wrong", "GET", "/api/dashboards", ""); code != http.StatusUnauthorized {
 		t.Errorf("basic, wrong password: %d %v", code, out)

@@ -2,11 +2,15 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/chromedp/chromedp"
 
@@ -16,8 +20,12 @@ import (
 // TestBrowserPipeline opens the pipeline page while the demo's generator
 // runs: the stream's and the views' figures move without a reload, and a
 // record the streaming view cannot parse shows as a scan error with its text.
+// A DynamoDB table written to meanwhile, with a Kinesis streaming
+// destination, is the flow's first step: its items and writes per second
+// move, with an edge to its stream.
 func TestBrowserPipeline(t *testing.T) {
 	httpAddr, awsAddr := startDemo(t)
+	writeOrders(t, awsAddr)
 	for _, vp := range []viewport{desktop, phone} {
 		t.Run(vp.name, func(t *testing.T) {
 			ctx := browser(t, vp)
@@ -46,8 +54,40 @@ func TestBrowserPipeline(t *testing.T) {
 			}
 			var edges int
 			run(t, ctx, "count edges", chromedp.Evaluate(`document.querySelectorAll('svg.edges path').length`, &edges))
-			if edges < 4 {
-				t.Errorf("%d edges drawn, want the chain stream → view → view → procedure → table", edges)
+			if edges < 5 {
+				t.Errorf("%d edges drawn, want the chain stream → view → view → procedure → table, and table → stream", edges)
+			}
+			// The DynamoDB table: its item count grows while the writer
+			// runs, its writes per second show, and it is drawn before its
+			// stream, with the edge between them.
+			items := func() int {
+				n, _ := strconv.Atoi(strings.ReplaceAll(nodeFigure(t, ctx, "dynamodb_table:orders", "items"), ",", ""))
+				return n
+			}
+			firstItems := items()
+			eventually(t, "the table's item count to grow on the page", func() bool { return items() > firstItems })
+			eventually(t, "the table's writes/s to show", func() bool {
+				r := nodeFigure(t, ctx, "dynamodb_table:orders", "rate")
+				return r != "–" && r != "0/s"
+			})
+			var dest string
+			run(t, ctx, "the table's destination", chromedp.Evaluate(`[...document.querySelectorAll('[data-node="dynamodb_table:orders"] .fig.dest[data-stream="orders-changes"] span')].map(e => e.textContent).join(" | ")`, &dest))
+			if dest != "→ orders-changes | ACTIVE" {
+				t.Errorf("the table's destination reads %q", dest)
+			}
+			var linked bool
+			run(t, ctx, "the table's edge", chromedp.Evaluate(`!!document.querySelector('svg.edges path[data-from="dynamodb_table:orders"][data-to="stream:orders-changes"]')`, &linked))
+			if !linked {
+				t.Error("no edge drawn from the table to its stream")
+			}
+			var before bool
+			run(t, ctx, "the table before its stream", chromedp.Evaluate(`(() => {
+				const a = document.querySelector('[data-node="dynamodb_table:orders"]').getBoundingClientRect();
+				const b = document.querySelector('[data-node="stream:orders-changes"]').getBoundingClientRect();
+				return `+map[bool]string{false: `b.left >= a.right`, true: `b.top >= a.bottom`}[vp.mobile]+`;
+			})()`, &before))
+			if !before {
+				t.Errorf("the table is not drawn before its stream (%s)", vp.name)
 			}
 			// The schedule that runs the load procedure, with its last run.
 			eventually(t, "the load schedule's first run", func() bool {
@@ -94,4 +134,36 @@ func TestBrowserPipeline(t *testing.T) {
 		return n == 1
 	})
 	screenshot(t, ctx, "pipeline-scan-error")
+}
+
+// writeOrders creates the DynamoDB table orders with a Kinesis streaming
+// destination (the stream orders-changes) and puts items into it until the
+// test ends.
+func writeOrders(t *testing.T, awsAddr string) {
+	t.Helper()
+	ctx := context.Background()
+	kc := testserver.KinesisClient(awsAddr)
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("orders-changes"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	dc := testserver.DynamoDBClient(awsAddr, 0)
+	createTable(t, dc, "orders")
+	if _, err := dc.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("orders"),
+		StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/orders-changes")}); err != nil {
+		t.Fatal(err)
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond): // pacing the writer, not timing the test
+			}
+			_, _ = dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]types.AttributeValue{
+				"pk": &types.AttributeValueMemberS{Value: fmt.Sprint("order-", i)}, "amount": &types.AttributeValueMemberN{Value: fmt.Sprint(i % 100)}}})
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
 }

@@ -88,9 +88,16 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 	}
 }
 
-// screenshot saves the whole page as bin/screenshots/name.png.
+// screenshot saves the whole page as bin/screenshots/name.png, and checks
+// the page fits the window's width (nothing to scroll sideways: a wide
+// table or drawing scrolls inside its own box).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	var over int
+	run(t, ctx, "the page's width", chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &over))
+	if over > 0 {
+		t.Errorf("%s: the page is %d px wider than the window", name, over)
+	}
 	var png []byte
 	run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(&png, 100))
 	dir := filepath.Join("..", "..", "bin", "screenshots")

@@ -49,6 +49,8 @@ func TestBrowserUsers(t *testing.T) {
 		chromedp.WaitVisible(`body[data-query="succeeded"]`, chromedp.ByQuery))
 
 	viewer := browser(t, phone)
+	run(t, viewer, "the login page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#login`, chromedp.ByQuery))
+	screenshot(t, viewer, "login-phone")
 	login(t, viewer, base, "viewer", "look")
 	if got := text(t, viewer, "#who .badge"); got != "read-only" {
 		t.Errorf("badge %q", got)
@@ -76,6 +78,43 @@ func TestBrowserUsers(t *testing.T) {
 		t.Errorf("viewer's insert: %q", got)
 	}
 	screenshot(t, viewer, "readonly-refused-phone")
+
+	// The dashboards: the viewer sees the admin's, but cannot make one,
+	// remove a panel or delete a dashboard.
+	if code, out := callAs(t, srv, "admin", "s3cret", "POST", "/api/dashboards", `{"id": "notes", "title": "Notes", "panels": [
+		{"title": "how many", "sql": "select count(*) as n from notes", "chart": {"type": "number", "y": ["n"]}}]}`); code != http.StatusCreated {
+		t.Fatalf("admin's dashboard: %d %v", code, out)
+	}
+	run(t, admin, "the dashboards", chromedp.Navigate(base+"/dashboards"),
+		chromedp.WaitVisible(`body[data-ready="dashboards"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[data-dashboard="notes"]`, chromedp.ByQuery))
+	if got := text(t, admin, `#dashboards li .meta`); got != "1 panel · by admin" {
+		t.Errorf("the dashboard's line reads %q", got)
+	}
+	screenshot(t, admin, "dashboards-desktop")
+	run(t, viewer, "the dashboards", chromedp.Navigate(base+"/dashboards"),
+		chromedp.WaitVisible(`body[data-ready="dashboards"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[data-dashboard="notes"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#createdashboard button[type=submit]').disabled`, &disabled))
+	if !disabled {
+		t.Error("the read-only user's New dashboard button is enabled")
+	}
+	screenshot(t, viewer, "dashboards-readonly-phone")
+	run(t, viewer, "a dashboard", chromedp.Click(`a[data-dashboard="notes"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`body[data-ready="dashboard"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.panel[data-loaded]`, chromedp.ByQuery))
+	var controls int
+	run(t, viewer, "its controls", chromedp.Evaluate(`document.querySelectorAll('#deletedashboard, .panel .remove').length`, &controls))
+	if controls != 0 {
+		t.Errorf("the read-only user sees %d delete or remove buttons", controls)
+	}
+	if got := text(t, viewer, ".pagehead"); got != "Notes\nall dashboards" {
+		t.Errorf("the dashboard's heading reads %q", got)
+	}
+	if got := text(t, viewer, ".panel .bignumber"); !strings.Contains(got, "2") {
+		t.Errorf("the viewer's panel reads %q", got)
+	}
+	screenshot(t, viewer, "dashboard-readonly-phone")
 	// The page's own requests carry the CSRF token; a write sent with the
 	// cookie but without it is refused before anything else is checked.
 	var status int
@@ -97,8 +136,8 @@ func TestBrowserUsers(t *testing.T) {
 		t.Errorf("notes after the refused insert: %d %v", code, out)
 	}
 	code, out = callAs(t, srv, "admin", "s3cret", "GET", "/api/dashboards", "")
-	if code != 200 || compact(out) != `{"dashboards":[]}` {
-		t.Errorf("dashboards after the refused create: %d %v", code, out)
+	if ds, _ := out["dashboards"].([]any); code != 200 || len(ds) != 1 || ds[0].(map[string]any)["id"] != "notes" {
+		t.Errorf("dashboards after the refused create: %d %v, want the admin's one", code, out)
 	}
 }
 

@@ -16,11 +16,12 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
 
-// The pipeline is a graph: nodes are sources (streams today; DynamoDB tables
-// with their streaming destinations, and Kafka topics, are further kinds of
-// source node), streaming views, materialized views, procedures and the
-// tables procedures load; edges say what reads what. Each node carries the
-// figures the page shows on it.
+// The pipeline is a graph: nodes are sources (DynamoDB tables with their
+// streaming destinations, and streams; Kafka topics would be a further kind
+// of source node), streaming views, materialized views, procedures and the
+// tables procedures load; edges say what reads what (a table's edge goes to
+// the stream its changes go to). Each node carries the figures the page
+// shows on it.
 
 // Node kinds.
 const (
@@ -37,7 +38,8 @@ type Node struct {
 	ID   string `json:"id"`
 	Kind string `json:"kind"`
 	Name string `json:"name"`
-	// Streams: status, shards, the highest sequence number, records/s in.
+	// Streams and DynamoDB tables: status. Streams: shards, the highest
+	// sequence number, records/s in.
 	Status string  `json:"status,omitempty"`
 	Shards []Shard `json:"shards,omitempty"`
 	// RecordsPerSec is records in per second (streams) or rows added per
@@ -58,6 +60,12 @@ type Node struct {
 	RefreshStatus string `json:"refreshStatus,omitempty"`
 	AutoRefresh   *bool  `json:"autoRefresh,omitempty"`
 	State         string `json:"state,omitempty"`
+	// DynamoDB tables: item count and size, item writes per second over
+	// the last sample interval, and the streaming destinations.
+	Items        *int64                 `json:"items,omitempty"`
+	SizeBytes    *int64                 `json:"sizeBytes,omitempty"`
+	WritesPerSec *float64               `json:"writesPerSec,omitempty"`
+	Destinations []StreamingDestination `json:"destinations,omitempty"`
 	// Procedures: the last call, and the schedules that call it.
 	LastCall  string         `json:"lastCall,omitempty"`
 	Schedules []NodeSchedule `json:"schedules,omitempty"`
@@ -192,6 +200,11 @@ func (a *api) pipelineSnapshot(ctx context.Context) (*Pipeline, error) {
 			// One counter numbers a stream's records: its growth is the rate in.
 			n.RecordsPerSec = a.rates.rate(n.ID, float64(top), now)
 		}
+	}
+
+	// DynamoDB tables, and the streams their changes go to.
+	if err := a.addSourceTables(ctx, add, edge, now); err != nil {
+		return nil, err
 	}
 
 	// Materialized views, streaming or not, with their last refresh.

@@ -360,8 +360,12 @@ func (a *api) queryStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	// ?wait=ms waits for the query to end (at most 10 s), so the page need
 	// not poll often.
-	if ms, err := strconv.Atoi(r.URL.Query().Get("wait")); err == nil && ms > 0 {
-		t := time.NewTimer(time.Duration(min(ms, 10000)) * time.Millisecond)
+	ms, err := queryInt(r, "wait", 0, 0, 10000)
+	if err != nil {
+		return err
+	}
+	if ms > 0 {
+		t := time.NewTimer(time.Duration(ms) * time.Millisecond)
 		defer t.Stop()
 		select {
 		case <-q.done:

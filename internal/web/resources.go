@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -161,7 +162,10 @@ func (a *api) views(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) refreshes(w http.ResponseWriter, r *http.Request) error {
-	limit := intParam(r, "limit", 20)
+	limit, err := queryInt(r, "limit", 20, 1, 10000)
+	if err != nil {
+		return err
+	}
 	rows, err := a.rows(r.Context(), `SELECT schema_name, mv_name, status, refresh_type, start_time, end_time, duration
 		FROM sys_mv_refresh_history ORDER BY end_time DESC LIMIT `+strconv.Itoa(limit))
 	if sqlerr.CodeOf(err) == sqlerr.UndefinedTable {
@@ -172,13 +176,6 @@ func (a *api) refreshes(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"refreshes": rows})
 	return nil
-}
-
-func intParam(r *http.Request, name string, def int) int {
-	if v, err := strconv.Atoi(r.URL.Query().Get(name)); err == nil && v > 0 && v <= 10000 {
-		return v
-	}
-	return def
 }
 
 // ---- schedules ----
@@ -293,13 +290,27 @@ func (a *api) dropSchedule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) scheduleHistory(w http.ResponseWriter, r *http.Request) error {
-	limit := intParam(r, "limit", 50)
+	limit, err := queryInt(r, "limit", 50, 1, 10000)
+	if err != nil {
+		return err
+	}
 	name := r.PathValue("name")
 	rows, err := a.rows(r.Context(), `SELECT run_id, scheduled_time, start_time, end_time, status, error_code,
 		error_message, rows FROM sys_schedule_history WHERE schedule_name = `+ast.QuoteString(name)+`
 		ORDER BY run_id DESC LIMIT `+strconv.Itoa(limit))
 	if err != nil {
 		return err
+	}
+	if len(rows) == 0 {
+		// No runs: a schedule not run yet, or none of that name (a dropped
+		// one keeps its runs).
+		exists, err := a.rows(r.Context(), `SELECT 1 AS one FROM sys_schedules WHERE schedule_name = `+ast.QuoteString(name))
+		if err != nil {
+			return err
+		}
+		if len(exists) == 0 {
+			return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("schedule %q does not exist", name)}
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"history": rows})
 	return nil

@@ -12,7 +12,13 @@ type SchemaTable struct {
 
 // schema lists the user-visible tables and views with their columns.
 func (a *api) schema(w http.ResponseWriter, r *http.Request) error {
-	rows, err := a.systemRows(r.Context(), `SELECT c.table_schema, c.table_name, t.table_type, c.column_name, c.data_type
+	// The type as Postgres's format_type prints it: numeric(10,2),
+	// character varying(256), integer.
+	rows, err := a.systemRows(r.Context(), `SELECT c.table_schema, c.table_name, t.table_type, c.column_name,
+			c.data_type || CASE
+				WHEN c.character_maximum_length IS NOT NULL THEN '(' || c.character_maximum_length || ')'
+				WHEN c.data_type = 'numeric' AND c.numeric_precision IS NOT NULL THEN '(' || c.numeric_precision || ',' || coalesce(c.numeric_scale, 0) || ')'
+				ELSE '' END AS data_type
 		FROM information_schema.columns c
 		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
 		WHERE c.table_schema NOT IN ('blueshift_catalog', 'information_schema', 'pg_catalog', 'main')

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
@@ -61,6 +62,9 @@ type Options struct {
 	Engine Engine
 	// Streams lists streams; nil shows none.
 	Streams Streams
+	// Tables lists the DynamoDB-compatible tables, the pipeline's first
+	// step; nil shows none.
+	Tables SourceTables
 	// User is the warehouse user API requests run as when no Users are
 	// configured, and the user the dashboard's own catalog reads and writes
 	// run as. Empty means "blueshift".
@@ -211,6 +215,19 @@ func Handler(opts Options) *Server {
 	// load the one page, which routes on the path.
 	route("/", public, func(w http.ResponseWriter, r *http.Request) error {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
+			// A path another method answers: 405, with the methods it takes.
+			var allow []string
+			for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+				probe := r.Clone(r.Context())
+				probe.Method = m
+				if _, pattern := mux.Handler(probe); pattern != "/" {
+					allow = append(allow, m)
+				}
+			}
+			if len(allow) > 0 {
+				w.Header().Set("Allow", strings.Join(allow, ", "))
+				return &httpError{status: http.StatusMethodNotAllowed, msg: r.Method + " " + r.URL.Path + ": the endpoint takes " + strings.Join(allow, ", ")}
+			}
 			return &httpError{status: http.StatusNotFound, msg: r.Method + " " + r.URL.Path + ": no such endpoint (see docs/dashboard.md)"}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -323,8 +340,13 @@ func (a *api) query(w http.ResponseWriter, r *http.Request) error {
 	text := string(body)
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
 		var req queryRequest
-		if err := json.Unmarshal(body, &req); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
 			return badRequest("body: want {\"sql\": \"...\"} or text/plain SQL: %v", err)
+		}
+		if dec.More() {
+			return badRequest("body: want one JSON object {\"sql\": \"...\"}, or text/plain SQL")
 		}
 		text = req.SQL
 	}

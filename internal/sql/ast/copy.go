@@ -6,13 +6,21 @@ package ast
 //	COPY {table [(column, ...)] | (query)} TO STDOUT [[WITH] options]
 //
 // options are the parenthesized list (FORMAT csv, HEADER true, ...) or the
-// older bare words (CSV HEADER DELIMITER AS ','). A COPY to or from a file,
-// or Redshift's COPY from a data source, is not this node (it stays Raw).
+// older bare words (CSV HEADER DELIMITER AS ','). And Redshift's load of a
+// DynamoDB table:
+//
+//	COPY table [(column, ...)] FROM 'dynamodb://Table' option [AS] value | flag ...
+//
+// A COPY to or from a file, or from another data source, is not this node
+// (it stays Raw).
 
 // Copy is a COPY that exchanges rows with the client.
 type Copy struct {
-	// From is FROM STDIN; false is TO STDOUT.
+	// From is FROM STDIN (or FROM Source); false is TO STDOUT.
 	From bool
+	// Source is the data source of a load from one ('dynamodb://Table'),
+	// empty for the client.
+	Source string
 	// Table and Columns name the target; Table is empty for a query.
 	Table   Name
 	Columns []Ident
@@ -48,9 +56,19 @@ func (p *Printer) copyStmt(n *Copy) {
 			p.parenIDs(n.Columns)
 		}
 	}
-	if n.From {
+	switch {
+	case n.Source != "":
+		p.W(" FROM ", QuoteString(n.Source))
+		for _, o := range n.Options {
+			p.W(" ", o.Name)
+			if o.HasValue {
+				p.W(" ", QuoteString(o.Value))
+			}
+		}
+		return
+	case n.From:
 		p.W(" FROM STDIN")
-	} else {
+	default:
 		p.W(" TO STDOUT")
 	}
 	if len(n.Options) == 0 {

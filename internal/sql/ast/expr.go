@@ -10,7 +10,7 @@ type ColumnRef struct {
 	Parts []Ident
 	Star  bool
 	Pos   int
-	// Exclude are columns a star leaves out (DuckDB only, made by rewrites).
+	// Exclude are columns a star leaves out (SELECT * EXCLUDE (a, b)).
 	Exclude []Ident
 }
 
@@ -218,6 +218,11 @@ type ArrayLit struct {
 // Keyword is a bare word that prints as itself (DuckDB only, made by rewrites).
 type Keyword struct{ Word string }
 
+// GroupingSets is GROUP BY's GROUPING SETS (set, ...): each set a list of
+// expressions, written (a, b), a or () for the empty set.
+type GroupingSets struct{ Sets [][]Expr }
+
+func (*GroupingSets) expr() {}
 func (*ColumnRef) expr()    {}
 func (*Field) expr()        {}
 func (*Index) expr()        {}

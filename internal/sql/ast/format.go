@@ -214,7 +214,7 @@ func (p *Printer) Expr(x Expr) {
 				p.W(".")
 			}
 			p.W("*")
-			if p.DuckDB && len(x.Exclude) > 0 {
+			if len(x.Exclude) > 0 {
 				p.W(" EXCLUDE (")
 				for i, id := range x.Exclude {
 					if i > 0 {
@@ -407,6 +407,17 @@ func (p *Printer) Expr(x Expr) {
 		p.W("]")
 	case *Keyword:
 		p.W(x.Word)
+	case *GroupingSets:
+		p.W("GROUPING SETS (")
+		for i, set := range x.Sets {
+			if i > 0 {
+				p.W(", ")
+			}
+			p.W("(")
+			p.exprs(set)
+			p.W(")")
+		}
+		p.W(")")
 	default:
 		p.fail("ast: cannot print expression %T", x)
 	}
@@ -511,8 +522,8 @@ func (p *Printer) fn(f *Func) {
 	if f.IgnoreNulls && !p.DuckDB {
 		p.W(" IGNORE NULLS")
 	}
-	if f.RespectNull {
-		p.W(" RESPECT NULLS")
+	if f.RespectNull && !p.DuckDB {
+		p.W(" RESPECT NULLS") // DuckDB's default, which it does not spell
 	}
 	if f.Over != nil {
 		p.W(" OVER ")

@@ -147,6 +147,10 @@ func (p *Printer) stmt2(n Stmt) {
 	case *Truncate:
 		p.W("TRUNCATE ")
 		p.name(n.Table)
+		for _, t := range n.More {
+			p.W(", ")
+			p.name(t)
+		}
 	case *AlterTable:
 		p.alterTable(n)
 	default:

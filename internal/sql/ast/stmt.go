@@ -96,6 +96,10 @@ type TableAttrs struct {
 	SortAuto   bool
 	Backup     *bool
 	EncodeAuto bool
+	// StorageParams are Postgres's WITH (name [= value], ...) storage
+	// parameters (pgbench's fillfactor): accepted and ignored, as Redshift
+	// manages storage itself.
+	StorageParams []string
 }
 
 // CreateTable is CREATE [TEMP] TABLE [IF NOT EXISTS] t (...) [attrs] or
@@ -132,8 +136,12 @@ type Drop struct {
 	Restrict bool
 }
 
-// Truncate is TRUNCATE [TABLE] t.
-type Truncate struct{ Table Name }
+// Truncate is TRUNCATE [TABLE] t; Postgres's TRUNCATE t, u, ... (pgbench)
+// names the tables after the first in More.
+type Truncate struct {
+	Table Name
+	More  []Name
+}
 
 // AlterTable is ALTER TABLE t action, for the actions both engines share.
 type AlterTable struct {

@@ -127,6 +127,10 @@ func (w *walker) node(n any) any {
 		n.X = w.expr(n.X)
 	case *Tuple:
 		w.exprs(n.Items)
+	case *GroupingSets:
+		for _, set := range n.Sets {
+			w.exprs(set)
+		}
 	case *Unary:
 		n.X = w.expr(n.X)
 	case *Binary:

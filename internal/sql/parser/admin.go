@@ -415,6 +415,17 @@ func (p *parser) vacuumStmt(start int) ast.Stmt {
 	switch {
 	case p.accept("full"), p.acceptSeq("sort", "only"), p.acceptSeq("delete", "only"), p.accept("reindex"), p.accept("recluster"):
 	}
+	// Postgres's forms, which its tools send (pgbench: VACUUM ANALYZE t):
+	// VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] and VACUUM (option, ...).
+	for p.accept("freeze") || p.accept("verbose") || p.accept("analyze") || p.accept("analyse") {
+	}
+	if p.is("(") {
+		p.next()
+		for !p.is(")") && !p.atEOF() {
+			p.next()
+		}
+		p.expect(")")
+	}
 	if p.isIdent() && !p.is("to") && !p.is("boost") {
 		a.Tables = append(a.Tables, p.name())
 	}

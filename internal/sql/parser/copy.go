@@ -54,6 +54,11 @@ func (p *parser) copyStmt() ast.Stmt {
 	case p.isSeq("from", "stdin"):
 		c.From = true
 	case p.isSeq("to", "stdout"):
+	case c.Table != nil && p.is("from") && p.peekN(1).Kind == lex.String && strings.HasPrefix(strings.ToLower(p.peekN(1).Value), "dynamodb://"):
+		p.next()
+		c.From, c.Source = true, p.next().Value
+		c.Options = p.sourceOptions()
+		return c
 	default:
 		p.i = start
 		return nil
@@ -114,6 +119,45 @@ func (p *parser) copyStmt() ast.Stmt {
 		p.expect(")")
 	}
 	return c
+}
+
+// sourceOptionValue says which options of a load from a data source take
+// a value; the others are flags.
+var sourceOptionValue = map[string]bool{
+	"iam_role": true, "credentials": true, "access_key_id": true, "secret_access_key": true,
+	"session_token": true, "region": true, "compupdate": true, "statupdate": true, "readratio": true,
+}
+
+// sourceOptions reads the options of a load from a data source: name
+// [AS] value for those that take one, a bare word for flags. An option
+// not known here is kept (with a literal that follows it as its value)
+// for the engine to refuse.
+func (p *parser) sourceOptions() []ast.CopyOption {
+	var out []ast.CopyOption
+	for !p.atEOF() {
+		if p.accept(",") {
+			continue
+		}
+		t := p.next()
+		if t.Kind != lex.Ident {
+			p.fail(t, "COPY from DynamoDB: unexpected "+quoteText(t.Text(p.src)))
+		}
+		o := ast.CopyOption{Name: t.Value}
+		switch takes, known := sourceOptionValue[o.Name]; {
+		case takes:
+			p.accept("as")
+			if p.atEOF() || p.is(",") {
+				p.fail(t, "COPY option "+strings.ToUpper(o.Name)+" needs a value")
+			}
+			o.Value, o.HasValue = p.copyValue(), true
+		case !known && p.accept("as"), !known && (p.peek().Kind == lex.String || p.peek().Kind == lex.Number):
+			if !p.atEOF() {
+				o.Value, o.HasValue = p.copyValue(), true
+			}
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // copyValue reads an option's value: a string's contents, a word

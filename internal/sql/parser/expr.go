@@ -459,6 +459,16 @@ func (p *parser) keywordExpr(t lex.Token) ast.Expr {
 			f.Name, f.Distinct = ast.Name{{Name: "approx_count_distinct"}}, false
 			return f
 		}
+		// APPROXIMATE PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x): the
+		// exact percentile, which is within any approximation's error.
+		if next.Is("percentile_disc") && p.peekN(2).Is("(") {
+			p.next()
+			f, ok := p.primary().(*ast.Func)
+			if !ok || len(f.WithinGroup) != 1 || f.Over != nil {
+				p.unsupported(t, "APPROXIMATE PERCENTILE_DISC other than with one WITHIN GROUP expression")
+			}
+			return f
+		}
 	case "interval":
 		if next.Kind == lex.String {
 			p.i += 2

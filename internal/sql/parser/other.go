@@ -42,7 +42,11 @@ func (p *parser) parseOther() ast.Stmt {
 	case "truncate":
 		p.next()
 		p.accept("table")
-		return &ast.Truncate{Table: p.name()}
+		t := &ast.Truncate{Table: p.name()}
+		for p.accept(",") {
+			t.More = append(t.More, p.name())
+		}
+		return t
 	case "refresh":
 		if p.isSeq("refresh", "materialized", "view") {
 			p.i += 3
@@ -275,6 +279,10 @@ func (p *parser) create() ast.Stmt {
 		return p.createFunction(orReplace) // function.go
 	case !orReplace && (p.is("user") || p.is("group") || p.is("role")):
 		return p.adminCreate(start) // admin.go
+	case !orReplace && p.is("schema"):
+		if r := p.createSchema(); r != nil {
+			return r
+		}
 	}
 	p.i = start
 	return p.raw()
@@ -686,6 +694,23 @@ func (p *parser) tableAttrs(a *ast.TableAttrs) {
 			}
 		case p.acceptSeq("encode", "auto"):
 			a.EncodeAuto = true
+		case p.isSeq("with", "("):
+			// WITH (fillfactor = 100, ...): Postgres's storage parameters.
+			p.next()
+			p.next()
+			for {
+				name := p.ident().Name
+				if p.accept("=") {
+					if v := p.next(); v.Kind == lex.EOF {
+						p.fail(v, "")
+					}
+				}
+				a.StorageParams = append(a.StorageParams, strings.ToLower(name))
+				if !p.accept(",") {
+					break
+				}
+			}
+			p.expect(")")
 		default:
 			return
 		}
@@ -911,4 +936,41 @@ func (p *parser) unsupportedLayout(at *ast.AlterTable) {
 	at.Redshift = true
 	at.Text = strings.TrimSpace(p.src[p.peek().Pos:])
 	p.i = len(p.toks) - 1
+}
+
+// createSchema reads CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION
+// user] [QUOTA {n [MB | GB | TB] | UNLIMITED}] | CREATE SCHEMA
+// AUTHORIZATION user [QUOTA ...] after CREATE, as a Raw statement whose
+// DuckDB form keeps only the name (DuckDB has no owners or quotas; the
+// warehouse records the owner from the text). It returns nil, the reader
+// back where it started, for any other form.
+func (p *parser) createSchema() ast.Stmt {
+	start := p.i
+	p.expect("schema")
+	duck := "CREATE SCHEMA "
+	if p.acceptSeq("if", "not", "exists") {
+		duck += "IF NOT EXISTS "
+	}
+	var name ast.Ident
+	if p.accept("authorization") {
+		name = p.ident()
+	} else {
+		name = p.ident()
+		if p.accept("authorization") {
+			p.ident()
+		}
+	}
+	if p.accept("quota") {
+		if !p.accept("unlimited") {
+			if t := p.next(); t.Kind != lex.Number {
+				p.fail(t, "")
+			}
+			_ = p.accept("mb") || p.accept("gb") || p.accept("tb")
+		}
+	}
+	if !p.atEOF() {
+		p.i = start
+		return nil
+	}
+	return &ast.Raw{Text: strings.TrimSpace(p.src), DuckDB: duck + ast.Format(ast.Name{name})}
 }

@@ -190,6 +190,20 @@ func (p *parser) selectBlock() *ast.Select {
 	}
 	for {
 		it := ast.SelectItem{X: p.expr()}
+		if c, ok := it.X.(*ast.ColumnRef); ok && c.Star && p.accept("exclude") {
+			// SELECT * EXCLUDE col | EXCLUDE (col, ...)
+			if p.accept("(") {
+				for {
+					c.Exclude = append(c.Exclude, p.ident())
+					if !p.accept(",") {
+						break
+					}
+				}
+				p.expect(")")
+			} else {
+				c.Exclude = append(c.Exclude, p.ident())
+			}
+		}
 		if p.accept("as") {
 			id := p.ident()
 			it.Alias = &id
@@ -216,7 +230,7 @@ func (p *parser) selectBlock() *ast.Select {
 			p.next()
 			s.GroupAll = true
 		} else {
-			s.GroupBy = p.exprList()
+			s.GroupBy = p.groupByList()
 		}
 	}
 	if p.accept("having") {
@@ -378,4 +392,45 @@ func (p *parser) tablePrimary() ast.TableExpr {
 		return &ast.PathTable{Path: x, Alias: p.alias(true), Pos: start}
 	}
 	return &ast.TableRef{Name: n, Alias: p.alias(true), Pos: start}
+}
+
+// groupByList reads GROUP BY's items: expressions (ROLLUP (...) and
+// CUBE (...) read as function calls) and GROUPING SETS (...).
+func (p *parser) groupByList() []ast.Expr {
+	var out []ast.Expr
+	for {
+		if p.is("grouping") && p.peekN(1).Is("sets") {
+			p.next()
+			p.next()
+			out = append(out, p.groupingSets())
+		} else {
+			out = append(out, p.expr())
+		}
+		if !p.accept(",") {
+			return out
+		}
+	}
+}
+
+// groupingSets reads ( set, ... ) after GROUPING SETS.
+func (p *parser) groupingSets() *ast.GroupingSets {
+	gs := &ast.GroupingSets{}
+	p.expect("(")
+	for {
+		if p.accept("(") {
+			var set []ast.Expr
+			if !p.is(")") {
+				set = p.exprList()
+			}
+			p.expect(")")
+			gs.Sets = append(gs.Sets, set)
+		} else {
+			gs.Sets = append(gs.Sets, []ast.Expr{p.expr()})
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+	return gs
 }

@@ -295,6 +295,48 @@ func Size(v Value) int {
 	return 0
 }
 
+// MaxDepth is DynamoDB's limit on nesting: an attribute is at level 1,
+// each M or L adds one for its elements, and no value may be deeper than
+// level 32 ("DynamoDB supports nested attributes up to 32 levels deep",
+// the developer guide's service quotas).
+const MaxDepth = 32
+
+// Depth is the number of levels v spans: 1 for a scalar or a set, one more
+// than its deepest element for an M or L. It stops counting past limit
+// (returning limit+1), so a value nested far deeper costs no more.
+func Depth(v Value, limit int) int {
+	if limit <= 0 {
+		return 1
+	}
+	d := 0
+	switch v.T {
+	case M:
+		for _, e := range v.M {
+			d = max(d, Depth(e, limit-1))
+			if d >= limit {
+				break
+			}
+		}
+	case L:
+		for _, e := range v.L {
+			d = max(d, Depth(e, limit-1))
+			if d >= limit {
+				break
+			}
+		}
+	}
+	return d + 1
+}
+
+// ItemDepth is the deepest of an item's attributes (see Depth).
+func ItemDepth(it Item, limit int) int {
+	d := 0
+	for _, v := range it {
+		d = max(d, Depth(v, limit))
+	}
+	return d
+}
+
 // ItemSize is DynamoDB's size of an item: the sum of each attribute name's
 // UTF-8 length and its value's Size.
 func ItemSize(it Item) int {

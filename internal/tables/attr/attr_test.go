@@ -102,3 +102,29 @@ func TestCompareAndEqual(t *testing.T) {
 		t.Fatal("sets are equal regardless of order")
 	}
 }
+
+// TestDepth: a scalar is one level, each M or L one more; past the limit
+// the count stops at limit+1.
+func TestDepth(t *testing.T) {
+	nest := func(depth int) Value {
+		v := Str("leaf")
+		for i := range depth {
+			if i%2 == 0 {
+				v = Value{T: M, M: map[string]Value{"a": v, "b": Str("x")}}
+			} else {
+				v = Value{T: L, L: []Value{Str("x"), v}}
+			}
+		}
+		return v
+	}
+	for _, c := range []struct{ depth, limit, want int }{
+		{0, 32, 1}, {1, 32, 2}, {31, 32, 32}, {32, 32, 33}, {10000, 32, 33},
+	} {
+		if got := Depth(nest(c.depth), c.limit); got != c.want {
+			t.Errorf("Depth(%d levels, %d) = %d, want %d", c.depth, c.limit, got, c.want)
+		}
+	}
+	if got := ItemDepth(Item{"a": Str("x"), "b": nest(5)}, MaxDepth); got != 6 {
+		t.Errorf("ItemDepth = %d, want 6", got)
+	}
+}

@@ -22,7 +22,7 @@ export function dashboardsPage(root) {
   api("/api/dashboards").then((d) => {
     if (!d.dashboards.length) list.append(el("li", { class: "empty" }, "No dashboards yet: run a query, make a chart, and save it to one."));
     for (const x of d.dashboards) {
-      list.append(el("li", {}, el("a", { href: `/dashboards/${x.id}`, "data-dashboard": x.id }, x.title), el("span", { class: "meta" }, ` ${x.panels.length} panels · by ${x.owner}`)));
+      list.append(el("li", {}, el("a", { href: `/dashboards/${x.id}`, "data-dashboard": x.id }, x.title), el("span", { class: "meta" }, ` ${x.panels.length} ${x.panels.length === 1 ? "panel" : "panels"} · by ${x.owner}`)));
     }
     document.body.dataset.ready = "dashboards";
   }).catch((e) => {
@@ -73,8 +73,8 @@ export function dashboardPage(root, id) {
   const render = () => {
     stopAll();
     grid.replaceChildren();
-    head.replaceChildren(el("h2", { id: "dashtitle" }, d.title), el("a", { href: "/dashboards", class: "meta" }, "all dashboards"),
-      state.me.readOnly ? null : el("button", { class: "link danger", id: "deletedashboard", onclick: async () => {
+    head.replaceChildren(el("h2", { id: "dashtitle" }, d.title), el("a", { href: "/dashboards", class: "meta" }, "all dashboards"));
+    if (!state.me.readOnly) head.append(el("button", { class: "link danger", id: "deletedashboard", onclick: async () => {
         if (!confirm(`Delete the dashboard "${d.title}"?`)) return;
         try {
           await api(`/api/dashboards/${encodeURIComponent(d.id)}`, { method: "DELETE" });

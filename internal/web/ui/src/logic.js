@@ -164,9 +164,15 @@ export function completionSchema(tables) {
   return out;
 }
 
-/** COLUMNS of the pipeline drawing, left to right, by node kind. */
+/**
+ * PIPELINE_COLUMNS of the drawing, left to right, by node kind: the
+ * application's DynamoDB tables first, then the streams their changes go
+ * to (and other sources), the views, the procedures and the tables they
+ * load.
+ */
 export const PIPELINE_COLUMNS = [
-  { kinds: ["stream", "table_source", "kafka_topic"], title: "Sources" },
+  { kinds: ["dynamodb_table"], title: "DynamoDB tables" },
+  { kinds: ["stream", "kafka_topic"], title: "Streams", sources: true },
   { kinds: ["streaming_view"], title: "Streaming views" },
   { kinds: ["materialized_view"], title: "Materialized views" },
   { kinds: ["procedure"], title: "Procedures" },
@@ -174,19 +180,54 @@ export const PIPELINE_COLUMNS = [
 ];
 
 /**
- * layoutPipeline places nodes in the drawing's columns. A table that only
- * feeds views (not loaded by a procedure) goes with the sources.
+ * layoutPipeline places nodes in the drawing's columns. A warehouse table
+ * that only feeds views (not loaded by a procedure), and a kind the page
+ * does not know, go with the streams, whose column is then titled
+ * "Sources". Within a column, a node fed from an earlier column comes in
+ * the order of what feeds it (a stream level with its table), so edges
+ * cross less; the rest keep the server's order, after them.
  */
 export function layoutPipeline(p) {
   const loaded = new Set(p.edges.filter((e) => e.from.startsWith("procedure:")).map((e) => e.to));
+  const sources = PIPELINE_COLUMNS.findIndex((c) => c.sources);
   const cols = PIPELINE_COLUMNS.map((c) => ({ title: c.title, nodes: [] }));
   for (const n of p.nodes) {
     let i = PIPELINE_COLUMNS.findIndex((c) => c.kinds.includes(n.kind));
-    if (n.kind === "table" && !loaded.has(n.id)) i = 0;
-    if (i < 0) i = 0;
+    if (i < 0 || (n.kind === "table" && !loaded.has(n.id))) i = sources;
     cols[i].nodes.push(n);
   }
+  if (cols[sources].nodes.some((n) => !PIPELINE_COLUMNS[sources].kinds.includes(n.kind))) cols[sources].title = "Sources";
+  const feeds = new Map();
+  for (const e of p.edges) {
+    if (!feeds.has(e.to)) feeds.set(e.to, []);
+    feeds.get(e.to).push(e.from);
+  }
+  const placed = new Map(); // node id -> its place among the columns drawn so far
+  for (const c of cols) {
+    const rank = (n) => {
+      const r = (feeds.get(n.id) || []).filter((f) => placed.has(f)).map((f) => placed.get(f));
+      return r.length ? Math.min(...r) : Infinity;
+    };
+    const ranked = c.nodes.map((n, i) => ({ n, i, r: rank(n) }));
+    ranked.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r < b.r ? -1 : 1));
+    c.nodes = ranked.map((x) => x.n);
+    for (const n of c.nodes) placed.set(n.id, placed.size);
+  }
   return cols.filter((c) => c.nodes.length);
+}
+
+/** bytes formats a size in bytes: "512 B", "1.5 KiB", "12 MiB". */
+export function bytes(n) {
+  if (n === null || n === undefined) return "–";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let u = 0;
+  let v = n;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  if (u === 0) return `${v} B`;
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
 /** rate formats records per second. */

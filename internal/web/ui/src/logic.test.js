@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chartOption, errorRange, suggestChart, toTime, layoutPipeline, pageLabel, completionSchema, lineCol, ago } from "./logic.js";
+import { chartOption, errorRange, suggestChart, toTime, layoutPipeline, pageLabel, completionSchema, lineCol, ago, bytes } from "./logic.js";
 
 const cols = [
   { name: "day", type: "timestamp" },
@@ -109,7 +109,7 @@ test("completionSchema nests schema, table and columns", () => {
   expect(s).toEqual({ public: { t: [{ label: "a", type: "property", detail: "integer" }] } });
 });
 
-test("layoutPipeline: sources to tables, a table read by views only sits with the sources", () => {
+test("layoutPipeline: streams to tables, a table read by views only sits with the streams, in a column then titled Sources", () => {
   const p = {
     nodes: [
       { id: "stream:s", kind: "stream" },
@@ -133,4 +133,44 @@ test("layoutPipeline: sources to tables, a table read by views only sits with th
     ["Procedures", ["procedure:public.p"]],
     ["Tables", ["table:public.fact"]],
   ]);
+});
+
+test("layoutPipeline: DynamoDB tables come first, each stream level with the table that feeds it", () => {
+  const p = {
+    nodes: [
+      { id: "stream:clicks", kind: "stream" },
+      { id: "stream:audit", kind: "stream" },
+      { id: "stream:orders", kind: "stream" },
+      { id: "dynamodb_table:orders", kind: "dynamodb_table" },
+      { id: "dynamodb_table:users", kind: "dynamodb_table" },
+      { id: "dynamodb_table:audit", kind: "dynamodb_table" },
+      { id: "view:public.orders_vw", kind: "streaming_view" },
+      { id: "view:public.clicks_vw", kind: "streaming_view" },
+    ],
+    edges: [
+      { from: "dynamodb_table:orders", to: "stream:orders" },
+      { from: "dynamodb_table:audit", to: "stream:audit" },
+      { from: "stream:clicks", to: "view:public.clicks_vw" },
+      { from: "stream:orders", to: "view:public.orders_vw" },
+    ],
+  };
+  expect(layoutPipeline(p).map((c) => [c.title, c.nodes.map((n) => n.id)])).toEqual([
+    ["DynamoDB tables", ["dynamodb_table:orders", "dynamodb_table:users", "dynamodb_table:audit"]],
+    // Fed streams in their tables' order; a stream no table feeds after them.
+    ["Streams", ["stream:orders", "stream:audit", "stream:clicks"]],
+    ["Streaming views", ["view:public.orders_vw", "view:public.clicks_vw"]],
+  ]);
+});
+
+test("layoutPipeline: a kind the page does not know is drawn with the sources", () => {
+  const p = { nodes: [{ id: "kafka_topic:t", kind: "kafka_topic" }, { id: "x:y", kind: "something_new" }], edges: [] };
+  expect(layoutPipeline(p).map((c) => [c.title, c.nodes.map((n) => n.id)])).toEqual([["Sources", ["kafka_topic:t", "x:y"]]]);
+});
+
+test("bytes", () => {
+  expect(bytes(0)).toBe("0 B");
+  expect(bytes(1023)).toBe("1023 B");
+  expect(bytes(1536)).toBe("1.5 KiB");
+  expect(bytes(50 * 1024 * 1024)).toBe("50 MiB");
+  expect(bytes(undefined)).toBe("–");
 });

@@ -1,11 +1,12 @@
-// The pipeline page: sources -> streaming views -> materialized views ->
-// procedures -> tables, with live figures from server-sent events.
+// The pipeline page: DynamoDB tables -> streams -> streaming views ->
+// materialized views -> procedures -> tables, with live figures from
+// server-sent events.
 import { el } from "./main.js";
-import { layoutPipeline, rate, ago } from "./logic.js";
+import { layoutPipeline, rate, ago, bytes } from "./logic.js";
 
 const KIND_LABEL = {
+  dynamodb_table: "DynamoDB table",
   stream: "stream",
-  table_source: "table",
   kafka_topic: "topic",
   streaming_view: "streaming view",
   materialized_view: "materialized view",
@@ -30,6 +31,18 @@ function card(n) {
     el("div", { class: "kind" }, KIND_LABEL[n.kind] || n.kind),
     el("div", { class: "name", title: n.name }, n.name));
   const figs = el("div", { class: "figs" });
+  if (n.kind === "dynamodb_table") {
+    figs.append(fig("writes", rate(n.writesPerSec), "rate"));
+    figs.append(fig("items", (n.items ?? 0).toLocaleString("en-US"), "items"));
+    figs.append(fig("size", bytes(n.sizeBytes), "size"));
+    figs.append(fig("status", n.status || "", statusClass(n.status)));
+    const dests = n.destinations || [];
+    if (!dests.length) figs.append(el("div", { class: "fig dest none" }, "no streaming destination"));
+    for (const d of dests) {
+      figs.append(el("div", { class: "fig dest", "data-stream": d.stream },
+        el("span", { class: "k" }, "→ " + d.stream), el("span", { class: "v " + statusClass(d.status) }, d.status)));
+    }
+  }
   if (n.kind === "stream") {
     figs.append(fig("in", rate(n.recordsPerSec), "rate"));
     figs.append(fig("status", n.status || "", statusClass(n.status)));
@@ -92,6 +105,8 @@ function drawEdges(svg, board, edges) {
     const p = document.createElementNS(ns, "path");
     p.setAttribute("d", d);
     p.setAttribute("class", "edge");
+    p.dataset.from = e.from;
+    p.dataset.to = e.to;
     svg.append(p);
   }
 }
@@ -109,7 +124,7 @@ export function pipelinePage(root) {
     last = p;
     const cols = layoutPipeline(p);
     board.replaceChildren();
-    if (!cols.length) board.append(el("p", { class: "empty" }, "Nothing yet: create a stream, an external schema and a materialized view (see the README)."));
+    if (!cols.length) board.append(el("p", { class: "empty" }, "Nothing yet: create a DynamoDB table with a Kinesis streaming destination, or a stream, then an external schema and a materialized view (see the README)."));
     for (const c of cols) board.append(el("div", { class: "col" }, el("h3", {}, c.title), c.nodes.map(card)));
     drawEdges(svg, board, p.edges);
     schedules.replaceChildren(el("h3", {}, "Schedules"));

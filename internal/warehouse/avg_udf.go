@@ -1,0 +1,111 @@
+package warehouse
+
+// rs_avg: the end of the SQL front end's AVG, which prints AVG(x) as
+// rs_avg(sum(x), count(x)) so that the result has Redshift's type (AVG
+// function: "BIGINT for any integer type argument, DOUBLE PRECISION for a
+// floating point argument", DECIMAL(38, s) for a DECIMAL(p, s) argument).
+// DuckDB's own avg is a DOUBLE whatever its argument, and its DECIMAL
+// division too, so the quotient is taken here, one overload per type that
+// DuckDB's sum returns: HUGEINT for integers, DOUBLE for floats and
+// DECIMAL(38, s) for decimals of scale s.
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math/big"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// avgFunc is one overload of rs_avg: its sum's type, its result's, and
+// the quotient.
+type avgFunc struct {
+	sum, result duckdb.TypeInfo
+	fn          duckdb.RowExecutorFn
+}
+
+func (a *avgFunc) Config() duckdb.ScalarFuncConfig {
+	cnt, _ := duckdb.NewTypeInfo(duckdb.TYPE_BIGINT)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{a.sum, cnt}, ResultTypeInfo: a.result}
+}
+
+func (a *avgFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: a.fn}
+}
+
+// avgCount reads rs_avg's count argument.
+func avgCount(v driver.Value) (int64, error) {
+	n, ok := v.(int64)
+	if !ok {
+		return 0, fmt.Errorf("rs_avg: unexpected count %T", v)
+	}
+	return n, nil
+}
+
+// avgFuncs are rs_avg's overloads. A count of zero (an empty group has a
+// NULL sum, so only a sum over no rows of a FILTER) gives NULL.
+func avgFuncs() ([]duckdb.ScalarFunc, error) {
+	hugeint, err := duckdb.NewTypeInfo(duckdb.TYPE_HUGEINT)
+	if err != nil {
+		return nil, err
+	}
+	bigint, _ := duckdb.NewTypeInfo(duckdb.TYPE_BIGINT)
+	double, _ := duckdb.NewTypeInfo(duckdb.TYPE_DOUBLE)
+	funcs := []duckdb.ScalarFunc{
+		// Integers: BIGINT, the quotient truncated toward zero.
+		&avgFunc{sum: hugeint, result: bigint, fn: func(v []driver.Value) (any, error) {
+			n, err := avgCount(v[1])
+			if err != nil || n == 0 {
+				return nil, err
+			}
+			s, ok := v[0].(*big.Int)
+			if !ok {
+				return nil, fmt.Errorf("rs_avg: unexpected sum %T", v[0])
+			}
+			return new(big.Int).Quo(s, big.NewInt(n)).Int64(), nil
+		}},
+		&avgFunc{sum: double, result: double, fn: func(v []driver.Value) (any, error) {
+			n, err := avgCount(v[1])
+			if err != nil || n == 0 {
+				return nil, err
+			}
+			s, ok := v[0].(float64)
+			if !ok {
+				return nil, fmt.Errorf("rs_avg: unexpected sum %T", v[0])
+			}
+			return s / float64(n), nil
+		}},
+	}
+	// Decimals: the quotient truncated toward zero at the argument's
+	// scale (the integer case's rule; the documentation gives the type,
+	// not the rounding), as a DOUBLE: DuckDB picks overloads by type, not
+	// by scale, so DECIMAL(38, s) cannot follow s.
+	anyType, _ := duckdb.NewTypeInfo(duckdb.TYPE_ANY)
+	funcs = append(funcs, &avgFunc{sum: anyType, result: double, fn: func(v []driver.Value) (any, error) {
+		n, err := avgCount(v[1])
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		d, ok := v[0].(duckdb.Decimal)
+		if !ok {
+			return nil, fmt.Errorf("rs_avg: unexpected sum %T", v[0])
+		}
+		q := new(big.Int).Quo(d.Value, big.NewInt(n))
+		f, _ := new(big.Float).Quo(new(big.Float).SetInt(q), new(big.Float).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale)), nil))).Float64()
+		return f, nil
+	}})
+	return funcs, nil
+}
+
+// registerAvg registers rs_avg on sc, for every connection of the database.
+func registerAvg(sc *sql.Conn) error {
+	funcs, err := avgFuncs()
+	if err != nil {
+		return fmt.Errorf("warehouse: rs_avg: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDFSet(sc, "rs_avg", funcs...); err != nil {
+		return fmt.Errorf("warehouse: register rs_avg: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package warehouse
+
+// Redshift's catalog views that tools and scripts read (PG_TABLE_DEF,
+// SVV_TABLES, SVV_COLUMNS, SVV_TABLE_INFO) and information_schema's
+// tables as Postgres answers them: the user's schemas only (not
+// blueshift's main and catalog schemas), and Postgres's type names in
+// information_schema.columns (integer, numeric, character varying, super)
+// instead of DuckDB's (INTEGER, DECIMAL(12,2), VARCHAR, VARIANT), with the
+// lengths CREATE TABLE declared. pgCompat sends information_schema.columns,
+// .tables, .schemata and .views here.
+//
+// Behavior:
+//   - PG_TABLE_DEF lists every column of every table and materialized view
+//     in the user's schemas (Redshift's lists those on the search path);
+//     encoding is 'none', distkey false and sortkey 0, as for a table
+//     created without keys.
+//   - SVV_TABLE_INFO, as Redshift's, has no row for an empty table; size
+//     is the estimate pg_table_size gives, in 1 MB blocks (at least 1),
+//     tbl_rows DuckDB's row count; diststyle and sortkey1 say AUTO.
+
+// userSchemaFilter is true for a schema of the user's.
+const userSchemaFilter = `NOT IN ('main', '` + CatalogSchema + `', 'information_schema', 'pg_catalog')`
+
+// The information_schema views the SQL front end's catalog rule redirects
+// here are bsql.InfoSchemaViews.
+
+// redshiftCatalogViews defines the views above.
+func redshiftCatalogViews() []string {
+	s := CatalogSchema + "."
+	return []string{
+		// Postgres's information_schema data_type: the type's name without
+		// its modifiers; Redshift's "binary varying" for VARBYTE(n).
+		`CREATE OR REPLACE MACRO ` + s + `info_data_type(oid, typmod, duck) AS CASE
+			WHEN duck LIKE '%[]' THEN 'ARRAY'
+			WHEN oid = 17 AND typmod > 4 THEN 'binary varying'
+			WHEN oid IS NULL THEN lower(duck)
+			ELSE ` + s + `format_type(oid, -1) END`,
+		`CREATE OR REPLACE VIEW ` + s + `information_schema_columns AS
+			SELECT ic.* EXCLUDE (COLUMN_COMMENT) REPLACE (
+				` + s + `info_data_type(a.atttypid, a.atttypmod, ic.data_type) AS data_type,
+				CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN a.atttypmod - 4
+					WHEN a.atttypid IN (1042, 1043) THEN NULL ELSE ic.character_maximum_length END AS character_maximum_length,
+				CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN (a.atttypmod - 4) * 4
+					WHEN a.atttypid IN (1042, 1043) THEN NULL ELSE ic.character_octet_length END AS character_octet_length,
+				coalesce(t.typname, ic.udt_name) AS udt_name,
+				CASE WHEN t.typname IS NULL THEN ic.udt_schema ELSE 'pg_catalog' END AS udt_schema)
+			FROM information_schema.columns ic
+			JOIN duckdb_columns() dc ON dc.database_name = ic.table_catalog AND dc.schema_name = ic.table_schema
+				AND dc.table_name = ic.table_name AND dc.column_name = ic.column_name
+			LEFT JOIN ` + s + `pg_attribute a ON a.attrelid = dc.table_oid AND a.attnum = dc.column_index
+			LEFT JOIN ` + s + `pg_type t ON t.oid = a.atttypid
+			WHERE ic.table_schema ` + userSchemaFilter,
+		`CREATE OR REPLACE VIEW ` + s + `information_schema_tables AS
+			SELECT * EXCLUDE (TABLE_COMMENT) FROM information_schema.tables WHERE table_schema ` + userSchemaFilter,
+		`CREATE OR REPLACE VIEW ` + s + `information_schema_schemata AS
+			SELECT * FROM information_schema.schemata WHERE schema_name NOT IN ('main', '` + CatalogSchema + `')`,
+		`CREATE OR REPLACE VIEW ` + s + `information_schema_views AS
+			SELECT * FROM information_schema.views WHERE table_schema ` + userSchemaFilter,
+		`CREATE OR REPLACE VIEW main.pg_table_def AS
+			SELECT c.schema_name AS schemaname, c.table_name AS tablename, c.column_name AS "column",
+				` + s + `format_type(a.atttypid, a.atttypmod) AS type, 'none' AS encoding,
+				false AS distkey, 0 AS sortkey, NOT c.is_nullable AS notnull
+			FROM duckdb_columns() c
+			JOIN duckdb_tables() tb ON tb.table_oid = c.table_oid
+			LEFT JOIN ` + s + `pg_attribute a ON a.attrelid = c.table_oid AND a.attnum = c.column_index
+			WHERE c.database_name = current_database() AND c.schema_name ` + userSchemaFilter + `
+			ORDER BY c.schema_name, c.table_name, c.column_index`,
+		`CREATE OR REPLACE VIEW main.svv_tables AS
+			SELECT table_catalog, table_schema, table_name, table_type, NULL::VARCHAR AS remarks
+			FROM ` + s + `information_schema_tables`,
+		`CREATE OR REPLACE VIEW main.svv_columns AS
+			SELECT table_catalog, table_schema, table_name, column_name, ordinal_position, column_default,
+				is_nullable, data_type, character_maximum_length, numeric_precision, numeric_precision_radix,
+				numeric_scale, datetime_precision, interval_type, interval_precision, character_set_catalog,
+				character_set_schema, character_set_name, collation_catalog, collation_schema, collation_name,
+				domain_name, NULL::VARCHAR AS remarks
+			FROM ` + s + `information_schema_columns`,
+		`CREATE OR REPLACE VIEW main.svv_table_info AS
+			SELECT tb.database_name AS database, tb.schema_name AS schema, tb.table_oid AS table_id,
+				tb.table_name AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,
+				(SELECT max(ct.typmod - 4) FROM ` + s + `column_types ct WHERE ct.schema_name = tb.schema_name
+					AND ct.table_name = tb.table_name AND ct.type_oid IN (1042, 1043)) AS max_varchar,
+				'none' AS sortkey1_enc, 0 AS sortkey_num,
+				greatest(1, ceil(` + s + `pg_table_size(tb.table_oid) / 1048576.0))::BIGINT AS size,
+				NULL::DECIMAL(10, 4) AS pct_used, 0::DECIMAL(10, 4) AS empty, 0::DECIMAL(5, 2) AS unsorted,
+				0::DECIMAL(5, 2) AS stats_off, tb.estimated_size::DECIMAL(38, 0) AS tbl_rows,
+				NULL::DECIMAL(19, 2) AS skew_sortkey1, NULL::DECIMAL(19, 2) AS skew_rows,
+				tb.estimated_size::DECIMAL(38, 0) AS estimated_visible_rows, NULL::VARCHAR AS risk_event,
+				NULL::DECIMAL(12, 2) AS vacuum_sort_benefit, NULL::TIMESTAMP AS create_time
+			FROM duckdb_tables() tb
+			WHERE tb.database_name = current_database() AND tb.schema_name ` + userSchemaFilter + `
+				AND tb.estimated_size > 0`,
+	}
+}
