@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blueshift-dev/blueshift/internal/source"
@@ -268,7 +269,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 		case err != nil:
 			backoff = min(max(2*backoff, minBackoff), maxBackoff)
 			log.Warn("auto refresh failed; retrying", "err", err, "retry_in", backoff)
-			if !sleepCtx(ctx, backoff) {
+			if !sleepCtx(ctx, m.w.clock, backoff) {
 				return
 			}
 			continue
@@ -283,7 +284,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 			} else {
 				poll = min(max(2*poll, minPoll), maxPoll)
 			}
-			if !sleepCtx(ctx, poll) {
+			if !sleepCtx(ctx, m.w.clock, poll) {
 				return
 			}
 			continue
@@ -296,12 +297,12 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 	}
 }
 
-// sleepCtx waits d or until ctx ends; false when ctx ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
+// sleepCtx waits d on clock or until ctx ends; false when ctx ended.
+func sleepCtx(ctx context.Context, clock clockwork.Clock, d time.Duration) bool {
+	t := clock.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.Chan():
 		return true
 	case <-ctx.Done():
 		return false

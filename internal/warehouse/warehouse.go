@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blueshift-dev/blueshift/internal/obs"
@@ -61,6 +62,10 @@ type Options struct {
 	// COPY ... FROM 'dynamodb://...' loads from; nil means none (such a
 	// COPY then fails with 0A000).
 	DynamoDB DynamoDBTables
+	// Clock is the time of the schedule runner (RunSchedules) and of the
+	// streaming views' poll and retry waits; nil is the wall clock. Tests
+	// pass a fake one (clockwork.NewFakeClock) and advance it.
+	Clock clockwork.Clock
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -70,8 +75,9 @@ type Warehouse struct {
 	log       *slog.Logger
 	connector *duckdb.Connector
 	metrics   *metrics
-	ingest    *ingestManager // autorefresh.go: streaming materialized views
-	dynamo    DynamoDBTables // exec_copy_dynamodb.go
+	ingest    *ingestManager  // autorefresh.go: streaming materialized views
+	dynamo    DynamoDBTables  // exec_copy_dynamodb.go
+	clock     clockwork.Clock // Options.Clock; set at Open
 
 	nextSession atomic.Uint64
 	sched       scheduler // schedule_run.go
@@ -88,6 +94,9 @@ type Warehouse struct {
 func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	if opts.Database == "" {
 		opts.Database = "dev"
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("warehouse: data directory: %w", err)
@@ -122,6 +131,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	}
 	w := &Warehouse{
 		dynamo:    opts.DynamoDB,
+		clock:     opts.Clock,
 		path:      path,
 		database:  opts.Database,
 		log:       obs.Logger(opts.Logger).With("component", "warehouse"),
