@@ -119,10 +119,10 @@ func Translate(text string, opts Options) (*Translation, error) {
 	if !DuckDBRuns(stmt) {
 		return &Translation{Stmt: stmt}, nil
 	}
+	if cs, ok := stmt.(*ast.CreateSchema); ok {
+		return &Translation{Stmt: cs, SQL: cs.DuckDBForm()}, nil
+	}
 	if r, ok := stmt.(*ast.Raw); ok {
-		if r.DuckDB != "" {
-			return &Translation{Stmt: r, SQL: r.DuckDB}, nil
-		}
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
 	return printStmt(stmt, opts, text)
