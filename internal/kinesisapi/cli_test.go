@@ -202,7 +202,9 @@ func TestAWSCLIConsumers(t *testing.T) {
 	if err := json.Unmarshal(out, &desc); err != nil || desc.ConsumerDescription.StreamARN != arn {
 		t.Fatalf("describe-stream-consumer: %v %s", err, out)
 	}
-	var list struct{ Consumers []struct{ ConsumerName string } }
+	var list struct {
+		Consumers []struct{ ConsumerName string }
+	}
 	out = run("list-stream-consumers", "--stream-arn", arn)
 	if err := json.Unmarshal(out, &list); err != nil || len(list.Consumers) != 1 {
 		t.Fatalf("list-stream-consumers: %v %s", err, out)
