@@ -86,8 +86,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists,
-		Streams: capture.NewStreams(tbls, streams, nil)})
+	ddbStreams := capture.NewStreams(tbls, streams, nil)
+	if err := ddbStreams.Sweep(ctx); err != nil {
+		log.Warn("DynamoDB streams no table refers to were not all removed", "err", err)
+	}
+	dynamoAPI := dynamoapi.New(tbls, dynamoapi.Options{Logger: log, StreamExists: streamExists, Streams: ddbStreams})
 	awsAPI.Register(dynamoAPI.Service())
 	awsAPI.Register(dynamoAPI.StreamsService())
 	servers = append(servers, httpServer(cfg, "aws", cfg.AWSAddr, awsAPI, cfg.MaxAWSConnections, awsjson.RefuseConn))
@@ -211,6 +214,9 @@ func dashboardTables(tbls *tables.Store) web.SourceTables {
 			st := web.SourceTable{Name: name, Status: t.Status(nowMs), Items: items, SizeBytes: size, Writes: writes}
 			for _, d := range capture.Destinations(t) {
 				st.Destinations = append(st.Destinations, web.StreamingDestination{Stream: d.Stream, Status: d.Status})
+			}
+			if s, ok := capture.EnabledStream(t); ok {
+				st.DynamoDBStream = s.ViewType
 			}
 			out = append(out, st)
 		}

@@ -27,10 +27,8 @@ const eventStreamContentType = "application/vnd.amazon.eventstream"
 
 func (s *Server) writeEventStream(ctx context.Context, w http.ResponseWriter, rq *request, es *EventStream) string {
 	rc := http.NewResponseController(w)
-	// The stream outlives the server's read deadline, which would
-	// otherwise end it (net/http cancels a request whose connection read
-	// times out); a write deadline would cut it too.
-	_ = rc.SetReadDeadline(time.Time{})
+	// A write deadline would cut the stream (net/http clears the read
+	// deadline itself once the request body is read).
 	_ = rc.SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", eventStreamContentType)
 	w.WriteHeader(http.StatusOK)

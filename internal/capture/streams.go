@@ -133,9 +133,9 @@ func (s *Streams) New(ctx context.Context, t *tables.Table, viewType string) (St
 		now = time.UnixMilli(last.CreatedMs + 1)
 	}
 	st := Stream{Label: Label(now), ViewType: viewType, CreatedMs: now.UnixMilli(),
-		Log: fmt.Sprintf("%sdynamodb.%s.%d", streamlog.InternalPrefix, t.Name, now.UnixMilli())}
+		Log: fmt.Sprintf("%s%s.%d", logPrefix, t.Name, now.UnixMilli())}
 	if len(st.Log) > 129 { // table names run to 255 characters; keep the log's name legal
-		st.Log = fmt.Sprintf("%sdynamodb.%s.%d", streamlog.InternalPrefix, t.Name[:100], now.UnixMilli())
+		st.Log = fmt.Sprintf("%s%s.%d", logPrefix, t.Name[:100], now.UnixMilli())
 	}
 	if err := s.log.Create(ctx, st.Log, streamlog.CreateOptions{ShardCount: StreamShards, RetentionHours: 24, Internal: true}); err != nil {
 		return Stream{}, fmt.Errorf("capture: new stream of %s: %w", t.Name, err)
@@ -154,6 +154,36 @@ func (s *Streams) Drop(ctx context.Context, streams ...Stream) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Sweep deletes the logs of DynamoDB streams no table refers to: left by
+// a crash between New and the definition's commit, or by a table whose
+// deletion did not finish dropping them. Run it before serving requests.
+func (s *Streams) Sweep(ctx context.Context) error {
+	used := map[string]bool{}
+	for _, name := range s.tables.List() {
+		t, err := s.tables.Table(name)
+		if err != nil {
+			continue
+		}
+		for _, st := range TableStreams(t) {
+			used[st.Log] = true
+		}
+	}
+	names, err := s.log.InternalStreams(ctx)
+	if err != nil {
+		return fmt.Errorf("capture: sweep: %w", err)
+	}
+	var orphans []Stream
+	for _, n := range names {
+		if strings.HasPrefix(n, logPrefix) && !used[n] {
+			orphans = append(orphans, Stream{Label: n, Log: n})
+		}
+	}
+	return s.Drop(ctx, orphans...)
+}
+
+// logPrefix begins the name of every DynamoDB stream's log.
+const logPrefix = streamlog.InternalPrefix + "dynamodb."
 
 // Label is a stream label for a stream created at t.
 func Label(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000") }

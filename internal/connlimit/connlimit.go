@@ -43,6 +43,10 @@ const (
 	maxBackoff    = time.Second
 	refuseTimeout = 5 * time.Second
 	maxRefusing   = 64
+	// refuseLogEvery is the least time between two log lines about
+	// refusals: a flood of connections (thousands a second) must not
+	// become a flood of log lines filling the disk.
+	refuseLogEvery = time.Second
 )
 
 // Listener is a wrapped net.Listener.
@@ -53,6 +57,9 @@ type Listener struct {
 	refusing atomic.Int64
 	// Refused counts the connections refused over the cap.
 	Refused atomic.Int64
+	// lastLog is when refusals were last logged (UnixNano), logged how
+	// many of Refused had been logged by then.
+	lastLog, logged atomic.Int64
 }
 
 // Wrap returns ln with opts' cap and the retried accept.
@@ -92,6 +99,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 
 func (l *Listener) refuse(c net.Conn) {
 	l.Refused.Add(1)
+	l.logRefusals(c)
 	if l.opts.Refuse == nil || l.refusing.Load() >= maxRefusing {
 		_ = c.Close()
 		return
@@ -103,7 +111,18 @@ func (l *Listener) refuse(c net.Conn) {
 		_ = c.SetDeadline(time.Now().Add(refuseTimeout))
 		l.opts.Refuse(c)
 	}()
-	l.opts.Logger.Warn("connection refused: too many connections", "server", l.opts.Name, "max", l.opts.Max, "remote", c.RemoteAddr().String())
+}
+
+// logRefusals logs the refusals since its last line, at most once every
+// refuseLogEvery; c is the latest.
+func (l *Listener) logRefusals(c net.Conn) {
+	now, last := time.Now().UnixNano(), l.lastLog.Load()
+	if now-last < int64(refuseLogEvery) || !l.lastLog.CompareAndSwap(last, now) {
+		return
+	}
+	total := l.Refused.Load()
+	l.opts.Logger.Warn("connections refused: too many connections", "server", l.opts.Name, "max", l.opts.Max,
+		"refused", total-l.logged.Swap(total), "latest", c.RemoteAddr().String())
 }
 
 // retryable reports whether an accept error is temporary: out of file

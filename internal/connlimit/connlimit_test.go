@@ -2,9 +2,13 @@ package connlimit
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -97,5 +101,70 @@ func TestAcceptSurvivesEMFILE(t *testing.T) {
 	ln.Close()
 	if _, err := ln.Accept(); err == nil {
 		t.Fatal("Accept on a closed listener succeeded")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer for a logger written from several
+// goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// TestRefusalsLoggedAtMostOncePerSecond: a flood of connections over the
+// cap is logged as a few lines that count the refusals, not a line each
+// (thousands a second filled the log).
+func TestRefusalsLoggedAtMostOncePerSecond(t *testing.T) {
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	ln := Wrap(tcp, Options{Name: "test", Max: 1, Refuse: func(c net.Conn) { fmt.Fprint(c, "busy\n") },
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // holds the only slot
+		}
+	}()
+	start := time.Now()
+	const flood = 300
+	for range flood + 1 {
+		c, err := net.Dial("tcp", tcp.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for ln.Refused.Load() < flood {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d refused, want %d", ln.Refused.Load(), flood)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	lines := strings.Count(logs.String(), "connections refused")
+	if most := 1 + int(time.Since(start)/refuseLogEvery); lines < 1 || lines > most {
+		t.Errorf("%d log lines for %d refusals in %v, want 1 to %d:\n%s", lines, flood, time.Since(start), most, logs.String())
+	}
+	if !strings.Contains(logs.String(), "refused=") {
+		t.Errorf("the log does not count the refusals:\n%s", logs.String())
 	}
 }

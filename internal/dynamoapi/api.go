@@ -123,6 +123,15 @@ func decode(body []byte, v any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil
 	}
+	// Attribute values decode level by level, each level rescanning what
+	// it holds: a body nested thousands deep would cost quadratic time
+	// before checkDepth could refuse it. A body deeper than any request
+	// whose values stay within DynamoDB's 32 levels (two JSON levels a
+	// value, {"M": {...}}, and a few for the request around it) is refused
+	// at once, with the error checkDepth gives.
+	if jsonDepthOver(body, 2*attr.MaxDepth+16) {
+		return errNesting()
+	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
@@ -306,9 +315,36 @@ func checkItem(t *tables.Table, item attr.Item) (attr.Item, error) {
 // attribute is stored, one of 32 is refused).
 func checkDepth(item attr.Item) error {
 	if attr.ItemDepth(item, attr.MaxDepth) > attr.MaxDepth {
-		return validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+		return errNesting()
 	}
 	return nil
+}
+
+func errNesting() error {
+	return validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+}
+
+// jsonDepthOver reports whether JSON text b nests objects and arrays deeper
+// than max, in one pass (strings skipped, escapes honoured).
+func jsonDepthOver(b []byte, max int) bool {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			if depth++; depth > max {
+				return true
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return false
 }
 
 func isEmptyKey(v attr.Value) bool {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
@@ -202,10 +204,11 @@ func BenchmarkQuery(b *testing.B) {
 	}
 }
 
-// BenchmarkCapture: PutItem from 32 clients into a table without and with
-// a Kinesis streaming destination (the cost of change capture), then the
-// time from a PutItem acknowledged to its record returned by GetRecords
-// (one writer, one reader polling the record's shard), p50 and p99.
+// BenchmarkCapture: PutItem from 32 clients into a table without change
+// capture, with a Kinesis streaming destination, and with a DynamoDB
+// stream (NEW_AND_OLD_IMAGES) (the cost of change capture), then the time
+// from a PutItem acknowledged to its record returned by GetRecords (one
+// writer, one reader polling the record's shard), p50 and p99, for each.
 func BenchmarkCapture(b *testing.B) {
 	srv := testserver.Start(b)
 	c := testserver.DynamoDBClient(srv.AWS, 32)
@@ -220,7 +223,12 @@ func BenchmarkCapture(b *testing.B) {
 		StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/changes")}); err != nil {
 		b.Fatal(err)
 	}
-	for _, table := range []string{"captureoff", "captureon"} {
+	benchTable(b, c, "capturestream")
+	if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("capturestream"),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}}); err != nil {
+		b.Fatal(err)
+	}
+	for _, table := range []string{"captureoff", "captureon", "capturestream"} {
 		b.Run("PutItem/"+table, func(b *testing.B) {
 			runClients(b, 32, func(ctx context.Context, i int) error {
 				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item(i + b.N)})
@@ -237,7 +245,9 @@ func BenchmarkCapture(b *testing.B) {
 		lat := make([]time.Duration, b.N)
 		b.ResetTimer()
 		for i := range b.N {
-			if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("captureon"), Item: map[string]av{"pk": s(fmt.Sprint("lat-", i)), "sk": n("1")}}); err != nil {
+			// A new item each time, across the benchmark's runs too: a put
+			// that changes nothing has no record to wait for.
+			if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("captureon"), Item: map[string]av{"pk": s(fmt.Sprint("lat-", latSeq.Add(1))), "sk": n("1")}}); err != nil {
 				b.Fatal(err)
 			}
 			acked := time.Now()
@@ -257,4 +267,78 @@ func BenchmarkCapture(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	})
+}
+
+// latSeq numbers the latency benchmarks' writes.
+var latSeq atomic.Int64
+
+// BenchmarkCaptureStreamsLatency: the time from a PutItem acknowledged to
+// its record returned by the DynamoDB Streams API's GetRecords (one
+// writer updating one item, so every record is in one shard; one reader
+// polling that shard), p50 and p99.
+func BenchmarkCaptureStreamsLatency(b *testing.B) {
+	srv := testserver.Start(b)
+	c := testserver.DynamoDBClient(srv.AWS, 2)
+	sc := testserver.DynamoDBStreamsClient(srv.AWS)
+	ctx := context.Background()
+	benchTable(b, c, "lat")
+	if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("lat"),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}}); err != nil {
+		b.Fatal(err)
+	}
+	d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("lat")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	arn := d.Table.LatestStreamArn
+	put := func() {
+		// A new value each time, across the benchmark's runs too: a put
+		// that changes nothing has no record to wait for.
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("lat"), Item: map[string]av{"pk": s("lat"), "sk": n("1"), "v": n(fmt.Sprint(latSeq.Add(1)))}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Find the item's shard: the one its first record is in.
+	put()
+	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var iter *string
+	for _, sh := range ds.StreamDescription.Shards {
+		it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: arn, ShardId: sh.ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Records) > 0 {
+			iter = res.NextShardIterator
+		}
+	}
+	if iter == nil {
+		b.Fatal("the first record is in no shard")
+	}
+	lat := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		put()
+		acked := time.Now()
+		for {
+			res, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter})
+			if err != nil {
+				b.Fatal(err)
+			}
+			iter = res.NextShardIterator
+			if len(res.Records) > 0 {
+				break
+			}
+		}
+		lat[i] = time.Since(acked)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }

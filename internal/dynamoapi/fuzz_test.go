@@ -2,11 +2,13 @@ package dynamoapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"testing"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/capture"
 	"github.com/blueshift-dev/blueshift/internal/dynamoapi"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
 	"github.com/blueshift-dev/blueshift/internal/tables"
@@ -63,6 +65,75 @@ func FuzzRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, op := range ops {
 			_, err := svc.Operations[op](ctx, []byte(body))
+			var ae *awsjson.Error
+			if err != nil && !errors.As(err, &ae) {
+				t.Fatalf("%s %q: internal error %v", op, body, err)
+			}
+		}
+	})
+}
+
+// FuzzStreamsRequest sends arbitrary bodies to every DynamoDB Streams
+// operation over a table with a stream and records: no request may crash
+// or fail as an internal error.
+func FuzzStreamsRequest(f *testing.F) {
+	dir := f.TempDir()
+	sl, err := streamlog.Open(dir, streamlog.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer sl.Close()
+	st, err := tables.Open(sl, tables.Options{Capture: capture.New(capture.Options{})})
+	if err != nil {
+		f.Fatal(err)
+	}
+	api := dynamoapi.New(st, dynamoapi.Options{Streams: capture.NewStreams(st, sl, nil)})
+	svc, streams := api.Service(), api.StreamsService()
+	ctx := context.Background()
+	call := func(s *awsjson.Service, op, body string) any {
+		out, err := s.Operations[op](ctx, []byte(body))
+		if err != nil {
+			f.Fatalf("%s: %v", op, err)
+		}
+		return out
+	}
+	call(svc, "CreateTable", `{"TableName":"fzs","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}`)
+	call(svc, "PutItem", `{"TableName":"fzs","Item":{"pk":{"S":"a"},"v":{"N":"1"}}}`)
+	call(svc, "PutItem", `{"TableName":"fzs","Item":{"pk":{"S":"a"},"v":{"N":"2"}}}`)
+	t, err := st.Table("fzs")
+	if err != nil {
+		f.Fatal(err)
+	}
+	ss, _ := capture.LatestStream(t)
+	arn := "arn:aws:dynamodb:us-east-1:000000000000:table/fzs/stream/" + ss.Label
+	shards, err := capture.NewStreams(st, sl, nil).Shards(ctx, ss)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		`{}`, `{"TableName":"fzs","Limit":1}`, `{"ExclusiveStartStreamArn":"` + arn + `"}`,
+		`{"StreamArn":"` + arn + `","Limit":2,"ExclusiveStartShardId":"` + shards[0].ID + `"}`,
+		`{"StreamArn":"` + arn + `","ShardId":"` + shards[0].ID + `","ShardIteratorType":"TRIM_HORIZON"}`,
+		`{"StreamArn":"` + arn + `","ShardId":"` + shards[1].ID + `","ShardIteratorType":"AT_SEQUENCE_NUMBER","SequenceNumber":"` + shards[1].Starting + `"}`,
+		`{"ShardIterator":"ddbs1:eyJ0IjoiZnpzIiwibCI6IngiLCJzIjowLCJhIjowLCJlIjo5OTk5OTk5OTk5OTk5fQ","Limit":5}`,
+		`{"ShardIterator":"ddbs1:%%%"}`, `{"StreamArn":"arn:aws:dynamodb:us-east-1:000000000000:table/fzs/stream/"}`, `{"Limit":0}`, `[]`, `{`, ``,
+	} {
+		f.Add(seed)
+	}
+	for _, sh := range shards { // a live iterator of each shard
+		b, _ := json.Marshal(call(streams, "GetShardIterator", `{"StreamArn":"`+arn+`","ShardId":"`+sh.ID+`","ShardIteratorType":"TRIM_HORIZON"}`))
+		var gi struct{ ShardIterator string }
+		_ = json.Unmarshal(b, &gi)
+		f.Add(`{"ShardIterator":"` + gi.ShardIterator + `","Limit":1}`)
+	}
+	var ops []string
+	for op := range streams.Operations {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, op := range ops {
+			_, err := streams.Operations[op](ctx, []byte(body))
 			var ae *awsjson.Error
 			if err != nil && !errors.As(err, &ae) {
 				t.Fatalf("%s %q: internal error %v", op, body, err)

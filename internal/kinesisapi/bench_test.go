@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 )
@@ -180,4 +181,66 @@ func BenchmarkGetRecords(b *testing.B) {
 	}
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(bytesOut)/b.Elapsed().Seconds()/1e6, "MB/s")
+}
+
+// BenchmarkSubscribeToShard: one op is one SubscribeToShard subscription
+// from TRIM_HORIZON that reads 50,000 records of 1 KB already in a shard,
+// event by event, as an enhanced fan-out consumer does.
+func BenchmarkSubscribeToShard(b *testing.B) {
+	p := startInProcess(b, nil)
+	c := newClient(p.addr)
+	createActive(b, c, "benchs", 1)
+	hc := benchHTTPClient()
+	defer hc.CloseIdleConnections()
+	rng := rand.New(rand.NewPCG(5, 6))
+	const total = 50_000
+	for i := 0; i < total/500; i++ {
+		rawCall(b, hc, p.addr, "PutRecords", putRecordsBody("benchs", 500, rng))
+	}
+	streamARN := aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/benchs")
+	var bytesIn int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// A consumer per subscription: one consumer may not subscribe
+		// to a shard twice within 5 seconds.
+		b.StopTimer()
+		reg, err := c.RegisterStreamConsumer(context.Background(), &kinesis.RegisterStreamConsumerInput{
+			StreamARN: streamARN, ConsumerName: aws.String(fmt.Sprint("bench-", i))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		body := []byte(`{"ConsumerARN":"` + *reg.Consumer.ConsumerARN + `","ShardId":"shardId-000000000000","StartingPosition":{"Type":"TRIM_HORIZON"}}`)
+		b.StartTimer()
+		req, err := http.NewRequest(http.MethodPost, "http://"+p.addr+"/", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+		req.Header.Set("X-Amz-Date", "20260101T000000Z")
+		req.Header.Set("Authorization", testAuthorization)
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dec := eventstream.NewDecoder()
+		var buf []byte
+		for got := 0; got < total; {
+			msg, err := dec.Decode(res.Body, buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf = msg.Payload[:0]
+			bytesIn += int64(len(msg.Payload))
+			got += bytes.Count(msg.Payload, []byte(`"SequenceNumber"`))
+		}
+		res.Body.Close()
+		b.StopTimer()
+		if _, err := c.DeregisterStreamConsumer(context.Background(), &kinesis.DeregisterStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.N*total)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(bytesIn)/b.Elapsed().Seconds()/1e6, "MB/s")
 }

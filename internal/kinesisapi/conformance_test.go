@@ -21,6 +21,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
@@ -518,6 +519,19 @@ func TestSDKWithCredentials(t *testing.T) {
 	if err != nil || *lim.ShardLimit != 4 || *lim.OpenShardCount != 3 {
 		t.Fatalf("DescribeLimits: %v %+v", err, lim)
 	}
+
+	// SubscribeToShard is signed and verified as any other request.
+	consumer := activeConsumer(t, c, "arn:aws:kinesis:us-east-1:000000000000:stream/signed", "app")
+	stream, _ := subscribe(t, streamingClient(addr), &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
+		ShardId: aws.String("shardId-000000000000"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}})
+	_ = stream.Close()
+	wrong := streamingClient(addr)
+	_, err = wrong.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumer),
+		ShardId: aws.String("shardId-000000000001"), StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}},
+		func(o *kinesis.Options) {
+			o.Credentials = credentials.NewStaticCredentialsProvider("blueshift", "wrong", "")
+		})
+	wantCode(t, err, "InvalidSignatureException")
 }
 
 // serve serves h on a loopback listener until the test ends, then closes sl.

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 	"github.com/blueshift-dev/blueshift/internal/streamlog"
@@ -62,6 +63,20 @@ func FuzzRequests(f *testing.F) {
 		"UpdateStreamMode":              `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","StreamModeDetails":{"StreamMode":"ON_DEMAND"}}`,
 		"StartStreamEncryption":         `{"StreamName":"f","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}`,
 		"StopStreamEncryption":          `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}`,
+		"RegisterStreamConsumer":        `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","ConsumerName":"c"}`,
+		"DeregisterStreamConsumer":      `{"ConsumerARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f/consumer/c:1"}`,
+		"DescribeStreamConsumer":        `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","ConsumerName":"c"}`,
+		"ListStreamConsumers":           `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","MaxResults":1,"NextToken":"MQ"}`,
+		"SubscribeToShard":              `{"ConsumerARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f/consumer/c:1","ShardId":"1","StartingPosition":{"Type":"AT_TIMESTAMP","Timestamp":1}}`,
+		"EnableEnhancedMonitoring":      `{"StreamName":"f","ShardLevelMetrics":["ALL"]}`,
+		"DisableEnhancedMonitoring":     `{"StreamName":"f","ShardLevelMetrics":["IncomingBytes"]}`,
+		"PutResourcePolicy":             `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","Policy":"{}"}`,
+		"GetResourcePolicy":             `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f"}`,
+		"DeleteResourcePolicy":          `{"ResourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f"}`,
+		"DescribeAccountSettings":       `{}`,
+		"UpdateAccountSettings":         `{"MinimumThroughputBillingCommitment":{"Status":"ENABLED"}}`,
+		"UpdateMaxRecordSize":           `{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/f","MaxRecordSizeInKiB":2048}`,
+		"UpdateStreamWarmThroughput":    `{"StreamName":"f","WarmThroughputMiBps":10}`,
 	}
 	sl, err := streamlog.Open(f.TempDir(), streamlog.Options{})
 	if err != nil {
@@ -85,13 +100,19 @@ func FuzzRequests(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, opIndex uint8, body []byte) {
 		op := ops[int(opIndex)%len(ops)]
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		// A SubscribeToShard that succeeds streams until its request ends.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)).WithContext(ctx)
 		req.Header.Set("X-Amz-Target", "Kinesis_20131202."+op)
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 		req.Header.Set("X-Amz-Date", "20260101T000000Z")
 		req.Header.Set("Authorization", testAuthorization)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
+		if rec.Code == http.StatusOK && rec.Header().Get("Content-Type") == "application/vnd.amazon.eventstream" {
+			return
+		}
 		if rec.Body.Len() > 0 && !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("%s %q: response is not JSON: %q", op, body, rec.Body.String())
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -115,7 +116,7 @@ func subscription(t *testing.T, p *inProcess) string {
 	if err := p.log.Create(ctx, "s", streamlog.CreateOptions{ShardCount: 1}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := p.log.RegisterConsumer(ctx, "s", "c")
+	c, err := p.log.RegisterConsumer(ctx, "s", "c", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +211,72 @@ func TestSubscribeToShardCBOR(t *testing.T) {
 	if h[":content-type"] != "application/x-amz-cbor-1.1" || len(ev.Records) != 1 ||
 		!bytes.Equal(ev.Records[0].Data, []byte{0, 1, 2, 0xff}) || ev.Records[0].PartitionKey != "k" {
 		t.Fatalf("event %v %+v", h, ev)
+	}
+}
+
+// TestSubscribeToShardEndsAtSplit: a subscription to a shard that is split
+// gets its records, then an event with ChildShards naming both children,
+// and the stream ends (the API reference: ChildShards is set when the
+// shard is closed and read to its end).
+func TestSubscribeToShardEndsAtSplit(t *testing.T) {
+	p := startInProcess(t, nil)
+	ctx := context.Background()
+	res := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", []byte(subscription(t, p)))
+	nextMessage(t, res.Body) // initial-response
+	if err := p.log.Append(ctx, "s", []streamlog.Entry{{PartitionKey: []byte("k"), Data: []byte("before")}}, make([]streamlog.Appended, 1)); err != nil {
+		t.Fatal(err)
+	}
+	mid, err := streamlog.ParseHashKey("170141183460469231731687303715884105728")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.log.Split(ctx, "s", "shardId-000000000000", mid); err != nil {
+		t.Fatal(err)
+	}
+	var records int
+	for {
+		h, payload := nextMessage(t, res.Body)
+		if h[":event-type"] != "SubscribeToShardEvent" {
+			t.Fatalf("message %v %s", h, payload)
+		}
+		var ev struct {
+			Records     []struct{ Data []byte }
+			ChildShards []struct {
+				ShardId      string
+				ParentShards []string
+			}
+		}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		records += len(ev.Records)
+		if len(ev.ChildShards) > 0 {
+			if records != 1 || len(ev.ChildShards) != 2 || ev.ChildShards[0].ShardId != "shardId-000000000001" ||
+				ev.ChildShards[1].ShardId != "shardId-000000000002" || ev.ChildShards[0].ParentShards[0] != "shardId-000000000000" {
+				t.Fatalf("end of shard: %d records, %s", records, payload)
+			}
+			break
+		}
+	}
+	if _, err := eventstream.NewDecoder().Decode(res.Body, nil); err != io.EOF && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("after ChildShards: %v, want the end of the stream", err)
+	}
+}
+
+// TestSubscribeToShardStreamDeleted: deleting the stream ends a
+// subscription with a ResourceNotFoundException event, one of the
+// exceptions the model lists in SubscribeToShardEventStream.
+func TestSubscribeToShardStreamDeleted(t *testing.T) {
+	p := startInProcess(t, nil)
+	res := subscribeRaw(t, p.addr, "application/x-amz-json-1.1", []byte(subscription(t, p)))
+	nextMessage(t, res.Body) // initial-response
+	nextMessage(t, res.Body) // the first (empty) event
+	if err := p.log.Delete(context.Background(), "s"); err != nil {
+		t.Fatal(err)
+	}
+	h, payload := nextMessage(t, res.Body)
+	if h[":message-type"] != "exception" || h[":exception-type"] != "ResourceNotFoundException" ||
+		string(payload) != `{"__type":"ResourceNotFoundException","message":"Shard shardId-000000000000 in stream s under account `+account+` does not exist"}` {
+		t.Fatalf("after deletion: %v %s", h, payload)
 	}
 }

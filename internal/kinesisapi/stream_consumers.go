@@ -17,11 +17,12 @@ package kinesisapi
 // NextToken. DeleteStream refuses a stream with consumers unless
 // EnforceConsumerDeletion is set. DescribeStreamSummary counts them.
 //
+// Tags given to RegisterStreamConsumer are the consumer's own, which the
+// tag operations read and change by consumer ARN.
+//
 // Deviations: a deregistered consumer is gone at once (Kinesis shows it
-// DELETING for a while). Tags given to RegisterStreamConsumer are accepted
-// and not kept, and a consumer ARN is not taken by the tag operations.
-// StreamCreationTimestamp and StreamId are ignored; NextToken does not
-// expire.
+// DELETING for a while). StreamCreationTimestamp and StreamId are ignored;
+// NextToken does not expire.
 
 import (
 	"context"
@@ -126,8 +127,9 @@ func (a *API) consumerNotFound(stream, name string) error {
 }
 
 type registerStreamConsumerInput struct {
-	StreamARN    string `json:"StreamARN"`
-	ConsumerName string `json:"ConsumerName"`
+	StreamARN    string            `json:"StreamARN"`
+	ConsumerName string            `json:"ConsumerName"`
+	Tags         map[string]string `json:"Tags"`
 }
 
 func (a *API) registerStreamConsumer(ctx context.Context, body []byte) (any, error) {
@@ -139,7 +141,12 @@ func (a *API) registerStreamConsumer(ctx context.Context, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.sl.RegisterConsumer(ctx, stream, in.ConsumerName)
+	for k, v := range in.Tags {
+		if !tagCharsOK(k) || !tagCharsOK(v) {
+			return nil, awsjson.Errorf(InvalidArgumentException, "tag %q: tags may only contain Unicode letters, digits, white space, or these symbols: _ . : / = + - @", k)
+		}
+	}
+	c, err := a.sl.RegisterConsumer(ctx, stream, in.ConsumerName, in.Tags)
 	switch {
 	case errors.Is(err, streamlog.ErrConsumerExists):
 		return nil, awsjson.Errorf(ResourceInUseException, "Consumer %s under stream %s already exists for account %s.", in.ConsumerName, stream, a.account)

@@ -73,11 +73,38 @@ func TestLaterOperationsThroughSDK(t *testing.T) {
 	wantCode(t, err, "InvalidArgumentException")
 	_, err = c.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{StreamARN: aws.String(streamARN), ConsumerName: aws.String("nope")})
 	wantCode(t, err, "ResourceNotFoundException")
+	var bARN string
 	for _, n := range []string{"b", "c"} {
-		if _, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(streamARN), ConsumerName: aws.String(n)}); err != nil {
+		r, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(streamARN), ConsumerName: aws.String(n),
+			Tags: map[string]string{"team": n}})
+		if err != nil {
 			t.Fatal(err)
 		}
+		if n == "b" {
+			bARN = *r.Consumer.ConsumerARN
+		}
 	}
+	// A consumer's own tags and policy, by its ARN.
+	if _, err := c.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: aws.String(bARN), Tags: map[string]string{"env": "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &kinesis.UntagResourceInput{ResourceARN: aws.String(bARN), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, bARN); got != "env=test;" {
+		t.Fatalf("consumer tags %q", got)
+	}
+	if got := tagsOf(t, c, streamARN); got != "" {
+		t.Fatalf("stream tags %q after tagging a consumer", got)
+	}
+	if _, err := c.PutResourcePolicy(ctx, &kinesis.PutResourcePolicyInput{ResourceARN: aws.String(bARN), Policy: aws.String(`{"Statement":[]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if pol, err := c.GetResourcePolicy(ctx, &kinesis.GetResourcePolicyInput{ResourceARN: aws.String(bARN)}); err != nil || *pol.Policy != `{"Statement":[]}` {
+		t.Fatalf("consumer policy: %v %v", err, pol)
+	}
+	_, err = c.ListTagsForResource(ctx, &kinesis.ListTagsForResourceInput{ResourceARN: aws.String(streamARN + "/consumer/b:1")})
+	wantCode(t, err, "ResourceNotFoundException")
 	var names []string
 	p := kinesis.NewListStreamConsumersPaginator(c, &kinesis.ListStreamConsumersInput{StreamARN: aws.String(streamARN), MaxResults: aws.Int32(2)})
 	for p.HasMorePages() {

@@ -11,41 +11,61 @@ package kinesisapi
 // (InvalidArgumentException otherwise). UntagResource takes 1 to 50 keys;
 // absent keys are ignored. ListTagsForResource lists every tag in key order.
 //
-// Deviations: consumer ARNs (stream/<name>/consumer/<consumer>:<time>)
-// answer ResourceNotFoundException: consumers carry no tags here.
-// The region and account of an ARN are not checked, as for StreamARN.
+// A consumer ARN (stream/<name>/consumer/<consumer>:<time>) names the
+// consumer's own tags, up to 50, as in Kinesis.
+//
+// Deviations: the region and account of an ARN are not checked, as for StreamARN.
 // StreamId is ignored (reserved by AWS).
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
+	"github.com/blueshift-dev/blueshift/internal/streamlog"
 )
 
-// resourceStream returns the stream a ResourceARN names.
-func (a *API) resourceStream(arn string) (string, error) {
+// resourceRef is what a ResourceARN names: a stream, or a consumer of it
+// (registered in second created, which its ARN carries).
+type resourceRef struct {
+	stream, consumer string
+	created          int64
+}
+
+// resource returns what a ResourceARN names.
+func (a *API) resource(arn string) (resourceRef, error) {
 	if arn == "" {
-		return "", awsjson.Errorf(ValidationException, "ResourceARN is required")
+		return resourceRef{}, awsjson.Errorf(ValidationException, "ResourceARN is required")
 	}
 	if len(arn) > 2048 {
-		return "", awsjson.Errorf(ValidationException, "ResourceARN: at most 2048 characters")
+		return resourceRef{}, awsjson.Errorf(ValidationException, "ResourceARN: at most 2048 characters")
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "kinesis" ||
 		!twelveDigits(parts[4]) || !strings.HasPrefix(parts[5], "stream/") {
-		return "", awsjson.Errorf(ValidationException, "ResourceARN %q is not a Kinesis resource ARN", arn)
+		return resourceRef{}, awsjson.Errorf(ValidationException, "ResourceARN %q is not a Kinesis resource ARN", arn)
 	}
 	if _, rest, ok := strings.Cut(strings.TrimPrefix(parts[5], "stream/"), "/"); ok {
-		if strings.HasPrefix(rest, "consumer/") {
-			return "", awsjson.Errorf(ResourceNotFoundException, "Consumer %s under account %s not found.", arn, a.account)
+		if stream, name, created, ok := parseConsumerARN(arn); ok && strings.HasPrefix(rest, "consumer/") {
+			return resourceRef{stream: stream, consumer: name, created: created}, nil
 		}
-		return "", awsjson.Errorf(ResourceNotFoundException, "Resource %s under account %s not found.", arn, a.account)
+		return resourceRef{}, awsjson.Errorf(ResourceNotFoundException, "Resource %s under account %s not found.", arn, a.account)
 	}
-	return streamName("", arn)
+	name, err := streamName("", arn)
+	return resourceRef{stream: name}, err
+}
+
+// updateConsumer changes a consumer's tags or policy, in Kinesis's errors.
+func (a *API) updateConsumer(ctx context.Context, r resourceRef, add map[string]string, remove []string, policy *string) error {
+	err := a.sl.UpdateConsumer(ctx, r.stream, r.consumer, r.created, add, remove, policy)
+	if errors.Is(err, streamlog.ErrConsumerNotFound) {
+		return a.consumerNotFound(r.stream, r.consumer)
+	}
+	return a.fail(err)
 }
 
 func twelveDigits(s string) bool {
@@ -95,7 +115,7 @@ func (a *API) tagResource(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	name, err := a.resourceStream(in.ResourceARN)
+	r, err := a.resource(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +130,10 @@ func (a *API) tagResource(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(InvalidArgumentException, "tag %q: tags may only contain Unicode letters, digits, white space, or these symbols: _ . : / = + - @", k)
 		}
 	}
-	return nil, a.fail(a.sl.AddTags(ctx, name, in.Tags))
+	if r.consumer != "" {
+		return nil, a.updateConsumer(ctx, r, in.Tags, nil, nil)
+	}
+	return nil, a.fail(a.sl.AddTags(ctx, r.stream, in.Tags))
 }
 
 type untagResourceInput struct {
@@ -124,7 +147,7 @@ func (a *API) untagResource(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	name, err := a.resourceStream(in.ResourceARN)
+	r, err := a.resource(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +159,10 @@ func (a *API) untagResource(ctx context.Context, body []byte) (any, error) {
 			return nil, awsjson.Errorf(ValidationException, "tag key %q: want 1 to 128 characters", k)
 		}
 	}
-	return nil, a.fail(a.sl.RemoveTags(ctx, name, in.TagKeys))
+	if r.consumer != "" {
+		return nil, a.updateConsumer(ctx, r, nil, in.TagKeys, nil)
+	}
+	return nil, a.fail(a.sl.RemoveTags(ctx, r.stream, in.TagKeys))
 }
 
 type listTagsForResourceInput struct {
@@ -149,16 +175,16 @@ func (a *API) listTagsForResource(ctx context.Context, body []byte) (any, error)
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	name, err := a.resourceStream(in.ResourceARN)
+	r, err := a.resource(in.ResourceARN)
 	if err != nil {
 		return nil, err
 	}
-	info, err := a.describe(ctx, name)
+	tags, err := a.resourceTags(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(info.Tags))
-	for k := range info.Tags {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -166,7 +192,17 @@ func (a *API) listTagsForResource(ctx context.Context, body []byte) (any, error)
 		Tags []tag `json:"Tags"`
 	}{Tags: make([]tag, 0, len(keys))}
 	for _, k := range keys {
-		out.Tags = append(out.Tags, tag{k, info.Tags[k]})
+		out.Tags = append(out.Tags, tag{k, tags[k]})
 	}
 	return out, nil
+}
+
+// resourceTags returns the tags of a stream or a consumer.
+func (a *API) resourceTags(ctx context.Context, r resourceRef) (map[string]string, error) {
+	if r.consumer != "" {
+		c, err := a.findConsumer(ctx, r.stream, r.consumer, r.created)
+		return c.Tags, err
+	}
+	info, err := a.describe(ctx, r.stream)
+	return info.Tags, err
 }

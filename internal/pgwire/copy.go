@@ -205,12 +205,43 @@ func (c *conn) copyIn(ctx context.Context, cs *warehouse.CopyStmt) error {
 	return c.send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag())})
 }
 
+// maxCopyRow bounds one row of COPY FROM STDIN, in every format:
+// Redshift's "The maximum size of a single input row from any source is 4
+// MB" (COPY, Data sources). Without a bound a client sending data without
+// a line break (or a quoted CSV field never closed, or a binary field
+// announced 1 GB long) made the server hold all of it in memory.
+const maxCopyRow = 4 << 20
+
+// errCopyRowTooLarge is a row past maxCopyRow.
+func errCopyRowTooLarge() error {
+	return sqlerr.New(sqlerr.ProgramLimitExceeded, "COPY row is larger than 4 MB, the maximum size of a single input row")
+}
+
+// readLine reads up to and including the next '\n' (or to the end of the
+// data), appending to dst, and fails once the row, dst included, would be
+// longer than maxCopyRow.
+func readLine(br *bufio.Reader, dst []byte) ([]byte, error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(dst)+len(chunk) > maxCopyRow {
+			return dst, errCopyRowTooLarge()
+		}
+		dst = append(dst, chunk...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return dst, err
+		}
+	}
+}
+
 // textRows parses COPY's text format: one row a line, fields split at the
 // delimiter, backslash escapes, the null marker, and a final `\.` line.
 func textRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	return func() ([]any, error) {
-		line, err := br.ReadBytes('\n')
+		line, err := readLine(br, nil)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
 		if len(line) == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, nil
@@ -291,7 +322,10 @@ func csvRows(r io.Reader, cs *warehouse.CopyStmt) func() ([]any, error) {
 // readCSVRecord reads one CSV record. It returns nil, nil at the end of the
 // data.
 func readCSVRecord(br *bufio.Reader, cs *warehouse.CopyStmt) ([]any, error) {
-	line, err := br.ReadBytes('\n')
+	line, err := readLine(br, nil)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
 	if len(line) == 0 {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
@@ -311,14 +345,17 @@ func readCSVRecord(br *bufio.Reader, cs *warehouse.CopyStmt) ([]any, error) {
 				break
 			}
 			// A quoted field goes on over the line break.
-			more, err := br.ReadBytes('\n')
-			if len(more) == 0 {
+			n := len(line)
+			line, err = readLine(br, line)
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			if len(line) == n {
 				if errors.Is(err, io.EOF) {
 					return nil, sqlerr.New("22P04", "unterminated CSV quoted field")
 				}
 				return nil, err
 			}
-			line = append(line, more...)
 		}
 		c := line[i]
 		if inQuote {

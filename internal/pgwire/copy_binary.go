@@ -68,6 +68,7 @@ func binaryRows(r io.Reader, types []warehouse.Type) func() ([]any, error) {
 			return nil, copyFormatErr(fmt.Sprintf("row field count is %d, expected %d", count, len(types)))
 		}
 		row := make([]any, len(types))
+		rowSize := 0
 		for i := range row {
 			var l [4]byte
 			if _, err := io.ReadFull(br, l[:]); err != nil {
@@ -79,6 +80,9 @@ func binaryRows(r io.Reader, types []warehouse.Type) func() ([]any, error) {
 			}
 			if size < 0 || size > 1<<30 {
 				return nil, copyFormatErr("invalid field size")
+			}
+			if rowSize += int(size); rowSize > maxCopyRow { // copy.go
+				return nil, errCopyRowTooLarge()
 			}
 			if cap(field) < int(size) {
 				field = make([]byte, size)

@@ -25,6 +25,10 @@
 //     native VARIANT field access; casts of SUPER paths print as TRY_CAST
 //     (lax mode: a missing path, a wrong type or a failed cast is NULL).
 //     PartiQL subscripts are 0-based and print 1-based.
+//   - A block that reads eight or more field paths of one SUPER column as
+//     scalars (lax casts, text) or unnests one extracts them all with one
+//     json_extract a row (rule super-shared-extraction, extract.go); each
+//     read gives exactly the answer of the unshared path.
 //   - A PartiQL unnest in FROM prints in DuckDB's fast form, a select-list
 //     unnest over ::JSON::JSON[] in a subquery that wraps the range variable
 //     the path is rooted at; LEFT JOIN ... ON TRUE keeps rows whose array is

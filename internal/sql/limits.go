@@ -28,6 +28,14 @@ const (
 	// stack, a fatal error). Commas separate siblings (lists), which nest
 	// nothing.
 	MaxOperators = 100_000
+	// MaxOperatorChain bounds a chain of binary operators other than AND
+	// and OR (1+1+..., a||b||...), which nests one level per operator:
+	// DuckDB refuses an expression nested deeper than 1,000 levels (its
+	// max_expression_depth), so a longer chain could never run, and
+	// rewriting and printing a chain of 100,000 took 10 s of a core before
+	// DuckDB refused it. AND and OR chains are lists to DuckDB, nesting
+	// nothing, and are not counted.
+	MaxOperatorChain = 1000
 )
 
 // checkOperators refuses a statement whose text holds more than
@@ -50,7 +58,8 @@ func checkOperators(text string) error {
 
 // checkComplexity refuses a statement over the complexity limits.
 func checkComplexity(stmt ast.Stmt) error {
-	var setOps, nodes, worstIn int
+	var setOps, nodes, worstIn, worstChain int
+	inChain := map[*ast.Binary]bool{} // operators already counted in a chain
 	ast.Walk(stmt, func(n any) bool {
 		nodes++
 		switch n := n.(type) {
@@ -58,6 +67,10 @@ func checkComplexity(stmt ast.Stmt) error {
 			setOps++
 		case *ast.In:
 			worstIn = max(worstIn, len(n.List))
+		case *ast.Binary:
+			if !inChain[n] {
+				worstChain = max(worstChain, chainLen(n, inChain))
+			}
 		}
 		return true
 	})
@@ -66,8 +79,41 @@ func checkComplexity(stmt ast.Stmt) error {
 		return sqlerr.New(sqlerr.StatementTooComplex, "statement is too complex: %d set operations (UNION, INTERSECT, EXCEPT), at most %d", setOps, MaxSetOperations)
 	case worstIn > MaxInListItems:
 		return sqlerr.New(sqlerr.StatementTooComplex, "statement is too complex: an IN list of %d values, at most %d", worstIn, MaxInListItems)
+	case worstChain > MaxOperatorChain:
+		return sqlerr.New(sqlerr.StatementTooComplex, "statement is too complex: a chain of %d operators, at most %d", worstChain, MaxOperatorChain)
 	case nodes > MaxExpressionNodes:
 		return sqlerr.New(sqlerr.StatementTooComplex, "statement is too complex: %d expression nodes, at most %d", nodes, MaxExpressionNodes)
 	}
 	return nil
 }
+
+// chainLen is the number of binary operators other than AND and OR nested
+// under b through either operand, each counted once (marked in seen), so
+// that all the chains of a statement cost one look at each operator.
+func chainLen(b *ast.Binary, seen map[*ast.Binary]bool) int {
+	if isList(b.Op) {
+		return 0
+	}
+	longest := 0
+	for _, x := range []ast.Expr{b.L, b.R} {
+		n := 0
+		for {
+			c, ok := x.(*ast.Binary)
+			if !ok || isList(c.Op) || seen[c] {
+				break
+			}
+			seen[c] = true
+			n++
+			if _, ok := c.L.(*ast.Binary); ok {
+				x = c.L
+			} else {
+				x = c.R
+			}
+		}
+		longest = max(longest, n)
+	}
+	return longest + 1
+}
+
+// isList reports whether op is AND or OR, which DuckDB keeps as a list.
+func isList(op string) bool { return op == "and" || op == "or" }

@@ -18,24 +18,25 @@ type rule struct {
 // rules, in order. Later rules rely on earlier ones: unnesting needs paths
 // resolved; functions and lax casts see the resolved SUPER paths.
 var rules = []rule{
-	{"output-names", outputNames},             // count(*) AS count: Postgres's column names, from the tree as written
-	{"same-within-group", sameWithinGroup},    // percentile_cont and median ordered differently: refused
-	{"resolve-super-paths", resolvePaths},     // a.b.c: table, column, SUPER steps; PartiQL FROM items
-	{"partiql-unnest", unnestPartiQL},         // FROM a, a.arr b -> select-list unnest (fast form)
-	{"super-index-base", superIndexBase},      // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
-	{"super-lax-casts", laxCasts},             // cast of a SUPER path -> TRY_CAST (lax mode)
-	{"sized-casts", sizedCasts},               // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
-	{"redshift-functions", redshiftFunctions}, // nvl, decode, dateadd, json_parse, ...
-	{"trailing-blanks", trailingBlanks},       // 'a' = 'a ' is true: trailing blanks do not count
-	{"similar-to", similarTo},                 // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
-	{"regex-operators", regexOperators},       // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
-	{"redshift-clauses", redshiftClauses},     // TOP n, MINUS
-	{"date-literals", dateLiterals},           // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
-	{"char-limits", charLimits},               // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
-	{"division-by-zero", divisionByZero},      // x / 0 and x % 0 are errors (22012), not NULL or infinity
-	{"param-types", paramTypes},               // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
-	{"array-literals", arrayLiterals},         // '{1,2}'::int[] -> '[1,2]'::INTEGER[]
-	{"quantified-arrays", quantifiedArrays},   // x = ANY (array) -> x = ANY (SELECT unnest(array))
+	{"output-names", outputNames},                 // count(*) AS count: Postgres's column names, from the tree as written
+	{"same-within-group", sameWithinGroup},        // percentile_cont and median ordered differently: refused
+	{"resolve-super-paths", resolvePaths},         // a.b.c: table, column, SUPER steps; PartiQL FROM items
+	{"partiql-unnest", unnestPartiQL},             // FROM a, a.arr b -> select-list unnest (fast form)
+	{"super-index-base", superIndexBase},          // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
+	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
+	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
+	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
+	{"redshift-functions", redshiftFunctions},     // nvl, decode, dateadd, json_parse, ...
+	{"trailing-blanks", trailingBlanks},           // 'a' = 'a ' is true: trailing blanks do not count
+	{"similar-to", similarTo},                     // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
+	{"regex-operators", regexOperators},           // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
+	{"redshift-clauses", redshiftClauses},         // TOP n, MINUS
+	{"date-literals", dateLiterals},               // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
+	{"char-limits", charLimits},                   // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
+	{"division-by-zero", divisionByZero},          // x / 0 and x % 0 are errors (22012), not NULL or infinity
+	{"param-types", paramTypes},                   // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
+	{"array-literals", arrayLiterals},             // '{1,2}'::int[] -> '[1,2]'::INTEGER[]
+	{"quantified-arrays", quantifiedArrays},       // x = ANY (array) -> x = ANY (SELECT unnest(array))
 }
 
 // RuleNames lists the rewrite rules in the order they run.
@@ -54,6 +55,8 @@ type rewriter struct {
 	// wrappers are the subqueries partiql-unnest built; a later unnest rooted
 	// at one of their iteration variables wraps them again.
 	wrappers map[*ast.Select]bool
+	// sharedLists counts the lists super-shared-extraction added, to name them.
+	sharedLists int
 	// usedStatementTime is set when a rule printed opts.StatementTime.
 	usedStatementTime bool
 }

@@ -3,6 +3,7 @@ package streamlog
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -30,14 +31,14 @@ func (c consumerMeta) info(nowMs int64) ConsumerInfo {
 	if nowMs < c.ActiveMs {
 		status = ConsumerCreating
 	}
-	return ConsumerInfo{Name: c.Name, Created: time.UnixMilli(c.CreatedMs), Status: status}
+	return ConsumerInfo{Name: c.Name, Created: time.UnixMilli(c.CreatedMs), Status: status, Tags: maps.Clone(c.Tags), Policy: c.Policy}
 }
 
 // RegisterConsumer registers a consumer named consumer with the stream,
 // durably; it is CREATING for Options.TransitionDelay, then ACTIVE. A name
 // already registered is ErrConsumerExists; more than MaxConsumers, or more
 // than MaxCreatingConsumers CREATING at once, ErrLimitExceeded.
-func (l *Log) RegisterConsumer(ctx context.Context, name, consumer string) (ConsumerInfo, error) {
+func (l *Log) RegisterConsumer(ctx context.Context, name, consumer string, tags map[string]string) (ConsumerInfo, error) {
 	var out ConsumerInfo
 	err := l.mutate(ctx, "register consumer", name, func(st *stream, m *streamMeta, nowMs int64) error {
 		creating := 0
@@ -55,7 +56,10 @@ func (l *Log) RegisterConsumer(ctx context.Context, name, consumer string) (Cons
 		if creating >= MaxCreatingConsumers {
 			return fmt.Errorf("%w: stream %s has %d consumers in CREATING status; the limit is %d", ErrLimitExceeded, m.Name, creating, MaxCreatingConsumers)
 		}
-		c := consumerMeta{Name: consumer, CreatedMs: nowMs, ActiveMs: nowMs + l.opts.TransitionDelay.Milliseconds()}
+		if len(tags) > MaxTags {
+			return fmt.Errorf("%w: %d tags: the limit is %d", ErrInvalidArgument, len(tags), MaxTags)
+		}
+		c := consumerMeta{Name: consumer, CreatedMs: nowMs, ActiveMs: nowMs + l.opts.TransitionDelay.Milliseconds(), Tags: maps.Clone(tags)}
 		m.Consumers = append(m.Consumers, c)
 		out = c.info(nowMs)
 		return nil
@@ -76,6 +80,39 @@ func (l *Log) DeregisterConsumer(ctx context.Context, name, consumer string, cre
 			return fmt.Errorf("%w: %s", ErrConsumerNotFound, consumer)
 		}
 		m.Consumers = slices.Delete(m.Consumers, i, i+1)
+		return nil
+	})
+}
+
+// UpdateConsumer changes a registered consumer's tags and resource
+// policy, durably: it adds (or replaces) the tags in add, removes the keys
+// in remove, and sets the policy when policy is not nil (an empty one
+// removes it). The consumer is named as DeregisterConsumer names it. More
+// than MaxTags tags in all is ErrLimitExceeded.
+func (l *Log) UpdateConsumer(ctx context.Context, name, consumer string, createdSec int64, add map[string]string, remove []string, policy *string) error {
+	return l.mutate(ctx, "update consumer", name, func(st *stream, m *streamMeta, nowMs int64) error {
+		i := slices.IndexFunc(m.Consumers, func(c consumerMeta) bool {
+			return c.Name == consumer && (createdSec == 0 || c.CreatedMs/1000 == createdSec)
+		})
+		if i < 0 {
+			return fmt.Errorf("%w: %s", ErrConsumerNotFound, consumer)
+		}
+		c := &m.Consumers[i] // m.Consumers is the writer's own copy
+		tags := maps.Clone(c.Tags)
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		maps.Copy(tags, add)
+		for _, k := range remove {
+			delete(tags, k)
+		}
+		if len(tags) > MaxTags {
+			return fmt.Errorf("%w: consumer %s would have %d tags; the limit is %d", ErrLimitExceeded, consumer, len(tags), MaxTags)
+		}
+		c.Tags = tags
+		if policy != nil {
+			c.Policy = *policy
+		}
 		return nil
 	})
 }

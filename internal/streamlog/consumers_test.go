@@ -22,29 +22,29 @@ func TestConsumersAndAttributesPersist(t *testing.T) {
 	if err := l.Create(ctx, "s", CreateOptions{ShardCount: 1}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := l.RegisterConsumer(ctx, "s", "app")
+	c, err := l.RegisterConsumer(ctx, "s", "app", nil)
 	if err != nil || c.Status != ConsumerCreating || c.Name != "app" {
 		t.Fatalf("register: %+v %v, want app CREATING", c, err)
 	}
-	if _, err := l.RegisterConsumer(ctx, "s", "app"); !errors.Is(err, ErrConsumerExists) {
+	if _, err := l.RegisterConsumer(ctx, "s", "app", nil); !errors.Is(err, ErrConsumerExists) {
 		t.Fatalf("register twice: %v, want ErrConsumerExists", err)
 	}
 	for i := 1; i < MaxCreatingConsumers; i++ {
-		if _, err := l.RegisterConsumer(ctx, "s", fmt.Sprint("c", i)); err != nil {
+		if _, err := l.RegisterConsumer(ctx, "s", fmt.Sprint("c", i), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.RegisterConsumer(ctx, "s", "sixth"); !errors.Is(err, ErrLimitExceeded) {
+	if _, err := l.RegisterConsumer(ctx, "s", "sixth", nil); !errors.Is(err, ErrLimitExceeded) {
 		t.Fatalf("sixth CREATING consumer: %v, want ErrLimitExceeded", err)
 	}
 	for i := MaxCreatingConsumers; i < MaxConsumers; i++ {
 		clk.advance(time.Second)
-		if _, err := l.RegisterConsumer(ctx, "s", fmt.Sprint("c", i)); err != nil {
+		if _, err := l.RegisterConsumer(ctx, "s", fmt.Sprint("c", i), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	clk.advance(time.Second)
-	if _, err := l.RegisterConsumer(ctx, "s", "twentyfirst"); !errors.Is(err, ErrLimitExceeded) {
+	if _, err := l.RegisterConsumer(ctx, "s", "twentyfirst", nil); !errors.Is(err, ErrLimitExceeded) {
 		t.Fatalf("21st consumer: %v, want ErrLimitExceeded", err)
 	}
 	if err := l.DeregisterConsumer(ctx, "s", "app", c.Created.Unix()+1); !errors.Is(err, ErrConsumerNotFound) {
@@ -55,6 +55,13 @@ func TestConsumersAndAttributesPersist(t *testing.T) {
 	}
 	if err := l.DeregisterConsumer(ctx, "s", "app", 0); !errors.Is(err, ErrConsumerNotFound) {
 		t.Fatalf("deregister twice: %v, want ErrConsumerNotFound", err)
+	}
+	policy := `{"Statement":[]}`
+	if err := l.UpdateConsumer(ctx, "s", "c1", 0, map[string]string{"team": "a", "x": "y"}, []string{"x"}, &policy); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.UpdateConsumer(ctx, "s", "gone", 0, nil, nil, nil); !errors.Is(err, ErrConsumerNotFound) {
+		t.Fatalf("update an unknown consumer: %v", err)
 	}
 	if _, _, err := l.SetShardLevelMetrics(ctx, "s", []string{"IncomingBytes", "ALL"}, true); err != nil {
 		t.Fatal(err)
@@ -89,7 +96,8 @@ func TestConsumersAndAttributesPersist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(info.Consumers) != MaxConsumers-1 || info.Consumers[0].Name != "c1" || info.Consumers[0].Status != ConsumerActive {
+	if len(info.Consumers) != MaxConsumers-1 || info.Consumers[0].Name != "c1" || info.Consumers[0].Status != ConsumerActive ||
+		len(info.Consumers[0].Tags) != 1 || info.Consumers[0].Tags["team"] != "a" || info.Consumers[0].Policy != `{"Statement":[]}` {
 		t.Fatalf("consumers after reopen: %+v", info.Consumers)
 	}
 	if !slices.Equal(info.ShardLevelMetrics, []string{"IncomingBytes"}) || info.Policy != `{"Version":"2012-10-17"}` ||

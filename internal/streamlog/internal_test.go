@@ -39,6 +39,9 @@ func TestInternalStream(t *testing.T) {
 	if err != nil || !slices.Equal(names, []string{"visible"}) {
 		t.Fatalf("Streams = %v, %v; want only the visible stream", names, err)
 	}
+	if in, err := l.InternalStreams(ctx); err != nil || !slices.Equal(in, []string{"/ddb.1.2"}) {
+		t.Fatalf("InternalStreams = %v, %v", in, err)
+	}
 	u, err := l.Usage(ctx)
 	if err != nil || u.OpenShards != 1 {
 		t.Fatalf("Usage = %+v, %v; want the visible stream's one shard", u, err)

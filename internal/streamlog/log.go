@@ -333,6 +333,24 @@ func (l *Log) Streams(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
+// InternalStreams lists the names of the internal streams
+// (CreateOptions.Internal), sorted.
+func (l *Log) InternalStreams(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l.mu.RLock()
+	var names []string
+	for n := range l.mu.byName {
+		if IsInternal(n) {
+			names = append(names, n)
+		}
+	}
+	l.mu.RUnlock()
+	slices.Sort(names)
+	return names, nil
+}
+
 // Watch returns a channel that is closed at the stream's next change: new
 // records, a reshard, a trim or deletion. Take the channel before reading,
 // read until caught up, then wait on it: no wake-up is lost that way.

@@ -83,6 +83,10 @@ type consumerMeta struct {
 	CreatedMs int64  `json:"created_ms"`
 	// ActiveMs is when the consumer turns from CREATING to ACTIVE.
 	ActiveMs int64 `json:"active_ms"`
+	// Tags and Policy are the consumer's own tags and resource policy.
+	// A change replaces the map (published copies share it).
+	Tags   map[string]string `json:"tags,omitempty"`
+	Policy string            `json:"policy,omitempty"`
 }
 
 // recordFormat returns the stream's record value format.
@@ -289,6 +293,8 @@ type ConsumerInfo struct {
 	Name    string
 	Created time.Time
 	Status  string // CREATING or ACTIVE
+	Tags    map[string]string
+	Policy  string
 }
 
 // ShardInfo describes a shard at one moment.

@@ -112,6 +112,22 @@ func TestCopyFromDynamoDB(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// In a stored procedure, the procedure's transaction holds the load
+	// (a load procedure's TRUNCATE then COPY, as Redshift's documentation
+	// loads a staging table).
+	e.exec(`CREATE TABLE inproc (id varchar(10), year int)`)
+	e.exec(`CREATE OR REPLACE PROCEDURE load_inproc() AS $$
+BEGIN
+  TRUNCATE inproc;
+  COPY inproc FROM 'dynamodb://ProductCatalog' IAM_ROLE default READRATIO 50;
+END;
+$$ LANGUAGE plpgsql`)
+	e.exec(`CALL load_inproc()`)
+	e.exec(`CALL load_inproc()`)
+	if got := e.textRows(`SELECT count(*) FROM inproc`); got[0][0] != "3" {
+		t.Fatalf("COPY from DynamoDB in a procedure, called twice: %s rows, want 3", got[0][0])
+	}
+
 	// psql, as a script runs it.
 	psql, err := exec.LookPath("psql")
 	if err != nil {

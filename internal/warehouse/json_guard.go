@@ -47,7 +47,9 @@ func textBytes(v driver.Value) ([]byte, bool) {
 
 var jsonGuards = map[string]*jsonGuard{
 	// rs_json_check(text): text, unless it is larger or nests deeper than
-	// SUPER allows: then an error that says so (SQLSTATE 22032). Text that
+	// SUPER allows, or holds a number beyond a double's range (DuckDB made
+	// it Infinity, and json_serialize wrote that, which is not JSON): then
+	// an error that says so (SQLSTATE 22032). Text that
 	// is not JSON goes on to DuckDB's parser, which refuses it with its
 	// own, more precise, message (the byte at fault) before any conversion.
 	"rs_json_check": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
@@ -55,7 +57,7 @@ var jsonGuards = map[string]*jsonGuard{
 		if !ok {
 			return nil, fmt.Errorf("rs_json_check: unexpected argument %T", v[0])
 		}
-		if f := checkJSON(b); f == jsonTooDeep || f == jsonTooLarge {
+		if f := checkJSON(b); f == jsonTooDeep || f == jsonTooLarge || f == jsonNumberRange {
 			return nil, errors.New(f.String())
 		}
 		return v[0], nil

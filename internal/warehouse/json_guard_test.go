@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -37,6 +38,12 @@ func TestJSONGuardSQL(t *testing.T) {
 		{`SELECT json_parse('{"s":"\ud800"}')`, nil},
 		{`SELECT json_parse('{"s":"\udc00\ud800"}')`, nil},
 		{`SELECT json_parse('not json')`, nil},
+		// Numbers beyond a double's range became Infinity, which
+		// json_serialize wrote as a text that is not JSON.
+		{`SELECT json_parse('1e400')`, nil},
+		{`SELECT json_parse('[1, -1e400]')`, nil},
+		{`SELECT json_parse($1)`, []any{`{"n":1.8e308}`}},
+		{`SELECT json_parse($1)`, []any{`[` + strings.Repeat("9", 400) + `]`}},
 	} {
 		_, err := run(t, s, q.sql, q.args...)
 		if code := sqlerr.CodeOf(err); !strings.HasPrefix(string(code), "22") {
@@ -46,6 +53,12 @@ func TestJSONGuardSQL(t *testing.T) {
 	if got := mustRun(t, s, `SELECT json_serialize(json_parse($1)) = $1`, ok1000); !strings.HasPrefix(got, "[true]") {
 		t.Errorf("1000 levels: %s", got)
 	}
+	// At the edges of a double's range: kept, and serialized as JSON.
+	edge := mustRun(t, s, `SELECT json_serialize(json_parse('[1.7976931348623157e308, -1e308, 1e-400, 0e999999]'))`)
+	row, _, _ := strings.Cut(edge, "\n") // [value]
+	if v := strings.TrimSuffix(strings.TrimPrefix(row, "["), "]"); !strings.HasPrefix(v, "[") || !json.Valid([]byte(v)) {
+		t.Errorf("numbers at the edges of a double: %s, want a JSON array", edge)
+	}
 	if got := mustRun(t, s, `SELECT json_parse('{"s":"\ud83d\ude00"}')."s"::varchar`); !strings.HasPrefix(got, "[😀]") {
 		t.Errorf("surrogate pair: %s", got)
 	}
@@ -54,6 +67,7 @@ func TestJSONGuardSQL(t *testing.T) {
 		`SELECT can_json_parse(repeat('[', 30000) || repeat(']', 30000))`: "[false]",
 		`SELECT can_json_parse('{"s":"\ud800"}')`:                         "[false]",
 		`SELECT can_json_parse('{"a":1}')`:                                "[true]",
+		`SELECT can_json_parse('{"a":1e400}')`:                            "[false]",
 		`SELECT can_json_parse(NULL::varchar)`:                            "[<nil>]",
 		`SELECT can_json_parse(from_hex('ff7b7d'))`:                       "[false]",
 		`SELECT json_extract_path_text(d, 'a', true) FROM docs`:           "[<nil>]",

@@ -755,7 +755,7 @@ func (s *Session) alterOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.AlterMa
 // procedure has open on the session's connection (a procedure's statements
 // run there while the session itself is idle).
 func (s *Session) atomicHere(ctx context.Context, fn func() error) error {
-	if s.txn.proc != nil && s.txn.proc.inTxn {
+	if s.inProcedureTxn() {
 		return fn()
 	}
 	return s.Atomic(ctx, fn)

@@ -78,6 +78,7 @@ func poisonRecords() map[string][]byte {
 		"text":      []byte(`hello`),
 		"empty":     {},
 		"nul":       []byte("{\"a\":\"\x00\"}"),
+		"huge-num":  []byte(`{"n":[1,-1e400]}`),
 		"oversized": []byte(`{"big":"` + strings.Repeat("x", 1_030_000) + `"}`),
 	}
 }
@@ -204,14 +205,20 @@ func FuzzIngest(f *testing.F) {
 	f.Cleanup(func() { _ = w.Close() })
 	s := testSession(f, w)
 	mustRun(f, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	// Every form of TestIngestFaultInjection: the documentation's
+	// (json_parse of the data or of from_varbyte, can_json_parse in WHERE)
+	// and ones the checks in Go do not recognize.
 	views := map[string]string{
-		"v_plain":   `json_parse(kinesis_data)`,
-		"v_varbyte": `json_parse(from_varbyte(kinesis_data, 'utf-8'))`,
-		"v_trim":    `json_parse(trim(from_varbyte(kinesis_data, 'utf8')))`,
-		"v_text":    `from_varbyte(kinesis_data, 'utf-8')`,
+		"v_plain":   `json_parse(kinesis_data) AS p FROM k.s`,
+		"v_varbyte": `json_parse(from_varbyte(kinesis_data, 'utf-8')) AS p FROM k.s`,
+		"v_can":     `json_parse(kinesis_data) AS p FROM k.s WHERE can_json_parse(kinesis_data)`,
+		"v_trim":    `json_parse(trim(from_varbyte(kinesis_data, 'utf8'))) AS p FROM k.s`,
+		"v_cast":    `CAST(json_parse(from_varbyte(kinesis_data, 'utf-8')) AS varchar(max)) AS p FROM k.s`,
+		"v_text":    `from_varbyte(kinesis_data, 'utf-8') AS p FROM k.s`,
+		"v_extract": `json_extract_path_text(from_varbyte(kinesis_data, 'utf-8'), 'a') AS p FROM k.s`,
 	}
 	for name, expr := range views {
-		mustRun(f, s, `CREATE MATERIALIZED VIEW `+name+` AS SELECT sequence_number, `+expr+` AS p FROM k.s`)
+		mustRun(f, s, `CREATE MATERIALIZED VIEW `+name+` AS SELECT sequence_number, `+expr)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rd.add(data, []byte(`{"good":true}`))

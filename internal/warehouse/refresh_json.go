@@ -1,6 +1,10 @@
 package warehouse
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
 
 // checkJSON: the check every text passes before DuckDB's JSON machinery
 // sees it (streaming records here, SQL values through rs_json_check in
@@ -28,6 +32,7 @@ const (
 	jsonSurrogate
 	jsonBadUTF8
 	jsonTooLarge
+	jsonNumberRange
 )
 
 // String is the reason, as SYS_STREAM_SCAN_ERRORS and SQL errors give it.
@@ -43,6 +48,8 @@ func (f jsonFault) String() string {
 		return "invalid JSON: the text is not valid UTF-8"
 	case jsonTooLarge:
 		return "invalid JSON: the text is larger than 16 MB, the maximum size of a SUPER value"
+	case jsonNumberRange:
+		return "invalid JSON: a number is out of the range of a double precision number (about 1.8e308)"
 	}
 	return "invalid JSON: syntax error"
 }
@@ -83,6 +90,9 @@ func scanJSON(b []byte) jsonFault {
 	var stackBuf [64]byte
 	stack := stackBuf[:0]
 	i, n := 0, len(b)
+	// done is what a syntactically valid text gets: jsonOK, or
+	// jsonNumberRange once a number was found out of range.
+	done := jsonOK
 	skipWS := func() {
 		for i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 			i++
@@ -125,8 +135,12 @@ value:
 			return stringFault(i)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
+		start := i
 		if i = scanNumber(b, i); i < 0 {
 			return jsonSyntax
+		}
+		if outOfRange(b[start:i]) {
+			done = jsonNumberRange
 		}
 	case c == 't':
 		if n-i < 4 || string(b[i:i+4]) != "true" {
@@ -152,7 +166,7 @@ after: // a value ended: close containers, or go on to the next element
 		if i != n {
 			return jsonSyntax
 		}
-		return jsonOK
+		return done
 	}
 	if i >= n {
 		return jsonSyntax
@@ -272,6 +286,18 @@ func isHex(c byte) bool {
 
 // scanNumber returns the index after the number starting at i, or -1:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// outOfRange reports whether JSON number num is beyond a double's range
+// (DuckDB makes it Infinity, which json_serialize then writes as a text
+// that is not JSON). Only a number with an exponent or of more than 300
+// digits can be; others cost one look at each byte.
+func outOfRange(num []byte) bool {
+	if len(num) <= 300 && bytes.IndexAny(num, "eE") < 0 {
+		return false
+	}
+	_, err := strconv.ParseFloat(string(num), 64)
+	return err != nil
+}
+
 func scanNumber(b []byte, i int) int {
 	n := len(b)
 	if b[i] == '-' {

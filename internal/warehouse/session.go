@@ -165,6 +165,10 @@ func (s *Session) Atomic(ctx context.Context, fn func() error) error {
 			return err
 		}
 		return nil
+	case s.inProcedureTxn():
+		// A statement of a stored procedure: the procedure's transaction
+		// holds it (a COPY in a procedure body).
+		return fn()
 	}
 	return s.conn.InTx(ctx, fn)
 }

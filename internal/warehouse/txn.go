@@ -91,11 +91,15 @@ func (s *Session) aborted() bool { return s.txn.state == txAborted }
 // inProcedure reports whether a CALL is running on s.
 func (s *Session) inProcedure() bool { return s.txn.proc != nil && s.txn.proc.depth > 0 }
 
+// inProcedureTxn reports whether a procedure running on s has its own
+// transaction open on the connection (its statements run in it).
+func (s *Session) inProcedureTxn() bool { return s.txn.proc != nil && s.txn.proc.inTxn }
+
 // ownTransaction reports whether a statement can run in a transaction of
 // its own: none is open on the connection, by the client (a block, a
 // script's implicit transaction) or by a procedure running.
 func (s *Session) ownTransaction() bool {
-	return s.txn.state == txNone && (s.txn.proc == nil || !s.txn.proc.inTxn)
+	return s.txn.state == txNone && !s.inProcedureTxn()
 }
 
 // begin is BEGIN: none -> open, implicit -> open.

@@ -269,6 +269,20 @@ func TestPipelineAPI(t *testing.T) {
 		}
 	}
 
+	// A record json_parse refuses: the view skips it and keeps it as a scan
+	// error, which the pipeline shows with the record's text.
+	if _, err := kc.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("clicks"), PartitionKey: aws.String("bad"), Data: []byte(`not json {`)}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := call(t, srv, "POST", "/api/query", sqlBody(`refresh materialized view clicks_vw`)); code != 200 {
+		t.Fatalf("%d %v", code, out)
+	}
+	_, out = call(t, srv, "GET", "/api/pipeline", "")
+	if errs, _ := out["scanErrors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["record"] != "not json {" ||
+		errs[0].(map[string]any)["view"] != "clicks_vw" || errs[0].(map[string]any)["stream"] != "clicks" {
+		t.Errorf("scan errors: %s", compact(out["scanErrors"]))
+	}
+
 	// Server-sent events: the first event is the pipeline.
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

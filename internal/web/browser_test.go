@@ -175,7 +175,13 @@ func startDemo(t *testing.T) (httpAddr, awsAddr string) {
 	return httpAddr, awsAddr
 }
 
-// nodeFigure reads one figure (by its class) of a pipeline node.
+// nodeFigure reads one figure (by its class) of a pipeline node, in one
+// step of the page's script: the page redraws every second, so an element
+// found in one DevTools call may be gone by the next.
 func nodeFigure(t *testing.T, ctx context.Context, node, class string) string {
-	return text(t, ctx, fmt.Sprintf(`[data-node=%q] .fig.%s .v`, node, class))
+	t.Helper()
+	var s string
+	sel := fmt.Sprintf(`[data-node=%q] .fig.%s .v`, node, class)
+	run(t, ctx, "read "+sel, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel), &s))
+	return strings.TrimSpace(s)
 }

@@ -66,6 +66,8 @@ type Node struct {
 	SizeBytes    *int64                 `json:"sizeBytes,omitempty"`
 	WritesPerSec *float64               `json:"writesPerSec,omitempty"`
 	Destinations []StreamingDestination `json:"destinations,omitempty"`
+	// DynamoDBStream is the view type of the table's DynamoDB stream.
+	DynamoDBStream string `json:"dynamodbStream,omitempty"`
 	// Procedures: the last call, and the schedules that call it.
 	LastCall  string         `json:"lastCall,omitempty"`
 	Schedules []NodeSchedule `json:"schedules,omitempty"`
@@ -256,7 +258,7 @@ func (a *api) pipelineSnapshot(ctx context.Context) (*Pipeline, error) {
 						continue
 					}
 					at := sh.StartingSeq - 1
-					if s, err := streamlog.ParseSeq(pos[sh.ID]); err == nil {
+					if s, _, _, err := streamlog.ParseAWSSeq(pos[sh.ID]); err == nil {
 						at = s
 					}
 					if sh.LastSeq > at {
@@ -301,6 +303,8 @@ func (a *api) pipelineSnapshot(ctx context.Context) (*Pipeline, error) {
 var (
 	writesRE = regexp.MustCompile(`(?i)\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?|create\s+(?:temp(?:orary)?\s+)?table(?:\s+if\s+not\s+exists)?)\s+((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)`)
 	readsRE  = regexp.MustCompile(`(?i)\b(?:from|join|refresh\s+materialized\s+view)\s+((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)`)
+	// COPY table [(columns)] FROM 'dynamodb://Table': a load of a DynamoDB table.
+	copyDynamoRE = regexp.MustCompile(`(?i)\bcopy\s+((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)(?:\s*\([^)]*\))?\s+from\s+'dynamodb://([^']+)'`)
 )
 
 // qualify turns a name from SQL text into schema.name, lower case unless quoted.
@@ -363,6 +367,13 @@ func (a *api) pipelineProcedures(ctx context.Context, p *Pipeline, add func(*Nod
 		written := map[string]bool{}
 		for _, m := range writesRE.FindAllStringSubmatch(body, -1) {
 			written[qualify(m[1])] = true
+		}
+		// A COPY from a DynamoDB table loads the table COPY names from it.
+		for _, m := range copyDynamoRE.FindAllStringSubmatch(body, -1) {
+			written[qualify(m[1])] = true
+			if _, ok := byID[KindDynamoDBTable+":"+m[2]]; ok {
+				edge(KindDynamoDBTable+":"+m[2], n.ID)
+			}
 		}
 		for _, m := range readsRE.FindAllStringSubmatch(body, -1) {
 			name := qualify(m[1])
@@ -441,7 +452,9 @@ func (a *api) scanErrors(ctx context.Context, infos map[string]streamlog.StreamI
 		e := ScanError{View: str(r["mv_name"]), Stream: str(r["stream_name"]), Shard: str(r["partition_id"]),
 			Position: str(r["position"]), Time: str(r["record_time"]), Reason: str(r["error_reason"])}
 		e.Code, _ = toInt64(r["error_code"])
-		if seq, err := streamlog.ParseSeq(e.Position); err == nil && rr != nil && seq > 0 {
+		// The position is the record's sequence number as Kinesis clients
+		// see it (or the log's own form, in scan errors kept from before).
+		if seq, _, _, err := streamlog.ParseAWSSeq(e.Position); err == nil && rr != nil && seq > 0 {
 			if _, ok := infos[e.Stream]; ok {
 				res, err := rr.Read(ctx, streamlog.ReadRequest{Stream: e.Stream, Shard: e.Shard, After: seq - 1, MaxRecords: 1})
 				if err == nil && len(res.Records) == 1 && res.Records[0].Seq == seq {

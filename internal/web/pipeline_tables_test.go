@@ -61,9 +61,10 @@ func pipelineNodes(t *testing.T, srv *testserver.Server) (map[string]map[string]
 
 // TestPipelineTablesAPI: the pipeline starts at the DynamoDB tables. A
 // table with a Kinesis streaming destination has an edge to its stream,
-// which a streaming view reads; the table shows its status, item count
-// and size and, while items are written, its writes per second. A
-// disabled destination is listed without an edge.
+// which a streaming view reads, and to a procedure that loads it with
+// COPY FROM 'dynamodb://...'; the table shows its status, item count and
+// size, its DynamoDB stream and, while items are written, its writes per
+// second. A disabled destination is listed without an edge.
 func TestPipelineTablesAPI(t *testing.T) {
 	srv := testserver.Start(t)
 	ctx := context.Background()
@@ -88,9 +89,24 @@ func TestPipelineTablesAPI(t *testing.T) {
 		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "o0"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// audit also has a DynamoDB stream.
+	if _, err := dc.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("audit"),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}}); err != nil {
+		t.Fatal(err)
+	}
+	// A streaming view of the destination's stream, and a procedure that
+	// loads the table with COPY ... FROM 'dynamodb://...'.
 	if code, out := call(t, srv, "POST", "/api/query", sqlBody(`create external schema k from kinesis iam_role default;
 		create materialized view order_changes_vw as select json_parse(kinesis_data) as payload from k."order-changes";
-		refresh materialized view order_changes_vw`)); code != 200 {
+		refresh materialized view order_changes_vw;
+		create table orders_copy (pk varchar(20), amount int);
+		create procedure load_orders() as $$
+		begin
+			truncate orders_copy;
+			copy orders_copy from 'dynamodb://orders' iam_role 'arn:aws:iam::123456789012:role/load' readratio 50;
+		end;
+		$$ language plpgsql;
+		copy orders_copy from 'dynamodb://orders' iam_role 'arn:aws:iam::123456789012:role/load' readratio 50`)); code != 200 {
 		t.Fatalf("%d %v", code, out)
 	}
 
@@ -109,17 +125,23 @@ func TestPipelineTablesAPI(t *testing.T) {
 		compact(orders["destinations"]) != `[{"status":"ACTIVE","stream":"order-changes"}]` {
 		t.Errorf("orders: %v (DescribeTable: %d items, %d bytes)", orders, aws.ToInt64(desc.Table.ItemCount), aws.ToInt64(desc.Table.TableSizeBytes))
 	}
-	if audit["items"] != 0.0 || compact(audit["destinations"]) != `[{"status":"DISABLED","stream":"order-changes"}]` {
+	if audit["items"] != 0.0 || compact(audit["destinations"]) != `[{"status":"DISABLED","stream":"order-changes"}]` ||
+		audit["dynamodbStream"] != "NEW_AND_OLD_IMAGES" || orders["dynamodbStream"] != nil {
 		t.Errorf("audit: %v", audit)
 	}
-	// orders → its stream → the streaming view; nothing from audit.
-	want := `[{"from":"dynamodb_table:orders","to":"stream:order-changes"},{"from":"stream:order-changes","to":"view:public.order_changes_vw"}]`
+	// orders → its stream → the streaming view, and orders → the procedure
+	// that copies it → the table it loads; nothing from audit.
+	want := `[{"from":"dynamodb_table:orders","to":"stream:order-changes"},{"from":"stream:order-changes","to":"view:public.order_changes_vw"},` +
+		`{"from":"dynamodb_table:orders","to":"procedure:public.load_orders"},{"from":"procedure:public.load_orders","to":"table:public.orders_copy"}]`
 	if edges != want {
 		t.Errorf("edges\n got %s\nwant %s", edges, want)
 	}
 	// The four changes went to the stream (and the view read them).
 	if sv := nodes["view:public.order_changes_vw"]; sv == nil || sv["rows"] != 4.0 {
 		t.Errorf("streaming view: %v", sv)
+	}
+	if c := nodes["table:public.orders_copy"]; c == nil || c["rows"] != 2.0 {
+		t.Errorf("the copy of orders: %v", c)
 	}
 
 	// Writes per second: measured between two snapshots while items are

@@ -42,6 +42,9 @@ type SourceTable struct {
 	Writes int64
 	// Destinations are the table's Kinesis streaming destinations.
 	Destinations []StreamingDestination
+	// DynamoDBStream is the view type of the table's enabled DynamoDB
+	// stream (KEYS_ONLY, NEW_IMAGE, ...); empty when it has none.
+	DynamoDBStream string
 }
 
 // StreamingDestination is a Kinesis stream a table's changes go to.
@@ -69,7 +72,7 @@ func (a *api) addSourceTables(ctx context.Context, add func(*Node) *Node, edge f
 	}
 	for _, t := range ts {
 		n := add(&Node{ID: KindDynamoDBTable + ":" + t.Name, Kind: KindDynamoDBTable, Name: t.Name, Status: t.Status,
-			Items: ptr(t.Items), SizeBytes: ptr(t.SizeBytes), Destinations: []StreamingDestination{}})
+			Items: ptr(t.Items), SizeBytes: ptr(t.SizeBytes), Destinations: []StreamingDestination{}, DynamoDBStream: t.DynamoDBStream})
 		n.WritesPerSec = a.rates.rate(n.ID+":writes", float64(t.Writes), now)
 		for _, d := range t.Destinations {
 			n.Destinations = append(n.Destinations, d)

@@ -36,6 +36,7 @@ function card(n) {
     figs.append(fig("items", (n.items ?? 0).toLocaleString("en-US"), "items"));
     figs.append(fig("size", bytes(n.sizeBytes), "size"));
     figs.append(fig("status", n.status || "", statusClass(n.status)));
+    if (n.dynamodbStream) figs.append(fig("DynamoDB stream", n.dynamodbStream.toLowerCase().replaceAll("_", " "), "ddbstream"));
     const dests = n.destinations || [];
     if (!dests.length) figs.append(el("div", { class: "fig dest none" }, "no streaming destination"));
     for (const d of dests) {

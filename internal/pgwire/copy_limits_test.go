@@ -1,0 +1,73 @@
+package pgwire_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// endless is a reader of n bytes of 'x' and no line break: a COPY row that
+// never ends.
+type endless struct{ n int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), e.n)
+	for i := range k {
+		p[i] = 'x'
+	}
+	e.n -= k
+	return k, nil
+}
+
+// TestCopyRowLimit: a COPY FROM STDIN row is at most 4 MB, Redshift's
+// "maximum size of a single input row from any source" (COPY, Data
+// sources): a longer one, in the text or CSV format (a line that never
+// ends, a quoted field that never closes) or the binary one, fails with
+// 54000 once the 4 MB are passed, without the server holding the rest, and
+// the connection goes on; rows up to the limit load.
+func TestCopyRowLimit(t *testing.T) {
+	s := server(t)
+	c := connect(t, s)
+	ctx := ctxT(t)
+	if _, err := c.Exec(ctx, `CREATE TABLE big (s varchar(max))`); err != nil {
+		t.Fatal(err)
+	}
+	const mb = 1 << 20
+	for name, c2 := range map[string]struct {
+		sql string
+		in  io.Reader
+	}{
+		"text line without end":  {`COPY big FROM STDIN`, &endless{64 * mb}},
+		"csv quote never closed": {`COPY big FROM STDIN WITH (FORMAT csv)`, io.MultiReader(strings.NewReader(`"`), &endless{64 * mb})},
+		"csv field over lines":   {`COPY big FROM STDIN WITH (FORMAT csv)`, strings.NewReader(`"` + strings.Repeat("line\n", mb) + `"` + "\n")},
+	} {
+		_, err := c.PgConn().CopyFrom(ctx, c2.in, c2.sql)
+		if code := pgCode(err); code != "54000" {
+			t.Errorf("%s: %v (%s), want 54000", name, err, code)
+		}
+	}
+	_, err := c.CopyFrom(ctx, pgx.Identifier{"big"}, []string{"s"}, pgx.CopyFromRows([][]any{{strings.Repeat("y", 5*mb)}}))
+	if code := pgCode(err); code != "54000" {
+		t.Errorf("binary: %v (%s), want 54000", err, code)
+	}
+
+	// Up to the limit, rows load, and the connection served throughout.
+	row := bytes.Repeat([]byte("z"), 3*mb)
+	if _, err := c.PgConn().CopyFrom(ctx, bytes.NewReader(append(row, '\n')), `COPY big FROM STDIN`); err != nil {
+		t.Fatalf("a 3 MB row: %v", err)
+	}
+	if n, err := c.CopyFrom(ctx, pgx.Identifier{"big"}, []string{"s"}, pgx.CopyFromRows([][]any{{string(row)}})); err != nil || n != 1 {
+		t.Fatalf("a 3 MB row in binary: %d, %v", n, err)
+	}
+	var n int
+	var total int64
+	if err := c.QueryRow(ctx, `SELECT count(*), sum(len(s)) FROM big`).Scan(&n, &total); err != nil || n != 2 || total != 6*mb {
+		t.Fatalf("big holds %d rows of %d bytes (%v), want 2 of %d", n, total, err, 6*mb)
+	}
+}

@@ -1,0 +1,353 @@
+package sql
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
+)
+
+// sharedExtraction makes a SELECT block that reads many scalar paths of one
+// SUPER column extract them all in one pass a row: the FROM entry the
+// column belongs to is wrapped (below any unnest wrapper) in
+//
+//	(SELECT *, json_extract(CAST(a.payload AS JSON), ['$."x"."y"', ...]) AS __rs_paths_1 FROM t AS a) AS a
+//
+// and each read becomes an element of that list. Reads are lax casts of a
+// path to a scalar type (TRY_CAST(a.payload.x.y AS INTEGER)), text reads
+// (rs_super_text(a.payload.x.y)) and the array an unnest iterates. A read
+// takes the extracted string when the value is a JSON string (cast through
+// a VARIANT string, so the cast's rules are unchanged), and NULL when it is
+// missing; any other value falls back to the path as before, so every
+// answer is the one the VARIANT path gives.
+//
+// With SUPER stored as VARIANT the extraction costs a serialization of the
+// whole value to JSON text a row, which pays only when a block reads many
+// paths: BenchmarkCandidates puts the break-even near 3 paths on 1 KB
+// change records and near 7 on 10 KB documents (docs/design/super.md), so
+// blocks with fewer than sharedMinPaths paths of a column are left as they
+// are.
+//
+// The rule is narrow on purpose: a block with one FROM entry, no star in its
+// select list, paths of field steps only (no subscripts), and a column
+// named unqualified only when the block also names it qualified (so it is
+// known to be the entry's, not an outer query's).
+func sharedExtraction(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	var blocks []*ast.Select
+	ast.Walk(stmt, func(n any) bool {
+		if q, ok := n.(*ast.Select); ok && !rw.wrappers[q] {
+			blocks = append(blocks, q)
+		}
+		return true
+	})
+	for _, q := range blocks {
+		rw.shareBlock(q)
+	}
+	return stmt, nil
+}
+
+// sharedMinPaths is the fewest distinct paths of one column worth a shared
+// extraction while SUPER is stored as VARIANT (the unnest's array counts).
+const sharedMinPaths = 8
+
+// pathRead is one read of a SUPER path the rule may share.
+type pathRead struct {
+	node   ast.Expr // the *ast.Cast or *ast.Func read, replaced in place
+	path   ast.Expr // the path, kept for the fallback
+	column string   // the column's key
+	json   string   // the path as JSONPath
+	list   bool     // the unnest's array (no fallback needed: TRY_CAST to JSON)
+	// oneName is set when the path starts at an unqualified name; root is
+	// the qualifier otherwise.
+	oneName  bool
+	root     *ast.Ident
+	columnID ast.Ident
+}
+
+func (rw *rewriter) shareBlock(q *ast.Select) {
+	if len(q.From) != 1 {
+		return
+	}
+	for _, it := range q.Items {
+		if c, ok := it.X.(*ast.ColumnRef); ok && c.Star {
+			return
+		}
+	}
+	// The unnest wrappers above the base entry, outermost first.
+	slot := &q.From[0]
+	var chain []*ast.Select
+	for {
+		st, ok := (*slot).(*ast.SubqueryTable)
+		if !ok {
+			break
+		}
+		sel, ok := st.Q.(*ast.Select)
+		if !ok || !rw.wrappers[sel] {
+			break
+		}
+		chain = append(chain, sel)
+		slot = &sel.From[0]
+	}
+	var alias ast.Ident
+	switch t := (*slot).(type) {
+	case *ast.TableRef:
+		alias = rangeAlias(t)
+	case *ast.SubqueryTable:
+		if t.Alias == nil || len(t.Alias.Columns) > 0 {
+			return
+		}
+		alias = t.Alias.Name
+	default:
+		return
+	}
+	root := rw.key(alias)
+	// Iteration variables the wrappers bind: a one-part name among them is
+	// an element, not a column.
+	values := map[string]bool{}
+	for _, w := range chain {
+		for _, it := range w.Items[1:] {
+			if it.Alias != nil {
+				values[rw.key(*it.Alias)] = true
+			}
+		}
+	}
+
+	var reads []pathRead
+	qualified := map[string]ast.Ident{} // column key -> its identifier, named as root.column
+	collect := func(x ast.Expr, inWrapper bool) {
+		ast.Walk(x, func(n any) bool {
+			if _, ok := n.(ast.Query); ok {
+				return false // a subquery's paths are its own block's
+			}
+			if c, ok := n.(*ast.ColumnRef); ok && !c.Star && len(c.Parts) == 2 && rw.key(c.Parts[0]) == root {
+				qualified[rw.key(c.Parts[1])] = c.Parts[1]
+			}
+			r, ok := rw.readOf(n, inWrapper)
+			if ok {
+				if r.root != nil && rw.key(*r.root) == root {
+					qualified[r.column] = r.columnID
+				}
+				reads = append(reads, r)
+				return false
+			}
+			return true
+		})
+	}
+	for _, x := range blockExprs(q) {
+		collect(x, false)
+	}
+	for _, w := range chain {
+		for _, it := range w.Items[1:] {
+			collect(it.X, true)
+		}
+	}
+	// Columns worth sharing, in order of first read; their distinct paths.
+	type shared struct {
+		name  string // the list's column name
+		id    ast.Ident
+		paths []string
+		index map[string]int
+	}
+	byCol := map[string]*shared{}
+	var order []string
+	kept := reads[:0]
+	for _, r := range reads {
+		id, ok := qualified[r.column]
+		if !ok || (r.oneName && values[r.column]) || (r.root != nil && rw.key(*r.root) != root) {
+			continue // another range variable's (an outer query's), or an element
+		}
+		kept = append(kept, r)
+		s := byCol[r.column]
+		if s == nil {
+			s = &shared{id: id, index: map[string]int{}}
+			byCol[r.column] = s
+			order = append(order, r.column)
+		}
+		if _, ok := s.index[r.json]; !ok {
+			s.index[r.json] = len(s.paths) + 1
+			s.paths = append(s.paths, r.json)
+		}
+	}
+	hoist := &ast.Select{Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}}, From: []ast.TableExpr{*slot}}
+	for _, col := range order {
+		s := byCol[col]
+		if len(s.paths) < sharedMinPaths {
+			delete(byCol, col)
+			continue
+		}
+		rw.sharedLists++
+		s.name = "__rs_paths_" + strconv.Itoa(rw.sharedLists)
+		lits := make([]ast.Expr, len(s.paths))
+		for i, p := range s.paths {
+			lits[i] = &ast.Literal{Kind: ast.LitString, Value: p}
+		}
+		name := ast.Ident{Name: s.name}
+		hoist.Items = append(hoist.Items, ast.SelectItem{
+			X:     fn("json_extract", cast(&ast.ColumnRef{Parts: []ast.Ident{alias, s.id}}, "json"), &ast.ArrayLit{Bracket: true, Items: lits}),
+			Alias: &name,
+		})
+	}
+	if len(byCol) == 0 {
+		return
+	}
+	*slot = &ast.SubqueryTable{Q: hoist, Alias: &ast.Alias{Name: alias}}
+	replace := map[ast.Expr]ast.Expr{}
+	for _, r := range kept {
+		s := byCol[r.column]
+		if s == nil || s.index[r.json] == 0 {
+			continue
+		}
+		elem := func() ast.Expr {
+			return fn("list_extract", &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name}}}, num(strconv.Itoa(s.index[r.json])))
+		}
+		if r.list {
+			replace[r.node] = elem()
+			continue
+		}
+		var text ast.Expr = fn("json_extract_string", elem(), &ast.Literal{Kind: ast.LitString, Value: "$"})
+		if c, ok := r.node.(*ast.Cast); ok {
+			// Through a VARIANT string, so the cast's rules are the
+			// VARIANT's ('12.7' and '1e3' are no INTEGER), as unshared.
+			text = &ast.Cast{X: cast(text, "super"), Type: c.Type, Try: true}
+		}
+		replace[r.node] = &ast.Case{
+			Whens: []ast.When{
+				{Cond: &ast.Is{X: elem(), What: "null"}, Then: &ast.Literal{Kind: ast.LitNull}},
+				{Cond: fn("starts_with", elem(), &ast.Literal{Kind: ast.LitString, Value: `"`}), Then: text},
+			},
+			Else: r.node,
+		}
+	}
+	rewrite := func(x ast.Expr) ast.Expr {
+		return ast.Rewrite(x, func(n any) any {
+			if x, ok := n.(ast.Expr); ok {
+				if r, ok := replace[x]; ok {
+					delete(replace, x) // the fallback holds the node itself
+					return r
+				}
+			}
+			return n
+		}).(ast.Expr)
+	}
+	setBlockExprs(q, rewrite)
+	for _, w := range chain {
+		for i := range w.Items[1:] {
+			w.Items[i+1].X = rewrite(w.Items[i+1].X)
+		}
+	}
+}
+
+// textCastSame are the types a shared read casts to. The extracted string
+// is cast through a VARIANT string, so each cast follows the VARIANT's
+// rules, not VARCHAR's (which would take '12.7' and '1e3' as INTEGERs,
+// '1' as TRUE and an ISO timestamp as a DATE);
+// TestSharedExtractionSameAnswers holds every one to the unshared answer.
+var textCastSame = map[string]bool{
+	"smallint": true, "int2": true, "integer": true, "int": true, "int4": true, "bigint": true, "int8": true,
+	"decimal": true, "numeric": true, "real": true, "float4": true, "float": true, "float8": true, "double precision": true,
+	"boolean": true, "bool": true, "date": true, "timestamp": true, "timestamptz": true, "timestamp with time zone": true, "timestamp without time zone": true,
+}
+
+// readOf reports whether n is a read the rule may share: in the block, a
+// lax cast of a field path to a scalar type or a text read of one; in an
+// unnest wrapper, the cast of the unnested path to JSON.
+func (rw *rewriter) readOf(n any, inWrapper bool) (pathRead, bool) {
+	var path ast.Expr
+	r := pathRead{}
+	switch x := n.(type) {
+	case *ast.Cast:
+		if !x.Try || x.Type == nil || x.Type.Array || len(x.Type.Name) != 1 {
+			return r, false
+		}
+		typ := strings.ToLower(x.Type.Name[0].Name)
+		if inWrapper {
+			if typ != "json" {
+				return r, false
+			}
+			r.list = true
+		} else if !textCastSame[typ] {
+			return r, false
+		}
+		path, r.node = x.X, x
+	case *ast.Func:
+		if inWrapper || len(x.Name) != 1 || x.Name[0].Name != "rs_super_text" || len(x.Args) != 1 {
+			return r, false
+		}
+		path, r.node = x.Args[0], x
+	default:
+		return r, false
+	}
+	var steps []string
+	x := path
+	for {
+		f, ok := x.(*ast.Field)
+		if !ok {
+			break
+		}
+		step := Fold(f.Name, true, rw.opts)
+		if strings.ContainsAny(step, "\"\\") || strings.ContainsFunc(step, func(c rune) bool { return c < ' ' }) {
+			return r, false
+		}
+		steps = append(steps, step)
+		x = f.X
+	}
+	c, ok := x.(*ast.ColumnRef)
+	if !ok || c.Star || len(steps) == 0 || len(c.Parts) == 0 || len(c.Parts) > 2 {
+		return r, false
+	}
+	var sb strings.Builder
+	sb.WriteString("$")
+	for i := len(steps) - 1; i >= 0; i-- {
+		sb.WriteString(`."` + steps[i] + `"`)
+	}
+	r.path, r.json = path, sb.String()
+	r.column = rw.key(c.Parts[len(c.Parts)-1])
+	r.oneName = len(c.Parts) == 1
+	r.columnID = c.Parts[len(c.Parts)-1]
+	if len(c.Parts) == 2 {
+		r.root = &c.Parts[0]
+	}
+	return r, true
+}
+
+// blockExprs are a SELECT block's own expressions.
+func blockExprs(q *ast.Select) []ast.Expr {
+	var out []ast.Expr
+	for _, it := range q.Items {
+		out = append(out, it.X)
+	}
+	out = append(out, q.Where, q.Having, q.Qualify)
+	out = append(out, q.GroupBy...)
+	for _, o := range q.OrderBy {
+		out = append(out, o.X)
+	}
+	var nonNil []ast.Expr
+	for _, x := range out {
+		if x != nil {
+			nonNil = append(nonNil, x)
+		}
+	}
+	return nonNil
+}
+
+// setBlockExprs replaces each of a SELECT block's own expressions by f's.
+func setBlockExprs(q *ast.Select, f func(ast.Expr) ast.Expr) {
+	for i := range q.Items {
+		q.Items[i].X = f(q.Items[i].X)
+	}
+	if q.Where != nil {
+		q.Where = f(q.Where)
+	}
+	if q.Having != nil {
+		q.Having = f(q.Having)
+	}
+	if q.Qualify != nil {
+		q.Qualify = f(q.Qualify)
+	}
+	for i := range q.GroupBy {
+		q.GroupBy[i] = f(q.GroupBy[i])
+	}
+	for i := range q.OrderBy {
+		q.OrderBy[i].X = f(q.OrderBy[i].X)
+	}
+}
