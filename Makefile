@@ -21,6 +21,19 @@ test:
 demo: build
 	./$(BIN) demo
 
+# Static checks: vet, gofmt, and the import directions (internal/lint).
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) test -count=1 ./internal/lint/
+
+vet:
+	$(GO) vet ./...
+
+# Every fuzz target for a short time (FUZZTIME, default 10s each).
+fuzz:
+	GO=$(GO) scripts/fuzz
+
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2x ./...
 

@@ -139,38 +139,58 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	closers = append(closers, dashboard.Close) // before the warehouse's: its queries run there
 	httpMux.Handle("/", dashboard)
 
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return streams.Run(gctx) })     // retention trim
-	g.Go(func() error { return tbls.Run(gctx) })        // table TTL expiry
-	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
-	g.Go(func() error { return wh.RunSystemLogRetention(gctx, cfg.SystemLogRetention) })
-	var bound []string
+	// Every listener is bound before anything starts: a port in use ends
+	// Run here, with nothing running under the closers.
+	type bound struct {
+		server
+		ln net.Listener
+	}
+	var listeners []bound
+	closeListeners := func() {
+		for _, b := range listeners {
+			_ = b.ln.Close()
+		}
+	}
+	var addrs []string
 	for _, s := range servers {
 		if s.addr == "off" {
 			continue
 		}
 		tcp, err := net.Listen("tcp", s.addr)
 		if err != nil {
+			closeListeners()
 			return fmt.Errorf("app: %s listen %s: %w", s.name, s.addr, err)
 		}
 		// A cap on connections, refused in the endpoint's protocol, and an
 		// accept that outlives running out of file descriptors.
 		ln := connlimit.Wrap(tcp, connlimit.Options{Name: s.name, Max: s.max, Refuse: s.refuse, Logger: log})
-		log.Info("listening", "server", s.name, "addr", ln.Addr().String())
-		bound = append(bound, s.name+"="+ln.Addr().String())
-		g.Go(func() error { return s.serve(gctx, ln) })
+		listeners = append(listeners, bound{server: s, ln: ln})
+		addrs = append(addrs, s.name+"="+ln.Addr().String())
 	}
 	if cfg.AddrFile != "" {
-		if err := writeAtomic(cfg.AddrFile, strings.Join(bound, "\n")+"\n"); err != nil {
+		if err := writeAtomic(cfg.AddrFile, strings.Join(addrs, "\n")+"\n"); err != nil {
+			closeListeners()
 			return err
 		}
 	}
-	// Background work starts after the listeners: whatever it does, the
-	// server answers (and a view whose refresh crashed the last run is
-	// paused, see warehouse.Options.DeferAutoRefresh).
-	if err := wh.StartAutoRefresh(gctx); err != nil {
-		return fmt.Errorf("app: %w", err)
+
+	// One errgroup owns every goroutine from here: any failure cancels the
+	// rest, and Run returns only once all of them have.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(runCtx)
+	for _, b := range listeners {
+		log.Info("listening", "server", b.name, "addr", b.ln.Addr().String())
+		g.Go(func() error { return b.serve(gctx, b.ln) })
 	}
+	g.Go(func() error { return streams.Run(gctx) })     // retention trim
+	g.Go(func() error { return tbls.Run(gctx) })        // table TTL expiry
+	g.Go(func() error { return wh.RunSchedules(gctx) }) // CREATE SCHEDULE runs
+	g.Go(func() error { return wh.RunSystemLogRetention(gctx, cfg.SystemLogRetention) })
+	// AUTO REFRESH starts after the listeners are bound: whatever it does,
+	// the server answers (and a view whose refresh crashed the last run is
+	// paused, see warehouse.Options.DeferAutoRefresh).
+	g.Go(func() error { return wh.RunAutoRefresh(gctx) })
 	log.Info("blueshift ready", "data", cfg.DataDir)
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

@@ -76,6 +76,7 @@ func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 	}()
 	_ = nc.SetDeadline(time.Now().Add(startupTimeout))
 	ok, err := c.startup(ctx)
+	s.forgetStarting(nc) // from here a shutdown drains it (register) instead of closing it
 	if err != nil {
 		c.fail(err)
 		s.log.Debug("startup failed", "remote", nc.RemoteAddr().String(), "err", err)

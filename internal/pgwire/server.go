@@ -81,10 +81,17 @@ type Server struct {
 	scram  map[string]scramKeys
 	m      *metrics
 
+	// mu guards the connections, tracked as net/http tracks them: from
+	// Accept, so that a shutdown closes the ones still starting up and
+	// waits for every one it let in.
 	mu struct {
 		sync.Mutex
-		conns map[*conn]struct{}
+		conns    map[*conn]struct{}    // past startup: drained at shutdown
+		starting map[net.Conn]struct{} // in startup: closed at shutdown
+		shutdown bool                  // no connection is let in any more
 	}
+	// wg counts the connections' goroutines; Add is called under mu while
+	// shutdown is false, so never concurrently with Wait.
 	wg sync.WaitGroup
 }
 
@@ -102,6 +109,7 @@ func New(engine Engine, cfg Config) (*Server, error) {
 	s := &Server{engine: engine, cfg: cfg, log: obs.Logger(cfg.Logger).With("component", "pgwire"),
 		m: newMetrics(obs.Registerer(cfg.Registerer))}
 	s.mu.conns = map[*conn]struct{}{}
+	s.mu.starting = map[net.Conn]struct{}{}
 	s.scram = map[string]scramKeys{}
 	for user, pw := range cfg.Users {
 		keys, err := newSCRAMKeys(pw)
@@ -115,40 +123,63 @@ func New(engine Engine, cfg Config) (*Server, error) {
 
 // Serve accepts connections on ln until ctx ends, then shuts down: it stops
 // accepting, lets running statements finish within the grace period, cancels
-// the rest and closes every connection. It returns nil after a shutdown.
+// the rest and closes every connection. It returns nil after a shutdown,
+// once every connection it accepted is closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	errc := make(chan error, 1)
-	go func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				errc <- err
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.serveConn(ctx, nc)
-			}()
+	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
+	defer stop()
+	var err error
+	for {
+		var nc net.Conn
+		if nc, err = ln.Accept(); err != nil {
+			break
 		}
-	}()
-	select {
-	case err := <-errc:
-		if ctx.Err() == nil {
-			s.shutdown()
-			return fmt.Errorf("pgwire: accept: %w", err)
+		if !s.track(nc) {
+			_ = nc.Close()
+			continue
 		}
-	case <-ctx.Done():
+		go func() {
+			defer s.wg.Done()
+			s.serveConn(ctx, nc)
+		}()
 	}
 	_ = ln.Close()
 	s.shutdown()
+	if ctx.Err() == nil {
+		return fmt.Errorf("pgwire: accept: %w", err)
+	}
 	return nil
 }
 
-// shutdown drains the connections: idle ones close now, busy ones after
-// their statement, cancelled when the grace period ends.
+// track lets a new connection in, unless the server is shutting down.
+func (s *Server) track(nc net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.shutdown {
+		return false
+	}
+	s.mu.starting[nc] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+// forgetStarting stops tracking a connection as starting: its startup
+// ended.
+func (s *Server) forgetStarting(nc net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.mu.starting, nc)
+}
+
+// shutdown drains the connections: those in startup close now, idle ones
+// close now, busy ones after their statement, cancelled when the grace
+// period ends.
 func (s *Server) shutdown() {
 	s.mu.Lock()
+	s.mu.shutdown = true
+	for nc := range s.mu.starting {
+		_ = nc.Close()
+	}
 	for c := range s.mu.conns {
 		c.drain()
 	}
@@ -168,11 +199,16 @@ func (s *Server) shutdown() {
 	<-done
 }
 
+// register tracks a connection past startup; one registered after
+// shutdown began is drained at once.
 func (s *Server) register(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mu.conns[c] = struct{}{}
 	s.m.conns.Inc()
+	if s.mu.shutdown {
+		c.drain()
+	}
 }
 
 func (s *Server) unregister(c *conn) {

@@ -119,10 +119,10 @@ func Translate(text string, opts Options) (*Translation, error) {
 	if !DuckDBRuns(stmt) {
 		return &Translation{Stmt: stmt}, nil
 	}
+	if cs, ok := stmt.(*ast.CreateSchema); ok {
+		return &Translation{Stmt: cs, SQL: cs.DuckDBForm()}, nil
+	}
 	if r, ok := stmt.(*ast.Raw); ok {
-		if r.DuckDB != "" {
-			return &Translation{Stmt: r, SQL: r.DuckDB}, nil
-		}
 		return &Translation{Stmt: r, SQL: r.Text}, nil
 	}
 	return printStmt(stmt, opts, text)
@@ -131,7 +131,7 @@ func Translate(text string, opts Options) (*Translation, error) {
 // DuckDBRuns reports whether stmt is handed to DuckDB (after translation),
 // as opposed to executed by blueshift's engine: session settings,
 // transaction control, external schemas, materialized views, procedures,
-// CALL, schedules, OWNER TO, and users, groups, privileges and table
+// CALL, schedules, OWNER TO, COPY with the client, and users, groups, privileges and table
 // upkeep (ast.Admin) are the engine's. DROP SCHEMA is translated too, for
 // the engine to run when the schema is not an external one.
 func DuckDBRuns(stmt ast.Stmt) bool {
@@ -141,7 +141,7 @@ func DuckDBRuns(stmt ast.Stmt) bool {
 		*ast.RefreshMaterializedView, *ast.AlterMaterializedView, *ast.DropMaterializedView, *ast.AlterOwner,
 		*ast.CreateProcedure, *ast.DropProcedure, *ast.Call,
 		*ast.CreateSchedule, *ast.AlterSchedule, *ast.DropSchedule, *ast.ShowSchedules,
-		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor, *ast.Admin:
+		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor, *ast.Admin, *ast.Copy:
 		return false
 	}
 	return true

@@ -13,9 +13,10 @@ package warehouse
 // by every consumer of the stream). A failing batch is retried with exponential backoff up to
 // maxBackoff; its positions stay where they were.
 //
-// Lifecycle: loops start at Open for every view with AUTO REFRESH YES, at
-// CREATE and at ALTER ... AUTO REFRESH YES; they stop at ALTER ... NO, DROP
-// and Close (which waits for them).
+// Lifecycle: loops start at Open (or, with Options.DeferAutoRefresh, at
+// RunAutoRefresh) for every view with AUTO REFRESH YES, at CREATE and at
+// ALTER ... AUTO REFRESH YES; they stop at ALTER ... NO, DROP, the end of
+// RunAutoRefresh's context and Close (the last two wait for them).
 
 import (
 	"cmp"
@@ -26,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blueshift-dev/blueshift/internal/source"
@@ -267,7 +269,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 		case err != nil:
 			backoff = min(max(2*backoff, minBackoff), maxBackoff)
 			log.Warn("auto refresh failed; retrying", "err", err, "retry_in", backoff)
-			if !sleepCtx(ctx, backoff) {
+			if !sleepCtx(ctx, m.w.clock, backoff) {
 				return
 			}
 			continue
@@ -282,7 +284,7 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 			} else {
 				poll = min(max(2*poll, minPoll), maxPoll)
 			}
-			if !sleepCtx(ctx, poll) {
+			if !sleepCtx(ctx, m.w.clock, poll) {
 				return
 			}
 			continue
@@ -295,12 +297,12 @@ func (m *ingestManager) loop(ctx context.Context, mv *mvRow) {
 	}
 }
 
-// sleepCtx waits d or until ctx ends; false when ctx ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
+// sleepCtx waits d on clock or until ctx ends; false when ctx ended.
+func sleepCtx(ctx context.Context, clock clockwork.Clock, d time.Duration) bool {
+	t := clock.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.Chan():
 		return true
 	case <-ctx.Done():
 		return false
@@ -354,9 +356,14 @@ func (m *ingestManager) detach(ctx context.Context, mvs []*mvRow) (func(dropped 
 }
 
 // close stops every loop, waits for them and closes the ingestors.
-func (m *ingestManager) close() error {
+// stop stops every refresh loop and waits for them; no loop starts after.
+func (m *ingestManager) stop() {
 	m.cancel()
 	m.wg.Wait()
+}
+
+func (m *ingestManager) close() error {
+	m.stop()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var errs []error

@@ -64,12 +64,11 @@ func declaredType(t *ast.TypeName) (oid uint32, typmod int, ok bool) {
 func (s *Session) withCatalog(pl *plan, fn func(ctx context.Context) error) *plan {
 	run := pl.run
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {
-		own := s.tx == TxIdle && !s.implicit && !s.inProcedureTxn()
+		own := s.ownTransaction() // txn.go
 		if own {
-			if _, err := s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+			if err := s.beginImplicit(ctx); err != nil {
 				return nil, err
 			}
-			s.implicit = true
 		}
 		res, err := run(ctx, params)
 		if err == nil {
@@ -87,15 +86,6 @@ func (s *Session) withCatalog(pl *plan, fn func(ctx context.Context) error) *pla
 		return res, err
 	}
 	return pl
-}
-
-// inProcedureTxn reports whether a stored procedure running on s has a
-// transaction open (its statements run in it, see atomicHere).
-func (s *Session) inProcedureTxn() bool {
-	procStates.Lock()
-	defer procStates.Unlock()
-	st := procStates.m[s]
-	return st != nil && st.inTxn
 }
 
 // recordColumnTypes records the declared lengths of a new table's columns.

@@ -21,8 +21,8 @@ package warehouse
 // userSchemaFilter is true for a schema of the user's.
 const userSchemaFilter = `NOT IN ('main', '` + CatalogSchema + `', 'information_schema', 'pg_catalog')`
 
-// infoSchemaViews are the information_schema views pgCompat redirects.
-var infoSchemaViews = map[string]bool{"columns": true, "tables": true, "schemata": true, "views": true}
+// The information_schema views the SQL front end's catalog rule redirects
+// here are bsql.InfoSchemaViews.
 
 // redshiftCatalogViews defines the views above.
 func redshiftCatalogViews() []string {

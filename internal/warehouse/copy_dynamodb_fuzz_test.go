@@ -4,11 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // FuzzParseCopyDynamoDB: any text either is not a COPY from DynamoDB, or
-// parses, or is refused with an SQL error; never a crash.
+// parses (internal/sql's ast.Copy, then copyDynamoDBStmt), or is refused
+// with an SQL error; never a crash.
 func FuzzParseCopyDynamoDB(f *testing.F) {
 	for _, s := range []string{
 		`copy favoritemovies from 'dynamodb://ProductCatalog' iam_role 'arn:aws:iam::0123456789012:role/MyRedshiftRole' readratio 50;`,
@@ -19,7 +22,16 @@ func FuzzParseCopyDynamoDB(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		c, ok, err := parseCopyDynamoDB(text)
+		var c *copyDynamoDB
+		tr, err := bsql.Translate(text, bsql.Options{})
+		n, ok := (*ast.Copy)(nil), false
+		if err == nil {
+			n, ok = tr.Stmt.(*ast.Copy)
+			ok = ok && n.Source != ""
+		}
+		if ok {
+			c, err = copyDynamoDBStmt(n, bsql.Options{})
+		}
 		var se *sqlerr.Error
 		switch {
 		case err != nil && !errors.As(err, &se):

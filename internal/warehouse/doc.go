@@ -9,8 +9,12 @@
 //     Engine features that keep state (external schemas, materialized views,
 //     procedures, schedules, checkpoints) add a migration there, so their
 //     catalog rows commit atomically with the data they describe.
-//   - session.go: a client session: its own DuckDB connection, settings and
-//     transaction state.
+//   - session.go: a client session: its own DuckDB connection, settings,
+//     Execute, Prepare and Run.
+//   - frontend.go: the one front end from statement text to a plan.
+//   - txn.go: the transaction state machine (none, open, implicit, aborted;
+//     a procedure's own transactions) and what follows each transaction's
+//     end.
 //   - exec.go: the one dispatch on statement kinds (a type switch over
 //     internal/sql/ast). A new engine statement is a `case` there plus its own
 //     exec_<thing>.go file.
@@ -19,11 +23,40 @@
 //   - errors.go: DuckDB errors classified into *sqlerr.Error codes. SQLSTATEs
 //     are decided here; only the protocol edges render them.
 //
+// # From a client's text to DuckDB and back
+//
+// A simple query (pgwire's Query message, a schedule's body, the HTTP
+// query API) reaches Session.Execute, which cuts the script into
+// statements with bsql.Split; Results.Next runs them one at a time. A
+// prepared statement (pgwire's Parse) reaches Session.Prepare. Both go
+// through the one front end (frontend.go):
+//
+//   - Session.planPiece / Session.planText: read, then plan;
+//   - Session.read: bsql.CatalogCompat (the Postgres catalog rule, on the
+//     lexer's tokens), bsql.Translate (parse to internal/sql/ast, rewrite,
+//     print DuckDB SQL), hexLiterals (exec_params.go: bytea literals);
+//   - Session.planTimed (exec_translated.go): Session.plan, the one
+//     dispatch on the statement's type (exec.go: engine statements get a
+//     case there and an exec_<thing>.go file; everything else is DuckDB SQL
+//     prepared by planDuck), wrapped by trackWrites (mv_changes.go) and, when
+//     the translation embeds GETDATE(), by a re-read through Session.read at
+//     each later run. Procedure statements (procSession.Prepare), CALL
+//     arguments, DECLARE CURSOR's and COPY's queries take the same path.
+//
+// The plan runs in Session.runPlan (session.go): the transaction state
+// machine (txn.go) decides whether it may run (25P02 in an aborted block)
+// and in which transaction; Results.implicitFor opens a script's implicit
+// transaction. DuckDB's rows come back as a streaming Result (result.go),
+// its errors through classify (errors.go) as *sqlerr.Error, with positions
+// mapped back to the client's text (plan.locate); pgwire and the HTTP API
+// encode both.
+//
 // # Invariants
 //
-//   - Every statement a client sends passes through internal/sql (Split, then
-//     Translate) before it reaches DuckDB; error positions are 1-based
-//     character offsets into the text the client sent.
+//   - Every statement a client sends passes through internal/sql (Split,
+//     then the front end: CatalogCompat and Translate) before it reaches
+//     DuckDB; error positions are 1-based character offsets into the text
+//     the client sent.
 //   - A Session is used by one goroutine at a time; only Cancel may be called
 //     concurrently, and it interrupts the statement running at that moment.
 //   - Outside a transaction block every statement commits on its own

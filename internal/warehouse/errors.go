@@ -456,3 +456,7 @@ func codeOf(t duckdb.ErrorType, msg string) sqlerr.Code {
 
 // errorf is fmt.Errorf for engine errors that carry no SQLSTATE of their own.
 func errorf(format string, args ...any) error { return fmt.Errorf("warehouse: "+format, args...) }
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

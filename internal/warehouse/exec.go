@@ -32,32 +32,6 @@ type plan struct {
 	locate func(error) error
 }
 
-// planPiece translates one statement of script and plans it.
-func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
-	tr, opts, err := s.translate(p.Text)
-	if err != nil {
-		return nil, shiftPosition(err, script, p.Offset)
-	}
-	if err := s.hexLiterals(ctx, tr, opts, p.Text); err != nil { // exec_params.go
-		return nil, shiftPosition(err, script, p.Offset)
-	}
-	locate := func(err error) error {
-		if tr.SQL != "" && tr.SQL != p.Text {
-			// DuckDB's positions point into the translation, not the client's text.
-			err = mapPosition(err, tr.SQL, p.Text)
-		}
-		return shiftPosition(err, script, p.Offset)
-	}
-	pl, err := s.planTimed(ctx, tr, opts, p.Text) // exec_translated.go
-	if err != nil {
-		err = locate(err)
-		s.failed(err)
-		return nil, err
-	}
-	pl.locate = locate
-	return pl, nil
-}
-
 // plan is the one dispatch on statement kinds. Statements the engine executes
 // itself get a case here and live in exec_<thing>.go; everything else is
 // DuckDB SQL, prepared on the session's connection.
@@ -102,24 +76,25 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 		return s.planAdmin(n), nil // exec_admin.go
 	case *ast.CreateProcedure, *ast.DropProcedure:
 		return s.planProcedure(ctx, n, text) // exec_procedure.go
+	case *ast.Copy:
+		if n.Source != "" {
+			c, err := copyDynamoDBStmt(n, s.Options())
+			if err != nil {
+				return nil, err
+			}
+			return s.planCopyDynamoDB(c), nil // exec_copy_dynamodb.go
+		}
+		c, err := copyStmt(n, s.Options())
+		if err != nil {
+			return nil, err
+		}
+		return s.planCopy(ctx, c) // exec_copy.go
 	case *ast.Call:
 		pl, err := s.planProcedure(ctx, n, text)
 		if err != nil {
 			return nil, err
 		}
 		return ownTx(pl), nil
-	}
-	if c, ok, err := parseCopyDynamoDB(text); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return s.planCopyDynamoDB(c), nil // exec_copy_dynamodb.go
-	}
-	if c, ok, err := parseCopy(text); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return s.planCopy(ctx, c)
 	}
 	if tr.SQL == "" {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported by the engine", tr.Stmt)
@@ -171,7 +146,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 		// Transaction control that reached DuckDB untranslated: keep the
 		// session's state in step by running it as the engine would.
 		p.close()
-		switch w := leadingWords(text, 1); {
+		switch w := bsql.LeadingKeywords(text, 1); {
 		case len(w) == 1 && (w[0] == "BEGIN" || w[0] == "START"):
 			return s.planBegin(), nil
 		case len(w) == 1 && (w[0] == "COMMIT" || w[0] == "END"):
@@ -182,7 +157,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 	}
 	command := "SELECT"
 	if p.columns == nil {
-		command = commandWords(text)
+		command = bsql.CommandTag(text)
 	}
 	return &plan{
 		command: command,

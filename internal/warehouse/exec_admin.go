@@ -139,7 +139,7 @@ func (s *Session) planAdmin(n *ast.Admin) *plan {
 			command = "LOCK TABLE"
 		}
 		return &plan{command: command, run: func(ctx context.Context, _ []any) (*Result, error) {
-			if n.Kind == "vacuum" && (s.tx != TxIdle || s.inProcedureTxn()) {
+			if n.Kind == "vacuum" && (s.inBlock() || s.inProcedureTxn()) {
 				return nil, sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
 			}
 			for _, t := range n.Tables {

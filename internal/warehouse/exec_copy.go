@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -38,156 +39,59 @@ type CopyStmt struct {
 	// Types are the target columns' types, in order, for a COPY FROM
 	// (the binary format's fields are read by their column's type).
 	Types []Type
+
+	name ast.Name // Table as written
 }
 
-// parseCopy reads a COPY statement. ok is false when text is not a COPY with
-// STDIN or STDOUT (a COPY to a file is DuckDB's).
-func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
-	toks := tokenize(text)
-	if len(toks) < 4 || !toks[0].is("COPY") {
-		return nil, false, nil
-	}
-	c = &CopyStmt{Format: "text"}
-	i := 1
-	if toks[i].kind == '(' {
-		end := matchParen(toks, i)
-		if end < 0 {
-			return nil, false, nil
-		}
-		c.Query = text[toks[i].end:toks[end].pos]
-		i = end + 1
-	} else {
-		// A name is ident ('.' ident)*.
-		name := []string{}
-		for i < len(toks) && toks[i].kind == 'i' {
-			name = append(name, toks[i].ident())
-			i++
-			if i+1 < len(toks) && toks[i].kind == '.' && toks[i+1].kind == 'i' {
-				i++
-				continue
-			}
-			break
-		}
-		if len(name) == 0 {
-			return nil, false, nil
-		}
-		parts := make([]string, len(name))
-		for j, n := range name {
-			parts[j] = quoteIdent(n)
+// copyStmt reads a COPY with the client from its tree: the options'
+// values, checked, and the format's defaults.
+func copyStmt(n *ast.Copy, opts bsql.Options) (*CopyStmt, error) {
+	c := &CopyStmt{From: n.From, Format: "text", Query: n.QueryText, name: n.Table}
+	if n.Table != nil {
+		parts := make([]string, len(n.Table))
+		for j, id := range n.Table {
+			parts[j] = quoteIdent(foldIdent(id, opts))
 		}
 		c.Table = strings.Join(parts, ".")
-		if i < len(toks) && toks[i].kind == '(' {
-			end := matchParen(toks, i)
-			if end < 0 {
-				return nil, false, nil
-			}
-			for _, t := range toks[i+1 : end] {
-				if t.kind == 'i' {
-					c.Columns = append(c.Columns, t.ident())
-				}
-			}
-			i = end + 1
-		}
 	}
-	if i+1 >= len(toks) {
-		return nil, false, nil
+	for _, id := range n.Columns {
+		c.Columns = append(c.Columns, foldIdent(id, opts))
 	}
-	switch {
-	case toks[i].is("FROM") && toks[i+1].is("STDIN"):
-		c.From = true
-	case toks[i].is("TO") && toks[i+1].is("STDOUT"):
-	default:
-		return nil, false, nil
-	}
-	if c.From && c.Query != "" {
-		return nil, true, sqlerr.New(sqlerr.SyntaxError, "COPY (query) FROM STDIN is not valid")
-	}
-	i += 2
-	if i < len(toks) && toks[i].is("WITH") {
-		i++
-	}
-	opts := toks[i:]
-	if len(opts) > 0 && opts[0].kind == '(' {
-		end := matchParen(opts, 0)
-		if end < 0 {
-			return nil, true, sqlerr.New(sqlerr.SyntaxError, "unterminated COPY options")
-		}
-		opts = opts[1:end]
-	}
-	for j := 0; j < len(opts); j++ {
-		t := opts[j]
-		if t.kind == ',' {
-			continue
-		}
-		if t.kind != 'i' {
-			return nil, true, sqlerr.New(sqlerr.SyntaxError, "unexpected %q in COPY options", t.text)
-		}
-		arg := func() (string, error) {
-			if j+1 < len(opts) && opts[j+1].is("AS") {
-				j++
-			}
-			if j+1 >= len(opts) || opts[j+1].kind == ',' {
-				return "", sqlerr.New(sqlerr.SyntaxError, "COPY option %s needs a value", strings.ToUpper(t.text))
-			}
-			j++
-			return opts[j].value(), nil
-		}
-		switch strings.ToUpper(t.text) {
-		case "FORMAT":
-			v, err := arg()
-			if err != nil {
-				return nil, true, err
-			}
-			c.Format = strings.ToLower(v)
-		case "CSV":
+	nullSet := false
+	for _, o := range n.Options {
+		switch o.Name {
+		case "format":
+			c.Format = strings.ToLower(o.Value)
+		case "csv":
 			c.Format = "csv"
-		case "BINARY":
+		case "binary":
 			c.Format = "binary"
-		case "HEADER":
+		case "header":
 			c.Header = true
-			if j+1 < len(opts) && opts[j+1].kind != ',' {
-				if b, ok := parseBool(opts[j+1].value()); ok {
-					c.Header = b
-					j++
-				}
+			if o.HasValue {
+				c.Header, _ = parseBool(o.Value)
 			}
-		case "DELIMITER", "NULL", "QUOTE", "ESCAPE":
-			v, err := arg()
-			if err != nil {
-				return nil, true, err
+		case "null":
+			c.Null, nullSet = o.Value, true
+		case "delimiter", "quote", "escape":
+			if len(o.Value) != 1 {
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY %s must be a single one-byte character", strings.ToUpper(o.Name))
 			}
-			key := strings.ToUpper(t.text)
-			if key == "NULL" {
-				c.Null = v
-				c.Null += "\x00" // marks "set"; trimmed below
-				continue
+			switch o.Name {
+			case "delimiter":
+				c.Delimiter = o.Value[0]
+			case "quote":
+				c.Quote = o.Value[0]
+			case "escape":
+				c.Escape = o.Value[0]
 			}
-			if len(v) != 1 {
-				return nil, true, sqlerr.New(sqlerr.FeatureNotSupported, "COPY %s must be a single one-byte character", key)
-			}
-			switch key {
-			case "DELIMITER":
-				c.Delimiter = v[0]
-			case "QUOTE":
-				c.Quote = v[0]
-			case "ESCAPE":
-				c.Escape = v[0]
-			}
-		case "ENCODING", "FREEZE", "FORCE_QUOTE", "FORCE_NOT_NULL", "FORCE_NULL":
-			if j+1 < len(opts) && opts[j+1].kind != ',' {
-				j++
-			}
-		default:
-			return nil, true, sqlerr.New(sqlerr.SyntaxError, "COPY option %q is not recognized", t.text)
 		}
 	}
 	switch c.Format {
 	case "text", "csv", "binary":
 	default:
-		return nil, true, sqlerr.New(sqlerr.InvalidParameterValue, "COPY format %q not recognized", c.Format)
+		return nil, sqlerr.New(sqlerr.InvalidParameterValue, "COPY format %q not recognized", c.Format)
 	}
-	nullSet := strings.HasSuffix(c.Null, "\x00")
-	c.Null = strings.TrimSuffix(c.Null, "\x00")
 	if c.Format == "csv" {
 		if c.Delimiter == 0 {
 			c.Delimiter = ','
@@ -206,7 +110,7 @@ func parseCopy(text string) (c *CopyStmt, ok bool, err error) {
 			c.Null = `\N`
 		}
 	}
-	return c, true, nil
+	return c, nil
 }
 
 // planCopy plans a COPY with the client. For TO STDOUT the Result carries the
@@ -246,10 +150,11 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 		}
 		query = "SELECT " + cols + " FROM " + c.Table
 	} else {
-		tr, err := bsql.Translate(query, s.Options())
+		r, err := s.readNow(ctx, query) // frontend.go
 		if err != nil {
 			return nil, err
 		}
+		tr := r.tr
 		if tr.SQL == "" {
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY (%T) TO STDOUT is not supported", tr.Stmt)
 		}
@@ -389,140 +294,4 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 		return nil, err
 	}
 	return &Result{command: "COPY", counted: true, done: true, affected: total}, nil
-}
-
-// token is a lexical token of the small COPY grammar.
-type token struct {
-	kind     byte // 'i' identifier or keyword, 's' string, '(' ')' ',' '.' or '?' other
-	text     string
-	quoted   bool
-	pos, end int
-}
-
-func (t token) is(kw string) bool { return t.kind == 'i' && !t.quoted && strings.EqualFold(t.text, kw) }
-
-// ident is the identifier's name: quoted names keep their case.
-func (t token) ident() string {
-	if t.quoted {
-		return t.text
-	}
-	return strings.ToLower(t.text)
-}
-
-// value is an option's value: a string's contents or a word.
-func (t token) value() string { return t.text }
-
-// tokenize returns text's tokens; see scanTokens.
-func tokenize(text string) []token {
-	var toks []token
-	scanTokens(text, func(t token) bool {
-		toks = append(toks, t)
-		return true
-	})
-	return toks
-}
-
-// scanTokens calls yield with each token of text in order, skipping
-// blanks, semicolons and comments, until yield returns false. An
-// unterminated block comment ends the text as a '?' token.
-func scanTokens(text string, yield func(token) bool) {
-	i := 0
-	for i < len(text) {
-		ch := text[i]
-		switch {
-		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == ';':
-			i++
-		case ch == '-' && i+1 < len(text) && text[i+1] == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		case ch == '/' && i+1 < len(text) && text[i+1] == '*':
-			end := indexFrom(text, i+2, "*/")
-			if end < 0 {
-				yield(token{kind: '?', text: "/*", pos: i, end: len(text)})
-				return
-			}
-			i = end + 2
-		case ch == '\'' || ch == '"' || (ch == 'E' || ch == 'e') && i+1 < len(text) && text[i+1] == '\'':
-			start := i
-			escapes := false
-			if ch == 'E' || ch == 'e' {
-				escapes = true
-				i++
-				ch = '\''
-			}
-			i++
-			var b strings.Builder
-			for i < len(text) {
-				if escapes && text[i] == '\\' && i+1 < len(text) {
-					switch text[i+1] {
-					case 't':
-						b.WriteByte('\t')
-					case 'n':
-						b.WriteByte('\n')
-					case 'r':
-						b.WriteByte('\r')
-					default:
-						b.WriteByte(text[i+1])
-					}
-					i += 2
-					continue
-				}
-				if text[i] == ch {
-					if i+1 < len(text) && text[i+1] == ch {
-						b.WriteByte(ch)
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				b.WriteByte(text[i])
-				i++
-			}
-			kind := byte('s')
-			if ch == '"' {
-				kind = 'i'
-			}
-			if !yield(token{kind: kind, text: b.String(), quoted: ch == '"', pos: start, end: i}) {
-				return
-			}
-		case isWordByte(ch) || ch >= 0x80:
-			j := i
-			for j < len(text) && (isWordByte(text[j]) || text[j] >= 0x80 || text[j] == '$') {
-				j++
-			}
-			if !yield(token{kind: 'i', text: text[i:j], pos: i, end: j}) {
-				return
-			}
-			i = j
-		case ch == '(' || ch == ')' || ch == ',' || ch == '.':
-			if !yield(token{kind: ch, text: string(ch), pos: i, end: i + 1}) {
-				return
-			}
-			i++
-		default:
-			if !yield(token{kind: '?', text: string(ch), pos: i, end: i + 1}) {
-				return
-			}
-			i++
-		}
-	}
-}
-
-// matchParen returns the index of the ')' closing toks[open], or -1.
-func matchParen(toks []token, open int) int {
-	depth := 0
-	for i := open; i < len(toks); i++ {
-		switch toks[i].kind {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }

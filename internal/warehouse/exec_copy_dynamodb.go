@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -59,83 +61,30 @@ type copyDynamoDB struct {
 	blanksAsNull  bool
 }
 
-// parseCopyDynamoDB reads a COPY from DynamoDB. ok is false when text is
-// not a COPY whose source is a 'dynamodb://' string.
-func parseCopyDynamoDB(text string) (c *copyDynamoDB, ok bool, err error) {
-	if !containsFold(text, "dynamodb://") { // most statements: no tokenizing
-		return nil, false, nil
+// copyDynamoDBStmt reads a COPY from DynamoDB from its tree.
+func copyDynamoDBStmt(n *ast.Copy, opts bsql.Options) (*copyDynamoDB, error) {
+	parts := make([]string, len(n.Table))
+	for j, id := range n.Table {
+		parts[j] = quoteIdent(foldIdent(id, opts))
 	}
-	toks := tokenize(text)
-	if len(toks) < 4 || !toks[0].is("COPY") || toks[1].kind != 'i' {
-		return nil, false, nil
+	c := &copyDynamoDB{table: strings.Join(parts, "."), source: n.Source[len("dynamodb://"):]}
+	for _, id := range n.Columns {
+		c.columns = append(c.columns, foldIdent(id, opts))
 	}
-	i := 1
-	var name []string
-	for i < len(toks) && toks[i].kind == 'i' {
-		name = append(name, quoteIdent(toks[i].ident()))
-		i++
-		if i+1 < len(toks) && toks[i].kind == '.' && toks[i+1].kind == 'i' {
-			i++
-			continue
-		}
-		break
-	}
-	c = &copyDynamoDB{table: strings.Join(name, ".")}
-	if i < len(toks) && toks[i].kind == '(' {
-		end := matchParen(toks, i)
-		if end < 0 {
-			return nil, false, nil
-		}
-		for _, t := range toks[i+1 : end] {
-			if t.kind == 'i' {
-				c.columns = append(c.columns, t.ident())
-			}
-		}
-		i = end + 1
-	}
-	if i+1 >= len(toks) || !toks[i].is("FROM") || toks[i+1].kind != 's' || !strings.HasPrefix(strings.ToLower(toks[i+1].text), "dynamodb://") {
-		return nil, false, nil
-	}
-	c.source = toks[i+1].text[len("dynamodb://"):]
 	if c.source == "" {
-		return nil, true, sqlerr.New(sqlerr.SyntaxError, "COPY from DynamoDB: 'dynamodb://' names no table")
+		return nil, sqlerr.New(sqlerr.SyntaxError, "COPY from DynamoDB: 'dynamodb://' names no table")
 	}
-	opts := toks[i+2:]
 	readRatio := false
-	for j := 0; j < len(opts); j++ {
-		t := opts[j]
-		if t.kind == ',' || t.text == ";" {
-			continue
-		}
-		if t.kind != 'i' {
-			return nil, true, sqlerr.New(sqlerr.SyntaxError, "COPY from DynamoDB: unexpected %q", t.text)
-		}
-		arg := func() (string, error) {
-			if j+1 < len(opts) && opts[j+1].is("AS") {
-				j++
-			}
-			if j+1 >= len(opts) || opts[j+1].kind == ',' {
-				return "", sqlerr.New(sqlerr.SyntaxError, "COPY option %s needs a value", strings.ToUpper(t.text))
-			}
-			j++
-			return opts[j].value(), nil
-		}
-		opt := strings.ToUpper(t.text)
+	for _, o := range n.Options {
+		opt := strings.ToUpper(o.Name)
 		switch opt {
 		case "IAM_ROLE", "CREDENTIALS", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "SESSION_TOKEN", "REGION", "COMPUPDATE", "STATUPDATE":
 			// Accepted, not checked (no IAM or regions here; no compression
 			// encodings or statistics to update).
-			if _, err := arg(); err != nil {
-				return nil, true, err
-			}
 		case "READRATIO":
-			v, err := arg()
-			if err != nil {
-				return nil, true, err
-			}
-			n, perr := strconv.Atoi(v)
+			n, perr := strconv.Atoi(o.Value)
 			if perr != nil || n < 1 || n > 200 {
-				return nil, true, sqlerr.New(sqlerr.InvalidParameterValue, "READRATIO %s: want an integer from 1 to 200", v)
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "READRATIO %s: want an integer from 1 to 200", o.Value)
 			}
 			readRatio = true
 		case "EMPTYASNULL":
@@ -143,13 +92,13 @@ func parseCopyDynamoDB(text string) (c *copyDynamoDB, ok bool, err error) {
 		case "BLANKSASNULL":
 			c.blanksAsNull = true
 		default:
-			return nil, true, sqlerr.New(sqlerr.FeatureNotSupported, "COPY from DynamoDB: option %s is not supported", opt)
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY from DynamoDB: option %s is not supported", opt)
 		}
 	}
 	if !readRatio {
-		return nil, true, sqlerr.New(sqlerr.SyntaxError, "COPY from DynamoDB: READRATIO is required")
+		return nil, sqlerr.New(sqlerr.SyntaxError, "COPY from DynamoDB: READRATIO is required")
 	}
-	return c, true, nil
+	return c, nil
 }
 
 // planCopyDynamoDB plans the load.
@@ -267,14 +216,4 @@ func (s *Session) copyDynamoDB(ctx context.Context, c *copyDynamoDB) (*Result, e
 	cancel()
 	<-done
 	return r, err
-}
-
-// containsFold reports whether s contains the ASCII lower-case sub, in any case.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }

@@ -68,17 +68,18 @@ func cursorName(id ast.Ident) string {
 func (s *Session) planDeclare(n *ast.DeclareCursor) *plan {
 	return &plan{command: "DECLARE CURSOR", run: func(ctx context.Context, params []any) (*Result, error) {
 		name := cursorName(n.Name)
-		inBlock := s.tx != TxIdle || s.implicit
+		inBlock := s.inTx()
 		if !n.Hold && !inBlock {
 			return nil, sqlerr.New(sqlerr.NoActiveSQLTransaction, "DECLARE CURSOR may only be used in transaction blocks")
 		}
 		if s.cursors[name] != nil {
 			return nil, sqlerr.New(sqlerr.DuplicateCursor, "cursor %q already exists", name)
 		}
-		tr, _, err := s.translate(n.QueryText)
+		rd, err := s.readNow(ctx, n.QueryText) // frontend.go
 		if err != nil {
 			return nil, err
 		}
+		tr := rd.tr
 		if tr.SQL == "" || len(tr.Before) > 0 {
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DECLARE CURSOR for this query is not supported")
 		}

@@ -302,47 +302,12 @@ func parsedBody(p *procedure) (*plpgsql.Body, error) {
 	return b, nil
 }
 
-// procState is a session's procedure call stack.
-type procState struct {
-	depth        int
-	inTxn        bool // a DuckDB transaction is open on the session's connection
-	noTxnControl bool
-	reason       string
-	queries      []int64 // query ids of the calls running, outermost first
-}
-
-var procStates = struct {
-	sync.Mutex
-	m map[*Session]*procState
-}{m: map[*Session]*procState{}}
-
-func stateOf(s *Session) *procState {
-	procStates.Lock()
-	defer procStates.Unlock()
-	st := procStates.m[s]
-	if st == nil {
-		st = &procState{}
-		procStates.m[s] = st
-	}
-	return st
-}
-
-func forgetState(s *Session) {
-	procStates.Lock()
-	delete(procStates.m, s)
-	procStates.Unlock()
-}
-
 // callStatement runs a top-level CALL: it evaluates the arguments and
 // returns the OUT values as a row.
 func (s *Session) callStatement(ctx context.Context, n *callProc, params []any, text string) (*Result, error) {
 	var args []any
 	if n.args != "" {
-		tr, opts, err := s.translate(n.args)
-		if err != nil {
-			return nil, err
-		}
-		pl, err := s.planTimed(ctx, tr, opts, n.args)
+		pl, err := s.planText(ctx, n.args) // frontend.go
 		if err != nil {
 			return nil, err
 		}
@@ -400,14 +365,11 @@ func (s *Session) outPlan(ctx context.Context, p *procedure) (*plan, error) {
 
 // call runs procedure schema.name with argument values, top-level or nested.
 func (s *Session) call(ctx context.Context, schema, name string, args []any, text string) (*procedure, *plpgsql.CallResult, error) {
-	st := stateOf(s)
-	top := st.depth == 0
-	if top {
-		defer forgetState(s)
-		st.inTxn = s.tx != TxIdle
-		st.noTxnControl = s.tx != TxIdle
-		st.reason = "an explicit transaction block"
+	if s.txn.proc == nil {
+		s.txn.proc = &procState{inTxn: s.inBlock(), noTxnControl: s.inBlock(), reason: "an explicit transaction block"}
+		defer func() { s.txn.proc = nil }()
 	}
+	st := s.txn.proc
 	p, err := s.lookupProcedure(ctx, schema, name)
 	if err != nil {
 		return nil, nil, err
@@ -574,11 +536,7 @@ type procStmt struct {
 }
 
 func (ps *procSession) Prepare(ctx context.Context, sql string) (plpgsql.Prepared, error) {
-	tr, opts, err := ps.s.translate(sql)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := ps.s.planTimed(ctx, tr, opts, sql) // each run in a later second sees a later GETDATE()
+	pl, err := ps.s.planText(ctx, sql) // frontend.go; each run in a later second sees a later GETDATE()
 	if err != nil {
 		return nil, err
 	}
@@ -672,23 +630,12 @@ func (ps *procSession) Notice(_ context.Context, n plpgsql.Notice) {
 
 func (ps *procSession) InTransaction() bool { return ps.st.inTxn }
 
-func (ps *procSession) Begin(ctx context.Context) error {
-	if _, err := ps.s.conn.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	ps.st.inTxn = true
-	return nil
-}
+func (ps *procSession) Begin(ctx context.Context) error { return ps.s.procBegin(ctx) } // txn.go
 
-func (ps *procSession) Commit(ctx context.Context) error {
-	ps.st.inTxn = false
-	_, err := ps.s.conn.Exec(ctx, "COMMIT")
-	return err
-}
+func (ps *procSession) Commit(ctx context.Context) error { return ps.s.procCommit(ctx) }
 
 func (ps *procSession) Rollback(ctx context.Context) error {
-	ps.st.inTxn = false
-	_, err := ps.s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	err := ps.s.procRollback(ctx)
 	if err != nil && strings.Contains(err.Error(), "no transaction is active") {
 		return nil
 	}

@@ -169,10 +169,10 @@ func (s *Session) createSchedule(ctx context.Context, n *ast.CreateSchedule) (*R
 		if err != nil {
 			return nil, sqlerr.Wrap(sqlerr.SyntaxError, err, "schedule %s", name)
 		}
-		if len(nonEmpty(pieces)) == 0 {
+		if len(pieces) == 0 {
 			return nil, sqlerr.New(sqlerr.SyntaxError, "schedule %s: the script holds no statement", name)
 		}
-		for _, p := range nonEmpty(pieces) {
+		for _, p := range pieces {
 			if _, err := bsql.Translate(p.Text, s.Options()); err != nil {
 				return nil, shiftPosition(err, n.Body, p.Offset)
 			}

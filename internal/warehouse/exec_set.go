@@ -119,8 +119,8 @@ func (s *Session) set(ctx context.Context, name, value string) error {
 	if readOnlySettings[name] {
 		return sqlerr.New(cantChangeRuntimeParam, "parameter %q cannot be changed", name)
 	}
-	if (s.tx != TxIdle || s.implicit) && s.txSettings == nil {
-		s.txSettings = maps.Clone(s.settings)
+	if s.inTx() && s.txn.settings == nil {
+		s.txn.settings = maps.Clone(s.settings)
 	}
 	switch name {
 	case "timezone", "time zone":
@@ -160,19 +160,12 @@ func (s *Session) set(ctx context.Context, name, value string) error {
 	return nil
 }
 
-// txEnded runs what must follow the end of a transaction block, committed
-// or rolled back: settings put back on rollback, cursors closed.
-func (s *Session) txEnded(ctx context.Context, committed bool) {
-	s.settingsTxEnd(ctx, committed)
-	s.cursorsTxEnd(ctx, committed) // exec_cursor.go
-}
-
 // settingsTxEnd ends the transaction's hold on the settings: on rollback
 // the values SET changed in it come back (and reach DuckDB again); on
 // commit they stay.
 func (s *Session) settingsTxEnd(ctx context.Context, committed bool) {
-	old := s.txSettings
-	s.txSettings = nil
+	old := s.txn.settings
+	s.txn.settings = nil
 	if committed || old == nil {
 		return
 	}

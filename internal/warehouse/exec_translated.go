@@ -23,25 +23,16 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
 
-// translate reads one statement under the session's settings, with now as
-// the statement's start.
-func (s *Session) translate(text string) (*bsql.Translation, bsql.Options, error) {
-	opts := s.Options()
-	opts.StatementTime = time.Now()
-	tr, err := bsql.Translate(text, opts)
-	return tr, opts, err
-}
-
-// planTimed plans a translation made with opts (see translate). When the
-// translation embeds the statement time, each run after the first
-// translates and plans text again.
-func (s *Session) planTimed(ctx context.Context, tr *bsql.Translation, opts bsql.Options, text string) (*plan, error) {
-	pl, err := s.plan(ctx, tr, text)
+// planTimed plans a statement read from text (see read). When its
+// translation embeds the statement time, each run after the first reads
+// text again (through the front end) and plans it anew.
+func (s *Session) planTimed(ctx context.Context, text string, r *reading) (*plan, error) {
+	pl, err := s.plan(ctx, r.tr, r.text)
 	if err != nil {
 		return nil, err
 	}
-	defer s.trackWrites(tr.Stmt, text, opts, pl) // mv_changes.go: around every run
-	if !tr.StatementTime {
+	defer s.trackWrites(r.tr.Stmt, r.opts, pl) // mv_changes.go: around every run
+	if !r.tr.StatementTime {
 		return pl, nil
 	}
 	run, first := pl.run, true
@@ -50,13 +41,13 @@ func (s *Session) planTimed(ctx context.Context, tr *bsql.Translation, opts bsql
 			first = false
 			return run(ctx, params)
 		}
-		o := opts
+		o := r.opts
 		o.StatementTime = time.Now()
-		tr, err := bsql.Translate(text, o)
+		again, err := s.read(ctx, text, o)
 		if err != nil {
 			return nil, err
 		}
-		fresh, err := s.plan(ctx, tr, text)
+		fresh, err := s.plan(ctx, again.tr, again.text)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +68,7 @@ func (s *Session) planTimed(ctx context.Context, tr *bsql.Translation, opts bsql
 // statement itself is prepared when it runs, after them: it may depend on
 // what they create.
 func (s *Session) planBefore(tr *bsql.Translation, text string) *plan {
-	return &plan{command: commandWords(text), run: func(ctx context.Context, params []any) (*Result, error) {
+	return &plan{command: bsql.CommandTag(text), run: func(ctx context.Context, params []any) (*Result, error) {
 		var res *Result
 		err := s.atomicHere(ctx, func() error {
 			for _, q := range tr.Before {

@@ -314,7 +314,7 @@ func (s *Session) dropMV(ctx context.Context, mv *mvRow, cascade bool) error {
 			streaming = append(streaming, v)
 		}
 	}
-	if len(streaming) > 0 && s.tx != TxIdle {
+	if len(streaming) > 0 && s.inBlock() {
 		return errInTxBlock("DROP MATERIALIZED VIEW")
 	}
 	done := func(bool) {}

@@ -27,7 +27,6 @@ package warehouse
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,8 +49,6 @@ type changeFeed struct {
 	mu      struct {
 		sync.Mutex
 		changed map[string]time.Time // name -> when it was last published
-		// pending holds a session's uncommitted writes.
-		pending map[*Session][]string
 		// listeners are told of every publication (see listen).
 		listeners map[int]func(names []string)
 		nextID    int
@@ -80,7 +77,6 @@ func (f *changeFeed) listen(fn func(names []string)) (stop func()) {
 func newChangeFeed() *changeFeed {
 	f := &changeFeed{wake: make(chan struct{}, 1)}
 	f.mu.changed = map[string]time.Time{}
-	f.mu.pending = map[*Session][]string{}
 	return f
 }
 
@@ -118,24 +114,6 @@ func (f *changeFeed) take() map[string]time.Time {
 	return c
 }
 
-// hold keeps a session's writes until its transaction ends.
-func (f *changeFeed) hold(s *Session, names []string) {
-	f.mu.Lock()
-	f.mu.pending[s] = append(f.mu.pending[s], names...)
-	f.mu.Unlock()
-}
-
-// end publishes (commit) or drops (rollback) what s held.
-func (f *changeFeed) end(s *Session, commit bool) {
-	f.mu.Lock()
-	names := f.mu.pending[s]
-	delete(f.mu.pending, s)
-	f.mu.Unlock()
-	if commit {
-		f.publish(names...)
-	}
-}
-
 // relationNames are the names a relation is published under.
 func relationNames(schema, name string) []string {
 	return []string{schema + "." + name, name}
@@ -143,7 +121,7 @@ func relationNames(schema, name string) []string {
 
 // writtenNames lists the relations a statement writes, under the names the
 // feed publishes (see the file comment).
-func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
+func writtenNames(stmt ast.Stmt, opts bsql.Options) []string {
 	var targets []ast.Name
 	switch n := stmt.(type) {
 	case *ast.Insert:
@@ -160,13 +138,9 @@ func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
 		targets = append(targets, n.Table)
 	case *ast.Drop:
 		targets = append(targets, n.Names...)
-	default:
-		if c, ok, _ := parseCopy(text); ok && c.From && c.Table != "" {
-			var name ast.Name
-			for _, p := range strings.Split(c.Table, ".") {
-				name = append(name, ast.Ident{Name: strings.Trim(p, `"`), Quoted: strings.HasPrefix(p, `"`)})
-			}
-			targets = append(targets, name)
+	case *ast.Copy:
+		if n.From {
+			targets = append(targets, n.Table)
 		}
 	}
 	var out []string
@@ -183,16 +157,15 @@ func writtenNames(stmt ast.Stmt, text string, opts bsql.Options) []string {
 }
 
 // trackWrites makes pl report, once it succeeds, what it wrote to the change
-// feed: published when committed, held while a block or a procedure's
-// transaction is open. COMMIT publishes and ROLLBACK drops what was held; a
-// top-level CALL publishes its body's writes when it ends.
-func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl *plan) {
-	feed := s.w.ingest.changes
-	names := writtenNames(stmt, text, opts)
+// feed: published when committed, held by the session's transaction while
+// one is open (Session.hold, txn.go: its end publishes or drops them). A
+// top-level CALL publishes what its body's statements wrote outside a
+// transaction of the procedure's.
+func (s *Session) trackWrites(stmt ast.Stmt, opts bsql.Options, pl *plan) {
+	names := writtenNames(stmt, opts)
 	_, isCall := stmt.(*ast.Call)
-	_, isCommit := stmt.(*ast.Commit)
 	_, isRollback := stmt.(*ast.Rollback)
-	if len(names) == 0 && !isCall && !isCommit && !isRollback {
+	if len(names) == 0 && !isCall && !isRollback {
 		return
 	}
 	run := pl.run
@@ -201,27 +174,19 @@ func (s *Session) trackWrites(stmt ast.Stmt, text string, opts bsql.Options, pl 
 		switch {
 		case isRollback:
 			s.writes++ // what the session sees changes back
-			feed.end(s, false)
+		case isCall:
+			if s.txn.state == txNone && !s.inProcedure() {
+				held := s.txn.held
+				s.txn.held = nil
+				s.w.ingest.changes.publish(held...)
+			}
 		case err != nil:
-		case isCommit:
-			feed.end(s, res.command != "ROLLBACK")
 		default:
 			s.writes++
-			feed.hold(s, names)
-			if s.tx == TxIdle && !s.implicit && !s.inProcedure() {
-				feed.end(s, true)
-			}
+			s.hold(names)
 		}
 		return res, err
 	}
-}
-
-// inProcedure reports whether a CALL is running on s.
-func (s *Session) inProcedure() bool {
-	procStates.Lock()
-	defer procStates.Unlock()
-	st := procStates.m[s]
-	return st != nil && st.depth > 0
 }
 
 // ordinaryAutoRefresh runs until ctx ends: see the file comment.

@@ -518,7 +518,7 @@ func (s *Session) refreshMVs(ctx context.Context, mv *mvRow, n *ast.RefreshMater
 // through others), that a cascading refresh skipped it. Outside a block
 // only: a failure inside one aborts it, history and all.
 func (s *Session) skipCascade(ctx context.Context, failed *mvRow, rest []*mvRow, refreshType string) {
-	if len(rest) == 0 || s.tx != TxIdle {
+	if len(rest) == 0 || s.inBlock() {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -629,7 +629,7 @@ func (s *Session) refresher(kind string) refreshBy { return refreshBy{kind: kind
 // recordOrdinaryFailure writes a failed refresh in a transaction of its own,
 // when the session is not inside a block (whose failure aborts it).
 func (s *Session) recordOrdinaryFailure(ctx context.Context, mv *mvRow, refreshType string, start time.Time, cause error) {
-	if s.tx != TxIdle {
+	if s.inBlock() {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -755,11 +755,7 @@ func (s *Session) alterOrdinaryMV(ctx context.Context, mv *mvRow, n *ast.AlterMa
 // procedure has open on the session's connection (a procedure's statements
 // run there while the session itself is idle).
 func (s *Session) atomicHere(ctx context.Context, fn func() error) error {
-	procStates.Lock()
-	st := procStates.m[s]
-	inProc := st != nil && st.inTxn
-	procStates.Unlock()
-	if inProc {
+	if s.inProcedureTxn() {
 		return fn()
 	}
 	return s.Atomic(ctx, fn)

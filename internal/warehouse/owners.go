@@ -22,9 +22,7 @@ import (
 	"errors"
 	"strings"
 
-	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
-	"github.com/blueshift-dev/blueshift/internal/sql/lex"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -65,13 +63,12 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetOwners(ctx, n.Names) })
 	case *ast.DropSchema:
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
-	case *ast.Raw:
-		if name, owner, ifNotExists, ok := createdSchema(n.Text, s.Options()); ok {
-			if owner == "" {
-				owner = s.user
-			}
-			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordSchemaOwner(ctx, name, owner, !ifNotExists) })
+	case *ast.CreateSchema:
+		name, owner := foldIdent(n.Name, s.Options()), s.user
+		if n.Owner != nil {
+			owner = foldIdent(*n.Owner, s.Options())
 		}
+		return s.withCatalog(pl, func(ctx context.Context) error { return s.recordSchemaOwner(ctx, name, owner, !n.IfNotExists) })
 	case *ast.AlterTable:
 		if n.Action == "rename to" {
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.renameOwner(ctx, n) })
@@ -109,61 +106,6 @@ func (s *Session) forgetOwners(ctx context.Context, names []ast.Name) error {
 		}
 	}
 	return nil
-}
-
-// createdSchema reads CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION
-// user] | CREATE SCHEMA AUTHORIZATION user, a statement DuckDB runs as
-// written; owner is empty without AUTHORIZATION.
-func createdSchema(text string, opts bsql.Options) (name, owner string, ifNotExists, ok bool) {
-	toks, err := lex.Tokens(text)
-	if err != nil {
-		return "", "", false, false
-	}
-	i := 0
-	next := func() (lex.Token, bool) {
-		for i < len(toks) && toks[i].Kind == lex.Comment {
-			i++
-		}
-		if i >= len(toks) {
-			return lex.Token{}, false
-		}
-		i++
-		return toks[i-1], true
-	}
-	accept := func(word string) bool {
-		save := i
-		if t, ok := next(); ok && t.Is(word) {
-			return true
-		}
-		i = save
-		return false
-	}
-	ident := func() (string, bool) {
-		t, ok := next()
-		if !ok || (t.Kind != lex.Ident && t.Kind != lex.QuotedIdent) {
-			return "", false
-		}
-		return foldIdent(ast.Ident{Name: t.Value, Quoted: t.Kind == lex.QuotedIdent}, opts), true
-	}
-	if !accept("create") || !accept("schema") {
-		return "", "", false, false
-	}
-	ifNotExists = accept("if") && accept("not") && accept("exists")
-	if accept("authorization") {
-		if owner, ok = ident(); !ok {
-			return "", "", false, false
-		}
-		return owner, owner, ifNotExists, true
-	}
-	if name, ok = ident(); !ok {
-		return "", "", false, false
-	}
-	if accept("authorization") {
-		if owner, ok = ident(); !ok {
-			return "", "", false, false
-		}
-	}
-	return name, owner, ifNotExists, true
 }
 
 // recordSchemaOwner records owner as a new schema's; replace says whether a

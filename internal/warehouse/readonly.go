@@ -29,9 +29,7 @@ func (s *Session) checkReadOnly(tr *bsql.Translation, text string) error {
 	}
 	switch tr.Stmt.(type) {
 	case ast.Query, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
-		if _, ok, _ := parseCopy(text); !ok {
-			return nil
-		}
+		return nil
 	}
 	verb := strings.ToUpper(firstWord(text))
 	if verb == "" {

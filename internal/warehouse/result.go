@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
+	"github.com/blueshift-dev/blueshift/internal/sql/lex"
 )
 
 // Result is the outcome of one statement. A statement that returns rows has
@@ -172,9 +175,6 @@ var rowStatements = map[duckdb.StmtType]bool{
 // driver cannot scan (VARIANT, JSON) is wrapped in a projection that casts
 // them to JSON text.
 func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
-	if q, ok := pgCompat(query); ok {
-		query = q
-	}
 	p, err := c.prepareOnce(ctx, query)
 	if err != nil {
 		return nil, err
@@ -272,24 +272,21 @@ func substituteParams(query string, repl func(n int) string) (string, bool) {
 	var b strings.Builder
 	found := false
 	last := 0
-	for _, t := range tokenize(query) {
-		if t.kind != '?' || t.text != "$" {
+	toks, err := lex.Tokens(query)
+	if err != nil {
+		return "", false
+	}
+	for _, t := range toks {
+		if t.Kind != lex.Param {
 			continue
 		}
-		j := t.end
-		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
-			j++
-		}
-		if j == t.end {
-			continue
-		}
-		n, err := strconv.Atoi(query[t.end:j])
+		n, err := strconv.Atoi(t.Value)
 		if err != nil {
 			return "", false
 		}
-		b.WriteString(query[last:t.pos])
+		b.WriteString(query[last:t.Pos])
 		b.WriteString(repl(n))
-		last, found = j, true
+		last, found = t.End, true
 	}
 	b.WriteString(query[last:])
 	return b.String(), found
@@ -514,7 +511,7 @@ func (p *prepared) commandTag(text string, n int64) *Result {
 	case duckdb.STATEMENT_TYPE_COPY:
 		r.command, r.counted = "COPY", true
 	default:
-		r.command = commandWords(text)
+		r.command = bsql.CommandTag(text)
 		if p.kind == duckdb.STATEMENT_TYPE_CREATE && n > 0 || r.command == "CREATE TABLE AS" {
 			// CREATE TABLE ... AS SELECT reports its rows, as in Postgres.
 			r.command, r.counted = "SELECT", true
@@ -619,68 +616,6 @@ func ParseBytea(s string) ([]byte, error) {
 }
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
-
-// commandWords reads the leading keywords of a statement to name its command
-// the way Postgres tags it: "CREATE TABLE", "DROP VIEW", "TRUNCATE TABLE".
-func commandWords(text string) string {
-	words := leadingWords(text, 6)
-	if len(words) == 0 {
-		return ""
-	}
-	first := words[0]
-	switch first {
-	case "CREATE", "DROP", "ALTER":
-		rest := words[1:]
-		for len(rest) > 0 {
-			switch rest[0] {
-			case "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "LOCAL", "GLOBAL", "UNLOGGED", "PERSISTENT":
-				rest = rest[1:]
-				continue
-			}
-			break
-		}
-		if len(rest) == 0 {
-			return first
-		}
-		switch rest[0] {
-		case "MATERIALIZED", "EXTERNAL", "FOREIGN":
-			if len(rest) > 1 {
-				return first + " " + rest[0] + " " + rest[1]
-			}
-		case "MACRO":
-			return first + " FUNCTION"
-		}
-		return first + " " + rest[0]
-	case "TRUNCATE":
-		return "TRUNCATE TABLE"
-	case "END":
-		return "COMMIT"
-	case "ABORT":
-		return "ROLLBACK"
-	}
-	return first
-}
-
-// leadingWords returns up to n upper-cased keywords at the start of text,
-// skipping whitespace, comments and opening parentheses.
-func leadingWords(text string, n int) []string {
-	var words []string
-	scanTokens(text, func(t token) bool {
-		switch {
-		case t.kind == '(':
-			return true
-		case t.kind == 'i' && !t.quoted:
-			words = append(words, strings.ToUpper(t.text))
-			return len(words) < n
-		}
-		return false
-	})
-	return words
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
 
 func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`

@@ -149,12 +149,13 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 	done := make(chan string)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	reload := time.NewTicker(scheduleReloadInterval)
+	clock := w.clock
+	reload := clock.NewTicker(scheduleReloadInterval)
 	defer reload.Stop()
-	timer := time.NewTimer(time.Hour)
+	timer := clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		now := time.Now()
+		now := clock.Now()
 		next := now.Add(time.Hour)
 		for _, name := range r.names() {
 			d := r.defs[name]
@@ -195,7 +196,7 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 				next = d.nextRun
 			}
 		}
-		timer.Reset(time.Until(next))
+		timer.Reset(next.Sub(clock.Now()))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -213,8 +214,8 @@ func (w *Warehouse) RunSchedules(ctx context.Context) error {
 			changedMu.Unlock()
 			continue
 		case <-w.sched.wakeChan():
-		case <-reload.C:
-		case <-timer.C:
+		case <-reload.Chan():
+		case <-timer.Chan():
 			continue
 		}
 		if err := r.reload(ctx); err != nil && ctx.Err() == nil {
@@ -247,7 +248,7 @@ func (r *runner) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := r.w.clock.Now()
 	for name, d := range defs {
 		if old, ok := r.defs[name]; ok && old.same(d) {
 			defs[name] = old
@@ -315,7 +316,7 @@ func (r *runner) saveNext(ctx context.Context, d *scheduleDef) {
 // runSchedule executes one run of d and records it in the history.
 func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled time.Time) {
 	log := w.log.With("component", "scheduler", "schedule", d.name)
-	start := time.Now()
+	start := w.clock.Now()
 	var runID int64
 	w.sched.startMu.Lock()
 	err := w.Update(ctx, func(c *Conn) error {
@@ -363,23 +364,22 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 		}
 	}
 	w.metrics.schedule.runs.WithLabelValues(status).Inc()
-	w.metrics.schedule.duration.Observe(time.Since(start).Seconds())
+	w.metrics.schedule.duration.Observe(w.clock.Since(start).Seconds())
 	if runErr != nil {
 		log.Warn("schedule run", "run", runID, "status", status, "err", runErr)
 	} else {
-		log.Debug("schedule run", "run", runID, "rows", rows, "took", time.Since(start))
+		log.Debug("schedule run", "run", runID, "rows", rows, "took", w.clock.Since(start))
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	err = w.Update(wctx, func(c *Conn) error {
 		if _, err := c.Exec(wctx, `UPDATE `+CatalogSchema+`.schedule_runs SET end_time = $2, status = $3,
 			error_code = $4, error_message = $5, rows = $6 WHERE run_id = $1`,
-			runID, time.Now(), status, code, msg, rows); err != nil {
+			runID, w.clock.Now(), status, code, msg, rows); err != nil {
 			return err
 		}
-		if runID%50 != 0 {
-			return nil
-		}
+		// Prune this schedule's history at each of its runs: run ids are
+		// shared by every schedule.
 		_, err := c.Exec(wctx, `DELETE FROM `+CatalogSchema+`.schedule_runs WHERE schedule_name = $1 AND run_id <
 			(SELECT min(run_id) FROM (SELECT run_id FROM `+CatalogSchema+`.schedule_runs
 			 WHERE schedule_name = $1 ORDER BY run_id DESC LIMIT `+fmt.Sprint(scheduleHistoryKeep)+`))`, d.name)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/datadriven"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
@@ -119,9 +120,26 @@ func queryInt(t *testing.T, s *Session, q string) int64 {
 
 // TestScheduleRuns runs the runner: rate schedules execute in sessions of
 // their own, record each run, stop when paused, fail visibly, and come back
-// after a restart.
+// after a restart. The runner's clock is a fake one, advanced a second at a
+// time while the test waits for what a run leaves in the catalog.
 func TestScheduleRuns(t *testing.T) {
-	w, dir := openTest(t)
+	fc := clockwork.NewFakeClockAt(time.Now())
+	dir := t.TempDir()
+	w, err := Open(context.Background(), dir, Options{Clock: fc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	waitFor := func(t *testing.T, what string, cond func() bool) {
+		t.Helper()
+		waitFor(t, what, func() bool {
+			if cond() {
+				return true
+			}
+			fc.Advance(time.Second)
+			return false
+		})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- w.RunSchedules(ctx) }()
@@ -182,7 +200,7 @@ func TestScheduleRuns(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	w2, err := Open(context.Background(), dir, Options{})
+	w2, err := Open(context.Background(), dir, Options{Clock: fc})
 	if err != nil {
 		t.Fatal(err)
 	}

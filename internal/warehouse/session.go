@@ -37,15 +37,10 @@ type Session struct {
 
 	settings map[string]string
 	loc      *time.Location // the timezone setting, loaded
-	tx       TxStatus
-	// implicit is set while a multi-statement script runs in the implicit
-	// transaction Postgres gives it (tx stays TxIdle: clients never see it).
-	implicit bool
+	// txn is the transaction state machine (txn.go).
+	txn      txn
 	onNotice func(Notice)
 	pending  []Notice
-	// txSettings holds the settings as they were before the first SET of
-	// the open transaction (nil: none yet); ROLLBACK puts them back.
-	txSettings map[string]string
 	// writes counts the session's own writes (committed or not); with the
 	// change feed's version it dates what a prepared statement has seen
 	// (see planDuck).
@@ -68,7 +63,7 @@ type Session struct {
 }
 
 func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Session {
-	s := &Session{w: w, id: id, user: user, database: database, conn: c, tx: TxIdle,
+	s := &Session{w: w, id: id, user: user, database: database, conn: c,
 		log: w.log.With("session", id, "user", user)}
 	s.settings = make(map[string]string, len(defaultSettings))
 	for k, v := range defaultSettings {
@@ -102,9 +97,6 @@ func (s *Session) User() string { return s.user }
 
 // Database is the database name the session is connected to.
 func (s *Session) Database() string { return s.database }
-
-// TxStatus returns the transaction state.
-func (s *Session) TxStatus() TxStatus { return s.tx }
 
 // Setting returns the current value of a parameter (lower-case name).
 func (s *Session) Setting(name string) (string, bool) {
@@ -165,9 +157,9 @@ func (s *Session) baseOptions() bsql.Options {
 // own that commits when fn returns nil.
 func (s *Session) Atomic(ctx context.Context, fn func() error) error {
 	switch {
-	case s.tx == TxFailed:
+	case s.aborted():
 		return errAborted()
-	case s.tx == TxActive || s.implicit:
+	case s.inTx():
 		if err := fn(); err != nil {
 			s.failed(err)
 			return err
@@ -201,8 +193,8 @@ func (s *Session) Close() error {
 	s.mu.closed = true
 	s.mu.Unlock()
 	defer s.w.forget(s)
-	s.w.ingest.changes.end(s, false) // writes of a block left open are rolled back
-	if s.tx != TxIdle || s.implicit {
+	s.txn.held = nil // writes of a block left open are rolled back
+	if s.inTx() {
 		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
 	}
 	return s.conn.Close()
@@ -244,7 +236,6 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	if err != nil {
 		return nil, err
 	}
-	pieces = nonEmpty(pieces)
 	switch len(pieces) {
 	case 0:
 		return &Statement{Text: text}, nil
@@ -252,10 +243,10 @@ func (s *Session) Prepare(ctx context.Context, text string, paramTypes ...string
 	default:
 		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
 	}
-	if s.tx == TxFailed && !isTxControl(pieces[0].Text) {
+	if s.aborted() && !bsql.EndsTransaction(pieces[0].Text) {
 		return nil, errAborted()
 	}
-	pl, err := s.planPiece(ctx, text, compatPiece(pieces[0]))
+	pl, err := s.planPiece(ctx, text, pieces[0])
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +284,7 @@ func (s *Session) Execute(ctx context.Context, script string, params []any) *Res
 		rs.err = err
 		return rs
 	}
-	rs.pieces = nonEmpty(pieces)
+	rs.pieces = pieces
 	return rs
 }
 
@@ -332,11 +323,11 @@ func (rs *Results) Next() bool {
 	}
 	p := rs.pieces[rs.i]
 	rs.i++
-	if rs.s.tx == TxFailed && !isTxControl(p.Text) {
+	if rs.s.aborted() && !bsql.EndsTransaction(p.Text) {
 		rs.err = errAborted()
 		return false
 	}
-	pl, err := rs.s.planPiece(rs.ctx, rs.script, compatPiece(p))
+	pl, err := rs.s.planPiece(rs.ctx, rs.script, p)
 	if err != nil {
 		rs.err = err
 		return false
@@ -376,32 +367,10 @@ func (rs *Results) implicitFor(pl *plan) error {
 	if pl.ownTx {
 		return s.endImplicit(rs.ctx, true)
 	}
-	if len(rs.pieces) < 2 || s.tx != TxIdle || s.implicit {
+	if len(rs.pieces) < 2 {
 		return nil
 	}
-	if _, err := s.conn.Exec(rs.ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	s.implicit = true
-	return nil
-}
-
-// endImplicit commits (or rolls back) the implicit transaction, if one is open.
-func (s *Session) endImplicit(ctx context.Context, commit bool) error {
-	if !s.implicit {
-		return nil
-	}
-	s.implicit = false
-	if !commit {
-		_, _ = s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		s.w.ingest.changes.end(s, false) // mv_changes.go
-		s.txEnded(ctx, false)            // exec_set.go
-		return nil
-	}
-	_, err := s.conn.Exec(ctx, "COMMIT")
-	s.w.ingest.changes.end(s, err == nil)
-	s.txEnded(ctx, err == nil)
-	return err
+	return s.beginImplicit(rs.ctx)
 }
 
 // Result is the current statement's result.
@@ -428,12 +397,14 @@ func (rs *Results) Close() error {
 // runPlan runs a planned statement, tracking the transaction state and the
 // cancel function.
 func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result, error) {
-	if s.tx == TxFailed && !pl.txControl {
+	if s.aborted() && !pl.txControl {
 		return nil, errAborted()
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	var cancel context.CancelFunc
 	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
 		ctx, cancel = context.WithTimeout(ctx, d)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
 	}
 	s.mu.Lock()
 	if s.mu.closed {
@@ -468,70 +439,8 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	return res, nil
 }
 
-// failed records a statement's failure: it aborts an open block, and
-// rolls back an implicit transaction.
-func (s *Session) failed(err error) {
-	s.w.metrics.errors.WithLabelValues(string(sqlerr.CodeOf(err))).Inc()
-	if s.tx == TxActive {
-		s.tx = TxFailed
-	}
-	_ = s.endImplicit(context.Background(), false)
-}
-
 func errAborted() error {
 	return sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
-}
-
-// isTxControl reports whether a statement ends a transaction block, the only
-// statements an aborted block accepts.
-func isTxControl(text string) bool {
-	w := leadingWords(text, 1)
-	if len(w) == 0 {
-		return false
-	}
-	switch w[0] {
-	case "ROLLBACK", "ABORT", "COMMIT", "END":
-		return true
-	}
-	return false
-}
-
-// compatPiece applies the Postgres catalog rewrites (compat.go) before the
-// SQL front end reads the statement.
-func compatPiece(p bsql.Piece) bsql.Piece {
-	if q, ok := pgCompat(p.Text); ok {
-		p.Text = q
-	}
-	return p
-}
-
-func nonEmpty(pieces []bsql.Piece) []bsql.Piece {
-	out := pieces[:0:0]
-	for _, p := range pieces {
-		if !blank(p.Text) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// blank reports whether text holds only whitespace, comments and semicolons.
-func blank(text string) bool {
-	empty := true
-	scanTokens(text, func(token) bool {
-		empty = false
-		return false
-	})
-	return empty
-}
-
-func indexFrom(s string, from int, sub string) int {
-	for i := from; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // shiftPosition moves an error's Position from statement-relative to

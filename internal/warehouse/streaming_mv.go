@@ -245,7 +245,7 @@ func errInTxBlock(what string) error {
 }
 
 func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializedView, ref *streamRef) (*Result, error) {
-	if s.tx != TxIdle {
+	if s.inBlock() {
 		return nil, errInTxBlock("CREATE MATERIALIZED VIEW")
 	}
 	if err := validateStreamingQuery(n.Q, ref); err != nil {
@@ -292,7 +292,7 @@ func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializ
 }
 
 func (s *Session) refreshStreamingMV(ctx context.Context, mv *mvRow) (*Result, error) {
-	if s.tx != TxIdle {
+	if s.inBlock() {
 		return nil, errInTxBlock("REFRESH MATERIALIZED VIEW")
 	}
 	if err := s.w.ingest.refresh(ctx, mv, refreshBy{kind: refreshManual, user: s.user}); err != nil {
@@ -303,7 +303,7 @@ func (s *Session) refreshStreamingMV(ctx context.Context, mv *mvRow) (*Result, e
 }
 
 func (s *Session) alterStreamingMV(ctx context.Context, mv *mvRow, auto bool) (*Result, error) {
-	if s.tx != TxIdle {
+	if s.inBlock() {
 		return nil, errInTxBlock("ALTER MATERIALIZED VIEW")
 	}
 	if err := s.w.Update(ctx, func(c *Conn) error {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blueshift-dev/blueshift/internal/obs"
@@ -53,7 +54,7 @@ type Options struct {
 	// Sources opens stream readers for streaming materialized views; nil
 	// means no stream service (creating a streaming view then fails).
 	Sources *source.Registry
-	// DeferAutoRefresh: Open does not start AUTO REFRESH; StartAutoRefresh
+	// DeferAutoRefresh: Open does not start AUTO REFRESH; RunAutoRefresh
 	// does (the server calls it once its listeners answer). False starts
 	// it at Open.
 	DeferAutoRefresh bool
@@ -61,6 +62,10 @@ type Options struct {
 	// COPY ... FROM 'dynamodb://...' loads from; nil means none (such a
 	// COPY then fails with 0A000).
 	DynamoDB DynamoDBTables
+	// Clock is the time of the schedule runner (RunSchedules) and of the
+	// streaming views' poll and retry waits; nil is the wall clock. Tests
+	// pass a fake one (clockwork.NewFakeClock) and advance it.
+	Clock clockwork.Clock
 }
 
 // Warehouse is an open DuckDB database and the sessions over it.
@@ -70,8 +75,9 @@ type Warehouse struct {
 	log       *slog.Logger
 	connector *duckdb.Connector
 	metrics   *metrics
-	ingest    *ingestManager // autorefresh.go: streaming materialized views
-	dynamo    DynamoDBTables // exec_copy_dynamodb.go
+	ingest    *ingestManager  // autorefresh.go: streaming materialized views
+	dynamo    DynamoDBTables  // exec_copy_dynamodb.go
+	clock     clockwork.Clock // Options.Clock; set at Open
 
 	nextSession atomic.Uint64
 	sched       scheduler // schedule_run.go
@@ -88,6 +94,9 @@ type Warehouse struct {
 func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	if opts.Database == "" {
 		opts.Database = "dev"
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("warehouse: data directory: %w", err)
@@ -122,6 +131,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Warehouse, error) {
 	}
 	w := &Warehouse{
 		dynamo:    opts.DynamoDB,
+		clock:     opts.Clock,
 		path:      path,
 		database:  opts.Database,
 		log:       obs.Logger(opts.Logger).With("component", "warehouse"),
@@ -187,10 +197,20 @@ func (w *Warehouse) connect(ctx context.Context) (*Conn, error) {
 	return &Conn{c: dc.(*duckdb.Conn)}, nil
 }
 
-// StartAutoRefresh starts the materialized views' AUTO REFRESH, when
-// Options.DeferAutoRefresh kept Open from starting it. Views paused because
-// their refresh crashed the process last time stay paused.
-func (w *Warehouse) StartAutoRefresh(ctx context.Context) error { return w.ingest.start(ctx) }
+// RunAutoRefresh runs the materialized views' AUTO REFRESH until ctx
+// ends, when Options.DeferAutoRefresh kept Open from starting it, then
+// stops every refresh loop and waits for them: the background work of the
+// warehouse runs under its caller's errgroup like RunSchedules and
+// RunSystemLogRetention. Views paused because their refresh crashed the
+// process last time stay paused. It returns nil when ctx ends.
+func (w *Warehouse) RunAutoRefresh(ctx context.Context) error {
+	if err := w.ingest.start(ctx); err != nil {
+		return errorf("auto refresh: %w", err)
+	}
+	<-ctx.Done()
+	w.ingest.stop()
+	return nil
+}
 
 // Path returns the DuckDB file's path.
 func (w *Warehouse) Path() string { return w.path }

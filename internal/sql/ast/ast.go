@@ -13,13 +13,8 @@ package ast
 // Stmt is one parsed statement.
 type Stmt interface{ stmt() }
 
-// Raw is a statement the parser does not model; it passes to DuckDB unchanged,
-// or as DuckDB when the parser has read it enough to drop what DuckDB does
-// not take (CREATE SCHEMA's AUTHORIZATION and QUOTA).
-type Raw struct {
-	Text   string
-	DuckDB string
-}
+// Raw is a statement the parser does not model; it passes to DuckDB unchanged.
+type Raw struct{ Text string }
 
 // Set is SET [SESSION|LOCAL] name { TO | = } value[, ...] | DEFAULT.
 type Set struct {

@@ -129,6 +129,8 @@ func (p *Printer) Stmt(n Stmt) {
 	switch n := n.(type) {
 	case *Raw:
 		p.W(n.Text)
+	case *CreateSchema:
+		p.createSchema(n) // schema.go
 	case *Admin:
 		p.W(n.Text)
 	case *Set:

@@ -502,6 +502,8 @@ func (p *Printer) engineStmt(n Stmt) {
 		p.schedule(n) // schedule.go
 	case *DeclareCursor, *Fetch, *CloseCursor:
 		p.cursor(n) // cursor.go
+	case *Copy:
+		p.copyStmt(n) // copy.go
 	case *CreateFunction, *DropFunction:
 		p.function(n) // function.go
 	default:

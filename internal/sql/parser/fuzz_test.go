@@ -26,6 +26,8 @@ func FuzzParse(f *testing.F) {
 		"select x from t qualify row_number() over (order by y) = 1",
 		"alter procedure s.p(a inout bigint, numeric) owner to \"Etl\"",
 		"alter materialized view s.mv owner to current_user",
+		"copy s.\"a.b\" (x, y) from stdin with (format csv, header true, delimiter ';', null 'NA')",
+		"copy (select a from t where a > 1) to stdout csv header",
 	} {
 		f.Add(s)
 	}

@@ -66,6 +66,10 @@ func (p *parser) parseOther() ast.Stmt {
 		return p.vacuumStmt(p.i)
 	case "lock":
 		return p.lockStmt(p.i)
+	case "copy":
+		if c := p.copyStmt(); c != nil { // copy.go
+			return c
+		}
 	case "call":
 		p.next()
 		c := &ast.Call{Name: p.name()}
@@ -940,37 +944,35 @@ func (p *parser) unsupportedLayout(at *ast.AlterTable) {
 
 // createSchema reads CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION
 // user] [QUOTA {n [MB | GB | TB] | UNLIMITED}] | CREATE SCHEMA
-// AUTHORIZATION user [QUOTA ...] after CREATE, as a Raw statement whose
-// DuckDB form keeps only the name (DuckDB has no owners or quotas; the
-// warehouse records the owner from the text). It returns nil, the reader
-// back where it started, for any other form.
+// AUTHORIZATION user [QUOTA ...] after CREATE (ast.CreateSchema). It
+// returns nil, the reader back where it started, for any other form.
 func (p *parser) createSchema() ast.Stmt {
 	start := p.i
 	p.expect("schema")
-	duck := "CREATE SCHEMA "
-	if p.acceptSeq("if", "not", "exists") {
-		duck += "IF NOT EXISTS "
-	}
-	var name ast.Ident
+	n := &ast.CreateSchema{IfNotExists: p.acceptSeq("if", "not", "exists")}
 	if p.accept("authorization") {
-		name = p.ident()
+		owner := p.ident()
+		n.Name, n.Owner = owner, &owner
 	} else {
-		name = p.ident()
+		n.Name, n.Named = p.ident(), true
 		if p.accept("authorization") {
-			p.ident()
+			owner := p.ident()
+			n.Owner = &owner
 		}
 	}
 	if p.accept("quota") {
+		from := p.peek().Pos
 		if !p.accept("unlimited") {
 			if t := p.next(); t.Kind != lex.Number {
 				p.fail(t, "")
 			}
 			_ = p.accept("mb") || p.accept("gb") || p.accept("tb")
 		}
+		n.Quota = strings.ToUpper(strings.TrimSpace(p.src[from:p.peek().Pos]))
 	}
 	if !p.atEOF() {
 		p.i = start
 		return nil
 	}
-	return &ast.Raw{Text: strings.TrimSpace(p.src), DuckDB: duck + ast.Format(ast.Name{name})}
+	return n
 }
