@@ -268,7 +268,7 @@ blueshift demo is running (data in %s)
       psql "host=%s port=%s dbname=dev user=demo sslmode=disable"
       select * from Customer_Transaction_Fact_Exact order by completion_datetime desc limit 5;
 
-(the AWS CLI wants credentials, any will do: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)
+(the AWS CLI wants credentials, any will do: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1)
 
 The application makes %d item changes/s. The exact load (exact_load.sql) runs whenever
 the streaming view takes in records (ON CHANGE OF); the article's (scenario.sql) every %s.
