@@ -52,9 +52,14 @@ func TestBrowserQuery(t *testing.T) {
 				chromedp.Evaluate(editorJS("", 0, 0), &ok),
 				chromedp.SendKeys(`#editor .cm-content`, "select * from public.customer_tr", chromedp.ByQuery),
 				chromedp.WaitVisible(`.cm-tooltip-autocomplete`, chromedp.ByQuery))
-			if got := text(t, ctx, ".cm-tooltip-autocomplete li[aria-selected]"); !strings.HasPrefix(got, "customer_transaction_fact") {
-				t.Errorf("completion offers %q", got)
-			}
+			// The tooltip opens as the first letters are typed (offering
+			// schemas) and follows the text: wait for it to catch up.
+			eventually(t, "completion of the table name", func() bool {
+				var got string
+				run(t, ctx, "selected completion", chromedp.Evaluate(
+					`(document.querySelector('.cm-tooltip-autocomplete li[aria-selected]') || {}).textContent || ""`, &got))
+				return strings.HasPrefix(got, "customer_transaction_fact")
+			})
 
 			// Run all: 1,000 rows, shown 100 at a time with their types.
 			run(t, ctx, "run a query",
