@@ -22,16 +22,31 @@ import (
 // StreamsService returns the DynamoDB Streams service for an
 // awsjson.Server. It needs Options.Streams.
 func (a *API) StreamsService() *awsjson.Service {
+	ops := map[string]awsjson.Handler{
+		"ListStreams":      a.listStreams,
+		"DescribeStream":   a.describeStream,
+		"GetShardIterator": a.getShardIterator,
+		"GetRecords":       a.getRecords,
+	}
 	return &awsjson.Service{
 		Prefix:      "DynamoDBStreams_20120810",
 		ContentType: "application/x-amz-json-1.0",
-		Operations: map[string]awsjson.Handler{
-			"ListStreams":      a.listStreams,
-			"DescribeStream":   a.describeStream,
-			"GetShardIterator": a.getShardIterator,
-			"GetRecords":       a.getRecords,
-		},
+		Operations:  ops,
+		Inputs:      inputShapes(streamsModel, ops),
+		JavaNumbers: true,
+		ErrorType:   streamsErrorType,
 	}
+}
+
+// streamsErrorType writes the model's validation and serialization errors
+// with the types DynamoDB Streams' handlers use for theirs (Coral's, as
+// DynamoDB's); other errors keep their types.
+func streamsErrorType(t string) string {
+	switch t {
+	case awsjson.ValidationException, awsjson.SerializationException:
+		return errorType(t)
+	}
+	return t
 }
 
 // DynamoDB Streams error types.
