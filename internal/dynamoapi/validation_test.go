@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/blueshift-dev/blueshift/internal/awsjson"
 	"github.com/blueshift-dev/blueshift/internal/capture"
@@ -297,4 +299,32 @@ func postRaw(t *testing.T, url, target, body string) (int, string) {
 		t.Fatal(err)
 	}
 	return res.StatusCode, string(b)
+}
+
+// TestTableARNAsName: TableName may be the table's ARN (the model's
+// TableName is a TableArn of 1 to 1024 characters; DynamoDB's API
+// reference: "You can also provide the Amazon Resource Name (ARN) of the
+// table in this parameter"), through the SDK; the name in the ARN is
+// held to a table name's constraints, and CreateTable still takes a name.
+func TestTableARNAsName(t *testing.T) {
+	c := inProcess(t)
+	ctx := context.Background()
+	newTable(t, c, "arns")
+	arn := aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/arns")
+	d := ok(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: arn}))(t)
+	if *d.Table.TableName != "arns" {
+		t.Fatalf("DescribeTable by ARN: %+v", d.Table)
+	}
+	item := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "a"}, "sk": &types.AttributeValueMemberN{Value: "1"}}
+	ok(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: arn, Item: item}))(t)
+	got := ok(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: arn, Key: item}))(t)
+	if len(got.Item) != 2 {
+		t.Fatalf("GetItem by ARN: %+v", got.Item)
+	}
+	_, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/x")})
+	wantErr(t, err, "ValidationException", "1 validation error detected: Value 'arn:aws:dynamodb:us-east-1:000000000000:table/x' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3")
+	_, err = c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/new"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}}, BillingMode: types.BillingModePayPerRequest})
+	wantErr(t, err, "ValidationException", "1 validation error detected: Value 'arn:aws:dynamodb:us-east-1:000000000000:table/new' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 }
