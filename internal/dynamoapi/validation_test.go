@@ -181,8 +181,9 @@ func TestModelValidation(t *testing.T) {
 	}
 }
 
-// TestEveryModelConstraint: for every served operation, each top-level
-// member the API model constrains is sent alone with a value that breaks
+// TestEveryModelConstraint: for every served operation, each member the
+// API model constrains (at the top and up to two structures down) is sent
+// alone with a value that breaks
 // one constraint (one character too few or too many, a number out of its
 // range, a value outside the enum, an empty list or map below its
 // minimum), and the answer must be a ValidationException naming that
@@ -223,23 +224,55 @@ func TestEveryModelConstraint(t *testing.T) {
 				t.Errorf("%s: not in the model", op)
 				continue
 			}
-			for _, m := range in.Members {
-				for _, bad := range breaking(m.Shape) {
-					body, _ := json.Marshal(map[string]any{m.Name: bad})
-					status, got := postRaw(t, hs.URL, svc.Prefix+"."+op, string(body))
-					path := "at '" + strings.ToLower(m.Name[:1]) + m.Name[1:] + "'"
-					if status != 400 || !strings.Contains(got, `"com.amazon.coral.validate#ValidationException"`) || !strings.Contains(got, path) {
-						t.Errorf("%s %s: got %d %.300s\nwant a ValidationException %s", op, body, status, got, path)
-					}
-					checked++
+			for _, b := range breakingMembers(in, "", 3) {
+				body, _ := json.Marshal(b.value)
+				status, got := postRaw(t, hs.URL, svc.Prefix+"."+op, string(body))
+				path := "at '" + b.path + "'"
+				if status != 400 || !strings.Contains(got, `"com.amazon.coral.validate#ValidationException"`) || !strings.Contains(got, path) {
+					t.Errorf("%s %s: got %d %.300s\nwant a ValidationException %s", op, body, status, got, path)
 				}
+				checked++
 			}
 		}
 	}
 	t.Logf("%d constraints checked", checked)
-	if checked < 50 {
+	if checked < 100 {
 		t.Errorf("only %d constraints checked", checked)
 	}
+}
+
+// broken is a structure's value that breaks one constraint, at path.
+type broken struct {
+	value map[string]any
+	path  string
+}
+
+// breakingMembers returns, for each constraint of a member of the
+// structure s (and, depth levels down, of the structures in it, alone or
+// as a list's first element), a value of s that breaks it; parent is the
+// members' path prefix.
+func breakingMembers(s *awsjson.Shape, parent string, depth int) []broken {
+	var out []broken
+	for _, m := range s.Members {
+		path := parent + strings.ToLower(m.Name[:1]) + m.Name[1:]
+		for _, bad := range breaking(m.Shape) {
+			out = append(out, broken{map[string]any{m.Name: bad}, path})
+		}
+		if depth <= 1 {
+			continue
+		}
+		switch {
+		case m.Shape.Type == awsjson.Structure:
+			for _, b := range breakingMembers(m.Shape, path+".", depth-1) {
+				out = append(out, broken{map[string]any{m.Name: b.value}, b.path})
+			}
+		case m.Shape.Type == awsjson.List && m.Shape.Elem.Type == awsjson.Structure:
+			for _, b := range breakingMembers(m.Shape.Elem, path+".1.member.", depth-1) {
+				out = append(out, broken{map[string]any{m.Name: []any{b.value}}, b.path})
+			}
+		}
+	}
+	return out
 }
 
 // breaking returns values that break one of s's constraints each.
