@@ -426,11 +426,22 @@ func (s *Shape) validate(v any, path string, required bool, errs *[]string) {
 			}
 		}
 		if s.Elem != nil {
-			for _, e := range m {
-				str, _ := e.(string)
-				if bad := s.Elem.violates(str); bad != "" {
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				if bad := s.Elem.violatesValue(m[k]); bad != "" {
 					add("Map value must satisfy constraint: [" + bad + "]")
 					break
+				}
+			}
+			if s.Elem.Type == Structure {
+				for _, k := range keys {
+					if sm, ok := m[k].(map[string]any); ok {
+						s.Elem.validateMembers(sm, path+"."+k+".member.", errs)
+					}
 				}
 			}
 		}
@@ -438,6 +449,33 @@ func (s *Shape) validate(v any, path string, required bool, errs *[]string) {
 		m, _ := v.(map[string]any)
 		s.validateMembers(m, path+".", errs)
 	}
+}
+
+// violatesValue is violates for a Map's value of any shape: a String's
+// constraints, or a List's or a Map's bounds on its length (DynamoDB's
+// BatchWriteItem: "Map value must satisfy constraint: [Member must have
+// length less than or equal to 25, ...]"); other values have none here.
+func (s *Shape) violatesValue(v any) string {
+	switch s.Type {
+	case String:
+		str, _ := v.(string)
+		return s.violates(str)
+	case List:
+		l, _ := v.([]any)
+		return s.violatesLen(int64(len(l)))
+	case Map:
+		m, _ := v.(map[string]any)
+		return s.violatesLen(int64(len(m)))
+	}
+	return ""
+}
+
+// violatesLen is violates for a length alone.
+func (s *Shape) violatesLen(n int64) string {
+	if (s.MaxLen == nil || n <= *s.MaxLen) && (s.MinLen == nil || n >= *s.MinLen) {
+		return ""
+	}
+	return s.constraintList()
 }
 
 // violates lists the String constraints str breaks, as AWS lists them
@@ -449,6 +487,12 @@ func (s *Shape) violates(str string) string {
 		(s.Pattern == "" || s.regexp().MatchString(str)) && (len(s.Enum) == 0 || contains(s.Enum, str)) {
 		return ""
 	}
+	return s.constraintList()
+}
+
+// constraintList lists all of s's constraints, as AWS lists them inside a
+// Map's.
+func (s *Shape) constraintList() string {
 	var parts []string
 	if s.MaxLen != nil {
 		parts = append(parts, "Member must have length less than or equal to "+strconv.FormatInt(*s.MaxLen, 10))

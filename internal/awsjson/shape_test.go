@@ -71,3 +71,34 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckMapValues: a Map's values that are lists are held to the list's
+// length bounds, and those that are structures are validated member by
+// member under "map.key.member." (DynamoDB's BatchWriteItem and
+// BatchGetItem; the texts as dynalite records DynamoDB's).
+func TestCheckMapValues(t *testing.T) {
+	shape := &Shape{Type: Structure, Members: []Member{
+		{Name: "Writes", Shape: &Shape{Type: Map, Elem: &Shape{Type: List, MinLen: Int(1), MaxLen: Int(2), Elem: &Shape{Type: String}}}},
+		{Name: "Gets", Shape: &Shape{Type: Map, Elem: &Shape{Type: Structure, Members: []Member{
+			{Name: "Keys", Required: true, Shape: &Shape{Type: List, MinLen: Int(1), Elem: &Shape{Type: Integer}}},
+		}}}},
+	}}
+	cases := []struct{ body, want string }{
+		{`{"Writes":{"t":["a"]},"Gets":{"t":{"Keys":[1]}}}`, ""},
+		{`{"Writes":{"t":[]}}`, "ValidationException: 1 validation error detected: Value '{t=[]}' at 'writes' failed to satisfy constraint: " +
+			"Map value must satisfy constraint: [Member must have length less than or equal to 2, Member must have length greater than or equal to 1]"},
+		{`{"Gets":{"b":{},"a":{"Keys":[]}}}`, "ValidationException: 2 validation errors detected: " +
+			"Value '[]' at 'gets.a.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+			"Value null at 'gets.b.member.keys' failed to satisfy constraint: Member must not be null"},
+	}
+	for _, c := range cases {
+		err := Check(shape, []byte(c.body))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.body, got, c.want)
+		}
+	}
+}

@@ -215,20 +215,37 @@ func (c constraints) err() error {
 
 var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 
-// checkTableName adds the constraints a table name must meet.
+// checkTableName adds the constraints a table name must meet. A table ARN
+// (the model lets TableName be one, up to 1024 characters) is held to
+// them by the name it ends with.
 func checkTableName(c *constraints, name *string, path string) {
 	if name == nil {
 		c.add(nil, path, "Member must not be null")
 		return
 	}
-	if !namePattern.MatchString(*name) {
-		c.add(name, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	checkName(c, name, tableNameOf(*name), path)
+}
+
+// checkNewTableName is checkTableName for a table to create, which is
+// named, not given by ARN.
+func checkNewTableName(c *constraints, name *string, path string) {
+	if name == nil {
+		c.add(nil, path, "Member must not be null")
+		return
 	}
-	if len(*name) < 3 {
-		c.add(name, path, "Member must have length greater than or equal to 3")
+	checkName(c, name, *name, path)
+}
+
+// checkName holds n, the name in value, to a table name's constraints.
+func checkName(c *constraints, value *string, n, path string) {
+	if !namePattern.MatchString(n) {
+		c.add(value, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
-	if len(*name) > 255 {
-		c.add(name, path, "Member must have length less than or equal to 255")
+	if len(n) < 3 {
+		c.add(value, path, "Member must have length greater than or equal to 3")
+	}
+	if len(n) > 255 {
+		c.add(value, path, "Member must have length less than or equal to 255")
 	}
 }
 

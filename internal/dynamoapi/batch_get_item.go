@@ -38,22 +38,9 @@ func (a *API) batchGetItem(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	var c constraints
-	if in.RequestItems == nil {
-		c.add(nil, "requestItems", "Member must not be null")
-	} else if len(in.RequestItems) == 0 {
-		c.add("{}", "requestItems", "Member must have length greater than or equal to 1")
-	}
-	checkEnum(&c, in.ReturnConsumedCapacity, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
-	for name, ka := range in.RequestItems {
+	for name := range in.RequestItems {
 		n := name
 		checkTableName(&c, &n, "requestItems."+name+".member.tableName")
-		if ka.Keys == nil {
-			c.add(nil, "requestItems."+name+".member.keys", "Member must not be null")
-		} else if len(ka.Keys) == 0 {
-			c.add("[]", "requestItems."+name+".member.keys", "Member must have length greater than or equal to 1")
-		} else if len(ka.Keys) > maxBatchGet {
-			c.add("[...]", "requestItems."+name+".member.keys", "Member must have length less than or equal to 100")
-		}
 	}
 	if err := c.err(); err != nil {
 		return nil, err

@@ -38,20 +38,10 @@ func (a *API) batchWriteItem(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	var c constraints
-	if in.RequestItems == nil {
-		c.add(nil, "requestItems", "Member must not be null")
-	} else if len(in.RequestItems) == 0 {
-		c.add("{}", "requestItems", "Member must have length greater than or equal to 1")
-	}
-	checkEnum(&c, in.ReturnConsumedCapacity, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
-	checkEnum(&c, in.ReturnItemCollectionMetrics, "returnItemCollectionMetrics", "SIZE", "NONE")
 	total := 0
 	for name, reqs := range in.RequestItems {
 		n := name
 		checkTableName(&c, &n, "requestItems."+name+".member.tableName")
-		if len(reqs) == 0 || len(reqs) > maxBatchPut {
-			c.add("[...]", "requestItems", "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
-		}
 		total += len(reqs)
 	}
 	if err := c.err(); err != nil {

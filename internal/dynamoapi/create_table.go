@@ -106,7 +106,7 @@ func (a *API) createTable(ctx context.Context, body []byte) (any, error) {
 		}
 		checkEnum(&c, d.AttributeType, p+".attributeType", "B", "N", "S")
 	}
-	checkTableName(&c, in.TableName, "tableName")
+	checkNewTableName(&c, in.TableName, "tableName")
 	checkEnum(&c, in.BillingMode, "billingMode", "PROVISIONED", "PAY_PER_REQUEST")
 	checkThroughputShape(&c, in.ProvisionedThroughput, "provisionedThroughput")
 	checkKeySchemaShape(&c, in.KeySchema, "keySchema")

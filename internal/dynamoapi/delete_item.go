@@ -35,10 +35,6 @@ func (a *API) deleteItem(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkTableName(&c, in.TableName, "tableName")
-	if in.Key == nil {
-		c.add(nil, "key", "Member must not be null")
-	}
-	checkReturnFields(&c, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

@@ -52,24 +52,10 @@ func (a *API) executeStatement(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var c constraints
-	if in.Statement == nil {
+	if in.Statement == nil { // the model requires it; this guards callers that skip its checks
+		var c constraints
 		c.add(nil, "statement", "Member must not be null")
-	} else if len(*in.Statement) < 1 {
-		c.add(in.Statement, "statement", "Member must have length greater than or equal to 1")
-	} else if len(*in.Statement) > partiql.MaxStatementSize {
-		c.add("...", "statement", "Member must have length less than or equal to 8192")
-	}
-	if in.Limit != nil && *in.Limit < 1 {
-		c.add(in.Limit, "limit", "Member must have value greater than or equal to 1")
-	}
-	if in.Parameters != nil && len(in.Parameters) == 0 {
-		c.add("[]", "parameters", "Member must have length greater than or equal to 1")
-	}
-	checkEnum(&c, in.ReturnConsumedCapacity, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
-	checkEnum(&c, in.ReturnValuesOnConditionCheckFailure, "returnValuesOnConditionCheckFailure", "ALL_OLD", "NONE")
-	if err := c.err(); err != nil {
-		return nil, err
+		return nil, c.err()
 	}
 	var start attr.Item
 	if in.NextToken != nil {

@@ -35,10 +35,6 @@ func (a *API) getItem(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkTableName(&c, in.TableName, "tableName")
-	if in.Key == nil {
-		c.add(nil, "key", "Member must not be null")
-	}
-	checkEnum(&c, in.ReturnConsumedCapacity, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
 	if err := c.err(); err != nil {
 		return nil, err
 	}

@@ -53,15 +53,8 @@ func (a *API) streamingRequest(body []byte, in *streamingInput) (string, string,
 	}
 	var c constraints
 	checkTableName(&c, in.TableName, "tableName")
-	if in.StreamArn == nil {
+	if in.StreamArn == nil { // the model requires it; this guards callers that skip its checks
 		c.add(nil, "streamArn", "Member must not be null")
-	} else if len(*in.StreamArn) < 37 {
-		c.add(in.StreamArn, "streamArn", "Member must have length greater than or equal to 37")
-	}
-	for _, cfg := range []*streamingConfig{in.EnableKinesisStreamingConfiguration, in.UpdateKinesisStreamingConfiguration} {
-		if cfg != nil {
-			checkEnum(&c, cfg.ApproximateCreationDateTimePrecision, "approximateCreationDateTimePrecision", "MILLISECOND", "MICROSECOND")
-		}
 	}
 	if err := c.err(); err != nil {
 		return "", "", err

@@ -27,14 +27,6 @@ func (a *API) listTables(ctx context.Context, body []byte) (any, error) {
 	if in.ExclusiveStartTableName != nil {
 		checkTableName(&c, in.ExclusiveStartTableName, "exclusiveStartTableName")
 	}
-	if in.Limit != nil {
-		if *in.Limit < 1 {
-			c.add(in.Limit, "limit", "Member must have value greater than or equal to 1")
-		}
-		if *in.Limit > 100 {
-			c.add(in.Limit, "limit", "Member must have value less than or equal to 100")
-		}
-	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}

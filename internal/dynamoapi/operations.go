@@ -40,7 +40,7 @@ func (a *API) Service() *awsjson.Service {
 		Prefix:      "DynamoDB_20120810",
 		ContentType: "application/x-amz-json-1.0",
 		Operations:  ops,
-		Inputs:      inputShapes(ops),
+		Inputs:      inputShapes(model, ops),
 		JavaNumbers: true,
 		ErrorType:   errorType,
 		Texts:       protocolTexts,

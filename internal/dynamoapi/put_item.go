@@ -37,13 +37,6 @@ type writeOutput struct {
 	ConsumedCapacity *consumed `json:"ConsumedCapacity,omitempty"`
 }
 
-func checkReturnFields(c *constraints, rv, rvf, rcc, icm *string) {
-	checkEnum(c, rcc, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
-	checkEnum(c, icm, "returnItemCollectionMetrics", "SIZE", "NONE")
-	checkEnum(c, rv, "returnValues", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
-	checkEnum(c, rvf, "returnValuesOnConditionCheckFailure", "ALL_OLD", "NONE")
-}
-
 func (a *API) putItem(ctx context.Context, body []byte) (any, error) {
 	var in putItemInput
 	if err := decode(body, &in); err != nil {
@@ -51,10 +44,6 @@ func (a *API) putItem(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkTableName(&c, in.TableName, "tableName")
-	if in.Item == nil {
-		c.add(nil, "item", "Member must not be null")
-	}
-	checkReturnFields(&c, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

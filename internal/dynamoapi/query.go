@@ -59,23 +59,14 @@ type readOutput struct {
 	ConsumedCapacity *consumed   `json:"ConsumedCapacity,omitempty"`
 }
 
-// checkReadShape adds the constraints Query and Scan share.
+// checkShape adds the checks Query and Scan share beyond the model's: a
+// table name's (the model allows an ARN), and the Limit the reads rely on
+// (the model's too; this guards callers that skip its checks).
 func (f *readFields) checkShape(c *constraints) {
 	checkTableName(c, f.TableName, "tableName")
-	if f.IndexName != nil {
-		if !namePattern.MatchString(*f.IndexName) {
-			c.add(f.IndexName, "indexName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
-		}
-		if len(*f.IndexName) < 3 {
-			c.add(f.IndexName, "indexName", "Member must have length greater than or equal to 3")
-		}
-	}
-	checkEnum(c, f.Select, "select", "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES")
 	if f.Limit != nil && *f.Limit < 1 {
 		c.add(f.Limit, "limit", "Member must have value greater than or equal to 1")
 	}
-	checkEnum(c, f.ReturnConsumedCapacity, "returnConsumedCapacity", "INDEXES", "TOTAL", "NONE")
-	checkEnum(c, f.ConditionalOperator, "conditionalOperator", "AND", "OR")
 }
 
 // checkSelect checks Select against the projection parameters.

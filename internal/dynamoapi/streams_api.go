@@ -22,16 +22,31 @@ import (
 // StreamsService returns the DynamoDB Streams service for an
 // awsjson.Server. It needs Options.Streams.
 func (a *API) StreamsService() *awsjson.Service {
+	ops := map[string]awsjson.Handler{
+		"ListStreams":      a.listStreams,
+		"DescribeStream":   a.describeStream,
+		"GetShardIterator": a.getShardIterator,
+		"GetRecords":       a.getRecords,
+	}
 	return &awsjson.Service{
 		Prefix:      "DynamoDBStreams_20120810",
 		ContentType: "application/x-amz-json-1.0",
-		Operations: map[string]awsjson.Handler{
-			"ListStreams":      a.listStreams,
-			"DescribeStream":   a.describeStream,
-			"GetShardIterator": a.getShardIterator,
-			"GetRecords":       a.getRecords,
-		},
+		Operations:  ops,
+		Inputs:      inputShapes(streamsModel, ops),
+		JavaNumbers: true,
+		ErrorType:   streamsErrorType,
 	}
+}
+
+// streamsErrorType writes the model's validation and serialization errors
+// with the types DynamoDB Streams' handlers use for theirs (Coral's, as
+// DynamoDB's); other errors keep their types.
+func streamsErrorType(t string) string {
+	switch t {
+	case awsjson.ValidationException, awsjson.SerializationException:
+		return errorType(t)
+	}
+	return t
 }
 
 // DynamoDB Streams error types.
@@ -40,16 +55,13 @@ const (
 	TrimmedDataAccessException = typePrefix + "TrimmedDataAccessException"
 )
 
-// DynamoDB Streams' limits and parameter lengths, from its API reference.
+// DynamoDB Streams' limits, from its API reference (the parameters'
+// lengths are in its API model, model/streams-2012-08-10.json).
 const (
-	iteratorLifetime           = 15 * time.Minute
-	maxStreamsRecords          = 1000 // GetRecords Limit
-	maxStreamsDescribeAndList  = 100  // DescribeStream and ListStreams Limit
-	streamsIteratorPrefix      = "ddbs1:"
-	minStreamARN, maxStreamARN = 37, 1024
-	minShardID, maxShardID     = 28, 65
-	minSequence, maxSequence   = 21, 40
-	maxIteratorLen             = 2048
+	iteratorLifetime          = 15 * time.Minute
+	maxStreamsRecords         = 1000 // GetRecords Limit
+	maxStreamsDescribeAndList = 100  // DescribeStream and ListStreams Limit
+	streamsIteratorPrefix     = "ddbs1:"
 )
 
 // streamNotFound is ResourceNotFoundException for a stream ARN.
@@ -57,27 +69,17 @@ func streamNotFound(arn string) error {
 	return awsErrNotFound("Requested resource not found: Stream: " + arn + " not found")
 }
 
-// checkLength adds a length constraint for an optional string.
-func checkLength(c *constraints, v *string, path string, lo, hi int) {
-	if v == nil {
-		return
-	}
-	if len(*v) < lo {
-		c.add(v, path, "Member must have length greater than or equal to "+itoa(lo))
-	}
-	if len(*v) > hi {
-		c.add(v, path, "Member must have length less than or equal to "+itoa(hi))
-	}
-}
-
-// checkRequired adds "must not be null" for a missing string.
+// checkRequired adds "must not be null" for a missing string (the model
+// requires these members; this guards callers that skip its checks).
 func checkRequired(c *constraints, v *string, path string) {
 	if v == nil {
 		c.add(nil, path, "Member must not be null")
 	}
 }
 
-// checkLimit adds a range constraint for an optional Limit.
+// checkLimit adds a range constraint for an optional Limit (the model
+// gives only its minimum; the maximum is in DynamoDB Streams' API
+// reference).
 func checkLimit(c *constraints, v *int64, hi int64) {
 	if v == nil {
 		return

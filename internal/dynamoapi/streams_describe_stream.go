@@ -57,9 +57,7 @@ func (a *API) describeStream(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkRequired(&c, in.StreamArn, "streamArn")
-	checkLength(&c, in.StreamArn, "streamArn", minStreamARN, maxStreamARN)
 	checkLimit(&c, in.Limit, maxStreamsDescribeAndList)
-	checkLength(&c, in.ExclusiveStartShardId, "exclusiveStartShardId", minShardID, maxShardID)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,6 @@ func (a *API) getRecords(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkRequired(&c, in.ShardIterator, "shardIterator")
-	checkLength(&c, in.ShardIterator, "shardIterator", 1, maxIteratorLen)
 	checkLimit(&c, in.Limit, maxStreamsRecords)
 	if err := c.err(); err != nil {
 		return nil, err

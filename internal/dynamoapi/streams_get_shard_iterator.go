@@ -34,12 +34,8 @@ func (a *API) getShardIterator(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkRequired(&c, in.StreamArn, "streamArn")
-	checkLength(&c, in.StreamArn, "streamArn", minStreamARN, maxStreamARN)
 	checkRequired(&c, in.ShardId, "shardId")
-	checkLength(&c, in.ShardId, "shardId", minShardID, maxShardID)
 	checkRequired(&c, in.ShardIteratorType, "shardIteratorType")
-	checkEnum(&c, in.ShardIteratorType, "shardIteratorType", "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
-	checkLength(&c, in.SequenceNumber, "sequenceNumber", minSequence, maxSequence)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

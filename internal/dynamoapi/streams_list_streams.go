@@ -39,7 +39,6 @@ func (a *API) listStreams(ctx context.Context, body []byte) (any, error) {
 		checkTableName(&c, in.TableName, "tableName")
 	}
 	checkLimit(&c, in.Limit, maxStreamsDescribeAndList)
-	checkLength(&c, in.ExclusiveStartStreamArn, "exclusiveStartStreamArn", minStreamARN, maxStreamARN)
 	if err := c.err(); err != nil {
 		return nil, err
 	}

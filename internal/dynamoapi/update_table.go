@@ -48,7 +48,6 @@ func (a *API) updateTable(ctx context.Context, body []byte) (any, error) {
 	}
 	var c constraints
 	checkTableName(&c, in.TableName, "tableName")
-	checkEnum(&c, in.BillingMode, "billingMode", "PROVISIONED", "PAY_PER_REQUEST")
 	checkThroughputShape(&c, in.ProvisionedThroughput, "provisionedThroughput")
 	if err := c.err(); err != nil {
 		return nil, err
