@@ -23,4 +23,17 @@
 //     ..." as DynamoDB's do, though the detail after the colon is ours.
 //   - A plan never loses a condition: the whole WHERE clause is kept as a
 //     filter or condition, even the parts also used to find the key.
+//
+// # Deviations
+//
+//   - Syntax errors give our own detail after DynamoDB's prefix; the
+//     validation messages (keys in WHERE, RETURNING, bags, IS types, ...)
+//     are DynamoDB's.
+//   - EXISTS (ExecuteTransaction's condition checks) is refused as in a
+//     plain ExecuteStatement; only a short list of words is reserved, where
+//     DynamoDB reserves PartiQL's whole keyword list.
+//   - pk IN [...] on a table with a sort key and no equality on it scans
+//     with a filter rather than querying each partition: the same items,
+//     in another order.
+//   - IS NULL matches DynamoDB's NULL type only, not missing attributes.
 package partiql
