@@ -94,8 +94,13 @@ func (p *parser) expectPunct(s string) error {
 
 // Parse parses one statement.
 func Parse(s string) (*Statement, error) {
-	if len(s) > MaxStatementSize {
-		return nil, &expr.Error{Msg: "1 validation error detected: Value at 'statement' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(MaxStatementSize)}
+	// The Statement member's length constraints, in the form of AWS's
+	// request validation.
+	switch {
+	case len(s) > MaxStatementSize:
+		return nil, &expr.Error{Msg: "1 validation error detected: Value '" + s + "' at 'statement' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(MaxStatementSize)}
+	case s == "":
+		return nil, &expr.Error{Msg: "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"}
 	}
 	p := &parser{toks: lex(s)}
 	var st *Statement
