@@ -6,6 +6,7 @@
 //	INSERT INTO "table" VALUE {'attr': value, ...}
 //	UPDATE "table" SET path = value [, ...] [SET ...] [REMOVE path, ...] WHERE key = value AND ... [RETURNING ALL|MODIFIED OLD|NEW *]
 //	DELETE FROM "table" WHERE key = value AND ... [RETURNING ALL OLD *]
+//	EXISTS(SELECT * FROM "table" WHERE key = value AND ... AND condition)   (ExecuteTransaction only)
 //
 // Values are 'strings', numbers, TRUE, FALSE, NULL, {'struct': ...},
 // [lists], <<'string', 'sets'>> and ? parameters; conditions use the
@@ -29,9 +30,8 @@
 //   - Syntax errors give our own detail after DynamoDB's prefix; the
 //     validation messages (keys in WHERE, RETURNING, bags, IS types, ...)
 //     are DynamoDB's.
-//   - EXISTS (ExecuteTransaction's condition checks) is refused as in a
-//     plain ExecuteStatement; only a short list of words is reserved, where
-//     DynamoDB reserves PartiQL's whole keyword list.
+//   - Only a short list of words is reserved, where DynamoDB reserves
+//     PartiQL's whole keyword list.
 //   - pk IN [...] on a table with a sort key and no equality on it scans
 //     with a filter rather than querying each partition: the same items,
 //     in another order.

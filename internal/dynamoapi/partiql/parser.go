@@ -114,6 +114,8 @@ func Parse(s string) (*Statement, error) {
 		st, err = p.parseUpdate()
 	case p.isKw("DELETE"):
 		st, err = p.parseDelete()
+	case p.isKw("EXISTS"):
+		st, err = p.parseExists()
 	default:
 		return nil, statementError("Expected data manipulation")
 	}
@@ -770,4 +772,31 @@ func (p *parser) parseStruct() (*Expr, error) {
 		p.next()
 	}
 	return e, p.expectPunct("}")
+}
+
+// parseExists parses EXISTS(SELECT * FROM t WHERE ...), ExecuteTransaction's
+// condition check on one item.
+func (p *parser) parseExists() (*Statement, error) {
+	p.next()
+	if err := p.expectPunct("("); err != nil {
+		return nil, err
+	}
+	if !p.isKw("SELECT") {
+		return nil, p.unexpected()
+	}
+	st, err := p.parseSelect()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.expectPunct(")"); err != nil {
+		return nil, err
+	}
+	if st.Index != "" {
+		return nil, &expr.Error{Msg: "Operations on indices are not supported in transactions"}
+	}
+	if st.Where == nil || st.Projection != nil || st.OrderBy != nil {
+		return nil, &expr.Error{Msg: "EXISTS() must contain a single item read with additional condition"}
+	}
+	st.Kind = Exists
+	return st, nil
 }

@@ -24,7 +24,8 @@ type Plan struct {
 	Projection *expr.Projection
 	Descending bool
 
-	// INSERT writes Item; UPDATE and DELETE change the item at Key.
+	// INSERT writes Item; UPDATE and DELETE change the item at Key; EXISTS
+	// checks Condition on the item at Key.
 	// Condition must hold for the write: for INSERT, failing it means the
 	// key exists (DynamoDB's DuplicateItemException, "Duplicate primary key
 	// exists in table"); for UPDATE and DELETE it is a
@@ -37,6 +38,10 @@ type Plan struct {
 }
 
 func verr(msg string) error { return &expr.Error{Msg: msg} }
+
+// ErrExistsOutsideTransaction is DynamoDB's answer to an EXISTS statement
+// in ExecuteStatement or BatchExecuteStatement.
+var ErrExistsOutsideTransaction = &expr.Error{Msg: "EXISTS can only be used in ExecuteTransaction write requests."}
 
 // Plan binds params to the statement's ? in order and plans it for a
 // table (or, for SELECT from an index, the index) whose key is hashKey and
@@ -72,7 +77,8 @@ func (s *Statement) Plan(params []attr.Value, hashKey, rangeKey string) (*Plan, 
 		pl.Condition = exists(hashKey, false)
 		return pl, nil
 	}
-	// UPDATE and DELETE: one item, named by equalities on its whole key.
+	// UPDATE, DELETE and EXISTS: one item, named by equalities on its
+	// whole key.
 	key, rest, err := b.itemKey(s.Where, keys)
 	if err != nil {
 		return nil, err
@@ -93,6 +99,14 @@ func (s *Statement) Plan(params []attr.Value, hashKey, rangeKey string) (*Plan, 
 		pl.ReturnValues = "ALL_NEW"
 	case "MODIFIED NEW":
 		pl.ReturnValues = "UPDATED_NEW"
+	}
+	if s.Kind == Exists {
+		// The item must exist and meet the rest of the WHERE clause.
+		pl.Condition = exists(hashKey, true)
+		if cond != nil {
+			pl.Condition = &expr.Condition{Kind: expr.CondAnd, Left: pl.Condition, Right: cond}
+		}
+		return pl, nil
 	}
 	if s.Kind == Delete {
 		// A missing item is deleted without looking at the rest of the
