@@ -32,8 +32,5 @@
 //     are DynamoDB's.
 //   - Only a short list of words is reserved, where DynamoDB reserves
 //     PartiQL's whole keyword list.
-//   - pk IN [...] on a table with a sort key and no equality on it scans
-//     with a filter rather than querying each partition: the same items,
-//     in another order.
 //   - IS NULL matches DynamoDB's NULL type only, not missing attributes.
 package partiql

@@ -20,6 +20,10 @@ type Plan struct {
 	// for every attribute. Descending is ORDER BY ... DESC.
 	Keys       []attr.Item
 	Query      *expr.KeyCondition
+	// Queries, when set, are one query per partition key of an IN list
+	// (pk IN [...] without a whole key): reading them all is enough, though
+	// a scan with Filter gives the same items.
+	Queries    []*expr.KeyCondition
 	Filter     *expr.Condition
 	Projection *expr.Projection
 	Descending bool
@@ -351,6 +355,35 @@ func (b *binder) planSelect(s *Statement, pl *Plan, hashKey, rangeKey string) er
 				seen[id] = true
 				pl.Keys = append(pl.Keys, k)
 			}
+		}
+	case hashIn != nil:
+		seen := map[string]bool{}
+		var rc *expr.KeyCond
+		if rangeCond != nil {
+			c, err := b.rangeKeyCond(rangeKey, rangeCond)
+			if err != nil {
+				return err
+			}
+			rc = &c
+		}
+		for _, h := range hashIn {
+			hv, err := b.keyValue(hashKey, h)
+			if err != nil {
+				return err
+			}
+			id := string(hv.AppendJSON(nil))
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			kc := &expr.KeyCondition{Conds: []expr.KeyCond{{Name: hashKey, Op: "EQ", Values: []attr.Value{hv}}}}
+			if rc != nil {
+				kc.Conds = append(kc.Conds, *rc)
+			}
+			if err := kc.Check(hashKey, rangeKey); err != nil {
+				return err
+			}
+			pl.Queries = append(pl.Queries, kc)
 		}
 	}
 	return nil
