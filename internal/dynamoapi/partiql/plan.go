@@ -18,8 +18,8 @@ type Plan struct {
 	// fixes the partition key, else scans. Filter is the whole WHERE
 	// clause, to apply to every item read (nil: none). Projection is nil
 	// for every attribute. Descending is ORDER BY ... DESC.
-	Keys       []attr.Item
-	Query      *expr.KeyCondition
+	Keys  []attr.Item
+	Query *expr.KeyCondition
 	// Queries, when set, are one query per partition key of an IN list
 	// (pk IN [...] without a whole key): reading them all is enough, though
 	// a scan with Filter gives the same items.
