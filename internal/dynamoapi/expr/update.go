@@ -20,6 +20,7 @@ const (
 
 var actionNames = [...]string{ActSet: "SET", ActRemove: "REMOVE", ActAdd: "ADD", ActDelete: "DELETE"}
 
+// String returns the clause's keyword: SET, REMOVE, ADD or DELETE.
 func (k ActionKind) String() string { return actionNames[k] }
 
 // Action is one action of an update: SET Path = Value, REMOVE Path,
