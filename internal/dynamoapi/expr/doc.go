@@ -28,9 +28,7 @@
 // tests and issues, ScyllaDB Alternator's tests (run against DynamoDB),
 // and dynalite's validations; each test says which. Texts not confirmed
 // that way are our best reading: the operator-count limit ("The expression
-// contains too many operators; operator count: N"), the path-depth limit
-// ("The document path has too many nesting levels; nesting levels: N"),
-// and the type names in "Incorrect operand type ... operator or function:
+// contains too many operators; operator count: N") and the type names in "Incorrect operand type ... operator or function:
 // <, operand type: L" for an ordering on a list constant. Legacy
 // ConditionalOperator without conditions is not refused.
 package expr

@@ -76,6 +76,13 @@ func TestExpressionLimits(t *testing.T) {
 		t.Errorf("301 operators: %v", err)
 	}
 
+	// "Invalid ProjectionExpression: The document path has too many nesting
+	// levels; nesting levels: 33" is DynamoDB's answer recorded in
+	// Alternator's test_projection_expression_path_nesting_levels.
+	_, err = ParseProjection("a"+strings.Repeat(".b", 32), &Params{})
+	if err == nil || err.Error() != "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33" {
+		t.Errorf("projection of 33 levels: %v", err)
+	}
 	deep := func(n int) string { return "a" + strings.Repeat(".b", n-1) + " = :v" }
 	if _, err := ParseCondition(deep(32), &Params{Values: vals}); err != nil {
 		t.Errorf("32 levels: %v", err)
