@@ -91,3 +91,31 @@ func TestExpressionLimits(t *testing.T) {
 		t.Errorf("33 levels: %v", err)
 	}
 }
+
+// Deeply nested expressions under 4 KB, with DynamoDB's answers recorded in
+// Alternator's test_limits.py (test_deeply_nested_expression_*): they are
+// refused cleanly, with the error DynamoDB gives where it is known.
+func TestDeeplyNested(t *testing.T) {
+	vals := map[string]attr.Value{":v": n("1")}
+	cases := []struct{ expr, want string }{
+		// 149 levels of "a<b or (...)" have 299 operators and are fine.
+		{"a<b " + strings.Repeat("or (a<b ", 149) + strings.Repeat(")", 149), ""},
+		{"a<b " + strings.Repeat("or (a<b ", 454) + strings.Repeat(")", 454), "Invalid ConditionExpression: The expression contains too many operators; operator count: 301"},
+		{strings.Repeat("(", 2046) + "a<b" + strings.Repeat(")", 2046), "Invalid ConditionExpression: The expression has redundant parentheses;"},
+		{strings.Repeat("not ", 1000) + "a<b", "Invalid ConditionExpression: The expression contains too many operators; operator count: 301"},
+		{"a < " + strings.Repeat("f(", 1355) + "b" + strings.Repeat(")", 1355), "Invalid ConditionExpression: Invalid function name; function: f"},
+		{"a < " + strings.Repeat("size(", 680) + "b" + strings.Repeat(")", 680), "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"},
+		{strings.Repeat("(", 4096), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"(\""},
+		{strings.Repeat("(", 15000), "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 15000"},
+	}
+	for _, c := range cases {
+		_, err := ParseCondition(c.expr, &Params{Values: vals})
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%.30q...: got %q, want %q", c.expr, got, c.want)
+		}
+	}
+}

@@ -164,6 +164,9 @@ func (p *parser) parseSetValue() (*Operand, error) {
 		start := p.pos
 		p.next()
 		v, err := p.parseArith()
+		if p.fatal != nil {
+			return nil, p.fatal
+		}
 		if err == nil && p.isPunct(")") {
 			p.next()
 			if !p.isPunct("+") && !p.isPunct("-") {
