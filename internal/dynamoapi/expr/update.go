@@ -203,13 +203,11 @@ func (p *parser) parseArith() (*Operand, error) {
 }
 
 // parseUpdateOperand parses a path, a :value or a function call, possibly
-// in one pair of parentheses.
+// in one pair of parentheses (DynamoDB refuses two).
 func (p *parser) parseUpdateOperand() (*Operand, error) {
-	t := p.peek()
-	switch {
-	case t.kind == tPunct && t.text == "(":
+	if p.isPunct("(") {
 		p.next()
-		o, err := p.parseUpdateOperand()
+		o, err := p.parseBareUpdateOperand()
 		if err != nil {
 			return nil, err
 		}
@@ -217,6 +215,16 @@ func (p *parser) parseUpdateOperand() (*Operand, error) {
 			return nil, err
 		}
 		return o, nil
+	}
+	return p.parseBareUpdateOperand()
+}
+
+// parseBareUpdateOperand parses a path, a :value or a function call.
+func (p *parser) parseBareUpdateOperand() (*Operand, error) {
+	t := p.peek()
+	switch {
+	case t.kind == tPunct && t.text == "(":
+		return nil, p.syntaxError()
 	case t.kind == tValue:
 		p.next()
 		return &Operand{Kind: OperandValue, Ref: t.text}, nil
