@@ -11,6 +11,8 @@ var condKeywords = []string{"AND", "OR", "NOT", "BETWEEN", "IN"}
 
 // condFuncs are the functions of condition expressions and their operand
 // counts; size is the only one that is a value rather than a condition.
+// The update functions (updateFuncs) are known names too, refused as
+// misused rather than unknown.
 var condFuncs = map[string]int{
 	"attribute_exists":     1,
 	"attribute_not_exists": 1,
@@ -311,17 +313,13 @@ func validateCondition(p *parser, c *Condition, params *Params) error {
 	}
 	// Unknown functions.
 	walkCond(c, func(n *Condition) {
-		if n.Kind == CondFunc {
-			if _, ok := condFuncs[n.Func]; !ok {
-				keep(kind.errorf("Invalid function name; function: " + n.Func))
-			}
+		if n.Kind == CondFunc && !knownFunc(n.Func) {
+			keep(kind.errorf("Invalid function name; function: " + n.Func))
 		}
 		for _, a := range n.Args {
 			walkOperand(a, func(o *Operand) {
-				if o.Kind == OperandFunc {
-					if _, ok := condFuncs[o.Func]; !ok {
-						keep(kind.errorf("Invalid function name; function: " + o.Func))
-					}
+				if o.Kind == OperandFunc && !knownFunc(o.Func) {
+					keep(kind.errorf("Invalid function name; function: " + o.Func))
 				}
 			})
 		}
@@ -329,10 +327,15 @@ func validateCondition(p *parser, c *Condition, params *Params) error {
 	if err != nil {
 		return err
 	}
-	// Functions used where the other kind belongs.
+	// Functions used where another kind belongs: size() as a condition, a
+	// condition function as a value, an update function anywhere (DynamoDB
+	// knows if_not_exists and list_append here, and refuses them so:
+	// Alternator's test_update_condition_other_funcs).
 	walkCond(c, func(n *Condition) {
-		if n.Kind == CondFunc && n.Func == "size" {
-			keep(kind.errorf("The function is not allowed to be used this way in an expression; function: size"))
+		if n.Kind == CondFunc {
+			if _, cond := condFuncs[n.Func]; n.Func == "size" || !cond {
+				keep(kind.errorf("The function is not allowed to be used this way in an expression; function: " + n.Func))
+			}
 		}
 		for _, a := range n.Args {
 			walkOperand(a, func(o *Operand) {
@@ -510,4 +513,11 @@ func showValue(v attr.Value) string {
 	j := string(v.AppendJSON(nil))
 	j = strings.TrimPrefix(j, "{\""+v.T.String()+"\":")
 	return v.T.String() + ":" + strings.TrimSuffix(j, "}")
+}
+
+// knownFunc reports whether name is a function of any expression kind.
+func knownFunc(name string) bool {
+	_, c := condFuncs[name]
+	_, u := updateFuncs[name]
+	return c || u
 }

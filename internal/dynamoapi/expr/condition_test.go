@@ -160,6 +160,10 @@ func TestConditionErrors(t *testing.T) {
 		{"foo(a)", "Invalid ConditionExpression: Invalid function name; function: foo"},
 		{"attribute_exists(a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists"},
 		{"size(a)", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size"},
+		// Alternator's test_update_condition_other_funcs (observed on DynamoDB).
+		{"if_not_exists(a, a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: if_not_exists"},
+		{"list_append(a, a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: list_append"},
+		{"dog(a) = :v", "Invalid ConditionExpression: Invalid function name; function: dog"},
 		{"name = :v", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: name"},
 		{"a.Size = :v", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: Size"},
 		{"#x = :v", "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #x"},

@@ -291,10 +291,18 @@ func validateUpdate(u *Update, params *Params, kind Kind) error {
 		return err
 	}
 	eachOperand(func(o *Operand) {
-		if o.Kind == OperandFunc {
-			if _, ok := updateFuncs[o.Func]; !ok {
-				keep(kind.errorf("Invalid function name; function: " + o.Func))
-			}
+		if o.Kind == OperandFunc && !knownFunc(o.Func) {
+			keep(kind.errorf("Invalid function name; function: " + o.Func))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// A condition function (size, attribute_exists, ...) is known but not
+	// allowed in an update, as update functions are refused in conditions.
+	eachOperand(func(o *Operand) {
+		if _, upd := updateFuncs[o.Func]; o.Kind == OperandFunc && !upd {
+			keep(kind.errorf("The function is not allowed to be used this way in an expression; function: " + o.Func))
 		}
 	})
 	if err != nil {
