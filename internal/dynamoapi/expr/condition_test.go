@@ -249,11 +249,11 @@ func TestSyntaxErrorNear(t *testing.T) {
 func TestConditionRecorded(t *testing.T) {
 	it := attr.Item{
 		"a": n("1"), "b": n("2"), "c": n("3"),
-		"bin":  attr.Bin([]byte{127}),
-		"d":    attr.Bin([]byte("hi there")),
-		"e":    attr.List(s("hi"), attr.Value{T: attr.NS, Strs: []string{"1", "2"}}, attr.List(n("3"), n("4"))),
-		"m":    attr.Map(map[string]attr.Value{"x": n("2"), "y": attr.Map(map[string]attr.Value{"m": n("3")})}),
-		"f":    n("5"), "g": attr.Boolean(true), "h": attr.Null(),
+		"bin": attr.Bin([]byte{127}),
+		"d":   attr.Bin([]byte("hi there")),
+		"e":   attr.List(s("hi"), attr.Value{T: attr.NS, Strs: []string{"1", "2"}}, attr.List(n("3"), n("4"))),
+		"m":   attr.Map(map[string]attr.Value{"x": n("2"), "y": attr.Map(map[string]attr.Value{"m": n("3")})}),
+		"f":   n("5"), "g": attr.Boolean(true), "h": attr.Null(),
 		"nest": attr.Map(map[string]attr.Value{"x": n("1"), "y": attr.List(n("-1"), n("2"), n("0"))}),
 	}
 	vals := map[string]attr.Value{
