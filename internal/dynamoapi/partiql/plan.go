@@ -652,8 +652,7 @@ func (b *binder) cond(e *Expr) (*expr.Condition, error) {
 		switch e.Left.Kind {
 		case EPath:
 			if e.Type == "MISSING" {
-				c = exists("", false)
-				c.Args[0].Path = exprPath(e.Left.Path)
+				c = &expr.Condition{Kind: expr.CondFunc, Func: "attribute_not_exists", Args: []*expr.Operand{{Kind: expr.OperandPath, Path: exprPath(e.Left.Path)}}}
 			} else {
 				p := &expr.Operand{Kind: expr.OperandPath, Path: exprPath(e.Left.Path)}
 				c = &expr.Condition{Kind: expr.CondFunc, Func: "attribute_type", Args: []*expr.Operand{p, {Kind: expr.OperandValue, Value: attr.Str(isTypeNames[e.Type])}}}
