@@ -14,10 +14,11 @@ type Plan struct {
 	Table, Index string
 
 	// SELECT reads Keys (point reads) when the WHERE clause fixes whole
-	// keys of a table (never of an index), else Query (a partition, perhaps a sort-key range) when it
-	// fixes the partition key, else scans. Filter is the whole WHERE
-	// clause, to apply to every item read (nil: none). Projection is nil
-	// for every attribute. Descending is ORDER BY ... DESC.
+	// keys of a table (never of an index), else Query (a partition,
+	// perhaps a sort-key range) when it fixes the partition key, else
+	// Queries, else scans. Filter is the whole WHERE clause, to apply to
+	// every item read (nil: none). Projection is nil for every attribute.
+	// Descending is ORDER BY ... DESC.
 	Keys  []attr.Item
 	Query *expr.KeyCondition
 	// Queries, when set, are one query per partition key of an IN list
