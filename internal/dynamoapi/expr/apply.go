@@ -2,8 +2,10 @@ package expr
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/blueshift-dev/blueshift/internal/tables/attr"
 )
@@ -31,25 +33,21 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		vals[i] = v
 	}
 	// Then the changes, with list positions as they were before the
-	// update: SETs that replace, then REMOVEs (from the highest index
-	// down, so earlier positions stay valid), then SETs past the end of a
-	// list (appends, by ascending index), then ADD, then DELETE. With no
+	// update: first everything that replaces or modifies in place (SET,
+	// ADD, DELETE), then REMOVEs from the last path to the first (so a
+	// removed list element never shifts one still to be handled), then
+	// writes past the end of a list (appends, in index order). With no
 	// item, REMOVE and DELETE have nothing to act on.
 	phase := func(a Action) int {
-		switch a.Kind {
-		case ActSet:
-			if last := len(a.Path) - 1; last > 0 && a.Path[last].IsIndex {
-				if _, ok := Get(item, a.Path); !ok {
-					return 2
-				}
-			}
-			return 0
-		case ActRemove:
+		if a.Kind == ActRemove {
 			return 1
-		case ActAdd:
-			return 3
 		}
-		return 4
+		if last := len(a.Path) - 1; last > 0 && a.Path[last].IsIndex {
+			if _, ok := Get(item, a.Path); !ok {
+				return 2
+			}
+		}
+		return 0
 	}
 	order := make([]int, 0, len(actions))
 	for i, a := range actions {
@@ -65,9 +63,9 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		case pa != pb:
 			return pa < pb
 		case pa == 1:
-			return laterIndex(a.Path, b.Path)
+			return comparePaths(a.Path, b.Path) > 0
 		case pa == 2:
-			return laterIndex(b.Path, a.Path)
+			return comparePaths(a.Path, b.Path) < 0
 		}
 		return false
 	})
@@ -77,7 +75,6 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 	for k, v := range item {
 		top[k] = v
 	}
-	var updated []Path
 	for _, i := range order {
 		a, v := actions[i], vals[i]
 		var op editFunc
@@ -94,7 +91,12 @@ func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
 		if err := editTop(top, a.Path, op); err != nil {
 			return nil, nil, err
 		}
-		updated = append(updated, a.Path)
+	}
+	// The changed paths, in the order the expression names them.
+	sort.Ints(order)
+	updated := make([]Path, len(order))
+	for j, i := range order {
+		updated[j] = actions[i].Path
 	}
 	return top, updated, nil
 }
@@ -126,16 +128,26 @@ func editTop(top attr.Item, path Path, op editFunc) error {
 	return nil
 }
 
-// laterIndex orders two REMOVE paths into the same list by descending
-// final index.
-func laterIndex(a, b Path) bool {
-	if len(a) != len(b) || len(a) == 0 || !a[len(a)-1].IsIndex || !b[len(b)-1].IsIndex {
-		return false
+// comparePaths orders paths step by step: names as strings, list indexes
+// as numbers (before names), a path before the paths under it.
+func comparePaths(a, b Path) int {
+	for k := 0; k < len(a) && k < len(b); k++ {
+		x, y := a[k], b[k]
+		switch {
+		case x.IsIndex && y.IsIndex:
+			if x.Index != y.Index {
+				return cmp.Compare(x.Index, y.Index)
+			}
+		case x.IsIndex != y.IsIndex:
+			if x.IsIndex {
+				return -1
+			}
+			return 1
+		case x.Name != y.Name:
+			return strings.Compare(x.Name, y.Name)
+		}
 	}
-	if !samePath(a[:len(a)-1], b[:len(b)-1]) {
-		return false
-	}
-	return a[len(a)-1].Index > b[len(b)-1].Index
+	return cmp.Compare(len(a), len(b))
 }
 
 // editFunc computes a path's new value from its old one (ok is whether

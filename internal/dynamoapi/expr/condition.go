@@ -11,6 +11,8 @@ var condKeywords = []string{"AND", "OR", "NOT", "BETWEEN", "IN"}
 
 // condFuncs are the functions of condition expressions and their operand
 // counts; size is the only one that is a value rather than a condition.
+// The update functions (updateFuncs) are known names too, refused as
+// misused rather than unknown.
 var condFuncs = map[string]int{
 	"attribute_exists":     1,
 	"attribute_not_exists": 1,
@@ -123,6 +125,9 @@ func (p *parser) parsePrimary() (*Condition, error) {
 		saveOps, saveRed := p.ops, p.redundantParens
 		p.groupParen()
 		c, err := p.parseOr()
+		if p.fatal != nil {
+			return nil, p.fatal
+		}
 		if err == nil && p.isPunct(")") {
 			p.next()
 			if !p.startsComparison() {
@@ -213,9 +218,9 @@ func (p *parser) parseComparison(left *Operand) (*Condition, error) {
 func (p *parser) parseFunc() (*Operand, error) {
 	name := p.next().text
 	p.next() // "("
-	if err := p.countOp(); err != nil {
-		return nil, err
-	}
+	// Function calls are not counted among the 300 operators: DynamoDB
+	// answers a < f(f(...)) nested 1355 deep with "Invalid function name"
+	// (Alternator's test_deeply_nested_expression_5).
 	f := &Operand{Kind: OperandFunc, Func: name}
 	for {
 		a, err := p.parseOperand()
@@ -240,15 +245,26 @@ func (p *parser) parseOperand() (*Operand, error) {
 	t := p.peek()
 	switch {
 	case t.kind == tPunct && t.text == "(":
+		// The result is remembered, so that backtracking from
+		// parenthesized conditions stays linear in nested parentheses.
+		start := p.pos
+		if r, ok := p.operandAt[start]; ok {
+			p.pos = r.end
+			return r.o, r.err
+		}
 		p.groupParen()
 		o, err := p.parseOperand()
+		if err == nil {
+			err = p.expect(")")
+		}
 		if err != nil {
-			return nil, err
+			o = nil
 		}
-		if err := p.expect(")"); err != nil {
-			return nil, err
+		if p.operandAt == nil {
+			p.operandAt = map[int]operandResult{}
 		}
-		return o, nil
+		p.operandAt[start] = operandResult{o: o, end: p.pos, err: err}
+		return o, err
 	case t.kind == tValue:
 		p.next()
 		return &Operand{Kind: OperandValue, Ref: t.text}, nil
@@ -297,17 +313,13 @@ func validateCondition(p *parser, c *Condition, params *Params) error {
 	}
 	// Unknown functions.
 	walkCond(c, func(n *Condition) {
-		if n.Kind == CondFunc {
-			if _, ok := condFuncs[n.Func]; !ok {
-				keep(kind.errorf("Invalid function name; function: " + n.Func))
-			}
+		if n.Kind == CondFunc && !knownFunc(n.Func) {
+			keep(kind.errorf("Invalid function name; function: " + n.Func))
 		}
 		for _, a := range n.Args {
 			walkOperand(a, func(o *Operand) {
-				if o.Kind == OperandFunc {
-					if _, ok := condFuncs[o.Func]; !ok {
-						keep(kind.errorf("Invalid function name; function: " + o.Func))
-					}
+				if o.Kind == OperandFunc && !knownFunc(o.Func) {
+					keep(kind.errorf("Invalid function name; function: " + o.Func))
 				}
 			})
 		}
@@ -315,10 +327,15 @@ func validateCondition(p *parser, c *Condition, params *Params) error {
 	if err != nil {
 		return err
 	}
-	// Functions used where the other kind belongs.
+	// Functions used where another kind belongs: size() as a condition, a
+	// condition function as a value, an update function anywhere (DynamoDB
+	// knows if_not_exists and list_append here, and refuses them so:
+	// Alternator's test_update_condition_other_funcs).
 	walkCond(c, func(n *Condition) {
-		if n.Kind == CondFunc && n.Func == "size" {
-			keep(kind.errorf("The function is not allowed to be used this way in an expression; function: size"))
+		if n.Kind == CondFunc {
+			if _, cond := condFuncs[n.Func]; n.Func == "size" || !cond {
+				keep(kind.errorf("The function is not allowed to be used this way in an expression; function: " + n.Func))
+			}
 		}
 		for _, a := range n.Args {
 			walkOperand(a, func(o *Operand) {
@@ -496,4 +513,11 @@ func showValue(v attr.Value) string {
 	j := string(v.AppendJSON(nil))
 	j = strings.TrimPrefix(j, "{\""+v.T.String()+"\":")
 	return v.T.String() + ":" + strings.TrimSuffix(j, "}")
+}
+
+// knownFunc reports whether name is a function of any expression kind.
+func knownFunc(name string) bool {
+	_, c := condFuncs[name]
+	_, u := updateFuncs[name]
+	return c || u
 }

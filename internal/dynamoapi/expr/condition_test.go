@@ -160,6 +160,10 @@ func TestConditionErrors(t *testing.T) {
 		{"foo(a)", "Invalid ConditionExpression: Invalid function name; function: foo"},
 		{"attribute_exists(a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists"},
 		{"size(a)", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size"},
+		// Alternator's test_update_condition_other_funcs (observed on DynamoDB).
+		{"if_not_exists(a, a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: if_not_exists"},
+		{"list_append(a, a) = :v", "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: list_append"},
+		{"dog(a) = :v", "Invalid ConditionExpression: Invalid function name; function: dog"},
 		{"name = :v", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: name"},
 		{"a.Size = :v", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: Size"},
 		{"#x = :v", "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #x"},
@@ -233,6 +237,58 @@ func TestSyntaxErrorNear(t *testing.T) {
 		}
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%q: got %v\nwant %s", c.expr, err, c.want)
+		}
+	}
+}
+
+// Cases from ScyllaDB Alternator's test_condition_expression.py, which
+// records DynamoDB's answers: precedence of NOT and BETWEEN over AND,
+// binaries ordered as unsigned bytes, comparisons of two attributes,
+// contains() on binaries and on lists holding sets, size() of a map and
+// no size for numbers, booleans and nulls.
+func TestConditionRecorded(t *testing.T) {
+	it := attr.Item{
+		"a": n("1"), "b": n("2"), "c": n("3"),
+		"bin": attr.Bin([]byte{127}),
+		"d":   attr.Bin([]byte("hi there")),
+		"e":   attr.List(s("hi"), attr.Value{T: attr.NS, Strs: []string{"1", "2"}}, attr.List(n("3"), n("4"))),
+		"m":   attr.Map(map[string]attr.Value{"x": n("2"), "y": attr.Map(map[string]attr.Value{"m": n("3")})}),
+		"f":   n("5"), "g": attr.Boolean(true), "h": attr.Null(),
+		"nest": attr.Map(map[string]attr.Value{"x": n("1"), "y": attr.List(n("-1"), n("2"), n("0"))}),
+	}
+	vals := map[string]attr.Value{
+		":b128": attr.Bin([]byte{128}), ":b126": attr.Bin([]byte{126}), ":here": attr.Bin([]byte("here")),
+		":set12": {T: attr.NS, Strs: []string{"2", "1"}}, ":l34": attr.List(n("3"), n("4")), ":one": n("1"), ":two": n("2"),
+	}
+	cases := []struct {
+		expr string
+		want bool
+	}{
+		{"NOT a < b AND c < b", false},
+		{"b BETWEEN a AND c AND a < b", true},
+		{"a < b OR c < b AND b < c", true},
+		{"bin < :b128", true},
+		{"bin BETWEEN :b126 AND :b128", true},
+		{"contains(d, :here)", true},
+		{"contains(e, :set12)", true},
+		{"contains(e, :l34)", true},
+		{"size(m) = :two", true},
+		{"size(f) = :one", false},
+		{"size(g) = :one", false},
+		{"size(h) = :one", false},
+		{"nest.x < nest.y[1]", true},
+		{"nest.x < nest.y[0]", false},
+		{"nest.z < nest.y[100]", false},
+		{"NOT NOT NOT NOT a < b", true},
+	}
+	for _, c := range cases {
+		cond, err := ParseCondition(c.expr, &Params{Values: vals})
+		if err != nil {
+			t.Errorf("%s: %v", c.expr, err)
+			continue
+		}
+		if got, _ := cond.Eval(it); got != c.want {
+			t.Errorf("%s = %v, want %v", c.expr, got, c.want)
 		}
 	}
 }

@@ -21,4 +21,14 @@
 //     decimal (attr.AddNumbers), never float64.
 //   - Comparing values of different types is false, not an error, as in
 //     DynamoDB.
+//
+// # Sources and deviations
+//
+// Error texts come from real DynamoDB responses quoted in client projects'
+// tests and issues, ScyllaDB Alternator's tests (run against DynamoDB),
+// and dynalite's validations; each test says which. Texts not confirmed
+// that way are our best reading: the operator-count limit ("The expression
+// contains too many operators; operator count: N") and the type names in "Incorrect operand type ... operator or function:
+// <, operand type: L" for an ordering on a list constant. Legacy
+// ConditionalOperator without conditions is not refused.
 package expr

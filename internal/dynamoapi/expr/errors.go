@@ -11,6 +11,7 @@ import (
 // DynamoDB's text.
 type Error struct{ Msg string }
 
+// Error returns DynamoDB's message.
 func (e *Error) Error() string { return e.Msg }
 
 func errorf(msg string) *Error { return &Error{Msg: msg} }

@@ -90,6 +90,12 @@ func ParseKeyCondition(s string, params *Params) (*KeyCondition, error) {
 	if err := k.collect(c); err != nil {
 		return nil, err
 	}
+	// DynamoDB refuses a third condition as too many before looking at
+	// the key schema (Alternator's test_key_condition_expression_non_key
+	// records this; the text is the legacy KeyConditions one).
+	if len(k.Conds) > 2 {
+		return nil, errorf("Conditions can be of length 1 or 2 only")
+	}
 	return k, nil
 }
 

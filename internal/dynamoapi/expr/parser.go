@@ -10,7 +10,9 @@ import (
 const (
 	// MaxExpressionSize is the longest expression string, in bytes (4 KB).
 	MaxExpressionSize = 4096
-	// MaxOperators is the most operators and functions in one expression.
+	// MaxOperators is the most operators in one expression: comparisons,
+	// BETWEEN, IN, AND, OR, NOT, + and -, and in update expressions also
+	// function calls.
 	MaxOperators = 300
 	// MaxInOperands is the most operands of an IN list.
 	MaxInOperands = 100
@@ -27,9 +29,19 @@ type parser struct {
 	kind  Kind
 	match []int // for each "(" token, the index of its ")", or -1
 
-	redundantParens bool         // "((x))" seen: reported after the syntax is known good
-	failedParen     map[int]bool // "(" positions where a parenthesized condition did not parse
+	fatal           error                 // a limit exceeded: not undone by backtracking
+	redundantParens bool                  // "((x))" seen: reported after the syntax is known good
+	failedParen     map[int]bool          // "(" positions where a parenthesized condition did not parse
+	operandAt       map[int]operandResult // parenthesized operands parsed, by "(" position
 	ops             int
+}
+
+// operandResult is a parenthesized operand parsed at some position: the
+// operand and the position after it, or the error.
+type operandResult struct {
+	o   *Operand
+	end int
+	err error
 }
 
 func newParser(s string, kind Kind) *parser {
@@ -129,7 +141,8 @@ func (p *parser) groupParen() {
 func (p *parser) countOp() error {
 	p.ops++
 	if p.ops > MaxOperators {
-		return p.kind.errorf("The expression contains too many operators; operator count: " + strconv.Itoa(p.ops))
+		p.fatal = p.kind.errorf("The expression contains too many operators; operator count: " + strconv.Itoa(p.ops))
+		return p.fatal
 	}
 	return nil
 }
@@ -184,7 +197,8 @@ func (p *parser) parsePath(keywords []string) (Path, error) {
 			path = append(path, PathElem{Index: n, IsIndex: true})
 		default:
 			if len(path) > MaxPathDepth {
-				return nil, p.kind.errorf("The document path has too many nesting levels; nesting levels: " + strconv.Itoa(len(path)))
+				p.fatal = p.kind.errorf("The document path has too many nesting levels; nesting levels: " + strconv.Itoa(len(path)))
+				return nil, p.fatal
 			}
 			return path, nil
 		}

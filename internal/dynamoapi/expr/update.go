@@ -20,6 +20,7 @@ const (
 
 var actionNames = [...]string{ActSet: "SET", ActRemove: "REMOVE", ActAdd: "ADD", ActDelete: "DELETE"}
 
+// String returns the clause's keyword: SET, REMOVE, ADD or DELETE.
 func (k ActionKind) String() string { return actionNames[k] }
 
 // Action is one action of an update: SET Path = Value, REMOVE Path,
@@ -163,6 +164,9 @@ func (p *parser) parseSetValue() (*Operand, error) {
 		start := p.pos
 		p.next()
 		v, err := p.parseArith()
+		if p.fatal != nil {
+			return nil, p.fatal
+		}
 		if err == nil && p.isPunct(")") {
 			p.next()
 			if !p.isPunct("+") && !p.isPunct("-") {
@@ -199,13 +203,11 @@ func (p *parser) parseArith() (*Operand, error) {
 }
 
 // parseUpdateOperand parses a path, a :value or a function call, possibly
-// in one pair of parentheses.
+// in one pair of parentheses (DynamoDB refuses two).
 func (p *parser) parseUpdateOperand() (*Operand, error) {
-	t := p.peek()
-	switch {
-	case t.kind == tPunct && t.text == "(":
+	if p.isPunct("(") {
 		p.next()
-		o, err := p.parseUpdateOperand()
+		o, err := p.parseBareUpdateOperand()
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +215,16 @@ func (p *parser) parseUpdateOperand() (*Operand, error) {
 			return nil, err
 		}
 		return o, nil
+	}
+	return p.parseBareUpdateOperand()
+}
+
+// parseBareUpdateOperand parses a path, a :value or a function call.
+func (p *parser) parseBareUpdateOperand() (*Operand, error) {
+	t := p.peek()
+	switch {
+	case t.kind == tPunct && t.text == "(":
+		return nil, p.syntaxError()
 	case t.kind == tValue:
 		p.next()
 		return &Operand{Kind: OperandValue, Ref: t.text}, nil
@@ -279,10 +291,18 @@ func validateUpdate(u *Update, params *Params, kind Kind) error {
 		return err
 	}
 	eachOperand(func(o *Operand) {
-		if o.Kind == OperandFunc {
-			if _, ok := updateFuncs[o.Func]; !ok {
-				keep(kind.errorf("Invalid function name; function: " + o.Func))
-			}
+		if o.Kind == OperandFunc && !knownFunc(o.Func) {
+			keep(kind.errorf("Invalid function name; function: " + o.Func))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// A condition function (size, attribute_exists, ...) is known but not
+	// allowed in an update, as update functions are refused in conditions.
+	eachOperand(func(o *Operand) {
+		if _, upd := updateFuncs[o.Func]; o.Kind == OperandFunc && !upd {
+			keep(kind.errorf("The function is not allowed to be used this way in an expression; function: " + o.Func))
 		}
 	})
 	if err != nil {

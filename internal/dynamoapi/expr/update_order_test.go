@@ -38,6 +38,20 @@ func TestUpdateListPositions(t *testing.T) {
 	if !attr.Equal(got["a"], want) {
 		t.Errorf("appends: %s", mustJSON(t, got))
 	}
+	// Every position is the one before the update, also for paths inside
+	// list elements and for ADD.
+	u, _ = ParseUpdate("REMOVE a[0], a[1].x ADD a[2].n :val", &Params{Values: vals})
+	m := func(kv ...any) attr.Value {
+		mm := map[string]attr.Value{}
+		for i := 0; i < len(kv); i += 2 {
+			mm[kv[i].(string)] = kv[i+1].(attr.Value)
+		}
+		return attr.Map(mm)
+	}
+	got, _, err := u.Apply(attr.Item{"a": attr.List(m("x", n("0")), m("x", n("1"), "y", n("1")), m("n", n("2")))})
+	if err != nil || !attr.Equal(got["a"], attr.List(m("y", n("1")), m("n", n("19")))) {
+		t.Errorf("positions inside elements: %s %v", mustJSON(t, got), err)
+	}
 	// A REMOVE past the end does nothing, even beside an append.
 	u, _ = ParseUpdate("SET a[9] = :v1 REMOVE a[4]", &Params{Values: vals})
 	got, _, _ = u.Apply(attr.Item{"a": attr.List(s("x"))})

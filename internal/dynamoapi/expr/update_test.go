@@ -158,7 +158,10 @@ func TestUpdateParseErrors(t *testing.T) {
 		{"SET a = :x", "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :x"},
 		{"SET #b = :n", "Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #b"},
 		{"SET a = foo(b)", "Invalid UpdateExpression: Invalid function name; function: foo"},
-		{"SET a = size(b)", "Invalid UpdateExpression: Invalid function name; function: size"},
+		// DynamoDB refuses update functions in conditions as misused, not
+		// unknown (Alternator's test_update_condition_other_funcs); we take
+		// the same to hold the other way round.
+		{"SET a = size(b)", "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: size"},
 		{"ADD a :s", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING"},
 		{"DELETE a :n", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER"},
 		{"SET a = :s + :n", "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S"},

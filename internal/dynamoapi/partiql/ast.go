@@ -17,6 +17,10 @@ const (
 	Insert
 	Update
 	Delete
+	// Exists is EXISTS(SELECT * FROM t WHERE key AND condition), a
+	// condition check that only ExecuteTransaction accepts (the API answers
+	// it elsewhere with ErrExistsOutsideTransaction).
+	Exists
 )
 
 // Step is one step of a path: a name (the first, or after ".") or a list
@@ -132,6 +136,9 @@ func (s *Statement) Format() string {
 		}
 	case Delete:
 		b.WriteString("DELETE FROM " + quoteIdent(s.Table))
+	case Exists:
+		b.WriteString("EXISTS(SELECT * FROM " + quoteIdent(s.Table) + " WHERE " + s.Where.Format() + ")")
+		return b.String()
 	}
 	if s.Where != nil {
 		b.WriteString(" WHERE " + s.Where.Format())

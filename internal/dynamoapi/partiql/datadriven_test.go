@@ -57,6 +57,14 @@ func describe(p *Plan) string {
 			b.WriteString(" and " + r.Name + " " + r.Op + " " + js(r.Values))
 		}
 		b.WriteString("\n")
+	case p.Kind == Select && p.Queries != nil:
+		for _, q := range p.Queries {
+			b.WriteString("query " + q.HashName + " = " + js(q.HashValue))
+			if r := q.Range; r != nil {
+				b.WriteString(" and " + r.Name + " " + r.Op + " " + js(r.Values))
+			}
+			b.WriteString("\n")
+		}
 	case p.Kind == Select:
 		b.WriteString("scan\n")
 	case p.Kind == Insert:

@@ -15,7 +15,7 @@ var seeds = []string{
 	`INSERT INTO t VALUE {'pk': 'a', 'sk': 1, 'm': {'l': [TRUE, NULL, <<'x', 'y'>>]}, 'p': ?}`,
 	`UPDATE t SET a = a + 1, b = list_append(b, [1]) SET s = set_add(s, <<1, 2>>) REMOVE c[0] WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *`,
 	`DELETE FROM t WHERE pk = 'a' AND sk = 1 AND x <> 'y' RETURNING ALL OLD *`,
-	`select * from t where a = 'it''s'`, `SELECT * FROM t WHERE a = 1 = 2`, `SELECT * FROM t;`,
+	`select * from t where a = 'it''s'`, `EXISTS(SELECT * FROM "t" WHERE pk = 'a' AND sk = 1 AND v > 3)`, `SELECT * FROM t WHERE a = 1 = 2`, `SELECT * FROM t;`,
 }
 
 func FuzzStatement(f *testing.F) {

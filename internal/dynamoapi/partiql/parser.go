@@ -94,8 +94,13 @@ func (p *parser) expectPunct(s string) error {
 
 // Parse parses one statement.
 func Parse(s string) (*Statement, error) {
-	if len(s) > MaxStatementSize {
-		return nil, &expr.Error{Msg: "1 validation error detected: Value at 'statement' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(MaxStatementSize)}
+	// The Statement member's length constraints, in the form of AWS's
+	// request validation.
+	switch {
+	case len(s) > MaxStatementSize:
+		return nil, &expr.Error{Msg: "1 validation error detected: Value '" + s + "' at 'statement' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(MaxStatementSize)}
+	case s == "":
+		return nil, &expr.Error{Msg: "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"}
 	}
 	p := &parser{toks: lex(s)}
 	var st *Statement
@@ -109,6 +114,8 @@ func Parse(s string) (*Statement, error) {
 		st, err = p.parseUpdate()
 	case p.isKw("DELETE"):
 		st, err = p.parseDelete()
+	case p.isKw("EXISTS"):
+		st, err = p.parseExists()
 	default:
 		return nil, statementError("Expected data manipulation")
 	}
@@ -765,4 +772,31 @@ func (p *parser) parseStruct() (*Expr, error) {
 		p.next()
 	}
 	return e, p.expectPunct("}")
+}
+
+// parseExists parses EXISTS(SELECT * FROM t WHERE ...), ExecuteTransaction's
+// condition check on one item.
+func (p *parser) parseExists() (*Statement, error) {
+	p.next()
+	if err := p.expectPunct("("); err != nil {
+		return nil, err
+	}
+	if !p.isKw("SELECT") {
+		return nil, p.unexpected()
+	}
+	st, err := p.parseSelect()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.expectPunct(")"); err != nil {
+		return nil, err
+	}
+	if st.Index != "" {
+		return nil, &expr.Error{Msg: "Operations on indices are not supported in transactions"}
+	}
+	if st.Where == nil || st.Projection != nil || st.OrderBy != nil {
+		return nil, &expr.Error{Msg: "EXISTS() must contain a single item read with additional condition"}
+	}
+	st.Kind = Exists
+	return st, nil
 }

@@ -138,6 +138,8 @@ func TestErrors(t *testing.T) {
 		want   string
 	}{
 		{`UPSERT INTO t VALUE {'a': 1}`, nil, "Statement wasn't well formed, can't be processed: Expected data manipulation"},
+		// The API reference's constraint on Statement, in AWS's validation form.
+		{``, nil, "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{`DELETE FROM t WHERE Artist = 'a'`, nil, "Where clause does not contain a mandatory equality on all key attributes"},
 		{`DELETE FROM t WHERE Artist = 'a' OR SongTitle = 'b'`, nil, "Where clause does not contain a mandatory equality on all key attributes"},
 		{`UPDATE t SET a = 1`, nil, "Where clause does not contain a mandatory equality on all key attributes"},

@@ -14,17 +14,23 @@ type Plan struct {
 	Table, Index string
 
 	// SELECT reads Keys (point reads) when the WHERE clause fixes whole
-	// keys of a table (never of an index), else Query (a partition, perhaps a sort-key range) when it
-	// fixes the partition key, else scans. Filter is the whole WHERE
-	// clause, to apply to every item read (nil: none). Projection is nil
-	// for every attribute. Descending is ORDER BY ... DESC.
-	Keys       []attr.Item
-	Query      *expr.KeyCondition
+	// keys of a table (never of an index), else Query (a partition,
+	// perhaps a sort-key range) when it fixes the partition key, else
+	// Queries, else scans. Filter is the whole WHERE clause, to apply to
+	// every item read (nil: none). Projection is nil for every attribute.
+	// Descending is ORDER BY ... DESC.
+	Keys  []attr.Item
+	Query *expr.KeyCondition
+	// Queries, when set, are one query per partition key of an IN list
+	// (pk IN [...] without a whole key): reading them all is enough, though
+	// a scan with Filter gives the same items.
+	Queries    []*expr.KeyCondition
 	Filter     *expr.Condition
 	Projection *expr.Projection
 	Descending bool
 
-	// INSERT writes Item; UPDATE and DELETE change the item at Key.
+	// INSERT writes Item; UPDATE and DELETE change the item at Key; EXISTS
+	// checks Condition on the item at Key.
 	// Condition must hold for the write: for INSERT, failing it means the
 	// key exists (DynamoDB's DuplicateItemException, "Duplicate primary key
 	// exists in table"); for UPDATE and DELETE it is a
@@ -37,6 +43,10 @@ type Plan struct {
 }
 
 func verr(msg string) error { return &expr.Error{Msg: msg} }
+
+// ErrExistsOutsideTransaction is DynamoDB's answer to an EXISTS statement
+// in ExecuteStatement or BatchExecuteStatement.
+var ErrExistsOutsideTransaction = &expr.Error{Msg: "EXISTS can only be used in ExecuteTransaction write requests."}
 
 // Plan binds params to the statement's ? in order and plans it for a
 // table (or, for SELECT from an index, the index) whose key is hashKey and
@@ -72,7 +82,8 @@ func (s *Statement) Plan(params []attr.Value, hashKey, rangeKey string) (*Plan, 
 		pl.Condition = exists(hashKey, false)
 		return pl, nil
 	}
-	// UPDATE and DELETE: one item, named by equalities on its whole key.
+	// UPDATE, DELETE and EXISTS: one item, named by equalities on its
+	// whole key.
 	key, rest, err := b.itemKey(s.Where, keys)
 	if err != nil {
 		return nil, err
@@ -93,6 +104,14 @@ func (s *Statement) Plan(params []attr.Value, hashKey, rangeKey string) (*Plan, 
 		pl.ReturnValues = "ALL_NEW"
 	case "MODIFIED NEW":
 		pl.ReturnValues = "UPDATED_NEW"
+	}
+	if s.Kind == Exists {
+		// The item must exist and meet the rest of the WHERE clause.
+		pl.Condition = exists(hashKey, true)
+		if cond != nil {
+			pl.Condition = &expr.Condition{Kind: expr.CondAnd, Left: pl.Condition, Right: cond}
+		}
+		return pl, nil
 	}
 	if s.Kind == Delete {
 		// A missing item is deleted without looking at the rest of the
@@ -337,6 +356,35 @@ func (b *binder) planSelect(s *Statement, pl *Plan, hashKey, rangeKey string) er
 				seen[id] = true
 				pl.Keys = append(pl.Keys, k)
 			}
+		}
+	case hashIn != nil:
+		seen := map[string]bool{}
+		var rc *expr.KeyCond
+		if rangeCond != nil {
+			c, err := b.rangeKeyCond(rangeKey, rangeCond)
+			if err != nil {
+				return err
+			}
+			rc = &c
+		}
+		for _, h := range hashIn {
+			hv, err := b.keyValue(hashKey, h)
+			if err != nil {
+				return err
+			}
+			id := string(hv.AppendJSON(nil))
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			kc := &expr.KeyCondition{Conds: []expr.KeyCond{{Name: hashKey, Op: "EQ", Values: []attr.Value{hv}}}}
+			if rc != nil {
+				kc.Conds = append(kc.Conds, *rc)
+			}
+			if err := kc.Check(hashKey, rangeKey); err != nil {
+				return err
+			}
+			pl.Queries = append(pl.Queries, kc)
 		}
 	}
 	return nil
@@ -605,8 +653,7 @@ func (b *binder) cond(e *Expr) (*expr.Condition, error) {
 		switch e.Left.Kind {
 		case EPath:
 			if e.Type == "MISSING" {
-				c = exists("", false)
-				c.Args[0].Path = exprPath(e.Left.Path)
+				c = &expr.Condition{Kind: expr.CondFunc, Func: "attribute_not_exists", Args: []*expr.Operand{{Kind: expr.OperandPath, Path: exprPath(e.Left.Path)}}}
 			} else {
 				p := &expr.Operand{Kind: expr.OperandPath, Path: exprPath(e.Left.Path)}
 				c = &expr.Condition{Kind: expr.CondFunc, Func: "attribute_type", Args: []*expr.Operand{p, {Kind: expr.OperandValue, Value: attr.Str(isTypeNames[e.Type])}}}
