@@ -56,6 +56,39 @@ func (f *exprFields) condition(p *expr.Params) (*expr.Condition, error) {
 	return nil, nil
 }
 
+// singleWrite runs the checks PutItem and DeleteItem share, in DynamoDB's
+// order: the table name, ConditionExpression against the legacy Expected,
+// ReturnValues NONE or ALL_OLD, the placeholders and the condition, and
+// no unused placeholder. It returns the table's name and the condition
+// (nil when none).
+func (f *exprFields) singleWrite(tableName, returnValues *string) (string, *expr.Condition, error) {
+	var c constraints
+	checkTableName(&c, tableName, "tableName")
+	if err := c.err(); err != nil {
+		return "", nil, err
+	}
+	if err := expr.CheckParams([]expr.Param{{Name: "ConditionExpression", Present: present(f.ConditionExpression)}},
+		[]expr.Param{{Name: "Expected", Present: f.Expected != nil}},
+		f.ExpressionAttributeNames != nil, f.ExpressionAttributeValues != nil); err != nil {
+		return "", nil, exprErr(err)
+	}
+	if returnValues != nil && *returnValues != "NONE" && *returnValues != "ALL_OLD" {
+		return "", nil, validation("ReturnValues can only be ALL_OLD or NONE")
+	}
+	p, err := f.params()
+	if err != nil {
+		return "", nil, err
+	}
+	cond, err := f.condition(p)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := p.CheckUnused(); err != nil {
+		return "", nil, exprErr(err)
+	}
+	return tableNameOf(*tableName), cond, nil
+}
+
 // projectionOf parses ProjectionExpression or converts AttributesToGet.
 func projectionOf(pe *string, toGet []string, p *expr.Params) (*expr.Projection, error) {
 	if pe != nil {

@@ -17,7 +17,6 @@ package dynamoapi
 import (
 	"context"
 
-	"github.com/blueshift-dev/blueshift/internal/dynamoapi/expr"
 	"github.com/blueshift-dev/blueshift/internal/tables"
 	"github.com/blueshift-dev/blueshift/internal/tables/attr"
 )
@@ -42,31 +41,10 @@ func (a *API) putItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var c constraints
-	checkTableName(&c, in.TableName, "tableName")
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	if err := expr.CheckParams([]expr.Param{{Name: "ConditionExpression", Present: present(in.ConditionExpression)}},
-		[]expr.Param{{Name: "Expected", Present: in.Expected != nil}},
-		in.ExpressionAttributeNames != nil, in.ExpressionAttributeValues != nil); err != nil {
-		return nil, exprErr(err)
-	}
-	if in.ReturnValues != nil && *in.ReturnValues != "NONE" && *in.ReturnValues != "ALL_OLD" {
-		return nil, validation("ReturnValues can only be ALL_OLD or NONE")
-	}
-	p, err := in.params()
+	name, cond, err := in.singleWrite(in.TableName, in.ReturnValues)
 	if err != nil {
 		return nil, err
 	}
-	cond, err := in.condition(p)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.CheckUnused(); err != nil {
-		return nil, exprErr(err)
-	}
-	name := tableNameOf(*in.TableName)
 	t, err := a.st.Table(name)
 	if err != nil {
 		return nil, a.fail(err, name)
