@@ -3,13 +3,117 @@ package sql
 import (
 	"strings"
 
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sql/lex"
 )
 
-// LeadingKeywords returns up to n upper-cased keywords at the start of
+// Tag names a parsed statement's command the way Postgres tags it in
+// CommandComplete, without the row count: "SELECT", "CREATE TABLE",
+// "DROP VIEW", "TRUNCATE TABLE". CREATE TABLE ... AS and SELECT ... INTO
+// are "CREATE TABLE AS" (the engine reports them as "SELECT n", as
+// Postgres does). A statement the parser does not model (ast.Raw) is
+// named by its leading keywords.
+func Tag(stmt ast.Stmt) string {
+	switch n := stmt.(type) {
+	case *ast.Select:
+		if len(n.Into) > 0 {
+			return "CREATE TABLE AS"
+		}
+		return "SELECT"
+	case *ast.SetOp, *ast.Values, *ast.ParenQuery:
+		return "SELECT"
+	case *ast.Insert:
+		return "INSERT"
+	case *ast.Update:
+		return "UPDATE"
+	case *ast.Delete:
+		return "DELETE"
+	case *ast.Merge:
+		return "MERGE"
+	case *ast.CreateTable:
+		if n.As != nil {
+			return "CREATE TABLE AS"
+		}
+		return "CREATE TABLE"
+	case *ast.CreateView:
+		return "CREATE VIEW"
+	case *ast.Drop:
+		return "DROP " + strings.ToUpper(n.Kind)
+	case *ast.Truncate:
+		return "TRUNCATE TABLE"
+	case *ast.AlterTable:
+		return "ALTER TABLE"
+	case *ast.CreateSchema, *ast.CreateExternalSchema:
+		return "CREATE SCHEMA"
+	case *ast.DropSchema:
+		return "DROP SCHEMA"
+	case *ast.CreateMaterializedView:
+		return "CREATE MATERIALIZED VIEW"
+	case *ast.RefreshMaterializedView:
+		return "REFRESH MATERIALIZED VIEW"
+	case *ast.AlterMaterializedView:
+		return "ALTER MATERIALIZED VIEW"
+	case *ast.DropMaterializedView:
+		return "DROP MATERIALIZED VIEW"
+	case *ast.AlterOwner:
+		return "ALTER " + strings.ToUpper(n.Kind)
+	case *ast.CreateProcedure:
+		return "CREATE PROCEDURE"
+	case *ast.DropProcedure:
+		return "DROP PROCEDURE"
+	case *ast.Call:
+		return "CALL"
+	case *ast.CreateFunction:
+		return "CREATE FUNCTION"
+	case *ast.DropFunction:
+		return "DROP FUNCTION"
+	case *ast.CreateSchedule:
+		return "CREATE SCHEDULE"
+	case *ast.AlterSchedule:
+		return "ALTER SCHEDULE"
+	case *ast.DropSchedule:
+		return "DROP SCHEDULE"
+	case *ast.ShowSchedules, *ast.Show:
+		return "SHOW"
+	case *ast.Copy:
+		return "COPY"
+	case *ast.DeclareCursor:
+		return "DECLARE CURSOR"
+	case *ast.Fetch:
+		if n.Move {
+			return "MOVE"
+		}
+		return "FETCH"
+	case *ast.CloseCursor:
+		return "CLOSE CURSOR"
+	case *ast.Set:
+		return "SET"
+	case *ast.Reset:
+		return "RESET"
+	case *ast.Begin:
+		return "BEGIN"
+	case *ast.Commit:
+		return "COMMIT"
+	case *ast.Rollback:
+		return "ROLLBACK"
+	case *ast.Admin:
+		switch n.Kind {
+		case "analyze compression":
+			return "ANALYZE"
+		case "lock":
+			return "LOCK TABLE"
+		}
+		return strings.ToUpper(n.Kind)
+	case *ast.Raw:
+		return rawTag(n.Text)
+	}
+	return ""
+}
+
+// leadingKeywords returns up to n upper-cased keywords at the start of
 // text, skipping comments and opening parentheses; it stops at the first
 // token that is not a keyword.
-func LeadingKeywords(text string, n int) []string {
+func leadingKeywords(text string, n int) []string {
 	var words []string
 	l := lex.New(text)
 	for len(words) < n {
@@ -28,10 +132,11 @@ func LeadingKeywords(text string, n int) []string {
 	return words
 }
 
-// CommandTag names a statement's command the way Postgres tags it, from
-// its leading keywords: "CREATE TABLE", "DROP VIEW", "TRUNCATE TABLE".
-func CommandTag(text string) string {
-	words := LeadingKeywords(text, 6)
+// rawTag names a statement's command the way Postgres tags it, from
+// its leading keywords: "CREATE TABLE", "DROP VIEW", "TRUNCATE TABLE". It
+// names the statements the parser does not model (ast.Raw, see Tag).
+func rawTag(text string) string {
+	words := leadingKeywords(text, 6)
 	if len(words) == 0 {
 		return ""
 	}
@@ -73,7 +178,7 @@ func CommandTag(text string) string {
 // (ROLLBACK, ABORT, COMMIT, END): the only statements an aborted block
 // accepts.
 func EndsTransaction(text string) bool {
-	w := LeadingKeywords(text, 1)
+	w := leadingKeywords(text, 1)
 	if len(w) == 0 {
 		return false
 	}

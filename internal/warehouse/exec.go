@@ -2,7 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -36,7 +35,7 @@ type plan struct {
 // itself get a case here and live in exec_<thing>.go; everything else is
 // DuckDB SQL, prepared on the session's connection.
 func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
-	if err := s.checkReadOnly(tr, text); err != nil { // readonly.go
+	if err := s.checkReadOnly(tr); err != nil { // readonly.go
 		return nil, err
 	}
 	switch n := tr.Stmt.(type) {
@@ -101,10 +100,10 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	}
 	var pl *plan
 	if len(tr.Before) > 0 {
-		pl = s.planBefore(tr, text) // exec_translated.go
+		pl = s.planBefore(tr) // exec_translated.go
 	} else {
 		var err error
-		if pl, err = s.planDuck(ctx, tr.SQL, text); err != nil {
+		if pl, err = s.planDuck(ctx, tr.SQL, bsql.Tag(tr.Stmt)); err != nil {
 			return nil, err
 		}
 		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
@@ -132,7 +131,7 @@ func (s *Session) dataVersion() uint64 {
 // prepared: DuckDB 1.5 plans some queries from table statistics (count(*)
 // of a whole table becomes a constant) and keeps such a plan, stale, until
 // the catalog changes. Statements that do not return rows keep their plan.
-func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, error) {
+func (s *Session) planDuck(ctx context.Context, query, tag string) (*plan, error) {
 	version := s.dataVersion() // before preparing: a change in between re-prepares
 	p, err := s.conn.prepare(ctx, query)
 	if err != nil {
@@ -140,16 +139,16 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 	}
 	if engineAdmin[p.kind] {
 		p.close()
-		return nil, sqlerr.New(sqlerr.SyntaxError, "syntax error at or near %q", strings.ToUpper(firstWord(text)))
+		return nil, sqlerr.New(sqlerr.SyntaxError, "syntax error at or near %q", firstWord(tag))
 	}
 	if p.kind == duckdb.STATEMENT_TYPE_TRANSACTION {
 		// Transaction control that reached DuckDB untranslated: keep the
 		// session's state in step by running it as the engine would.
 		p.close()
-		switch w := bsql.LeadingKeywords(text, 1); {
-		case len(w) == 1 && (w[0] == "BEGIN" || w[0] == "START"):
+		switch firstWord(tag) {
+		case "BEGIN", "START":
 			return s.planBegin(), nil
-		case len(w) == 1 && (w[0] == "COMMIT" || w[0] == "END"):
+		case "COMMIT":
 			return s.planCommit(), nil
 		default:
 			return s.planRollback(), nil
@@ -157,7 +156,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 	}
 	command := "SELECT"
 	if p.columns == nil {
-		command = bsql.CommandTag(text)
+		command = tag
 	}
 	return &plan{
 		command: command,
@@ -171,7 +170,7 @@ func (s *Session) planDuck(ctx context.Context, query, text string) (*plan, erro
 				}
 				version = v
 			}
-			return p.run(ctx, s.conn, params, text)
+			return p.run(ctx, s.conn, params, tag)
 		},
 	}, nil
 }

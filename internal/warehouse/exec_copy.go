@@ -160,7 +160,7 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 		}
 		query = tr.SQL
 	}
-	pl, err := s.planDuck(ctx, query, query)
+	pl, err := s.planDuck(ctx, query, "COPY")
 	if err != nil {
 		return nil, err
 	}

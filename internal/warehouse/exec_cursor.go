@@ -85,7 +85,7 @@ func (s *Session) planDeclare(n *ast.DeclareCursor) *plan {
 		}
 		s.cursorSeq++
 		table := "bs_cursor_" + strconv.FormatUint(s.cursorSeq, 10)
-		pl, err := s.planDuck(ctx, "CREATE TEMP TABLE "+table+" AS "+tr.SQL, n.QueryText)
+		pl, err := s.planDuck(ctx, "CREATE TEMP TABLE "+table+" AS "+tr.SQL, "DECLARE CURSOR")
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func (s *Session) planFetch(ctx context.Context, n *ast.Fetch) (*plan, error) {
 	if n.Move {
 		query = "SELECT count(*) FROM (SELECT 1 FROM temp.main." + c.table + " LIMIT $1 OFFSET $2)"
 	}
-	inner, err := s.planDuck(ctx, query, query)
+	inner, err := s.planDuck(ctx, query, "FETCH")
 	if err != nil {
 		return nil, err
 	}

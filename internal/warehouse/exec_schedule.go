@@ -119,7 +119,7 @@ func (s *Session) planSchedule(ctx context.Context, stmt ast.Stmt, text string) 
 		}}, nil
 	case *ast.ShowSchedules:
 		return s.planDuck(ctx, `SELECT schedule_name, schedule, state, next_run_time, last_run_start,
-			last_run_status, query_text FROM main.sys_schedules ORDER BY schedule_name`, text)
+			last_run_status, query_text FROM main.sys_schedules ORDER BY schedule_name`, "SHOW")
 	}
 	return nil, fmt.Errorf("warehouse: not a schedule statement: %T", stmt)
 }

@@ -67,8 +67,9 @@ func (s *Session) planTimed(ctx context.Context, text string, r *reading) (*plan
 // planBefore plans a translation with statements to run first. The
 // statement itself is prepared when it runs, after them: it may depend on
 // what they create.
-func (s *Session) planBefore(tr *bsql.Translation, text string) *plan {
-	return &plan{command: bsql.CommandTag(text), run: func(ctx context.Context, params []any) (*Result, error) {
+func (s *Session) planBefore(tr *bsql.Translation) *plan {
+	tag := bsql.Tag(tr.Stmt)
+	return &plan{command: tag, run: func(ctx context.Context, params []any) (*Result, error) {
 		var res *Result
 		err := s.atomicHere(ctx, func() error {
 			for _, q := range tr.Before {
@@ -81,7 +82,7 @@ func (s *Session) planBefore(tr *bsql.Translation, text string) *plan {
 				return err
 			}
 			defer p.close()
-			r, err := p.run(ctx, s.conn, params, text)
+			r, err := p.run(ctx, s.conn, params, tag)
 			if err != nil {
 				return err
 			}

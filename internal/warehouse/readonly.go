@@ -20,7 +20,7 @@ func (s *Session) ReadOnly() bool { return s.readOnly }
 
 // checkReadOnly refuses tr's statement in a read-only session unless it only
 // reads.
-func (s *Session) checkReadOnly(tr *bsql.Translation, text string) error {
+func (s *Session) checkReadOnly(tr *bsql.Translation) error {
 	if !s.readOnly {
 		return nil
 	}
@@ -31,27 +31,16 @@ func (s *Session) checkReadOnly(tr *bsql.Translation, text string) error {
 	case ast.Query, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
 		return nil
 	}
-	verb := strings.ToUpper(firstWord(text))
+	// Postgres names the statement by its command tag.
+	verb := bsql.Tag(tr.Stmt)
 	if verb == "" {
 		verb = "this statement"
 	}
 	return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", verb)
 }
 
-// firstWord is the statement's leading keyword, for the error message.
-func firstWord(text string) string {
-	text = strings.TrimSpace(text)
-	for len(text) > 0 && (strings.HasPrefix(text, "--") || strings.HasPrefix(text, "/*")) {
-		if strings.HasPrefix(text, "--") {
-			_, text, _ = strings.Cut(text, "\n")
-		} else {
-			_, text, _ = strings.Cut(text, "*/")
-		}
-		text = strings.TrimSpace(text)
-	}
-	end := strings.IndexFunc(text, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') })
-	if end < 0 {
-		return text
-	}
-	return text[:end]
+// firstWord is the first word of a command tag.
+func firstWord(tag string) string {
+	w, _, _ := strings.Cut(tag, " ")
+	return w
 }

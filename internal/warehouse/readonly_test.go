@@ -8,7 +8,9 @@ import (
 
 // A read-only session reads, SHOWs and SETs, and refuses every statement
 // that writes with 25006, Postgres's code for a write in a read-only
-// transaction ("cannot execute INSERT in a read-only transaction").
+// transaction, naming the statement by its command tag as Postgres does
+// (PreventCommandIfReadOnly(CreateCommandName(...)): "cannot execute
+// TRUNCATE TABLE in a read-only transaction").
 func TestReadOnlySession(t *testing.T) {
 	w, _ := openTest(t)
 	admin := testSession(t, w)
@@ -33,13 +35,13 @@ func TestReadOnlySession(t *testing.T) {
 		"insert into t values (2)":                   "INSERT",
 		"update t set a = 3":                         "UPDATE",
 		"delete from t":                              "DELETE",
-		"-- a comment first\ntruncate t":             "TRUNCATE",
-		"create table u (a int)":                     "CREATE",
-		"drop table t":                               "DROP",
-		"alter table t add column b int":             "ALTER",
-		"create materialized view v as select 1":     "CREATE",
-		"refresh materialized view v":                "REFRESH",
-		"create schedule s every 1 hour as select 1": "CREATE",
+		"-- a comment first\ntruncate t":             "TRUNCATE TABLE",
+		"create table u (a int)":                     "CREATE TABLE",
+		"drop table t":                               "DROP TABLE",
+		"alter table t add column b int":             "ALTER TABLE",
+		"create materialized view v as select 1":     "CREATE MATERIALIZED VIEW",
+		"refresh materialized view v":                "REFRESH MATERIALIZED VIEW",
+		"create schedule s every 1 hour as select 1": "CREATE SCHEDULE",
 		"call p()":                           "CALL",
 		"copy t from '/dev/null'":            "COPY",
 		"select 1; insert into t values (4)": "INSERT",

@@ -11,7 +11,6 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
-	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/lex"
 )
 
@@ -385,9 +384,9 @@ func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
 	return nil
 }
 
-// run executes p with args. text is the statement as the client wrote it, for
-// the command tag and error positions.
-func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*Result, error) {
+// run executes p with args. tag names the statement's command (bsql.Tag)
+// for the result of one that returns no rows.
+func (p *prepared) run(ctx context.Context, c *Conn, args []any, tag string) (*Result, error) {
 	st := p.stmt
 	var extra func()
 	if p.busy {
@@ -428,7 +427,7 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 		if extra != nil {
 			extra()
 		}
-		return p.commandTag(text, n), nil
+		return p.commandTag(tag, n), nil
 	}
 	if p.kind == duckdb.STATEMENT_TYPE_EXPLAIN {
 		if extra != nil {
@@ -499,7 +498,7 @@ func typeFromName(name string) Type {
 }
 
 // commandTag builds the tag of a command that changed n rows.
-func (p *prepared) commandTag(text string, n int64) *Result {
+func (p *prepared) commandTag(tag string, n int64) *Result {
 	r := &Result{done: true, affected: n}
 	switch p.kind {
 	case duckdb.STATEMENT_TYPE_INSERT:
@@ -511,7 +510,7 @@ func (p *prepared) commandTag(text string, n int64) *Result {
 	case duckdb.STATEMENT_TYPE_COPY:
 		r.command, r.counted = "COPY", true
 	default:
-		r.command = bsql.CommandTag(text)
+		r.command = tag
 		if p.kind == duckdb.STATEMENT_TYPE_CREATE && n > 0 || r.command == "CREATE TABLE AS" {
 			// CREATE TABLE ... AS SELECT reports its rows, as in Postgres.
 			r.command, r.counted = "SELECT", true
