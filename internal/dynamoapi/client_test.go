@@ -394,4 +394,93 @@ func TestSDK(t *testing.T) {
 			t.Fatalf("BatchExecuteStatement writes: %+v", b.Responses)
 		}
 	})
+
+	// ExecuteTransaction, as "Performing transactions with PartiQL for
+	// DynamoDB" describes it: all reads or all writes, EXISTS as a
+	// condition check, all or nothing, and TransactionCanceledException's
+	// documented reason codes (ConditionalCheckFailed, DuplicateItem).
+	t.Run("partiql transactions", func(t *testing.T) {
+		stmt := func(q string, params ...av) types.ParameterizedStatement {
+			return types.ParameterizedStatement{Statement: aws.String(q), Parameters: params}
+		}
+		reasons := func(err error) string {
+			t.Helper()
+			var tce *types.TransactionCanceledException
+			if !errors.As(err, &tce) {
+				t.Fatalf("error %v, want TransactionCanceledException", err)
+			}
+			var codes []string
+			for _, r := range tce.CancellationReasons {
+				codes = append(codes, aws.ToString(r.Code))
+			}
+			return strings.Join(codes, ",")
+		}
+		count := func(pk string) int32 {
+			t.Helper()
+			q := ok(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("items"), KeyConditionExpression: aws.String("pk = :p"),
+				ExpressionAttributeValues: map[string]av{":p": s(pk)}}))(t)
+			return q.Count
+		}
+		// An EXISTS that does not hold cancels the writes beside it.
+		_, err := c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []types.ParameterizedStatement{
+			stmt(`EXISTS(SELECT * FROM "items" WHERE pk = 'tx' AND sk = 0)`),
+			stmt(`INSERT INTO "items" VALUE {'pk': 'tx', 'sk': 1, 'v': 'a'}`),
+		}})
+		if got := reasons(err); got != "ConditionalCheckFailed,None" {
+			t.Fatalf("reasons %s", got)
+		}
+		if n := count("tx"); n != 0 {
+			t.Fatalf("a cancelled transaction wrote %d items", n)
+		}
+		token := aws.String("tx-token-1")
+		in := &dynamodb.ExecuteTransactionInput{ClientRequestToken: token, TransactStatements: []types.ParameterizedStatement{
+			stmt(`INSERT INTO "items" VALUE {'pk': 'tx', 'sk': 1, 'v': ?}`, s("a")),
+			stmt(`INSERT INTO "items" VALUE {'pk': 'tx', 'sk': 2, 'v': 'b'}`),
+		}}
+		ok(c.ExecuteTransaction(ctx, in))(t)
+		// The same token and statements again: the first result, no
+		// DuplicateItem (ClientRequestToken's ten minutes).
+		ok(c.ExecuteTransaction(ctx, in))(t)
+		_, err = c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []types.ParameterizedStatement{
+			stmt(`UPDATE "items" SET v = 'c' WHERE pk = 'tx' AND sk = 2`),
+			stmt(`INSERT INTO "items" VALUE {'pk': 'tx', 'sk': 1}`),
+		}})
+		if got := reasons(err); got != "None,DuplicateItem" {
+			t.Fatalf("reasons %s", got)
+		}
+		ok(c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []types.ParameterizedStatement{
+			stmt(`EXISTS(SELECT * FROM "items" WHERE pk = 'tx' AND sk = 1 AND v = 'a')`),
+			stmt(`UPDATE "items" SET v = 'c' WHERE pk = 'tx' AND sk = 2`),
+			stmt(`DELETE FROM "items" WHERE pk = 'tx' AND sk = 3`),
+		}}))(t)
+		r := ok(c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []types.ParameterizedStatement{
+			stmt(`SELECT v FROM "items" WHERE pk = 'tx' AND sk = 2`),
+			stmt(`SELECT * FROM "items" WHERE pk = 'tx' AND sk = 9`),
+		}}))(t)
+		if len(r.Responses) != 2 || len(r.Responses[0].Item) != 1 || r.Responses[0].Item["v"].(*types.AttributeValueMemberS).Value != "c" || r.Responses[1].Item != nil {
+			t.Fatalf("read transaction: %+v", r.Responses)
+		}
+		_, err = c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []types.ParameterizedStatement{
+			stmt(`SELECT * FROM "items" WHERE pk = 'tx' AND sk = 1`),
+			stmt(`DELETE FROM "items" WHERE pk = 'tx' AND sk = 1`),
+		}})
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "ValidationException" {
+			t.Fatalf("reads and writes mixed: %v", err)
+		}
+		if n := count("tx"); n != 2 {
+			t.Fatalf("%d items under tx, want 2", n)
+		}
+		_, err = c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(`EXISTS(SELECT * FROM "items" WHERE pk = 'tx' AND sk = 1)`)})
+		wantErr(t, err, "ValidationException", "EXISTS can only be used in ExecuteTransaction write requests.")
+	})
+
+	// DescribeLimits: the API reference's example figures.
+	t.Run("limits", func(t *testing.T) {
+		l := ok(c.DescribeLimits(ctx, &dynamodb.DescribeLimitsInput{}))(t)
+		if aws.ToInt64(l.AccountMaxReadCapacityUnits) != 80000 || aws.ToInt64(l.AccountMaxWriteCapacityUnits) != 80000 ||
+			aws.ToInt64(l.TableMaxReadCapacityUnits) != 40000 || aws.ToInt64(l.TableMaxWriteCapacityUnits) != 40000 {
+			t.Fatalf("DescribeLimits: %+v", l)
+		}
+	})
 }

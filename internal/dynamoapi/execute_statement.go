@@ -80,6 +80,9 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 	if err != nil {
 		return nil, exprErr(err)
 	}
+	if st.Kind == partiql.Exists {
+		return nil, exprErr(partiql.ErrExistsOutsideTransaction)
+	}
 	t, err := a.st.Table(st.Table)
 	if err != nil {
 		return nil, a.fail(err, st.Table)
@@ -100,48 +103,20 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 	switch pl.Kind {
 	case partiql.Select:
 		return a.runSelect(ctx, t, ix, pl, limit, start, rcc, out)
-	case partiql.Insert:
-		k, err := checkItem(t, pl.Item)
+	case partiql.Insert, partiql.Update, partiql.Delete:
+		var paths []expr.Path
+		op, err := statementOp(t, pl, &paths)
 		if err != nil {
 			return nil, err
 		}
-		_, err = a.st.Write(ctx, []tables.Op{{Table: t.Name, Key: k, Decide: func(old attr.Item) (tables.Action, attr.Item, error) {
-			if old != nil {
-				return 0, nil, &errConditionFailed{Item: old}
-			}
-			return tables.Put, pl.Item, nil
-		}}})
+		outs, err := a.st.Write(ctx, []tables.Op{op})
 		if err != nil {
 			var ce *tables.CanceledError
 			if errAs(err, &ce) {
-				if _, dup := ce.Errs[0].(*errConditionFailed); dup {
+				if _, dup := ce.Errs[0].(*errDuplicateItem); dup {
 					return nil, awsjson.Errorf(DuplicateItemException, "Duplicate primary key exists in table")
 				}
 			}
-			return nil, a.singleWriteErr(err, t.Name, returnOld)
-		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, attr.ItemSize(pl.Item), true, true)
-		return out, nil
-	case partiql.Update, partiql.Delete:
-		if err := checkKey(t, pl.Key); err != nil {
-			return nil, err
-		}
-		var paths []expr.Path
-		outs, err := a.st.Write(ctx, []tables.Op{{Table: t.Name, Key: pl.Key, Decide: func(old attr.Item) (tables.Action, attr.Item, error) {
-			if err := evalCond(pl.Condition, old); err != nil {
-				return 0, nil, err
-			}
-			if pl.Kind == partiql.Delete {
-				return tables.Delete, nil, nil
-			}
-			if old == nil {
-				return 0, nil, &errConditionFailed{}
-			}
-			n, p, err := applyUpdate(t, pl.Update, pl.Key, old)
-			paths = p
-			return tables.Put, n, err
-		}}})
-		if err != nil {
 			return nil, a.singleWriteErr(err, t.Name, returnOld)
 		}
 		o := outs[0]
@@ -165,6 +140,51 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 		return out, nil
 	}
 	return out, nil
+}
+
+// errDuplicateItem is a PartiQL INSERT of a key that exists.
+type errDuplicateItem struct{}
+
+func (*errDuplicateItem) Error() string { return "Duplicate primary key exists in table" }
+
+// statementOp checks a planned INSERT, UPDATE, DELETE or EXISTS against
+// t and returns its write: an INSERT of an existing key fails with
+// errDuplicateItem, an UPDATE of a missing item and a condition that does
+// not hold with errConditionFailed. An UPDATE sets *paths to the paths it
+// changed.
+func statementOp(t *tables.Table, pl *partiql.Plan, paths *[]expr.Path) (tables.Op, error) {
+	if pl.Kind == partiql.Insert {
+		k, err := checkItem(t, pl.Item)
+		if err != nil {
+			return tables.Op{}, err
+		}
+		return tables.Op{Table: t.Name, Key: k, Decide: func(old attr.Item) (tables.Action, attr.Item, error) {
+			if old != nil {
+				return 0, nil, &errDuplicateItem{}
+			}
+			return tables.Put, pl.Item, nil
+		}}, nil
+	}
+	if err := checkKey(t, pl.Key); err != nil {
+		return tables.Op{}, err
+	}
+	return tables.Op{Table: t.Name, Key: pl.Key, Decide: func(old attr.Item) (tables.Action, attr.Item, error) {
+		if err := evalCond(pl.Condition, old); err != nil {
+			return 0, nil, err
+		}
+		switch pl.Kind {
+		case partiql.Delete:
+			return tables.Delete, nil, nil
+		case partiql.Exists:
+			return tables.Keep, nil, nil
+		}
+		if old == nil {
+			return 0, nil, &errConditionFailed{}
+		}
+		n, p, err := applyUpdate(t, pl.Update, pl.Key, old)
+		*paths = p
+		return tables.Put, n, err
+	}}, nil
 }
 
 func (a *API) runSelect(ctx context.Context, t *tables.Table, ix *tables.Index, pl *partiql.Plan, limit int, start attr.Item, rcc *string, out *executeStatementOutput) (*executeStatementOutput, error) {

@@ -35,6 +35,8 @@ func (a *API) Service() *awsjson.Service {
 		"UpdateKinesisStreamingDestination":   a.updateKinesisStreamingDestination,
 		"ExecuteStatement":                    a.executeStatement,
 		"BatchExecuteStatement":               a.batchExecuteStatement,
+		"ExecuteTransaction":                  a.executeTransaction,
+		"DescribeLimits":                      a.describeLimits,
 	}
 	return &awsjson.Service{
 		Prefix:      "DynamoDB_20120810",

@@ -239,6 +239,9 @@ func (a *API) transactErr(err error, returnOld []bool) error {
 			if returnOld[i] {
 				r.Item = x.Item
 			}
+		case *errDuplicateItem:
+			// ExecuteTransaction's INSERT of an existing key.
+			r = cancellationReason{Code: "DuplicateItem", Message: x.Error()}
 		default:
 			msg := exprErr(e).Error()
 			if ae, ok := exprErr(e).(*awsjson.Error); ok {
