@@ -477,19 +477,44 @@ type procMessage struct {
 }
 
 func (s *Session) nextQueryID(ctx context.Context) int64 {
-	var id int64
-	_ = s.w.Update(ctx, func(c *Conn) error {
-		res, err := c.Query(ctx, "SELECT nextval('"+CatalogSchema+".proc_query_seq')")
+	q := &s.w.procQuery
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.seeded {
+		// The highest number given before: the log's, or that of the
+		// sequence that numbered calls before they were counted in memory.
+		err := s.w.Update(ctx, func(c *Conn) error {
+			res, err := c.Query(ctx, `SELECT greatest(
+				(SELECT coalesce(max(query), 0) FROM `+CatalogSchema+`.stored_proc_calls),
+				(SELECT coalesce(max(last_value), 0) FROM duckdb_sequences()
+					WHERE schema_name = '`+CatalogSchema+`' AND sequence_name = 'proc_query_seq'))::BIGINT`)
+			if err != nil {
+				return err
+			}
+			defer res.Close()
+			if res.Next() {
+				q.next, _ = res.Values()[0].(int64)
+			}
+			return res.Err()
+		})
 		if err != nil {
-			return err
+			s.log.Warn("procedure call numbers", "err", err)
 		}
-		defer res.Close()
-		if res.Next() {
-			id, _ = res.Values()[0].(int64)
-		}
-		return res.Err()
-	})
-	return id
+		q.seeded = err == nil
+	}
+	q.next++
+	return q.next
+}
+
+// procQueryIDs numbers procedure calls (SVL_STORED_PROC_CALL's query):
+// seeded once from the highest number logged, then counted in memory, so
+// that a CALL costs no catalog transaction for its number. A call that
+// ends without its log (a crash) leaves its number to be given again, to
+// a call that is logged.
+type procQueryIDs struct {
+	mu     sync.Mutex
+	seeded bool
+	next   int64
 }
 
 // logCall writes the call and its messages in a transaction of their own,

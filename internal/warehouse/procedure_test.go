@@ -212,3 +212,33 @@ $$ LANGUAGE plpgsql`)
 		b.Fatalf("got %q, want total %d", out, want)
 	}
 }
+
+// TestProcedureCallNumbers: every CALL gets a number of its own in
+// SVL_STORED_PROC_CALL's query column, increasing, and a reopened
+// warehouse goes on after the highest number logged (Redshift's query ids
+// identify one query: two calls never share one).
+func TestProcedureCallNumbers(t *testing.T) {
+	dir := t.TempDir()
+	open := func() (*Warehouse, *Session) {
+		w, err := Open(context.Background(), dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := w.NewSession(context.Background(), "tester", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w, s
+	}
+	w, s := open()
+	mustRun(t, s, `create procedure p() as $$ begin raise info 'x'; end; $$ language plpgsql; call p(); call p()`)
+	_ = s.Close()
+	_ = w.Close()
+	w, s = open()
+	defer func() { _ = s.Close(); _ = w.Close() }()
+	mustRun(t, s, `call p()`)
+	got := mustRun(t, s, `select count(distinct query), count(*), min(query) > 0, max(query) = (select query from svl_stored_proc_call order by starttime desc limit 1) from svl_stored_proc_call`)
+	if got != "[3 3 true true]\nSELECT 1\n" {
+		t.Fatalf("call numbers: %q", got)
+	}
+}

@@ -80,7 +80,8 @@ type Warehouse struct {
 	clock     clockwork.Clock // Options.Clock; set at Open
 
 	nextSession atomic.Uint64
-	sched       scheduler // schedule_run.go
+	sched       scheduler    // schedule_run.go
+	procQuery   procQueryIDs // exec_procedure.go
 
 	mu struct {
 		sync.Mutex
