@@ -40,6 +40,10 @@
 //   - Identifiers fold as Redshift folds them (Fold): unquoted to lower case;
 //     quoted keep their case only with enable_case_sensitive_identifier;
 //     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
+//     Names print in their catalog form (CatalogName), so that names that
+//     differ only in case name different objects in DuckDB's
+//     case-insensitive catalog; the warehouse shows them back with
+//     DisplayName.
 //
 // Known deviations from Redshift:
 //   - GETDATE() keeps microseconds, where Redshift's has whole seconds, so

@@ -132,7 +132,7 @@ func newPrinter(opts Options) *ast.Printer {
 			if super {
 				return ast.QuoteIdent(Fold(id, true, opts))
 			}
-			return quoteDuck(Fold(id, false, opts))
+			return quoteDuck(CatalogName(Fold(id, false, opts)))
 		},
 		Type: duckType,
 	}
@@ -278,7 +278,7 @@ func identitySequences(ct *ast.CreateTable, opts Options) []string {
 			if j > 0 {
 				p.W(".")
 			}
-			p.W(quoteDuck(Fold(id, false, opts)))
+			p.W(quoteDuck(CatalogName(Fold(id, false, opts))))
 		}
 		name := p.String()
 		seed, _ := strconv.ParseInt(c.Identity[0], 10, 64)

@@ -118,7 +118,7 @@ func (s *Session) recordColumnType(ctx context.Context, insert, schema, table st
 		return nil
 	}
 	if _, err := s.conn.Exec(ctx, insert+CatalogSchema+".column_types VALUES ($1, $2, $3, $4, $5)",
-		schema, table, foldIdent(col, s.Options()), int64(oid), int64(typmod)); err != nil {
+		schema, table, catalogIdent(col, s.Options()), int64(oid), int64(typmod)); err != nil {
 		return errorf("record column types of %s.%s: %w", schema, table, err)
 	}
 	return nil
@@ -139,7 +139,7 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 		return nil
 	}
 	forget := func(col ast.Ident) error {
-		return exec("DELETE FROM "+CatalogSchema+".column_types"+where+" AND lower(column_name) = lower($3)", foldIdent(col, opts))
+		return exec("DELETE FROM "+CatalogSchema+".column_types"+where+" AND lower(column_name) = lower($3)", catalogIdent(col, opts))
 	}
 	switch n.Action {
 	case "add column":
@@ -159,12 +159,12 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 		return forget(n.Name)
 	case "rename column":
 		return exec("UPDATE "+CatalogSchema+".column_types SET column_name = $4"+where+" AND lower(column_name) = lower($3)",
-			foldIdent(n.Name, opts), foldIdent(n.NewName, opts))
+			catalogIdent(n.Name, opts), catalogIdent(n.NewName, opts))
 	case "rename to":
-		if err := s.forgetColumnTypes(ctx, schema, foldIdent(n.NewName, opts)); err != nil {
+		if err := s.forgetColumnTypes(ctx, schema, catalogIdent(n.NewName, opts)); err != nil {
 			return err
 		}
-		return exec("UPDATE "+CatalogSchema+".column_types SET table_name = $3"+where, foldIdent(n.NewName, opts))
+		return exec("UPDATE "+CatalogSchema+".column_types SET table_name = $3"+where, catalogIdent(n.NewName, opts))
 	}
 	return nil
 }

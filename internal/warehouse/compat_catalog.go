@@ -77,6 +77,7 @@ func compatCatalogPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_auth_members AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS roleid,
 			NULL::BIGINT AS member, NULL::BIGINT AS grantor, false AS admin_option WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT c.* REPLACE (
+				` + s + `display_name(c.relname) AS relname,
 				CASE WHEN mv.name IS NOT NULL AND c.relkind = 'r' THEN 'm' ELSE c.relkind END AS relkind,
 				` + s + `user_oid(coalesce(mv.owner, o.owner, '` + bootstrapUser + `')) AS relowner,
 				NULL::VARCHAR[] AS reloptions, 'd' AS relreplident),
@@ -90,6 +91,7 @@ func compatCatalogPrelude() []string {
 				10::BIGINT AS relowner, false AS relforcerowsecurity
 			FROM ` + s + `pg_constraint con WHERE con.contype IN ('p', 'u')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
+				` + s + `display_name(n.nspname) AS nspname,
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
 			FROM pg_catalog.pg_namespace n
 			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname

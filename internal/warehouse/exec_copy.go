@@ -21,7 +21,8 @@ import (
 type CopyStmt struct {
 	// From is true for FROM STDIN, false for TO STDOUT.
 	From bool
-	// Table and Columns name the target (Table is empty for a query).
+	// Table and Columns name the target (Table is empty for a query):
+	// Table as DuckDB SQL, Columns by their Redshift names.
 	Table   string
 	Columns []string
 	// Query is the source of a COPY (query) TO STDOUT.
@@ -50,7 +51,7 @@ func copyStmt(n *ast.Copy, opts bsql.Options) (*CopyStmt, error) {
 	if n.Table != nil {
 		parts := make([]string, len(n.Table))
 		for j, id := range n.Table {
-			parts[j] = quoteIdent(foldIdent(id, opts))
+			parts[j] = quoteIdent(catalogIdent(id, opts))
 		}
 		c.Table = strings.Join(parts, ".")
 	}
@@ -122,7 +123,7 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 			if len(c.Columns) > 0 {
 				q := make([]string, len(c.Columns))
 				for i, col := range c.Columns {
-					q[i] = quoteIdent(col)
+					q[i] = quoteIdent(bsql.CatalogName(col))
 				}
 				cols = strings.Join(q, ", ")
 			}
@@ -144,7 +145,7 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 		if len(c.Columns) > 0 {
 			q := make([]string, len(c.Columns))
 			for i, col := range c.Columns {
-				q[i] = quoteIdent(col)
+				q[i] = quoteIdent(bsql.CatalogName(col))
 			}
 			cols = strings.Join(q, ", ")
 		}
@@ -211,7 +212,7 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 	_ = res.Close()
 	quoted := make([]string, len(cols))
 	for i, col := range cols {
-		quoted[i] = quoteIdent(col)
+		quoted[i] = quoteIdent(bsql.CatalogName(col))
 	}
 	isSuper := make([]bool, len(cols))
 	for i, col := range cols {

@@ -65,7 +65,7 @@ type copyDynamoDB struct {
 func copyDynamoDBStmt(n *ast.Copy, opts bsql.Options) (*copyDynamoDB, error) {
 	parts := make([]string, len(n.Table))
 	for j, id := range n.Table {
-		parts[j] = quoteIdent(foldIdent(id, opts))
+		parts[j] = quoteIdent(catalogIdent(id, opts))
 	}
 	c := &copyDynamoDB{table: strings.Join(parts, "."), source: n.Source[len("dynamodb://"):]}
 	for _, id := range n.Columns {
