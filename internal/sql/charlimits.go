@@ -22,6 +22,10 @@ type ColumnLimit struct {
 	// Super is set for a SUPER column, which ORDER BY sorts numbers of by
 	// value (superorder.go).
 	Super bool
+	// Decimal is set for a DECIMAL column, of scale Scale, whose AVG is a
+	// DECIMAL(38, Scale) (avgscale.go).
+	Decimal bool
+	Scale   int
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by

@@ -29,6 +29,7 @@ var rules = []rule{
 	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
+	{"avg-scale", avgScale},                       // avg(x) of a DECIMAL(p, s) -> CAST(avg(x) AS DECIMAL(38, s))
 	{"redshift-functions", redshiftFunctions},     // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},           // 'a' = 'a ' is true: trailing blanks do not count
 	{"similar-to", similarTo},                     // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')

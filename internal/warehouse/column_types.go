@@ -15,6 +15,7 @@ package warehouse
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -213,7 +214,7 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 
 // charLimits returns the columns of the table n names, in order, with the
 // length of those declared VARCHAR(n) or CHAR(n) (and still DuckDB
-// VARCHARs) and which are dates, timestamps or SUPER, for the SQL front
+// VARCHARs) and which are dates, timestamps, SUPER or DECIMAL, for the SQL front
 // end's length check on INSERT and UPDATE, its reading of date literals
 // and its ORDER BY of SUPER (Options.CharLimits). It returns nil when the table is not found or has
 // no such column: DuckDB then reports what is wrong with the statement.
@@ -240,7 +241,7 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 		limit, _ := v[1].(int64)
 		oid, _ := v[2].(int64)
 		typ, _ := v[3].(string)
-		c := bsql.ColumnLimit{Name: name, Limit: int(limit), Type: "character varying"}
+		c := bsql.ColumnLimit{Name: bsql.DisplayName(name), Limit: int(limit), Type: "character varying"}
 		if oid == 1042 {
 			c.Type = "character"
 		}
@@ -251,8 +252,13 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.DateKind = "timestamp"
 		case typ == "VARIANT":
 			c.Super = true
+		case strings.HasPrefix(typ, "DECIMAL("):
+			var p int
+			if _, err := fmt.Sscanf(typ, "DECIMAL(%d,%d)", &p, &c.Scale); err == nil {
+				c.Decimal = true
+			}
 		}
-		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super
+		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super || c.Decimal
 		cols = append(cols, c)
 	}
 	if res.Err() != nil || !limited {
