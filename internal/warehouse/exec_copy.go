@@ -218,6 +218,19 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 	for i, col := range cols {
 		isSuper[i] = super[strings.ToLower(col)]
 	}
+	// A value longer than a VARCHAR(n) or CHAR(n) column fails the COPY,
+	// as INSERT's does (22001; Redshift's load error "String length
+	// exceeds DDL length").
+	limits := make([]bsql.ColumnLimit, len(cols))
+	if c.name != nil {
+		for _, l := range s.charLimits(ctx, c.name) { // column_types.go
+			for i, col := range cols {
+				if l.Limit > 0 && l.Name == col {
+					limits[i] = l
+				}
+			}
+		}
+	}
 	insert := func(rows int) string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", c.Table, strings.Join(quoted, ", "))
@@ -231,9 +244,12 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				if isSuper[i] {
+				switch l := limits[i]; {
+				case isSuper[i]:
 					fmt.Fprintf(&b, "rs_json_parse(CAST($%d AS VARCHAR))", n)
-				} else {
+				case l.Limit > 0:
+					fmt.Fprintf(&b, "rs_char_limit(CAST($%d AS VARCHAR), %d, '%s(%d)')", n, l.Limit, l.Type, l.Limit)
+				default:
 					fmt.Fprintf(&b, "$%d", n)
 				}
 				n++
