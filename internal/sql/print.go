@@ -113,6 +113,10 @@ func duckType(t *ast.TypeName) string {
 		out = "BLOB"
 	case "json":
 		out = "JSON"
+	case "refcursor":
+		// A cursor's name (a procedure's OPEN ... FOR names the cursor
+		// its caller FETCHes from).
+		out = "VARCHAR"
 	case "interval":
 		out = "INTERVAL"
 	default:
