@@ -60,6 +60,7 @@ func classify(err error, query string) error {
 	if internalSuggestion(e.Hint) {
 		e.Hint = ""
 	}
+	e.Hint = displayQuoted(e.Hint)
 	e.Message = pgMessage(e.Message)
 	if strings.HasPrefix(e.Message, "INSERT has more ") {
 		e.Code = sqlerr.SyntaxError
@@ -99,6 +100,19 @@ func internalSuggestion(hint string) bool {
 		}
 	}
 	return false
+}
+
+// displayQuoted shows the quoted names in s (a DuckDB hint's candidates)
+// as Redshift names them (bsql.DisplayName).
+func displayQuoted(s string) string {
+	if !strings.Contains(s, "^") {
+		return s
+	}
+	parts := strings.Split(s, `"`)
+	for i := 1; i < len(parts); i += 2 {
+		parts[i] = bsql.DisplayName(parts[i])
+	}
+	return strings.Join(parts, `"`)
 }
 
 // pgMessage rewords DuckDB's most common catalog messages the way Postgres
