@@ -192,12 +192,82 @@ func (s *Session) forgetColumnTypes(ctx context.Context, schema, table string) e
 	return nil
 }
 
+// inheritColumnTypes gives a table made by CREATE TABLE (LIKE other) the
+// declared types of other's columns, and one made by CREATE TABLE AS those
+// of the columns its query selects as they are (a star or a column,
+// possibly renamed) from the one table it reads: Redshift's CREATE TABLE
+// AS keeps the query's types, VARCHAR(n) with its n, and LIKE the other
+// table's. Columns of other queries keep no length.
+func (s *Session) inheritColumnTypes(ctx context.Context, n *ast.CreateTable) error {
+	opts := s.Options()
+	schema, table, err := s.splitName(ctx, n.Name)
+	if err != nil {
+		return err
+	}
+	if !n.IfNotExists {
+		if err := s.forgetColumnTypes(ctx, schema, table); err != nil {
+			return err
+		}
+	}
+	from := n.Like
+	var pairs [][2]string // new column, source column
+	all := len(n.Like) > 0
+	if !all {
+		sel, ok := n.As.(*ast.Select)
+		if !ok || len(sel.From) != 1 || len(n.ColNames) > 0 {
+			return nil
+		}
+		t, ok := sel.From[0].(*ast.TableRef)
+		if !ok {
+			return nil
+		}
+		from = t.Name
+		for _, it := range sel.Items {
+			c, ok := it.X.(*ast.ColumnRef)
+			switch {
+			case !ok:
+			case c.Star && len(sel.Items) == 1:
+				all = true
+			case !c.Star && len(c.Parts) > 0 && len(c.Parts) <= 2:
+				src := catalogIdent(c.Parts[len(c.Parts)-1], opts)
+				out := src
+				if it.Alias != nil {
+					out = catalogIdent(*it.Alias, opts)
+				}
+				pairs = append(pairs, [2]string{out, src})
+			}
+		}
+	}
+	fromSchema, fromTable, err := s.resolveRelation(ctx, from, opts)
+	if err != nil {
+		return nil // a CTE or a view DuckDB resolved: no declared types
+	}
+	copyTypes := "INSERT OR IGNORE INTO " + CatalogSchema + ".column_types SELECT $1, $2, %s, type_oid, typmod FROM " +
+		CatalogSchema + ".column_types WHERE schema_name = $3 AND table_name = $4"
+	if all {
+		_, err = s.conn.Exec(ctx, fmt.Sprintf(copyTypes, "column_name"), schema, table, fromSchema, fromTable)
+	}
+	for _, p := range pairs {
+		if err != nil {
+			break
+		}
+		_, err = s.conn.Exec(ctx, fmt.Sprintf(copyTypes, "$5")+" AND column_name = $6", schema, table, fromSchema, fromTable, p[0], p[1])
+	}
+	if err != nil {
+		return errorf("record column types of %s.%s: %w", schema, table, err)
+	}
+	return nil
+}
+
 // planColumnTypes keeps the declared types in step with the DDL pl runs.
 func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 	switch n := stmt.(type) {
 	case *ast.CreateTable:
 		if !n.Temp && n.As == nil && len(n.Like) == 0 {
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordColumnTypes(ctx, n) })
+		}
+		if !n.Temp {
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.inheritColumnTypes(ctx, n) })
 		}
 	case *ast.AlterTable:
 		switch n.Action {
