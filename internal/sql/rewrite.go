@@ -36,6 +36,7 @@ var rules = []rule{
 	{"regex-operators", regexOperators},           // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
 	{"redshift-clauses", redshiftClauses},         // TOP n, MINUS
 	{"date-literals", dateLiterals},               // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
+	{"date-comparisons", dateComparisons},         // datecol >= '01/01/2024' -> datecol >= '2024-01-01'
 	{"char-limits", charLimits},                   // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
 	{"division-by-zero", divisionByZero},          // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},                   // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])
