@@ -16,11 +16,15 @@
 //   - COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats;
 //     in CSV an unquoted empty field is NULL and "" the empty string.
 //   - bytea parameters in binary, or in text in Postgres's hex or escape
-//     format.
+//     format (VARBYTE parameters, OID 6551, in binary or as hex text).
+//     Parameters of VARBYTE columns are described as bytea, which Postgres
+//     drivers know how to send.
 //   - Results in text, and in binary for bool, integers, floats, numeric,
-//     text types, bytea, date, time, timestamps, interval, uuid and json.
+//     text types, VARBYTE, date, time, timestamps, interval, uuid and json.
 //     SUPER (DuckDB VARIANT) is reported with Redshift's SUPER type OID, 4000,
-//     and sent as JSON text.
+//     and sent as JSON text; VARBYTE (DuckDB BLOB) with Redshift's VARBYTE
+//     OID, 6551, and sent as hex text without bytea's \x prefix (616263),
+//     as Redshift sends it.
 //
 // # Invariants
 //

@@ -236,3 +236,24 @@ func TestVersionIsRedshiftShaped(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 }
+
+// TestPsqlVarbyte: psql prints VARBYTE values as Redshift sends them, in
+// hex without a prefix, under the type's name (Redshift SQL reference,
+// "VARBYTE type": from_hex('6162') prints 6162, 'abc'::varbyte 616263).
+func TestPsqlVarbyte(t *testing.T) {
+	s := testserver.Start(t)
+	out, code := psql(t, s, "", "-c", "select from_hex('6162'), 'abc'::varbyte")
+	want := ` from_hex | varbyte 
+----------+---------
+ 6162     | 616263
+(1 row)
+
+`
+	if code != 0 || out != want {
+		t.Fatalf("exit %d, output:\n%s\nwant:\n%s", code, out, want)
+	}
+	out, code = psql(t, s, "", "-A", "-t", "-c", "select t.typname from pg_type t where t.oid = 6551")
+	if code != 0 || strings.TrimSpace(out) != "varbyte" {
+		t.Fatalf("exit %d: pg_type of OID 6551: %q", code, out)
+	}
+}

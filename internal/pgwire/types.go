@@ -42,6 +42,10 @@ const (
 	oidJSONB       uint32 = 3802
 	// oidSuper is Redshift's SUPER type.
 	oidSuper uint32 = 4000
+	// oidVarbyte is Redshift's VARBYTE type (its JDBC driver's
+	// Oid.VARBYTE); its text form is the bytes in hex, without
+	// bytea's \x prefix.
+	oidVarbyte uint32 = 6551
 )
 
 // typeInfo returns a type's OID, size and type modifier for RowDescription.
@@ -67,7 +71,7 @@ func typeInfo(t warehouse.Type) (oid uint32, size int16, mod int32) {
 	case warehouse.KindText:
 		return oidVarchar, -1, -1
 	case warehouse.KindBytes:
-		return oidBytea, -1, -1
+		return oidVarbyte, -1, -1
 	case warehouse.KindDate:
 		return oidDate, 4, -1
 	case warehouse.KindTime:
@@ -93,8 +97,12 @@ func typeInfo(t warehouse.Type) (oid uint32, size int16, mod int32) {
 // paramOID is the OID announced for a parameter: 0 (unspecified) when DuckDB
 // cannot tell, so that clients send the value's text form and DuckDB casts it.
 func paramOID(t warehouse.Type) uint32 {
-	if t.Kind == warehouse.KindUnknown {
+	switch t.Kind {
+	case warehouse.KindUnknown:
 		return oidUnknown
+	case warehouse.KindBytes:
+		// Postgres drivers know how to send bytea, not VARBYTE.
+		return oidBytea
 	}
 	oid, _, _ := typeInfo(t)
 	return oid
@@ -117,7 +125,7 @@ func appendText(dst []byte, v any, k warehouse.Kind, loc *time.Location) []byte 
 	case string:
 		return append(dst, x...)
 	case []byte:
-		dst = append(dst, '\\', 'x')
+		// VARBYTE's text form, as Redshift prints it: hex, no prefix.
 		return hex.AppendEncode(dst, x)
 	case time.Time:
 		return appendTime(dst, x, k, loc)
@@ -406,8 +414,18 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 		return decodeBinaryArray(b, oid)
 	}
 	if format == 0 {
-		if oid == oidBytea {
+		switch oid {
+		case oidBytea:
 			return warehouse.ParseBytea(string(b))
+		case oidVarbyte:
+			if strings.HasPrefix(string(b), `\x`) {
+				return warehouse.ParseBytea(string(b))
+			}
+			v, err := hex.DecodeString(string(b))
+			if err != nil {
+				return nil, fmt.Errorf("VARBYTE parameter: %w", err)
+			}
+			return v, nil
 		}
 		return string(b), nil
 	}
@@ -450,7 +468,7 @@ func decodeParam(b []byte, format int16, oid uint32) (any, error) {
 		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
 	case oidNumeric:
 		return decodeNumeric(b)
-	case oidBytea:
+	case oidBytea, oidVarbyte:
 		return append([]byte(nil), b...), nil
 	case oidDate:
 		if err := need(4); err != nil {

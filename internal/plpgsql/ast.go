@@ -214,6 +214,16 @@ type Execute struct {
 	Using  []*Frag
 }
 
+// Open is OPEN var FOR query: the query's result becomes a cursor named by
+// the refcursor variable's value (a name is made up when it is NULL), which
+// the caller FETCHes from until the transaction ends (Redshift, "Returning
+// a result set").
+type Open struct {
+	Pos
+	Var   int // the refcursor variable's slot
+	Query *Frag
+}
+
 // GetDiag is GET DIAGNOSTICS var = ROW_COUNT [, ...].
 type GetDiag struct {
 	Pos
@@ -478,6 +488,8 @@ func (w *fmtw) stmt(b *Body, s Stmt, ind int) {
 			args = ", " + frags(s.Args)
 		}
 		w.line(ind, "RAISE %s %s%s;", s.Level, quote(s.Format), args)
+	case *Open:
+		w.line(ind, "OPEN %s FOR %s;", b.Slots[s.Var].Name, s.Query.Text)
 	case *Execute:
 		t := "EXECUTE " + s.Query.Text
 		if len(s.Into) > 0 {

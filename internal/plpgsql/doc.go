@@ -24,4 +24,9 @@
 //     is not raised again.
 //   - Errors are *sqlerr.Error with Postgres SQLSTATEs: RAISE EXCEPTION is
 //     P0001, SELECT INTO STRICT gives P0002/P0003, a CASE without a match 20000.
+//   - Cursors: OPEN var FOR query, var a refcursor variable or argument, runs
+//     as the Session's DECLARE "name" CURSOR FOR query, named by var's value
+//     (or "<unnamed portal n>", n counting within the call, when NULL), so
+//     the caller FETCHes from it in its transaction. Bound cursors and FETCH,
+//     MOVE and CLOSE in a body are refused (0A000).
 package plpgsql

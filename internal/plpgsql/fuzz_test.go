@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		"DECLARE r RECORD; BEGIN FOR r IN SELECT 1 AS a LOOP CONTINUE; END LOOP; EXCEPTION WHEN OTHERS THEN RAISE; END;",
 		"BEGIN EXECUTE 'select 1' INTO STRICT x USING 1; GET DIAGNOSTICS x = ROW_COUNT; END;",
 		"<<b>> BEGIN <<l>> LOOP EXIT b; END LOOP l; END b;",
+		"DECLARE c refcursor; BEGIN OPEN c FOR SELECT * FROM t WHERE a > x; x := 2; END;",
 	}
 	if src, err := os.ReadFile(filepath.Join("..", "demo", "scenario.sql")); err == nil {
 		s := string(src)

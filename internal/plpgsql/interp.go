@@ -126,6 +126,7 @@ type exec struct {
 	prepared map[*Frag]Prepared
 	rowCount int64
 	explicit bool            // NONATOMIC: START TRANSACTION is open
+	portals  int             // cursors OPEN has named
 	errs     []*sqlerr.Error // errors being handled, innermost last (for RAISE;)
 }
 
@@ -545,6 +546,8 @@ func (x *exec) stmt(ctx context.Context, st Stmt) (flow, error) {
 		return flow{}, x.raise(ctx, s)
 	case *Execute:
 		return flow{}, x.execute(ctx, s)
+	case *Open:
+		return flow{}, x.open(ctx, s)
 	case *GetDiag:
 		for _, t := range s.Targets {
 			if err := x.set(t, x.rowCount); err != nil {
@@ -917,3 +920,39 @@ func (x *exec) call(ctx context.Context, s *Call) error {
 	}
 	return nil
 }
+
+// open runs OPEN var FOR query as DECLARE name CURSOR FOR query, the name
+// being var's value; a NULL var gets Postgres's made-up name, "<unnamed
+// portal n>", which it is set to.
+func (x *exec) open(ctx context.Context, s *Open) error {
+	v, err := x.get(Ref{Slot: s.Var})
+	if err != nil {
+		return err
+	}
+	name, _ := v.(string)
+	if v == nil {
+		x.portals++
+		name = fmt.Sprintf("<unnamed portal %d>", x.portals)
+		if err := x.set(Ref{Slot: s.Var}, name); err != nil {
+			return err
+		}
+	} else if name == "" {
+		return sqlerr.New(sqlerr.InvalidCursorName, "cursor name of OPEN is empty")
+	}
+	p, err := x.s.Prepare(ctx, "DECLARE "+quoteIdent(name)+" CURSOR FOR "+s.Query.SQL)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	args := make([]any, len(s.Query.Refs))
+	for i, r := range s.Query.Refs {
+		if args[i], err = x.get(r); err != nil {
+			return err
+		}
+	}
+	_, err = p.Run(ctx, args)
+	return err
+}
+
+// quoteIdent quotes a name as a delimited identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -289,8 +289,8 @@ func (p *parser) decl() (*Decl, error) {
 	}
 	s := &Slot{Name: name}
 	s.Constant = p.accept("constant")
-	if p.at("cursor") || p.at("refcursor") || p.at("scroll") || p.at("no") {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cursor variables are not supported in procedures; use FOR ... IN query LOOP").At(p.peek().Pos + 1)
+	if p.at("cursor") || p.at("scroll") || p.at("no") {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "bound cursor variables are not supported in procedures; use a refcursor and OPEN ... FOR, or FOR ... IN query LOOP").At(p.peek().Pos + 1)
 	}
 	start := p.i
 	depth := 0
@@ -460,7 +460,23 @@ func (p *parser) stmt() (Stmt, error) {
 		}
 	case "call":
 		return p.callStmt(pos)
-	case "open", "fetch", "close", "move":
+	case "open":
+		if slot, ok := p.lookup(p.peekAt(1).Value); ok && p.peekAt(1).Kind == lex.Ident && p.peekAt(2).Is("for") &&
+			!p.peekAt(3).Is("execute") && strings.EqualFold(p.body.Slots[slot].Type, "refcursor") {
+			p.i += 3
+			a, b, err := p.scan(";")
+			if err != nil {
+				return nil, err
+			}
+			if a == b {
+				return nil, p.errf("syntax error at or near \";\": OPEN ... FOR needs a query")
+			}
+			f, err := p.frag(a, b, nil, "", "", nil)
+			p.i++
+			return &Open{Pos: pos, Var: slot, Query: f}, err
+		}
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "OPEN is supported only as OPEN refcursor_variable FOR query").At(t.Pos + 1)
+	case "fetch", "close", "move":
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cursor statement %s is not supported in procedures; use FOR ... IN query LOOP", strings.ToUpper(t.Value)).At(t.Pos + 1)
 	case "elsif", "elseif", "else", "when", "then":
 		return nil, p.errf("syntax error at or near %q", p.near())

@@ -22,6 +22,10 @@ type ColumnLimit struct {
 	// Super is set for a SUPER column, which ORDER BY sorts numbers of by
 	// value (superorder.go).
 	Super bool
+	// Decimal is set for a DECIMAL column, of scale Scale, whose AVG is a
+	// DECIMAL(38, Scale) (avgscale.go).
+	Decimal bool
+	Scale   int
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by
@@ -39,23 +43,72 @@ func charLimits(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	case *ast.Insert:
 		limitInsert(rw, s)
 	case *ast.Update:
-		cols := rw.opts.CharLimits(s.Table)
-		for i := range s.Set {
-			if s.Set[i].X == nil {
-				continue
-			}
-			c, ok := limitOf(cols, Fold(s.Set[i].Column, false, rw.opts))
-			if l, isLit := s.Set[i].X.(*ast.Literal); isLit && l.Kind == ast.LitString && c.DateKind != "" {
-				if iso, ok := redshiftDate(l.Value, c.DateKind, rw.opts.DateDMY); ok {
-					s.Set[i].X = str(iso)
+		limitSet(rw, rw.opts.CharLimits(s.Table), s.Set)
+	case *ast.Merge:
+		// MERGE's UPDATE SET and INSERT VALUES write the target's columns
+		// as UPDATE and INSERT do.
+		cols := rw.opts.CharLimits(s.Target)
+		if cols == nil {
+			break
+		}
+		for i := range s.Whens {
+			w := &s.Whens[i]
+			switch w.Action {
+			case "update":
+				limitSet(rw, cols, w.Set)
+			case "insert":
+				targets := cols
+				if len(w.Columns) > 0 {
+					targets = nil
+					for _, id := range w.Columns {
+						c, _ := limitOf(cols, Fold(id, false, rw.opts))
+						targets = append(targets, c)
+					}
 				}
-			}
-			if ok {
-				s.Set[i].X = limitCall(s.Set[i].X, c)
+				limitRow(rw, targets, w.Values)
 			}
 		}
 	}
 	return stmt, nil
+}
+
+// limitSet checks the values of UPDATE's (or MERGE's) SET against the
+// columns they write.
+func limitSet(rw *rewriter, cols []ColumnLimit, set []ast.Assign) {
+	for i := range set {
+		if set[i].X == nil {
+			continue
+		}
+		c, ok := limitOf(cols, Fold(set[i].Column, false, rw.opts))
+		if l, isLit := set[i].X.(*ast.Literal); isLit && l.Kind == ast.LitString && c.DateKind != "" {
+			if iso, ok := redshiftDate(l.Value, c.DateKind, rw.opts.DateDMY); ok {
+				set[i].X = str(iso)
+			}
+		}
+		if ok {
+			set[i].X = limitCall(set[i].X, c)
+		}
+	}
+}
+
+// limitRow checks one row of values written into targets, in order:
+// string literals become ISO dates for DATE and TIMESTAMP columns, and
+// values for VARCHAR(n) and CHAR(n) columns are checked (DEFAULT is left
+// alone).
+func limitRow(rw *rewriter, targets []ColumnLimit, row []ast.Expr) {
+	for i, x := range row {
+		if i >= len(targets) {
+			break
+		}
+		if l, ok := x.(*ast.Literal); ok && l.Kind == ast.LitString && targets[i].DateKind != "" {
+			if iso, ok := redshiftDate(l.Value, targets[i].DateKind, rw.opts.DateDMY); ok {
+				row[i] = str(iso)
+			}
+		}
+		if targets[i].Limit > 0 && !isDefault(x) {
+			row[i] = limitCall(row[i], targets[i])
+		}
+	}
 }
 
 // limitInsert checks the values of an INSERT: a VALUES list value by
@@ -76,19 +129,7 @@ func limitInsert(rw *rewriter, ins *ast.Insert) {
 	}
 	if v, ok := ins.Source.(*ast.Values); ok {
 		for _, row := range v.Rows {
-			for i, x := range row {
-				if i >= len(targets) {
-					break
-				}
-				if l, ok := x.(*ast.Literal); ok && l.Kind == ast.LitString && targets[i].DateKind != "" {
-					if iso, ok := redshiftDate(l.Value, targets[i].DateKind, rw.opts.DateDMY); ok {
-						row[i] = str(iso)
-					}
-				}
-				if targets[i].Limit > 0 && !isDefault(x) {
-					row[i] = limitCall(row[i], targets[i])
-				}
-			}
+			limitRow(rw, targets, row)
 		}
 		return
 	}

@@ -40,6 +40,10 @@
 //   - Identifiers fold as Redshift folds them (Fold): unquoted to lower case;
 //     quoted keep their case only with enable_case_sensitive_identifier;
 //     SUPER steps keep theirs with enable_case_sensitive_super_attribute.
+//     Names print in their catalog form (CatalogName), so that names that
+//     differ only in case name different objects in DuckDB's
+//     case-insensitive catalog; the warehouse shows them back with
+//     DisplayName.
 //
 // Known deviations from Redshift:
 //   - GETDATE() keeps microseconds, where Redshift's has whole seconds, so
@@ -54,7 +58,8 @@
 //     rs_to_char_number (FormatNumber); RN, TH, V and EEEE are not read.
 //   - AVG prints as rs_avg(sum(x), count(x)), which the warehouse defines
 //     (BIGINT for integers); AVG of a DECIMAL(p, s) is the quotient
-//     truncated to s decimals, typed DOUBLE rather than DECIMAL(38, s).
+//     truncated to s decimals, cast to DECIMAL(38, s) where s is visible
+//     (avgscale.go) and typed DOUBLE elsewhere.
 //   - Regular expressions are RE2's; REGEXP_INSTR's 'e' parameter is 0A000.
 //   - A SQL user-defined function prints as a DuckDB macro (function.go):
 //     untyped, so calls are not checked against its argument types.

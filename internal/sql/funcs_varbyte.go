@@ -27,6 +27,9 @@ func init() {
 	} {
 		funcRewrites[name] = h
 	}
+	// POSITION(a IN b) reads numbers as text too (its keyword form is a
+	// special call).
+	specialRewrites["position"] = rwTextArgs(0, 1)
 	prelude = append(prelude, preludeVarbyte...)
 }
 
@@ -92,12 +95,18 @@ func rwPad(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 func rwTextArgs(positions ...int) funcRewrite {
 	return func(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		for _, i := range positions {
-			if i < len(f.Args) {
+			if i < len(f.Args) && !isStringLit(f.Args[i]) {
 				f.Args[i] = cast(f.Args[i], "varchar")
 			}
 		}
 		return f, nil
 	}
+}
+
+// isStringLit reports whether x is a string literal (text already).
+func isStringLit(x ast.Expr) bool {
+	l, ok := x.(*ast.Literal)
+	return ok && l.Kind == ast.LitString
 }
 
 // regexOperators: x ~ p, x !~ p, x ~* p and x !~* p match a POSIX

@@ -113,6 +113,10 @@ func duckType(t *ast.TypeName) string {
 		out = "BLOB"
 	case "json":
 		out = "JSON"
+	case "refcursor":
+		// A cursor's name (a procedure's OPEN ... FOR names the cursor
+		// its caller FETCHes from).
+		out = "VARCHAR"
 	case "interval":
 		out = "INTERVAL"
 	default:
@@ -132,7 +136,7 @@ func newPrinter(opts Options) *ast.Printer {
 			if super {
 				return ast.QuoteIdent(Fold(id, true, opts))
 			}
-			return quoteDuck(Fold(id, false, opts))
+			return quoteDuck(CatalogName(Fold(id, false, opts)))
 		},
 		Type: duckType,
 	}
@@ -278,7 +282,7 @@ func identitySequences(ct *ast.CreateTable, opts Options) []string {
 			if j > 0 {
 				p.W(".")
 			}
-			p.W(quoteDuck(Fold(id, false, opts)))
+			p.W(quoteDuck(CatalogName(Fold(id, false, opts))))
 		}
 		name := p.String()
 		seed, _ := strconv.ParseInt(c.Identity[0], 10, 64)

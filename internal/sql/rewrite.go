@@ -29,12 +29,14 @@ var rules = []rule{
 	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
+	{"avg-scale", avgScale},                       // avg(x) of a DECIMAL(p, s) -> CAST(avg(x) AS DECIMAL(38, s))
 	{"redshift-functions", redshiftFunctions},     // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},           // 'a' = 'a ' is true: trailing blanks do not count
 	{"similar-to", similarTo},                     // x SIMILAR TO 'a%' -> regexp_full_match(x, 'a.*')
 	{"regex-operators", regexOperators},           // x ~* 'b' -> regexp_matches(x, 'b', 'i'); LIKE reads its operand as text
 	{"redshift-clauses", redshiftClauses},         // TOP n, MINUS
 	{"date-literals", dateLiterals},               // '02/01/2023'::date -> '2023-02-01'::date: Redshift's date forms
+	{"date-comparisons", dateComparisons},         // datecol >= '01/01/2024' -> datecol >= '2024-01-01'
 	{"char-limits", charLimits},                   // INSERT/UPDATE of a value longer than a VARCHAR(n) column: 22001
 	{"division-by-zero", divisionByZero},          // x / 0 and x % 0 are errors (22012), not NULL or infinity
 	{"param-types", paramTypes},                   // $1 declared int4[] by the client -> CAST($1 AS INTEGER[])

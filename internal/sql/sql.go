@@ -120,7 +120,13 @@ func Translate(text string, opts Options) (*Translation, error) {
 		return &Translation{Stmt: stmt}, nil
 	}
 	if cs, ok := stmt.(*ast.CreateSchema); ok {
-		return &Translation{Stmt: cs, SQL: cs.DuckDBForm()}, nil
+		// DuckDB's form (no AUTHORIZATION, no QUOTA), with the name as
+		// the catalog keeps it.
+		sql := "CREATE SCHEMA "
+		if cs.IfNotExists {
+			sql += "IF NOT EXISTS "
+		}
+		return &Translation{Stmt: cs, SQL: sql + quoteDuck(CatalogName(Fold(cs.Name, false, opts)))}, nil
 	}
 	if r, ok := stmt.(*ast.Raw); ok {
 		return &Translation{Stmt: r, SQL: r.Text}, nil

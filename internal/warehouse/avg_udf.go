@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"hash/crc32"
 	"math/big"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -100,9 +101,9 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 	return funcs, nil
 }
 
-// registerAvg registers rs_avg, and rs_to_char_number (TO_CHAR with a
-// numeric format, which the SQL front end's FormatNumber prints), on sc,
-// for every connection of the database.
+// registerAvg registers rs_avg, rs_to_char_number (TO_CHAR with a
+// numeric format, which the SQL front end's FormatNumber prints) and
+// rs_crc32 on sc, for every connection of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
 	if err != nil {
@@ -114,7 +115,29 @@ func registerAvg(sc *sql.Conn) error {
 	if err := duckdb.RegisterScalarUDF(sc, "rs_to_char_number", toCharNumber{}); err != nil {
 		return fmt.Errorf("warehouse: register rs_to_char_number: %w", err)
 	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_crc32", crc32Func{}); err != nil {
+		return fmt.Errorf("warehouse: register rs_crc32: %w", err)
+	}
 	return nil
+}
+
+// crc32Func is rs_crc32(text), Redshift's CRC32: the CRC-32C (Castagnoli)
+// checksum of the text's bytes as 8 lower-case hex digits (SQL reference,
+// "CRC32 function").
+type crc32Func struct{}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func (crc32Func) Config() duckdb.ScalarFuncConfig {
+	v, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{v}, ResultTypeInfo: v}
+}
+
+func (crc32Func) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		text, _ := v[0].(string)
+		return fmt.Sprintf("%08x", crc32.Checksum([]byte(text), castagnoli)), nil
+	}}
 }
 
 // toCharNumber is rs_to_char_number(number as text, format): NULL for text

@@ -15,6 +15,7 @@ package warehouse
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -118,7 +119,7 @@ func (s *Session) recordColumnType(ctx context.Context, insert, schema, table st
 		return nil
 	}
 	if _, err := s.conn.Exec(ctx, insert+CatalogSchema+".column_types VALUES ($1, $2, $3, $4, $5)",
-		schema, table, foldIdent(col, s.Options()), int64(oid), int64(typmod)); err != nil {
+		schema, table, catalogIdent(col, s.Options()), int64(oid), int64(typmod)); err != nil {
 		return errorf("record column types of %s.%s: %w", schema, table, err)
 	}
 	return nil
@@ -139,7 +140,7 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 		return nil
 	}
 	forget := func(col ast.Ident) error {
-		return exec("DELETE FROM "+CatalogSchema+".column_types"+where+" AND lower(column_name) = lower($3)", foldIdent(col, opts))
+		return exec("DELETE FROM "+CatalogSchema+".column_types"+where+" AND lower(column_name) = lower($3)", catalogIdent(col, opts))
 	}
 	switch n.Action {
 	case "add column":
@@ -159,12 +160,12 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 		return forget(n.Name)
 	case "rename column":
 		return exec("UPDATE "+CatalogSchema+".column_types SET column_name = $4"+where+" AND lower(column_name) = lower($3)",
-			foldIdent(n.Name, opts), foldIdent(n.NewName, opts))
+			catalogIdent(n.Name, opts), catalogIdent(n.NewName, opts))
 	case "rename to":
-		if err := s.forgetColumnTypes(ctx, schema, foldIdent(n.NewName, opts)); err != nil {
+		if err := s.forgetColumnTypes(ctx, schema, catalogIdent(n.NewName, opts)); err != nil {
 			return err
 		}
-		return exec("UPDATE "+CatalogSchema+".column_types SET table_name = $3"+where, foldIdent(n.NewName, opts))
+		return exec("UPDATE "+CatalogSchema+".column_types SET table_name = $3"+where, catalogIdent(n.NewName, opts))
 	}
 	return nil
 }
@@ -191,12 +192,82 @@ func (s *Session) forgetColumnTypes(ctx context.Context, schema, table string) e
 	return nil
 }
 
+// inheritColumnTypes gives a table made by CREATE TABLE (LIKE other) the
+// declared types of other's columns, and one made by CREATE TABLE AS those
+// of the columns its query selects as they are (a star or a column,
+// possibly renamed) from the one table it reads: Redshift's CREATE TABLE
+// AS keeps the query's types, VARCHAR(n) with its n, and LIKE the other
+// table's. Columns of other queries keep no length.
+func (s *Session) inheritColumnTypes(ctx context.Context, n *ast.CreateTable) error {
+	opts := s.Options()
+	schema, table, err := s.splitName(ctx, n.Name)
+	if err != nil {
+		return err
+	}
+	if !n.IfNotExists {
+		if err := s.forgetColumnTypes(ctx, schema, table); err != nil {
+			return err
+		}
+	}
+	from := n.Like
+	var pairs [][2]string // new column, source column
+	all := len(n.Like) > 0
+	if !all {
+		sel, ok := n.As.(*ast.Select)
+		if !ok || len(sel.From) != 1 || len(n.ColNames) > 0 {
+			return nil
+		}
+		t, ok := sel.From[0].(*ast.TableRef)
+		if !ok {
+			return nil
+		}
+		from = t.Name
+		for _, it := range sel.Items {
+			c, ok := it.X.(*ast.ColumnRef)
+			switch {
+			case !ok:
+			case c.Star && len(sel.Items) == 1:
+				all = true
+			case !c.Star && len(c.Parts) > 0 && len(c.Parts) <= 2:
+				src := catalogIdent(c.Parts[len(c.Parts)-1], opts)
+				out := src
+				if it.Alias != nil {
+					out = catalogIdent(*it.Alias, opts)
+				}
+				pairs = append(pairs, [2]string{out, src})
+			}
+		}
+	}
+	fromSchema, fromTable, err := s.resolveRelation(ctx, from, opts)
+	if err != nil {
+		return nil // a CTE or a view DuckDB resolved: no declared types
+	}
+	copyTypes := "INSERT OR IGNORE INTO " + CatalogSchema + ".column_types SELECT $1, $2, %s, type_oid, typmod FROM " +
+		CatalogSchema + ".column_types WHERE schema_name = $3 AND table_name = $4"
+	if all {
+		_, err = s.conn.Exec(ctx, fmt.Sprintf(copyTypes, "column_name"), schema, table, fromSchema, fromTable)
+	}
+	for _, p := range pairs {
+		if err != nil {
+			break
+		}
+		_, err = s.conn.Exec(ctx, fmt.Sprintf(copyTypes, "$5")+" AND column_name = $6", schema, table, fromSchema, fromTable, p[0], p[1])
+	}
+	if err != nil {
+		return errorf("record column types of %s.%s: %w", schema, table, err)
+	}
+	return nil
+}
+
 // planColumnTypes keeps the declared types in step with the DDL pl runs.
 func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 	switch n := stmt.(type) {
 	case *ast.CreateTable:
 		if !n.Temp && n.As == nil && len(n.Like) == 0 {
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.recordColumnTypes(ctx, n) })
+		}
+		if !n.Temp {
+			return s.withCatalog(pl, func(ctx context.Context) error { return s.inheritColumnTypes(ctx, n) })
 		}
 	case *ast.AlterTable:
 		switch n.Action {
@@ -213,7 +284,7 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 
 // charLimits returns the columns of the table n names, in order, with the
 // length of those declared VARCHAR(n) or CHAR(n) (and still DuckDB
-// VARCHARs) and which are dates, timestamps or SUPER, for the SQL front
+// VARCHARs) and which are dates, timestamps, SUPER or DECIMAL, for the SQL front
 // end's length check on INSERT and UPDATE, its reading of date literals
 // and its ORDER BY of SUPER (Options.CharLimits). It returns nil when the table is not found or has
 // no such column: DuckDB then reports what is wrong with the statement.
@@ -240,7 +311,7 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 		limit, _ := v[1].(int64)
 		oid, _ := v[2].(int64)
 		typ, _ := v[3].(string)
-		c := bsql.ColumnLimit{Name: name, Limit: int(limit), Type: "character varying"}
+		c := bsql.ColumnLimit{Name: bsql.DisplayName(name), Limit: int(limit), Type: "character varying"}
 		if oid == 1042 {
 			c.Type = "character"
 		}
@@ -251,8 +322,13 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.DateKind = "timestamp"
 		case typ == "VARIANT":
 			c.Super = true
+		case strings.HasPrefix(typ, "DECIMAL("):
+			var p int
+			if _, err := fmt.Sscanf(typ, "DECIMAL(%d,%d)", &p, &c.Scale); err == nil {
+				c.Decimal = true
+			}
 		}
-		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super
+		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super || c.Decimal
 		cols = append(cols, c)
 	}
 	if res.Err() != nil || !limited {

@@ -2,6 +2,8 @@ package warehouse
 
 import (
 	"runtime"
+
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 )
 
 // Postgres catalog compatibility. Clients introspect with Postgres catalog
@@ -18,6 +20,9 @@ import (
 func compatPrelude() []string {
 	s := CatalogSchema + "."
 	return []string{
+		// The Redshift name of a DuckDB catalog name (bsql.DisplayName):
+		// "^mixed^cased^table" is "MixedCasedTable".
+		`CREATE OR REPLACE MACRO ` + s + `display_name(bs_dn) AS ` + bsql.DisplayNameSQL("bs_dn"),
 		// Visible means "in a schema on the search path", which hides
 		// blueshift's own catalog from \dt and friends.
 		// (Macros expand inline: the inner aliases must not capture the caller's.)
@@ -66,6 +71,7 @@ func compatPrelude() []string {
 		// Postgres's OIDs here, and the lengths CREATE TABLE declared
 		// (column_types.go) while the column still has that base type.
 		`CREATE OR REPLACE VIEW ` + s + `pg_attribute AS SELECT a.* REPLACE (
+			` + s + `display_name(a.attname) AS attname,
 			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.type_oid
 				WHEN c.data_type = 'VARCHAR' THEN 1043 WHEN c.data_type LIKE 'DECIMAL(%' THEN 1700
 				WHEN c.data_type = 'BOOLEAN' THEN 16 WHEN c.data_type = 'BLOB' THEN 17

@@ -77,6 +77,7 @@ func compatCatalogPrelude() []string {
 		`CREATE OR REPLACE VIEW ` + s + `pg_auth_members AS SELECT NULL::BIGINT AS oid, NULL::BIGINT AS roleid,
 			NULL::BIGINT AS member, NULL::BIGINT AS grantor, false AS admin_option WHERE false`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_class AS SELECT c.* REPLACE (
+				` + s + `display_name(c.relname) AS relname,
 				CASE WHEN mv.name IS NOT NULL AND c.relkind = 'r' THEN 'm' ELSE c.relkind END AS relkind,
 				` + s + `user_oid(coalesce(mv.owner, o.owner, '` + bootstrapUser + `')) AS relowner,
 				NULL::VARCHAR[] AS reloptions, 'd' AS relreplident),
@@ -90,6 +91,7 @@ func compatCatalogPrelude() []string {
 				10::BIGINT AS relowner, false AS relforcerowsecurity
 			FROM ` + s + `pg_constraint con WHERE con.contype IN ('p', 'u')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
+				` + s + `display_name(n.nspname) AS nspname,
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
 			FROM pg_catalog.pg_namespace n
 			LEFT JOIN ` + s + `schema_owners so ON so.name = n.nspname
@@ -113,7 +115,7 @@ func compatCatalogPrelude() []string {
 				0 AS typnotnull, 0 AS typbasetype, -1 AS typtypmod, CASE WHEN typelem = 0 THEN 0 ELSE 1 END AS typndims
 			FROM (VALUES (18, 'char', 1, 'S', 0), (19, 'name', 64, 'S', 0), (25, 'text', -1, 'S', 0),
 				(26, 'oid', 4, 'N', 0), (114, 'json', -1, 'U', 0), (705, 'unknown', -2, 'X', 0),
-				(1042, 'bpchar', -1, 'S', 0), (4000, 'super', -1, 'U', 0), (2279, 'trigger', 4, 'P', 0),
+				(1042, 'bpchar', -1, 'S', 0), (4000, 'super', -1, 'U', 0), (6551, 'varbyte', -1, 'U', 0), (2279, 'trigger', 4, 'P', 0),
 				(1000, '_bool', -1, 'A', 16), (1005, '_int2', -1, 'A', 21), (1007, '_int4', -1, 'A', 23),
 				(1016, '_int8', -1, 'A', 20), (1021, '_float4', -1, 'A', 700), (1022, '_float8', -1, 'A', 701),
 				(1009, '_text', -1, 'A', 25), (1014, '_bpchar', -1, 'A', 1042), (1015, '_varchar', -1, 'A', 1043),

@@ -37,6 +37,8 @@ func redshiftCatalogViews() []string {
 			ELSE ` + s + `format_type(oid, -1) END`,
 		`CREATE OR REPLACE VIEW ` + s + `information_schema_columns AS
 			SELECT ic.* EXCLUDE (COLUMN_COMMENT) REPLACE (
+				` + s + `display_name(ic.table_schema) AS table_schema, ` + s + `display_name(ic.table_name) AS table_name,
+				` + s + `display_name(ic.column_name) AS column_name,
 				` + s + `info_data_type(a.atttypid, a.atttypmod, ic.data_type) AS data_type,
 				CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN a.atttypmod - 4
 					WHEN a.atttypid IN (1042, 1043) THEN NULL ELSE ic.character_maximum_length END AS character_maximum_length,
@@ -51,13 +53,18 @@ func redshiftCatalogViews() []string {
 			LEFT JOIN ` + s + `pg_type t ON t.oid = a.atttypid
 			WHERE ic.table_schema ` + userSchemaFilter,
 		`CREATE OR REPLACE VIEW ` + s + `information_schema_tables AS
-			SELECT * EXCLUDE (TABLE_COMMENT) FROM information_schema.tables WHERE table_schema ` + userSchemaFilter,
+			SELECT * EXCLUDE (TABLE_COMMENT) REPLACE (` + s + `display_name(table_schema) AS table_schema,
+				` + s + `display_name(table_name) AS table_name)
+			FROM information_schema.tables WHERE table_schema ` + userSchemaFilter,
 		`CREATE OR REPLACE VIEW ` + s + `information_schema_schemata AS
-			SELECT * FROM information_schema.schemata WHERE schema_name NOT IN ('main', '` + CatalogSchema + `')`,
+			SELECT * REPLACE (` + s + `display_name(schema_name) AS schema_name)
+			FROM information_schema.schemata WHERE schema_name NOT IN ('main', '` + CatalogSchema + `')`,
 		`CREATE OR REPLACE VIEW ` + s + `information_schema_views AS
-			SELECT * FROM information_schema.views WHERE table_schema ` + userSchemaFilter,
+			SELECT * REPLACE (` + s + `display_name(table_schema) AS table_schema, ` + s + `display_name(table_name) AS table_name)
+			FROM information_schema.views WHERE table_schema ` + userSchemaFilter,
 		`CREATE OR REPLACE VIEW main.pg_table_def AS
-			SELECT c.schema_name AS schemaname, c.table_name AS tablename, c.column_name AS "column",
+			SELECT ` + s + `display_name(c.schema_name) AS schemaname, ` + s + `display_name(c.table_name) AS tablename,
+				` + s + `display_name(c.column_name) AS "column",
 				` + s + `format_type(a.atttypid, a.atttypmod) AS type, 'none' AS encoding,
 				false AS distkey, 0 AS sortkey, NOT c.is_nullable AS notnull
 			FROM duckdb_columns() c
@@ -76,8 +83,8 @@ func redshiftCatalogViews() []string {
 				domain_name, NULL::VARCHAR AS remarks
 			FROM ` + s + `information_schema_columns`,
 		`CREATE OR REPLACE VIEW main.svv_table_info AS
-			SELECT tb.database_name AS database, tb.schema_name AS schema, tb.table_oid AS table_id,
-				tb.table_name AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,
+			SELECT tb.database_name AS database, ` + s + `display_name(tb.schema_name) AS schema, tb.table_oid AS table_id,
+				` + s + `display_name(tb.table_name) AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,
 				(SELECT max(ct.typmod - 4) FROM ` + s + `column_types ct WHERE ct.schema_name = tb.schema_name
 					AND ct.table_name = tb.table_name AND ct.type_oid IN (1042, 1043)) AS max_varchar,
 				'none' AS sortkey1_enc, 0 AS sortkey_num,

@@ -21,6 +21,12 @@ import (
 // joined by " | ", NULL for nil) and, for statements without rows, nothing;
 // an error ends the output with its SQLSTATE.
 func dialectRun(ctx context.Context, s *Session, script string) string {
+	return dialectRunCols(ctx, s, script, false)
+}
+
+// dialectRunCols is dialectRun, printing each result's column names first
+// (as "columns: a | b") when columns is set.
+func dialectRunCols(ctx context.Context, s *Session, script string, columns bool) string {
 	var out strings.Builder
 	rs := s.Execute(ctx, script, nil)
 	defer rs.Close()
@@ -40,6 +46,13 @@ func dialectRun(ctx context.Context, s *Session, script string) string {
 		}
 		if r.Columns == nil {
 			continue
+		}
+		if columns {
+			names := make([]string, len(r.Columns))
+			for i, c := range r.Columns {
+				names[i] = c.Name
+			}
+			out.WriteString("columns: " + strings.Join(names, " | ") + "\n")
 		}
 		for _, row := range rows {
 			out.WriteString(row + "\n")
@@ -68,7 +81,7 @@ func dialectValue(v any) string {
 // with the result rows expected from Redshift's documented behaviour.
 // Each file gets a fresh warehouse. Commands:
 //
-//	run                  run the script, print the rows
+//	run [columns]        run the script, print the rows (and each result's column names)
 //	record name=<file>   define $RECORD as the file's JSON (one line), for json_parse('$RECORD')
 func TestDialect(t *testing.T) {
 	datadriven.Walk(t, "testdata/dialect", func(t *testing.T, path string) {
@@ -103,7 +116,7 @@ func TestDialect(t *testing.T) {
 				for _, k := range names {
 					script = strings.ReplaceAll(script, "$"+k, strings.ReplaceAll(vars[k], "'", "''"))
 				}
-				return dialectRun(ctx, s, script)
+				return dialectRunCols(ctx, s, script, d.HasArg("columns"))
 			}
 			t.Fatalf("%s: unknown command %s", d.Pos, d.Cmd)
 			return ""

@@ -10,6 +10,7 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -59,6 +60,7 @@ func classify(err error, query string) error {
 	if internalSuggestion(e.Hint) {
 		e.Hint = ""
 	}
+	e.Hint = displayQuoted(e.Hint)
 	e.Message = pgMessage(e.Message)
 	if strings.HasPrefix(e.Message, "INSERT has more ") {
 		e.Code = sqlerr.SyntaxError
@@ -100,6 +102,19 @@ func internalSuggestion(hint string) bool {
 	return false
 }
 
+// displayQuoted shows the quoted names in s (a DuckDB hint's candidates)
+// as Redshift names them (bsql.DisplayName).
+func displayQuoted(s string) string {
+	if !strings.Contains(s, "^") {
+		return s
+	}
+	parts := strings.Split(s, `"`)
+	for i := 1; i < len(parts); i += 2 {
+		parts[i] = bsql.DisplayName(parts[i])
+	}
+	return strings.Join(parts, `"`)
+}
+
 // pgMessage rewords DuckDB's most common catalog messages the way Postgres
 // words them, since clients and people match on them.
 func pgMessage(msg string) string {
@@ -118,7 +133,7 @@ func pgMessage(msg string) string {
 			if len(name) >= 2 && name[0] == '"' && name[len(name)-1] == '"' {
 				name = name[1 : len(name)-1]
 			}
-			return fmt.Sprintf(p.format, name)
+			return fmt.Sprintf(p.format, bsql.DisplayName(name))
 		}
 	}
 	for _, kind := range []string{"Scalar Function", "Aggregate Function", "Table Function", "Macro Function"} {
@@ -150,7 +165,7 @@ func pgMessage(msg string) string {
 		// Postgres), so the name ends at the quote before "not found".
 		for _, end := range []string{`" was not found`, `" not found`} {
 			if k := strings.Index(rest, end); k > 0 && rest[0] == '"' {
-				return "column " + rest[:k+1] + " does not exist"
+				return "column " + bsql.DisplayName(rest[:k+1]) + " does not exist"
 			}
 		}
 	}
@@ -240,6 +255,11 @@ func wordAt(s string, pos int) string {
 		i += size
 	}
 	if i < len(s) && s[i] == '"' {
+		// A quoted name: up to its closing quote, as Redshift names it
+		// (a catalog name such as "^mixed^cased^table" is MixedCasedTable).
+		if end := strings.IndexByte(s[i+1:], '"'); end > 0 {
+			return bsql.DisplayName(s[i+1 : i+1+end])
+		}
 		i++
 	}
 	j := i

@@ -495,7 +495,7 @@ func (s *Session) grantObjects(ctx context.Context, g *ast.Grant) ([]grantObject
 			}
 			out = append(out, grantObject{"table", schema, rel})
 		case "schema", "all tables", "all functions", "all procedures":
-			schema := foldIdent(name.Last(), opts)
+			schema := catalogIdent(name.Last(), opts)
 			if !s.duckSchemaExists(ctx, schema) {
 				if _, ok, err := lookupExtSchema(ctx, s.conn, schema); err != nil {
 					return nil, err

@@ -21,7 +21,8 @@ import (
 type CopyStmt struct {
 	// From is true for FROM STDIN, false for TO STDOUT.
 	From bool
-	// Table and Columns name the target (Table is empty for a query).
+	// Table and Columns name the target (Table is empty for a query):
+	// Table as DuckDB SQL, Columns by their Redshift names.
 	Table   string
 	Columns []string
 	// Query is the source of a COPY (query) TO STDOUT.
@@ -50,7 +51,7 @@ func copyStmt(n *ast.Copy, opts bsql.Options) (*CopyStmt, error) {
 	if n.Table != nil {
 		parts := make([]string, len(n.Table))
 		for j, id := range n.Table {
-			parts[j] = quoteIdent(foldIdent(id, opts))
+			parts[j] = quoteIdent(catalogIdent(id, opts))
 		}
 		c.Table = strings.Join(parts, ".")
 	}
@@ -122,7 +123,7 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 			if len(c.Columns) > 0 {
 				q := make([]string, len(c.Columns))
 				for i, col := range c.Columns {
-					q[i] = quoteIdent(col)
+					q[i] = quoteIdent(bsql.CatalogName(col))
 				}
 				cols = strings.Join(q, ", ")
 			}
@@ -144,7 +145,7 @@ func (s *Session) planCopy(ctx context.Context, c *CopyStmt) (*plan, error) {
 		if len(c.Columns) > 0 {
 			q := make([]string, len(c.Columns))
 			for i, col := range c.Columns {
-				q[i] = quoteIdent(col)
+				q[i] = quoteIdent(bsql.CatalogName(col))
 			}
 			cols = strings.Join(q, ", ")
 		}
@@ -211,11 +212,24 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 	_ = res.Close()
 	quoted := make([]string, len(cols))
 	for i, col := range cols {
-		quoted[i] = quoteIdent(col)
+		quoted[i] = quoteIdent(bsql.CatalogName(col))
 	}
 	isSuper := make([]bool, len(cols))
 	for i, col := range cols {
 		isSuper[i] = super[strings.ToLower(col)]
+	}
+	// A value longer than a VARCHAR(n) or CHAR(n) column fails the COPY,
+	// as INSERT's does (22001; Redshift's load error "String length
+	// exceeds DDL length").
+	limits := make([]bsql.ColumnLimit, len(cols))
+	if c.name != nil {
+		for _, l := range s.charLimits(ctx, c.name) { // column_types.go
+			for i, col := range cols {
+				if l.Limit > 0 && l.Name == col {
+					limits[i] = l
+				}
+			}
+		}
 	}
 	insert := func(rows int) string {
 		var b strings.Builder
@@ -230,9 +244,12 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				if isSuper[i] {
+				switch l := limits[i]; {
+				case isSuper[i]:
 					fmt.Fprintf(&b, "rs_json_parse(CAST($%d AS VARCHAR))", n)
-				} else {
+				case l.Limit > 0:
+					fmt.Fprintf(&b, "rs_char_limit(CAST($%d AS VARCHAR), %d, '%s(%d)')", n, l.Limit, l.Type, l.Limit)
+				default:
 					fmt.Fprintf(&b, "$%d", n)
 				}
 				n++

@@ -55,6 +55,7 @@ var ErrDynamoDBTableNotFound = errors.New("DynamoDB table not found")
 
 // copyDynamoDB is a parsed COPY ... FROM 'dynamodb://...'.
 type copyDynamoDB struct {
+	name          ast.Name // the target as written
 	table, source string
 	columns       []string
 	emptyAsNull   bool
@@ -65,9 +66,9 @@ type copyDynamoDB struct {
 func copyDynamoDBStmt(n *ast.Copy, opts bsql.Options) (*copyDynamoDB, error) {
 	parts := make([]string, len(n.Table))
 	for j, id := range n.Table {
-		parts[j] = quoteIdent(foldIdent(id, opts))
+		parts[j] = quoteIdent(catalogIdent(id, opts))
 	}
-	c := &copyDynamoDB{table: strings.Join(parts, "."), source: n.Source[len("dynamodb://"):]}
+	c := &copyDynamoDB{name: n.Table, table: strings.Join(parts, "."), source: n.Source[len("dynamodb://"):]}
 	for _, id := range n.Columns {
 		c.columns = append(c.columns, foldIdent(id, opts))
 	}
@@ -212,7 +213,7 @@ func (s *Session) copyDynamoDB(ctx context.Context, c *copyDynamoDB) (*Result, e
 		}
 		return nil, nil
 	}
-	r, err := s.CopyIn(ctx, &CopyStmt{From: true, Table: c.table, Columns: cols}, next)
+	r, err := s.CopyIn(ctx, &CopyStmt{From: true, Table: c.table, Columns: cols, name: c.name}, next)
 	cancel()
 	<-done
 	return r, err

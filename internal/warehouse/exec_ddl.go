@@ -30,7 +30,7 @@ func (s *Session) planLike(pl *plan, stmt ast.Stmt) *plan {
 		}
 		target := ""
 		if ct.Temp {
-			target = "temp.main." + quoteIdent(foldIdent(ct.Name.Last(), opts))
+			target = "temp.main." + quoteIdent(catalogIdent(ct.Name.Last(), opts))
 		} else {
 			schema, rel, err := s.splitName(ctx, ct.Name)
 			if err != nil {

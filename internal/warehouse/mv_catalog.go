@@ -217,6 +217,13 @@ func foldIdent(id ast.Ident, opts bsql.Options) string {
 	return strings.ToLower(id.Name)
 }
 
+// catalogIdent is the name DuckDB's catalog keeps for a table, view,
+// schema or column named id: its folded name, encoded so that names that
+// differ in case stay apart (bsql.CatalogName).
+func catalogIdent(id ast.Ident, opts bsql.Options) string {
+	return bsql.CatalogName(foldIdent(id, opts))
+}
+
 // currentSchema is the schema unqualified new objects go to in s.
 func (s *Session) currentSchema(ctx context.Context) (string, error) {
 	res, err := s.conn.Query(ctx, "SELECT current_schema()")
@@ -238,11 +245,11 @@ func (s *Session) splitName(ctx context.Context, n ast.Name) (schema, name strin
 	switch len(n) {
 	case 1:
 		schema, err = s.currentSchema(ctx)
-		return schema, foldIdent(n[0], opts), err
+		return schema, catalogIdent(n[0], opts), err
 	case 2:
-		return foldIdent(n[0], opts), foldIdent(n[1], opts), nil
+		return catalogIdent(n[0], opts), catalogIdent(n[1], opts), nil
 	case 3:
-		return foldIdent(n[1], opts), foldIdent(n[2], opts), nil
+		return catalogIdent(n[1], opts), catalogIdent(n[2], opts), nil
 	}
 	return "", "", sqlerr.New(sqlerr.SyntaxError, "improper qualified name: %s", ast.Format(n))
 }

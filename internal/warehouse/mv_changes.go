@@ -148,9 +148,9 @@ func writtenNames(stmt ast.Stmt, opts bsql.Options) []string {
 		switch len(t) {
 		case 0:
 		case 1:
-			out = append(out, foldIdent(t[0], opts))
+			out = append(out, catalogIdent(t[0], opts))
 		default:
-			out = append(out, relationNames(foldIdent(t[len(t)-2], opts), foldIdent(t.Last(), opts))...)
+			out = append(out, relationNames(catalogIdent(t[len(t)-2], opts), catalogIdent(t.Last(), opts))...)
 		}
 	}
 	return out

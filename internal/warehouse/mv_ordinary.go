@@ -215,14 +215,14 @@ func (s *Session) analyse(ctx context.Context, definition string, opts bsql.Opti
 func (s *Session) resolveRelation(ctx context.Context, n ast.Name, opts bsql.Options) (string, string, error) {
 	switch len(n) {
 	case 2:
-		return foldIdent(n[0], opts), foldIdent(n[1], opts), nil
+		return catalogIdent(n[0], opts), catalogIdent(n[1], opts), nil
 	case 3:
-		return foldIdent(n[1], opts), foldIdent(n[2], opts), nil
+		return catalogIdent(n[1], opts), catalogIdent(n[2], opts), nil
 	case 1:
 	default:
 		return "", "", sqlerr.New(sqlerr.SyntaxError, "improper relation name %s", ast.Format(n))
 	}
-	name := foldIdent(n[0], opts)
+	name := catalogIdent(n[0], opts)
 	res, err := s.conn.Query(ctx, `SELECT schema_name FROM duckdb_tables() WHERE table_name = $1 AND schema_name = ANY(current_schemas(false))
 		UNION ALL SELECT schema_name FROM duckdb_views() WHERE view_name = $1 AND NOT internal AND schema_name = ANY(current_schemas(false))`, name)
 	if err != nil {
@@ -236,7 +236,7 @@ func (s *Session) resolveRelation(ctx context.Context, n ast.Name, opts bsql.Opt
 		return "", "", err
 	}
 	if schema == "" {
-		return "", "", sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", name)
+		return "", "", sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", bsql.DisplayName(name))
 	}
 	return schema, name, nil
 }

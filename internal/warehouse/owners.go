@@ -64,7 +64,7 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 	case *ast.DropSchema:
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
 	case *ast.CreateSchema:
-		name, owner := foldIdent(n.Name, s.Options()), s.user
+		name, owner := catalogIdent(n.Name, s.Options()), s.user
 		if n.Owner != nil {
 			owner = foldIdent(*n.Owner, s.Options())
 		}
@@ -126,7 +126,7 @@ func (s *Session) recordSchemaOwner(ctx context.Context, name, owner string, rep
 // relations that went with them (CASCADE).
 func (s *Session) forgetSchemaOwners(ctx context.Context, names []ast.Ident) error {
 	for _, id := range names {
-		name := foldIdent(id, s.Options())
+		name := catalogIdent(id, s.Options())
 		if s.duckSchemaExists(ctx, name) {
 			continue // IF EXISTS of a schema that is not the one dropped, or a failed drop
 		}
@@ -168,7 +168,7 @@ func (s *Session) renameOwner(ctx context.Context, n *ast.AlterTable) error {
 	if err != nil {
 		return err
 	}
-	to := foldIdent(n.NewName, s.Options())
+	to := catalogIdent(n.NewName, s.Options())
 	if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".object_owners WHERE schema_name = $1 AND name = $2", schema, to); err != nil {
 		return errorf("rename the owner record of %s.%s: %w", schema, rel, err)
 	}
@@ -217,7 +217,7 @@ func (s *Session) alterOwner(ctx context.Context, n *ast.AlterOwner) error {
 	}
 	switch n.Kind {
 	case "schema":
-		return s.alterSchemaOwner(ctx, foldIdent(n.Name.Last(), opts), owner)
+		return s.alterSchemaOwner(ctx, catalogIdent(n.Name.Last(), opts), owner)
 	case "procedure":
 		return s.alterProcedureOwner(ctx, n, owner)
 	}

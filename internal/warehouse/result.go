@@ -339,7 +339,7 @@ func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error)
 		if err != nil {
 			ti = nil
 		}
-		cols[i] = Column{Name: name, Type: typeOf(ti)}
+		cols[i] = Column{Name: bsql.DisplayName(name), Type: typeOf(ti)}
 	}
 	if rowStatements[p.kind] || !isCountColumns(cols) {
 		p.columns = cols
@@ -465,6 +465,7 @@ func columnsOf(rows driver.Rows, described []Column) []Column {
 	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
 	cols := make([]Column, len(names))
 	for i, name := range names {
+		name = bsql.DisplayName(name)
 		t := Type{Kind: KindText}
 		if typed != nil {
 			t = typeFromName(typed.ColumnTypeDatabaseTypeName(i))

@@ -69,7 +69,7 @@ var mvSystemViews = []string{
 	// source changed since, or (streaming) the stream holds records the
 	// view has not read.
 	`CREATE OR REPLACE VIEW main.stv_mv_info AS
-		SELECT current_database() AS db_name, schema_name AS schema, name,
+		SELECT current_database() AS db_name, ` + CatalogSchema + `.display_name(schema_name) AS schema, ` + CatalogSchema + `.display_name(name) AS name,
 		       (SELECT max(h.xid) FROM ` + CatalogSchema + `.mv_refresh_history h
 		         WHERE h.mv_id = m.id AND (h.status LIKE 'Refresh successfully%' OR h.status = '` + statusUpToDate + `')) AS updated_upto_xid,
 		       CASE WHEN m.state = 'active' AND m.refreshed_at IS NOT NULL AND coalesce(x.lag_records, 0) = 0
@@ -84,18 +84,19 @@ var mvSystemViews = []string{
 		FROM ` + CatalogSchema + `.materialized_views m
 		LEFT JOIN ` + CatalogSchema + `.mv_state x ON x.mv_id = m.id`,
 	`CREATE OR REPLACE VIEW main.stv_mv_deps AS
-		SELECT current_database() AS db_name, schema_name AS schema, name,
-		       ref_schema, ref_name, current_database() AS ref_database_name
+		SELECT current_database() AS db_name, ` + CatalogSchema + `.display_name(schema_name) AS schema, ` + CatalogSchema + `.display_name(name) AS name,
+		       ` + CatalogSchema + `.display_name(ref_schema) AS ref_schema, ` + CatalogSchema + `.display_name(ref_name) AS ref_name, current_database() AS ref_database_name
 		FROM ` + CatalogSchema + `.mv_deps WHERE ref_is_mv`,
 	`CREATE OR REPLACE VIEW main.svl_mv_refresh_status AS
-		SELECT db_name, CAST(100 AS BIGINT) AS userid, schema_name, mv_name, xid,
+		SELECT db_name, CAST(100 AS BIGINT) AS userid, ` + CatalogSchema + `.display_name(schema_name) AS schema_name, ` + CatalogSchema + `.display_name(mv_name) AS mv_name, xid,
 		       starttime, endtime, status, refresh_type
 		FROM ` + CatalogSchema + `.mv_refresh_history`,
 	// status: the same text as SVL_MV_REFRESH_STATUS.status. session_id
 	// is not recorded.
 	`CREATE OR REPLACE VIEW main.sys_mv_refresh_history AS
 		SELECT CAST(100 AS INTEGER) AS user_id, NULL::INTEGER AS session_id,
-		       xid AS transaction_id, db_name AS database_name, schema_name, mv_id, mv_name,
+		       xid AS transaction_id, db_name AS database_name, ` + CatalogSchema + `.display_name(schema_name) AS schema_name, mv_id,
+		       ` + CatalogSchema + `.display_name(mv_name) AS mv_name,
 		       refresh_type, status, starttime AS start_time, endtime AS end_time,
 		       CAST(date_diff('microsecond', starttime, endtime) AS BIGINT) AS duration,
 		       NULL::VARCHAR AS consumer_account, NULL::VARCHAR AS consumer_region,

@@ -5,8 +5,9 @@ package ast
 //	CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION user] [QUOTA {n [MB | GB | TB] | UNLIMITED}]
 //	CREATE SCHEMA [IF NOT EXISTS] AUTHORIZATION user [QUOTA ...]
 //
-// DuckDB runs it as CREATE SCHEMA [IF NOT EXISTS] name (DuckDBForm): it has
-// no owners or quotas; the warehouse records the owner.
+// DuckDB runs it as CREATE SCHEMA [IF NOT EXISTS] name (internal/sql's
+// Translate prints it): it has no owners or quotas; the warehouse records
+// the owner.
 type CreateSchema struct {
 	IfNotExists bool
 	// Name is the schema's name; with only AUTHORIZATION, the user's.
@@ -21,17 +22,6 @@ type CreateSchema struct {
 }
 
 func (*CreateSchema) stmt() {}
-
-// DuckDBForm is the statement DuckDB runs.
-func (n *CreateSchema) DuckDBForm() string {
-	p := &Printer{}
-	p.W("CREATE SCHEMA ")
-	if n.IfNotExists {
-		p.W("IF NOT EXISTS ")
-	}
-	p.id(n.Name, false)
-	return p.String()
-}
 
 func (p *Printer) createSchema(n *CreateSchema) {
 	p.W("CREATE SCHEMA ")

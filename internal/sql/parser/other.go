@@ -66,6 +66,10 @@ func (p *parser) parseOther() ast.Stmt {
 		return p.vacuumStmt(p.i)
 	case "lock":
 		return p.lockStmt(p.i)
+	case "unload":
+		// UNLOAD writes query results to Amazon S3, which blueshift has no
+		// equivalent of: refused as a feature, not as a syntax error.
+		p.unsupported(t, "UNLOAD")
 	case "copy":
 		if c := p.copyStmt(); c != nil { // copy.go
 			return c

@@ -174,6 +174,9 @@ func (p *parser) parseStmt() ast.Stmt {
 		if p.accept("all") {
 			return &ast.Show{All: true}
 		}
+		if st := p.showCatalog(); st != nil { // show.go
+			return st
+		}
 		if p.is("schedules") && p.peekN(1).Kind == lex.EOF {
 			p.next()
 			return &ast.ShowSchedules{} // schedule.go
