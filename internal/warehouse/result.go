@@ -41,6 +41,14 @@ type Result struct {
 	done     bool
 	onClose  []func()
 	onErr    func(error) // told when the rows end in an error
+
+	// A streaming result (DuckDB computes rows as they are read) holds its
+	// connection: conn is set while it streams. When the connection must
+	// run something else first, yield reads the rest into buffered.
+	conn     *Conn
+	detached bool
+	buffered [][]any
+	bufErr   error
 }
 
 // Notice is a message for the client that is not an error (Postgres's
@@ -64,6 +72,16 @@ func (r *Result) Next() bool {
 			return false
 		}
 		r.vals = r.static[r.affected]
+		r.affected++
+		return true
+	}
+	if r.detached {
+		if len(r.buffered) == 0 {
+			r.finish(r.bufErr)
+			return false
+		}
+		r.vals, r.buffered[0] = r.buffered[0], nil
+		r.buffered = r.buffered[1:]
 		r.affected++
 		return true
 	}
@@ -96,11 +114,48 @@ func (r *Result) finish(err error) {
 	}
 }
 
+// detach reads the rest of a streaming result into memory and lets its
+// connection go, for the connection must run another statement while the
+// client has not read all of it (two portals open at once, engine code
+// between). An error met on the way is kept for the row it came at.
+func (r *Result) detach() {
+	if r.conn != nil && r.conn.stream == r {
+		r.conn.stream = nil
+	}
+	r.conn = nil
+	if r.done || r.rows == nil || r.detached {
+		return
+	}
+	for {
+		if err := r.rows.Next(r.dst); err != nil {
+			if !errors.Is(err, io.EOF) {
+				r.bufErr = err
+			}
+			break
+		}
+		row := make([]any, len(r.dst))
+		for i, v := range r.dst {
+			row[i] = normalize(v, r.Columns[i].Type.Kind)
+		}
+		r.buffered = append(r.buffered, row)
+	}
+	if err := r.rows.Close(); err != nil && r.bufErr == nil {
+		r.bufErr = err
+	}
+	r.rows = nil
+	r.detached = true
+}
+
 func (r *Result) release() {
 	if r.done {
 		return
 	}
 	r.done = true
+	r.buffered = nil
+	if r.conn != nil && r.conn.stream == r {
+		r.conn.stream = nil
+	}
+	r.conn = nil
 	if r.rows != nil {
 		if err := r.rows.Close(); err != nil && r.err == nil {
 			r.err = classify(err, "")
@@ -293,6 +348,7 @@ func substituteParams(query string, repl func(n int) string) (string, bool) {
 }
 
 func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error) {
+	c.yield()
 	ds, err := c.c.PrepareContext(ctx, query)
 	if err != nil {
 		c.settle(ctx) // the driver runs all but the last of several statements
@@ -375,6 +431,7 @@ func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
 	if p.busy || p.stmt == nil {
 		return nil
 	}
+	c.yield()
 	ds, err := c.c.PrepareContext(ctx, p.sql)
 	if err != nil {
 		c.settle(ctx)
@@ -388,6 +445,7 @@ func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
 // run executes p with args. text is the statement as the client wrote it, for
 // the command tag and error positions.
 func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*Result, error) {
+	c.yield()
 	st := p.stmt
 	var extra func()
 	if p.busy {
@@ -408,7 +466,15 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 		}
 		return nil, err
 	}
-	rows, err := st.QueryContext(ctx, nv)
+	var rows driver.Rows
+	streaming := p.kind == duckdb.STATEMENT_TYPE_SELECT && p.columns != nil
+	if streaming {
+		// DuckDB computes the rows as the client reads them: a large
+		// result is never held whole (doc.go).
+		rows, err = st.QueryStreamingContext(ctx, nv)
+	} else {
+		rows, err = st.QueryContext(ctx, nv)
+	}
 	if err != nil {
 		c.settle(ctx)
 		if extra != nil {
@@ -455,6 +521,10 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, text string) (*
 	} else {
 		p.busy = true
 		r.onClose = append(r.onClose, func() { p.busy = false })
+	}
+	if streaming {
+		r.conn = c
+		c.stream = r
 	}
 	return r, nil
 }

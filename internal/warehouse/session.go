@@ -57,8 +57,9 @@ type Session struct {
 
 	mu struct {
 		sync.Mutex
-		cancel context.CancelFunc // of the statement running now
-		closed bool
+		cancel   context.CancelFunc // of the statement running now (or streaming its rows)
+		cancelID uint64             // which statement cancel belongs to
+		closed   bool
 	}
 }
 
@@ -413,16 +414,32 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		return nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
 	}
 	s.mu.cancel = cancel
+	s.mu.cancelID++
+	id := s.mu.cancelID
 	s.mu.Unlock()
-	defer func() {
+	end := func() {
 		s.mu.Lock()
-		s.mu.cancel = nil
+		if s.mu.cancelID == id {
+			s.mu.cancel = nil
+		}
 		s.mu.Unlock()
 		cancel()
+	}
+	streaming := false
+	defer func() {
+		if !streaming {
+			end()
+		}
 	}()
 	start := time.Now()
 	res, err := pl.run(ctx, params)
 	s.w.metrics.duration.Observe(time.Since(start).Seconds())
+	if err == nil && res.conn != nil {
+		// DuckDB computes the rows as they are read: the statement runs
+		// (Cancel and statement_timeout reach it) until they are.
+		streaming = true
+		res.onClose = append(res.onClose, end)
+	}
 	if err != nil {
 		err = pl.locate(err)
 		s.failed(err)
