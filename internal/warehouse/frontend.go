@@ -84,6 +84,13 @@ func (s *Session) planRead(ctx context.Context, text string, r *reading) (*plan,
 // positions relative to the script. A statement that fails to plan aborts
 // the transaction block (one that fails to read is reported only).
 func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
+	// Cancel and statement_timeout reach planning too: DuckDB's binding
+	// and planning of a large statement can take long.
+	ctx, end, err := s.guard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	r, err := s.readNow(ctx, p.Text)
 	if err != nil {
 		return nil, shiftPosition(err, script, p.Offset)

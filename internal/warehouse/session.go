@@ -401,29 +401,9 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if s.aborted() && !pl.txControl {
 		return nil, errAborted()
 	}
-	var cancel context.CancelFunc
-	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
-		ctx, cancel = context.WithTimeout(ctx, d)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
-	}
-	s.mu.Lock()
-	if s.mu.closed {
-		s.mu.Unlock()
-		cancel()
-		return nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
-	}
-	s.mu.cancel = cancel
-	s.mu.cancelID++
-	id := s.mu.cancelID
-	s.mu.Unlock()
-	end := func() {
-		s.mu.Lock()
-		if s.mu.cancelID == id {
-			s.mu.cancel = nil
-		}
-		s.mu.Unlock()
-		cancel()
+	ctx, end, err := s.guard(ctx)
+	if err != nil {
+		return nil, err
 	}
 	streaming := false
 	defer func() {
@@ -454,6 +434,35 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		res.onErr = func(err error) { s.failed(err) }
 	}
 	return res, nil
+}
+
+// guard gives a phase of a statement (planning, running) a context that
+// Cancel ends, and statement_timeout; end releases it.
+func (s *Session) guard(ctx context.Context) (_ context.Context, end func(), _ error) {
+	var cancel context.CancelFunc
+	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
+	s.mu.Lock()
+	if s.mu.closed {
+		s.mu.Unlock()
+		cancel()
+		return nil, nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
+	}
+	s.mu.cancel = cancel
+	s.mu.cancelID++
+	id := s.mu.cancelID
+	s.mu.Unlock()
+	return ctx, func() {
+		s.mu.Lock()
+		if s.mu.cancelID == id {
+			s.mu.cancel = nil
+		}
+		s.mu.Unlock()
+		cancel()
+	}, nil
 }
 
 func errAborted() error {

@@ -110,11 +110,23 @@ func (conn *Conn) QueryContext(ctx context.Context, query string, args []driver.
 
 // PrepareContext returns a prepared statement, bound to this connection.
 // It implements the driver.ConnPrepareContext interface.
+//
+// ctx interrupts the preparation (DuckDB's parsing, binding and planning),
+// as it does a query's execution.
 func (conn *Conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	cleanupCtx := conn.setContext(ctx)
 	defer cleanupCtx()
 
-	return conn.prepareStmts(ctx, query)
+	var stmt *Stmt
+	err := runWithCtxInterrupt(ctx, conn.conn, func(wctx context.Context) error {
+		var err error
+		stmt, err = conn.prepareStmts(wctx, query)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return stmt, nil
 }
 
 // Prepare returns a prepared statement, bound to this connection.
