@@ -80,3 +80,42 @@ func TestInterleavedPortalsKeepTheirRows(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// What blueshift itself holds for one statement is bounded: when a portal's
+// rows must be read into memory (another statement runs on its connection
+// before the portal is read to its end), past 256 MB the portal ends with
+// 53200 at that row instead of taking all of it (here 400 MB).
+func TestDetachedPortalMemoryIsBounded(t *testing.T) {
+	s := server(t)
+	r := dialRaw(t, s)
+	r.send(&pgproto3.Parse{Name: "big", Query: "select repeat('x', 100000) from range(4000) t(i)"},
+		&pgproto3.Bind{DestinationPortal: "p", PreparedStatement: "big"},
+		&pgproto3.Execute{Portal: "p", MaxRows: 1},
+		&pgproto3.Parse{Name: "one", Query: "select 1"},
+		&pgproto3.Bind{DestinationPortal: "q", PreparedStatement: "one"},
+		&pgproto3.Execute{Portal: "q"},
+		&pgproto3.Execute{Portal: "p"},
+		&pgproto3.Sync{})
+	rows := 0
+	var last string
+	for {
+		msg, err := r.fe.Receive()
+		if err != nil {
+			t.Fatalf("after %d rows: %v", rows, err)
+		}
+		switch m := msg.(type) {
+		case *pgproto3.DataRow:
+			rows++
+		case *pgproto3.ErrorResponse:
+			last = "ErrorResponse " + m.Code
+		case *pgproto3.CommandComplete:
+			last = "CommandComplete " + string(m.CommandTag)
+		case *pgproto3.ReadyForQuery:
+			// The first row, select 1's row, and the rest of p up to the bound.
+			if last != "ErrorResponse 53200" || rows >= 4000+1 {
+				t.Fatalf("portal read after another statement: %d rows then %s, want 53200 before its 4000 rows", rows, last)
+			}
+			return
+		}
+	}
+}

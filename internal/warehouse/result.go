@@ -13,6 +13,7 @@ import (
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // Result is the outcome of one statement. A statement that returns rows has
@@ -126,6 +127,7 @@ func (r *Result) detach() {
 	if r.done || r.rows == nil || r.detached {
 		return
 	}
+	held := 0
 	for {
 		if err := r.rows.Next(r.dst); err != nil {
 			if !errors.Is(err, io.EOF) {
@@ -136,14 +138,36 @@ func (r *Result) detach() {
 		row := make([]any, len(r.dst))
 		for i, v := range r.dst {
 			row[i] = normalize(v, r.Columns[i].Type.Kind)
+			held += valueSize(row[i])
 		}
 		r.buffered = append(r.buffered, row)
+		if held > MaxDetachedBytes {
+			r.bufErr = sqlerr.New(sqlerr.OutOfMemory,
+				"out of memory: the rest of this result passed %d MB while it was read into memory to run another statement on the connection; read a result to its end (or close its portal) before running another statement", MaxDetachedBytes>>20)
+			break
+		}
 	}
 	if err := r.rows.Close(); err != nil && r.bufErr == nil {
 		r.bufErr = err
 	}
 	r.rows = nil
 	r.detached = true
+}
+
+// MaxDetachedBytes bounds the memory a result read into memory by detach
+// may hold: blueshift's own per-statement memory bound (docs/limits.md).
+// Past it the result ends, at that row, with 53200.
+const MaxDetachedBytes = 256 << 20
+
+// valueSize is about what v takes in memory.
+func valueSize(v any) int {
+	switch v := v.(type) {
+	case string:
+		return 16 + len(v)
+	case []byte:
+		return 24 + len(v)
+	}
+	return 16
 }
 
 func (r *Result) release() {
