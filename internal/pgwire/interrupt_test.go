@@ -113,3 +113,48 @@ func TestClientGoneCancelsStatement(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// statement_timeout times each Execute of a portal on its own, as Postgres
+// does: a portal read a row at a time, with pauses that add up to more than
+// the timeout, reads to its end. A statement whose rows are slow to come
+// (computed while they are read) is stopped by it, with its message.
+func TestStatementTimeoutPerExecute(t *testing.T) {
+	s := server(t)
+	r := dialRaw(t, s)
+	r.send(&pgproto3.Query{String: "set statement_timeout = 300"})
+	r.until("ReadyForQuery")
+	r.send(&pgproto3.Query{String: "begin"}) // the portal outlives each Sync
+	r.until("ReadyForQuery")
+	r.send(&pgproto3.Parse{Name: "q", Query: "select i from range(8) t(i)"},
+		&pgproto3.Bind{DestinationPortal: "p", PreparedStatement: "q"}, &pgproto3.Sync{})
+	r.until("ReadyForQuery")
+	for i := range 8 {
+		r.send(&pgproto3.Execute{Portal: "p", MaxRows: 1}, &pgproto3.Sync{})
+		got := strings.Join(r.until("ReadyForQuery"), ",")
+		if !strings.HasPrefix(got, "DataRow ["+strconv.Itoa(i)+"],PortalSuspended") {
+			t.Fatalf("Execute %d: %s", i, got)
+		}
+		time.Sleep(100 * time.Millisecond) // the client works on its row
+	}
+	r.send(&pgproto3.Execute{Portal: "p", MaxRows: 1}, &pgproto3.Sync{})
+	if got := strings.Join(r.until("ReadyForQuery"), ","); !strings.HasPrefix(got, "CommandComplete SELECT 8") {
+		t.Fatalf("last Execute: %s", got)
+	}
+	r.send(&pgproto3.Query{String: "commit"})
+	r.until("ReadyForQuery")
+
+	c := connect(t, s)
+	ctx := ctxT(t)
+	if _, err := c.Exec(ctx, "set statement_timeout = 300"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := c.Query(ctx, "select i from range(1000000000000) t(i) where i % 1000000000000 = 999999999999")
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Err()
+	}
+	if pgCode(err) != "57014" || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("slow rows: %v, want 57014 canceling statement due to statement timeout", err)
+	}
+}

@@ -47,6 +47,7 @@ type Result struct {
 	// connection: conn is set while it streams. When the connection must
 	// run something else first, yield reads the rest into buffered.
 	conn     *Conn
+	guard    *stmtGuard // of a streaming result: its statement runs until it closes
 	detached bool
 	buffered [][]any
 	bufErr   error
@@ -107,6 +108,9 @@ func (r *Result) Next() bool {
 func (r *Result) finish(err error) {
 	if err != nil && r.err == nil {
 		r.err = classify(err, "")
+		if r.guard != nil {
+			r.err = r.guard.explain(r.err)
+		}
 	}
 	r.release()
 	if r.err != nil && r.onErr != nil {
@@ -190,6 +194,15 @@ func (r *Result) release() {
 		f()
 	}
 	r.onClose = nil
+}
+
+// Resume marks the start of another read of a streaming result's rows (an
+// Execute message on a suspended portal): statement_timeout counts again
+// from now, as Postgres times each Execute on its own.
+func (r *Result) Resume() {
+	if r.guard != nil {
+		r.guard.resume()
+	}
 }
 
 // Values returns the current row, valid until the next call to Next. Each

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -401,14 +402,14 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if s.aborted() && !pl.txControl {
 		return nil, errAborted()
 	}
-	ctx, end, err := s.guard(ctx)
+	ctx, g, err := s.guard(ctx)
 	if err != nil {
 		return nil, err
 	}
 	streaming := false
 	defer func() {
 		if !streaming {
-			end()
+			g.stop()
 		}
 	}()
 	start := time.Now()
@@ -418,10 +419,11 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		// DuckDB computes the rows as they are read: the statement runs
 		// (Cancel and statement_timeout reach it) until they are.
 		streaming = true
-		res.onClose = append(res.onClose, end)
+		res.guard = g
+		res.onClose = append(res.onClose, g.stop)
 	}
 	if err != nil {
-		err = pl.locate(err)
+		err = pl.locate(g.explain(err))
 		s.failed(err)
 		return nil, err
 	}
@@ -436,33 +438,75 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	return res, nil
 }
 
-// guard gives a phase of a statement (planning, running) a context that
-// Cancel ends, and statement_timeout; end releases it.
-func (s *Session) guard(ctx context.Context) (_ context.Context, end func(), _ error) {
-	var cancel context.CancelFunc
-	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
-		ctx, cancel = context.WithTimeout(ctx, d)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
+// stmtGuard is a phase of a statement (planning, running and streaming
+// its rows): Cancel ends its context, and so does statement_timeout, which
+// resume starts again (Postgres times each Execute message of a portal on
+// its own).
+type stmtGuard struct {
+	s      *Session
+	id     uint64
+	cancel context.CancelFunc
+	d      time.Duration
+	timer  *time.Timer
+	fired  atomic.Bool
+}
+
+// guard starts a phase of a statement.
+func (s *Session) guard(ctx context.Context) (context.Context, *stmtGuard, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	g := &stmtGuard{s: s, cancel: cancel}
+	if g.d = statementTimeout(s.settings["statement_timeout"]); g.d > 0 {
+		g.timer = time.AfterFunc(g.d, func() {
+			g.fired.Store(true)
+			cancel()
+		})
 	}
 	s.mu.Lock()
 	if s.mu.closed {
 		s.mu.Unlock()
-		cancel()
+		g.stop()
 		return nil, nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
 	}
 	s.mu.cancel = cancel
 	s.mu.cancelID++
-	id := s.mu.cancelID
+	g.id = s.mu.cancelID
 	s.mu.Unlock()
-	return ctx, func() {
-		s.mu.Lock()
-		if s.mu.cancelID == id {
-			s.mu.cancel = nil
-		}
-		s.mu.Unlock()
-		cancel()
-	}, nil
+	return ctx, g, nil
+}
+
+// resume starts statement_timeout again, unless it has passed.
+func (g *stmtGuard) resume() {
+	if g.timer != nil && !g.fired.Load() {
+		g.timer.Reset(g.d)
+	}
+}
+
+// stop ends the phase: its context, its timer, its hold on Cancel.
+func (g *stmtGuard) stop() {
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	g.cancel()
+	if g.id == 0 {
+		return
+	}
+	g.s.mu.Lock()
+	if g.s.mu.cancelID == g.id {
+		g.s.mu.cancel = nil
+	}
+	g.s.mu.Unlock()
+}
+
+// explain gives a cancellation that statement_timeout caused Postgres's
+// message for it.
+func (g *stmtGuard) explain(err error) error {
+	e, ok := sqlerr.As(err)
+	if !ok || e.Code != sqlerr.QueryCanceled || !g.fired.Load() {
+		return err
+	}
+	c := *e
+	c.Message = "canceling statement due to statement timeout"
+	return &c
 }
 
 func errAborted() error {
