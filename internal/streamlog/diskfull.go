@@ -43,6 +43,11 @@ func (l *Log) diskFullFS(fs vfs.FS) vfs.FS {
 // waitForSpace marks the log full and waits until the disk under it has
 // ResumeFreeBytes free (or the log closes). Pebble's writes wait meanwhile.
 func (l *Log) waitForSpace(fs vfs.FS) {
+	if !l.open.Load() {
+		// Opening: fail now (Open reports the full disk) rather than
+		// keep the process from starting.
+		return
+	}
 	need := uint64(l.opts.ResumeFreeBytes)
 	l.mu.Lock()
 	l.mu.diskFull = true

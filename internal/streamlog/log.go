@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -50,6 +51,7 @@ type Options struct {
 // shards, on one Pebble database. All methods are safe for concurrent use.
 type Log struct {
 	dir    string
+	open   atomic.Bool // set once Open has recovered the log: a full disk is waited out
 	db     *pebble.DB
 	log    *slog.Logger
 	now    func() time.Time
@@ -160,6 +162,7 @@ func Open(dir string, opts Options) (*Log, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	l.open.Store(true)
 	go l.writer()
 	return l, nil
 }
