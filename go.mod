@@ -94,3 +94,5 @@ require (
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace github.com/duckdb/duckdb-go/v2 => ./third_party/duckdb-go

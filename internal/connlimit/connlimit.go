@@ -151,3 +151,7 @@ func (c *conn) Close() error {
 	c.once.Do(func() { c.l.open.Add(-1) })
 	return c.Conn.Close()
 }
+
+// NetConn returns the connection accepted, as tls.Conn's NetConn does, for
+// callers that need what it is (its file descriptor, to watch it).
+func (c *conn) NetConn() net.Conn { return c.Conn }

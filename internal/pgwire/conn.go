@@ -285,6 +285,12 @@ func (c *conn) handle(ctx context.Context, msg pgproto3.FrontendMessage) error {
 			return nil
 		}
 	}
+	switch msg.(type) {
+	case *pgproto3.Query, *pgproto3.Parse, *pgproto3.Execute:
+		// These run statements (Parse plans one): a client that goes
+		// away meanwhile cancels it.
+		defer c.watchHangup()()
+	}
 	switch m := msg.(type) {
 	case *pgproto3.Query:
 		return c.simpleQuery(ctx, m.String)

@@ -12,7 +12,9 @@
 //     Describe, Execute with row limits and PortalSuspended, Close, Sync,
 //     Flush; named and unnamed statements and portals; parameters in text and
 //     binary).
-//   - CancelRequest, which interrupts the running DuckDB query.
+//   - CancelRequest, which interrupts the running DuckDB query (also while
+//     it is planned, and while its rows stream); a client that closes its
+//     connection while its statement runs cancels it too (hangup.go).
 //   - COPY ... FROM STDIN and COPY ... TO STDOUT in text and CSV formats;
 //     in CSV an unquoted empty field is NULL and "" the empty string.
 //   - bytea parameters in binary, or in text in Postgres's hex or escape

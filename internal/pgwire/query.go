@@ -234,6 +234,8 @@ func (c *conn) execute(ctx context.Context, m *pgproto3.Execute) error {
 			}
 			return nil
 		}
+	} else {
+		p.res.Resume() // statement_timeout times each Execute
 	}
 	more, stmtErr, err := c.streamRowsN(p.res, p.formats, m.MaxRows)
 	if err != nil {

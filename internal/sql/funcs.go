@@ -483,7 +483,9 @@ func rwJSONSerialize(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 1, 1); err != nil {
 		return nil, err
 	}
-	return cast(toJSON(f.Args[0]), "varchar"), nil
+	// rs_json_text (the warehouse's) keeps the text JSON: DuckDB writes a
+	// NaN or infinite double as a bare NaN or Infinity.
+	return fn("rs_json_text", cast(toJSON(f.Args[0]), "varchar")), nil
 }
 
 // rwJSONExtractPathText: JSON_EXTRACT_PATH_TEXT(json, key [, key ...]

@@ -72,7 +72,7 @@ func rwJSONSerializeToVarbyte(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if err := rw.nargs(f, 1, 1); err != nil {
 		return nil, err
 	}
-	return fn("encode", cast(toJSON(f.Args[0]), "varchar")), nil
+	return fn("encode", fn("rs_json_text", cast(toJSON(f.Args[0]), "varchar"))), nil
 }
 
 // rwPad: LPAD and RPAD with two arguments pad with blanks (SQL reference,

@@ -32,6 +32,10 @@
 //     advanced after the fsync, in sequence order, so a reader never sees a
 //     record that a crash could take back, never sees a gap that fills in
 //     later, and never sees a torn record.
+//   - A full disk stops writes without failing them: the write that found
+//     the disk full waits for space and completes once, new writes are
+//     refused with ErrDiskFull meanwhile (nothing of them is written), and
+//     the log takes writes again by itself when space is back (diskfull.go).
 //   - An append is atomic: all of its records are written, in order, with
 //     increasing sequence numbers, or none is.
 //   - Each record carries its ordinal in its shard (record format 2): the

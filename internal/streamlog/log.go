@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -41,11 +42,16 @@ type Options struct {
 	OnDemandShards int
 	// MaxShards bounds the open shards of one stream. Zero means 1024.
 	MaxShards int
+	// ResumeFreeBytes is the free space the disk must have again before
+	// writes that found it full go on (ErrDiskFull). Zero means 16 MiB.
+	ResumeFreeBytes int64
 }
 
 // Log is the durable stream store: a set of named streams, each a set of
 // shards, on one Pebble database. All methods are safe for concurrent use.
 type Log struct {
+	dir    string
+	open   atomic.Bool // set once Open has recovered the log: a full disk is waited out
 	db     *pebble.DB
 	log    *slog.Logger
 	now    func() time.Time
@@ -61,6 +67,7 @@ type Log struct {
 		byName   map[string]*stream
 		deleting map[string]deletingStream
 		failed   error // set when a commit failed: the log refuses all further writes
+		diskFull bool  // set while a write waits for disk space: new writes are refused
 	}
 
 	// writer-owned: only the writer goroutine touches w.
@@ -116,8 +123,15 @@ func Open(dir string, opts Options) (*Log, error) {
 	if opts.MaxShards <= 0 {
 		opts.MaxShards = 1024
 	}
+	if opts.ResumeFreeBytes <= 0 {
+		opts.ResumeFreeBytes = defaultResumeFreeBytes
+	}
+	fs := opts.FS
+	if fs == nil {
+		fs = vfs.Default
+	}
 	l := &Log{
-		log: obs.Logger(opts.Logger).With("component", "streamlog"), now: opts.Now, opts: opts,
+		dir: dir, log: obs.Logger(opts.Logger).With("component", "streamlog"), now: opts.Now, opts: opts,
 		ops: make(chan *op, 1024), quit: make(chan struct{}), wdone: make(chan struct{}),
 	}
 	l.m = newMetrics(obs.Registerer(opts.Registerer))
@@ -126,7 +140,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	l.w.streams = map[uint64]*stream{}
 
 	po := &pebble.Options{
-		Logger: pebbleLogger{l.log}, FS: opts.FS,
+		Logger: pebbleLogger{l.log}, FS: l.diskFullFS(fs),
 		// Streams write sequentially at high rates: large memtables mean
 		// fewer flushes and less L0 churn competing with the WAL's fsyncs.
 		MemTableSize:                64 << 20,
@@ -148,6 +162,7 @@ func Open(dir string, opts Options) (*Log, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	l.open.Store(true)
 	go l.writer()
 	return l, nil
 }

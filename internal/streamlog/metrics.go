@@ -11,6 +11,7 @@ type metrics struct {
 	read      prometheus.Counter
 	trimmed   prometheus.Counter
 	trimRuns  prometheus.Counter
+	diskFull  prometheus.Gauge
 }
 
 func newMetrics(r prometheus.Registerer) *metrics {
@@ -41,7 +42,10 @@ func newMetrics(r prometheus.Registerer) *metrics {
 		trimRuns: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "blueshift_streamlog_trim_runs_total", Help: "Retention passes over all streams.",
 		}),
+		diskFull: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "blueshift_streamlog_disk_full", Help: "1 while the disk under the stream log is full and writes wait for space.",
+		}),
 	}
-	r.MustRegister(m.commits, m.groupOps, m.commitDur, m.appended, m.appendedB, m.read, m.trimmed, m.trimRuns)
+	r.MustRegister(m.commits, m.groupOps, m.commitDur, m.appended, m.appendedB, m.read, m.trimmed, m.trimRuns, m.diskFull)
 	return m
 }

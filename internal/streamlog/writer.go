@@ -28,24 +28,19 @@ const (
 	maxGroupBytes = 16 << 20 // well under Pebble's large-batch threshold (half a memtable)
 )
 
-// Err is the error that made the log refuse writes (a failed commit), or
-// nil while it accepts them: the stream log's health.
-func (l *Log) Err() error {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return l.mu.failed
-}
+// Err is why the log refuses writes now, or nil while it accepts them: the
+// stream log's health. It is ErrDiskFull while the disk is full (cleared by
+// itself when space is back), or the error of a failed commit (which lasts
+// until a restart).
+func (l *Log) Err() error { return l.refusal() }
 
 // submit hands o to the writer and waits for it to be durable (or refused).
 // If ctx ends first the operation may still commit; the caller must treat
 // it as unacknowledged.
 func (l *Log) submit(ctx context.Context, o *op) error {
 	o.done = make(chan struct{})
-	l.mu.RLock()
-	failed := l.mu.failed
-	l.mu.RUnlock()
-	if failed != nil {
-		return failed
+	if err := l.refusal(); err != nil {
+		return err
 	}
 	select {
 	case l.ops <- o:

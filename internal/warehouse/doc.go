@@ -74,10 +74,16 @@
 //     the user's stored procedures and none of blueshift's own macros;
 //     current_user as the connected user (compat.go, compat_catalog.go,
 //     column_types.go, owners.go).
-//   - Results stream: Result.Next hands out one row at a time from DuckDB's
-//     result chunks; the Go side never collects a result set, except an
-//     EXPLAIN's plan, split into lines (explain.go). (DuckDB itself
-//     materializes a query's result in its buffer manager, which can spill.)
+//   - Results stream: a SELECT runs as a DuckDB streaming query (the
+//     patched driver's QueryStreamingContext, third_party/duckdb-go), so
+//     DuckDB computes its rows a chunk at a time as Result.Next hands them
+//     out; neither side holds a result set whole. The statement runs until
+//     its Result closes: Cancel and statement_timeout reach it while its
+//     rows are read. A connection streams one result at a time: before it
+//     runs anything else, Conn.yield reads the rest of the streaming one
+//     into memory (two portals read in turns, engine code in between).
+//     Other statements' results (INSERT ... RETURNING, EXPLAIN) are
+//     materialized by DuckDB, which can spill them.
 //   - Engine code runs DuckDB SQL in the session's current transaction with
 //     Session.Conn, as one unit with Session.Atomic, or in a transaction of its
 //     own on a fresh connection with Warehouse.Update.

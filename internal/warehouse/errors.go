@@ -43,7 +43,7 @@ func classify(err error, query string) error {
 	var de *duckdb.Error
 	if !errors.As(err, &de) {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: "canceling statement due to user request", Err: err}
+			return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: canceledMessage(err), Err: err}
 		}
 		return &sqlerr.Error{Code: sqlerr.InternalError, Message: err.Error(), Err: err}
 	}
@@ -71,12 +71,22 @@ func classify(err error, query string) error {
 		e.Code, e.Message = sqlerr.StringDataRightTruncation, strings.TrimSuffix(e.Message[i+len("(Error: "):], ")")
 	}
 	if de.Type == duckdb.ErrorTypeInterrupt {
-		e.Message = "canceling statement due to user request"
+		e.Message = canceledMessage(err)
 	}
 	if line > 0 && query != "" {
 		e.Position = positionOf(query, line, col)
 	}
 	return e
+}
+
+// canceledMessage is Postgres's message for a statement interrupted by a
+// cancel (a CancelRequest, the client gone) or by statement_timeout, the
+// only deadline a statement's context has.
+func canceledMessage(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "canceling statement due to statement timeout"
+	}
+	return "canceling statement due to user request"
 }
 
 // internalSuggestion reports whether hint is DuckDB's "Did you mean" for

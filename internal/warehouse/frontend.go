@@ -84,13 +84,20 @@ func (s *Session) planRead(ctx context.Context, text string, r *reading) (*plan,
 // positions relative to the script. A statement that fails to plan aborts
 // the transaction block (one that fails to read is reported only).
 func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*plan, error) {
+	// Cancel and statement_timeout reach planning too: DuckDB's binding
+	// and planning of a large statement can take long.
+	ctx, g, err := s.guard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer g.stop()
 	r, err := s.readNow(ctx, p.Text)
 	if err != nil {
-		return nil, shiftPosition(err, script, p.Offset)
+		return nil, shiftPosition(g.explain(err), script, p.Offset)
 	}
 	pl, err := s.planRead(ctx, p.Text, r)
 	if err != nil {
-		err = shiftPosition(err, script, p.Offset)
+		err = shiftPosition(g.explain(err), script, p.Offset)
 		s.failed(err)
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"unsafe"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -62,11 +63,71 @@ var jsonGuards = map[string]*jsonGuard{
 		}
 		return v[0], nil
 	}},
+	// rs_json_text(text): DuckDB's JSON text of a SUPER value, made JSON:
+	// json_serialize's output (finiteJSON).
+	"rs_json_text": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		s, ok := v[0].(string)
+		if !ok {
+			return nil, fmt.Errorf("rs_json_text: unexpected argument %T", v[0])
+		}
+		return finiteJSON(s), nil
+	}},
 	// rs_json_valid(text): whether checkJSON accepts text.
 	"rs_json_valid": {result: duckdb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
 		b, ok := textBytes(v[0])
 		return ok && checkJSON(b) == jsonOK, nil
 	}},
+}
+
+// finiteJSON makes DuckDB's JSON text of a SUPER value JSON (RFC 8259, as
+// Redshift's JSON_SERIALIZE promises): a double that is NaN or infinite
+// (a float cast to SUPER) is written by DuckDB as a bare NaN, Infinity or
+// -Infinity, which JSON has not; they become the strings "NaN",
+// "Infinity" and "-Infinity", as Postgres's to_json writes them. Text
+// without them is returned as is.
+func finiteJSON(s string) string {
+	var b []byte // the rewritten text, once a token was found
+	last := 0    // s[last:] is not copied to b yet
+	inString, escaped := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if c == '"' {
+			inString = true
+			continue
+		}
+		var tok string
+		switch {
+		case c == 'N' && strings.HasPrefix(s[i:], "NaN"):
+			tok = "NaN"
+		case c == 'I' && strings.HasPrefix(s[i:], "Infinity"):
+			tok = "Infinity"
+		case c == '-' && strings.HasPrefix(s[i:], "-Infinity"):
+			tok = "-Infinity"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, '"')
+		b = append(b, tok...)
+		b = append(b, '"')
+		i += len(tok) - 1
+		last = i + 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
 }
 
 // checkedJSONParse is json_parse without rs_json_check, for streaming

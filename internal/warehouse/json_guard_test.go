@@ -108,3 +108,62 @@ func BenchmarkJSONGuard(b *testing.B) {
 		})
 	}
 }
+
+// json_serialize writes JSON (RFC 8259, as Redshift's JSON_SERIALIZE
+// promises) also for a SUPER holding a NaN or infinite double, which DuckDB
+// wrote as a bare NaN or Infinity: they become strings, as Postgres's
+// to_json writes them. Text that only looks like them inside strings is
+// left alone.
+func TestJSONSerializeIsJSON(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	for _, c := range []struct{ sql, want string }{
+		{`SELECT json_serialize(CAST(CAST('NaN' AS float8) AS super))`, `"NaN"`},
+		{`SELECT json_serialize(CAST(CAST('infinity' AS float8) AS super))`, `"Infinity"`},
+		{`SELECT json_serialize(CAST(CAST('-infinity' AS float4) AS super))`, `"-Infinity"`},
+		{`SELECT json_serialize(json_parse('["NaN", "x\"Infinity", -1.5]'))`, `["NaN","x\"Infinity",-1.5]`},
+	} {
+		got := mustRun(t, s, c.sql)
+		row, _, _ := strings.Cut(got, "\n")
+		v := strings.TrimSuffix(strings.TrimPrefix(row, "["), "]")
+		if v != c.want || !json.Valid([]byte(v)) {
+			t.Errorf("%s: %s, want %s (JSON)", c.sql, v, c.want)
+		}
+	}
+	got := mustRun(t, s, `SELECT from_varbyte(json_serialize_to_varbyte(CAST(CAST('NaN' AS float8) AS super)), 'utf-8')`)
+	if row, _, _ := strings.Cut(got, "\n"); row != `["NaN"]` {
+		t.Errorf("json_serialize_to_varbyte of NaN: %s, want \"NaN\"", row)
+	}
+}
+
+func TestFiniteJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`[1,2]`:                      `[1,2]`,
+		`NaN`:                        `"NaN"`,
+		`[NaN,Infinity,-Infinity,1]`: `["NaN","Infinity","-Infinity",1]`,
+		`{"NaN":NaN,"s":"a\"NaN"}`:   `{"NaN":"NaN","s":"a\"NaN"}`,
+		`"\\"`:                       `"\\"`,
+		`["\\",NaN]`:                 `["\\","NaN"]`,
+	} {
+		if got := finiteJSON(in); got != want {
+			t.Errorf("finiteJSON(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// finiteJSON never changes JSON (which has no bare NaN or Infinity), and
+// what it writes needs no second pass.
+func FuzzFiniteJSON(f *testing.F) {
+	for _, s := range []string{`[NaN,Infinity,-Infinity]`, `{"a":"NaN\"","b":-Infinity}`, `"\\"NaN`, `1`, `NaNInfinity`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := finiteJSON(s)
+		if json.Valid([]byte(s)) && out != s {
+			t.Fatalf("finiteJSON changed JSON %q to %q", s, out)
+		}
+		if again := finiteJSON(out); again != out {
+			t.Fatalf("finiteJSON(%q) = %q, and again %q", s, out, again)
+		}
+	})
+}

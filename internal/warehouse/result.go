@@ -11,7 +11,9 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/lex"
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // Result is the outcome of one statement. A statement that returns rows has
@@ -40,6 +42,15 @@ type Result struct {
 	done     bool
 	onClose  []func()
 	onErr    func(error) // told when the rows end in an error
+
+	// A streaming result (DuckDB computes rows as they are read) holds its
+	// connection: conn is set while it streams. When the connection must
+	// run something else first, yield reads the rest into buffered.
+	conn     *Conn
+	guard    *stmtGuard // of a streaming result: its statement runs until it closes
+	detached bool
+	buffered [][]any
+	bufErr   error
 }
 
 // Notice is a message for the client that is not an error (Postgres's
@@ -66,6 +77,16 @@ func (r *Result) Next() bool {
 		r.affected++
 		return true
 	}
+	if r.detached {
+		if len(r.buffered) == 0 {
+			r.finish(r.bufErr)
+			return false
+		}
+		r.vals, r.buffered[0] = r.buffered[0], nil
+		r.buffered = r.buffered[1:]
+		r.affected++
+		return true
+	}
 	if r.rows == nil {
 		r.finish(nil)
 		return false
@@ -87,6 +108,9 @@ func (r *Result) Next() bool {
 func (r *Result) finish(err error) {
 	if err != nil && r.err == nil {
 		r.err = classify(err, "")
+		if r.guard != nil {
+			r.err = r.guard.explain(r.err)
+		}
 	}
 	r.release()
 	if r.err != nil && r.onErr != nil {
@@ -95,11 +119,71 @@ func (r *Result) finish(err error) {
 	}
 }
 
+// detach reads the rest of a streaming result into memory and lets its
+// connection go, for the connection must run another statement while the
+// client has not read all of it (two portals open at once, engine code
+// between). An error met on the way is kept for the row it came at.
+func (r *Result) detach() {
+	if r.conn != nil && r.conn.stream == r {
+		r.conn.stream = nil
+	}
+	r.conn = nil
+	if r.done || r.rows == nil || r.detached {
+		return
+	}
+	held := 0
+	for {
+		if err := r.rows.Next(r.dst); err != nil {
+			if !errors.Is(err, io.EOF) {
+				r.bufErr = err
+			}
+			break
+		}
+		row := make([]any, len(r.dst))
+		for i, v := range r.dst {
+			row[i] = normalize(v, r.Columns[i].Type.Kind)
+			held += valueSize(row[i])
+		}
+		r.buffered = append(r.buffered, row)
+		if held > MaxDetachedBytes {
+			r.bufErr = sqlerr.New(sqlerr.OutOfMemory,
+				"out of memory: the rest of this result passed %d MB while it was read into memory to run another statement on the connection; read a result to its end (or close its portal) before running another statement", MaxDetachedBytes>>20)
+			break
+		}
+	}
+	if err := r.rows.Close(); err != nil && r.bufErr == nil {
+		r.bufErr = err
+	}
+	r.rows = nil
+	r.detached = true
+}
+
+// MaxDetachedBytes bounds the memory a result read into memory by detach
+// may hold: blueshift's own per-statement memory bound (docs/limits.md).
+// Past it the result ends, at that row, with 53200.
+const MaxDetachedBytes = 256 << 20
+
+// valueSize is about what v takes in memory.
+func valueSize(v any) int {
+	switch v := v.(type) {
+	case string:
+		return 16 + len(v)
+	case []byte:
+		return 24 + len(v)
+	}
+	return 16
+}
+
 func (r *Result) release() {
 	if r.done {
 		return
 	}
 	r.done = true
+	r.buffered = nil
+	if r.conn != nil && r.conn.stream == r {
+		r.conn.stream = nil
+	}
+	r.conn = nil
 	if r.rows != nil {
 		if err := r.rows.Close(); err != nil && r.err == nil {
 			r.err = classify(err, "")
@@ -110,6 +194,15 @@ func (r *Result) release() {
 		f()
 	}
 	r.onClose = nil
+}
+
+// Resume marks the start of another read of a streaming result's rows (an
+// Execute message on a suspended portal): statement_timeout counts again
+// from now, as Postgres times each Execute on its own.
+func (r *Result) Resume() {
+	if r.guard != nil {
+		r.guard.resume()
+	}
 }
 
 // Values returns the current row, valid until the next call to Next. Each
@@ -292,6 +385,7 @@ func substituteParams(query string, repl func(n int) string) (string, bool) {
 }
 
 func (c *Conn) prepareOnce(ctx context.Context, query string) (*prepared, error) {
+	c.yield()
 	ds, err := c.c.PrepareContext(ctx, query)
 	if err != nil {
 		c.settle(ctx) // the driver runs all but the last of several statements
@@ -374,6 +468,7 @@ func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
 	if p.busy || p.stmt == nil {
 		return nil
 	}
+	c.yield()
 	ds, err := c.c.PrepareContext(ctx, p.sql)
 	if err != nil {
 		c.settle(ctx)
@@ -387,6 +482,7 @@ func (p *prepared) reprepare(ctx context.Context, c *Conn) error {
 // run executes p with args. tag names the statement's command (bsql.Tag)
 // for the result of one that returns no rows.
 func (p *prepared) run(ctx context.Context, c *Conn, args []any, tag string) (*Result, error) {
+	c.yield()
 	st := p.stmt
 	var extra func()
 	if p.busy {
@@ -407,7 +503,15 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, tag string) (*R
 		}
 		return nil, err
 	}
-	rows, err := st.QueryContext(ctx, nv)
+	var rows driver.Rows
+	streaming := p.kind == duckdb.STATEMENT_TYPE_SELECT && p.columns != nil
+	if streaming {
+		// DuckDB computes the rows as the client reads them: a large
+		// result is never held whole (doc.go).
+		rows, err = st.QueryStreamingContext(ctx, nv)
+	} else {
+		rows, err = st.QueryContext(ctx, nv)
+	}
 	if err != nil {
 		c.settle(ctx)
 		if extra != nil {
@@ -454,6 +558,10 @@ func (p *prepared) run(ctx context.Context, c *Conn, args []any, tag string) (*R
 	} else {
 		p.busy = true
 		r.onClose = append(r.onClose, func() { p.busy = false })
+	}
+	if streaming {
+		r.conn = c
+		c.stream = r
 	}
 	return r, nil
 }

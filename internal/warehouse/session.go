@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -57,8 +58,9 @@ type Session struct {
 
 	mu struct {
 		sync.Mutex
-		cancel context.CancelFunc // of the statement running now
-		closed bool
+		cancel   context.CancelFunc // of the statement running now (or streaming its rows)
+		cancelID uint64             // which statement cancel belongs to
+		closed   bool
 	}
 }
 
@@ -400,31 +402,28 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if s.aborted() && !pl.txControl {
 		return nil, errAborted()
 	}
-	var cancel context.CancelFunc
-	if d := statementTimeout(s.settings["statement_timeout"]); d > 0 {
-		ctx, cancel = context.WithTimeout(ctx, d)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
+	ctx, g, err := s.guard(ctx)
+	if err != nil {
+		return nil, err
 	}
-	s.mu.Lock()
-	if s.mu.closed {
-		s.mu.Unlock()
-		cancel()
-		return nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
-	}
-	s.mu.cancel = cancel
-	s.mu.Unlock()
+	streaming := false
 	defer func() {
-		s.mu.Lock()
-		s.mu.cancel = nil
-		s.mu.Unlock()
-		cancel()
+		if !streaming {
+			g.stop()
+		}
 	}()
 	start := time.Now()
 	res, err := pl.run(ctx, params)
 	s.w.metrics.duration.Observe(time.Since(start).Seconds())
+	if err == nil && res.conn != nil {
+		// DuckDB computes the rows as they are read: the statement runs
+		// (Cancel and statement_timeout reach it) until they are.
+		streaming = true
+		res.guard = g
+		res.onClose = append(res.onClose, g.stop)
+	}
 	if err != nil {
-		err = pl.locate(err)
+		err = pl.locate(g.explain(err))
 		s.failed(err)
 		return nil, err
 	}
@@ -437,6 +436,77 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		res.onErr = func(err error) { s.failed(err) }
 	}
 	return res, nil
+}
+
+// stmtGuard is a phase of a statement (planning, running and streaming
+// its rows): Cancel ends its context, and so does statement_timeout, which
+// resume starts again (Postgres times each Execute message of a portal on
+// its own).
+type stmtGuard struct {
+	s      *Session
+	id     uint64
+	cancel context.CancelFunc
+	d      time.Duration
+	timer  *time.Timer
+	fired  atomic.Bool
+}
+
+// guard starts a phase of a statement.
+func (s *Session) guard(ctx context.Context) (context.Context, *stmtGuard, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	g := &stmtGuard{s: s, cancel: cancel}
+	if g.d = statementTimeout(s.settings["statement_timeout"]); g.d > 0 {
+		g.timer = time.AfterFunc(g.d, func() {
+			g.fired.Store(true)
+			cancel()
+		})
+	}
+	s.mu.Lock()
+	if s.mu.closed {
+		s.mu.Unlock()
+		g.stop()
+		return nil, nil, sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
+	}
+	s.mu.cancel = cancel
+	s.mu.cancelID++
+	g.id = s.mu.cancelID
+	s.mu.Unlock()
+	return ctx, g, nil
+}
+
+// resume starts statement_timeout again, unless it has passed.
+func (g *stmtGuard) resume() {
+	if g.timer != nil && !g.fired.Load() {
+		g.timer.Reset(g.d)
+	}
+}
+
+// stop ends the phase: its context, its timer, its hold on Cancel.
+func (g *stmtGuard) stop() {
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	g.cancel()
+	if g.id == 0 {
+		return
+	}
+	g.s.mu.Lock()
+	if g.s.mu.cancelID == g.id {
+		g.s.mu.cancel = nil
+	}
+	g.s.mu.Unlock()
+}
+
+// explain gives a cancellation that statement_timeout caused Postgres's
+// message for it.
+func (g *stmtGuard) explain(err error) error {
+	e, ok := sqlerr.As(err)
+	if !ok || e.Code != sqlerr.QueryCanceled || !g.fired.Load() {
+		return err
+	}
+	c := *e
+	c.Message = "canceling statement due to statement timeout"
+	return &c
 }
 
 func errAborted() error {

@@ -326,12 +326,23 @@ func (w *Warehouse) Close() error {
 // session's, in its current transaction) or from Warehouse.Update (its own).
 // A Conn is not safe for concurrent use.
 type Conn struct {
-	c *duckdb.Conn
+	c      *duckdb.Conn
+	stream *Result // the result streaming from c, if any
+}
+
+// yield frees the connection for another statement: a result still
+// streaming from it is read to its end into memory first, since DuckDB ends
+// a streaming result when its connection runs anything else.
+func (c *Conn) yield() {
+	if r := c.stream; r != nil {
+		r.detach()
+	}
 }
 
 // Exec runs one DuckDB statement and returns the number of rows it changed.
 // args bind to $1..$n.
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	c.yield()
 	res, err := c.c.ExecContext(ctx, query, namedArgs(args))
 	if err != nil {
 		c.settle(ctx)
@@ -375,11 +386,15 @@ func (c *Conn) settle(ctx context.Context) {
 		return
 	}
 	// Its own error (an aborted transaction's, say) changes nothing.
+	c.yield()
 	_, _ = c.c.ExecContext(context.Background(), "SELECT 1", nil)
 }
 
 // Close closes the connection.
 func (c *Conn) Close() error {
+	if r := c.stream; r != nil {
+		_ = r.Close()
+	}
 	if err := c.c.Close(); err != nil {
 		return fmt.Errorf("warehouse: close connection: %w", err)
 	}
