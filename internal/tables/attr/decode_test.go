@@ -124,3 +124,34 @@ func BenchmarkUnmarshalItemReference(b *testing.B) {
 		}
 	}
 }
+
+// FuzzNumber holds ParseNumber's and NumberSize's fast paths to apd's.
+func FuzzNumber(f *testing.F) {
+	for _, s := range []string{"0", "-0", "1", "-1", "1500", "0.5", "-0.05", "10.5", "1.50", "00", "01", ".5", "5.", "1e3", "-", "",
+		"12345678901234567890123456789012345678", "123456789012345678901234567890123456789", "0.00000000000000000000000000000000000001", "1.2.3", "1-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gotErr := ParseNumber(s)
+		want, wantErr := parseNumberSlow(s)
+		if got != want || gotErr != wantErr {
+			t.Fatalf("ParseNumber(%q) = %q, %v; apd gives %q, %v", s, got, gotErr, want, wantErr)
+		}
+		if g, w := NumberSize(s), numberSizeSlow(s); g != w {
+			t.Fatalf("NumberSize(%q) = %d; apd gives %d", s, g, w)
+		}
+	})
+}
+
+// FuzzAppendString holds appendString's fast path to json.Marshal.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"uote`, `back\\slash`, "<a&b>", "\x01", "\xff", "é", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendString(%q) = %s; json.Marshal gives %s", s, got, want)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ValueError is a value DynamoDB refuses; Msg is DynamoDB's text, sent as
@@ -121,6 +122,19 @@ func (it Item) MarshalJSON() ([]byte, error) {
 func (it Item) AppendJSON(b []byte) []byte { return appendMap(b, it) }
 
 func appendString(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		// Nothing to escape: what json.Marshal would write.
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, _ := json.Marshal(s) // never fails for a string
 	// json.Marshal escapes <, > and & for HTML; DynamoDB does not, but both are valid JSON.
 	return append(b, q...)
