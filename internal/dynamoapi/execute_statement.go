@@ -120,7 +120,7 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 			}
 			return nil, a.singleWriteErr(err, t.Name, returnOld)
 		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, attr.ItemSize(pl.Item), true, true)
+		out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return attr.ItemSize(pl.Item) }, true, true)
 		return out, nil
 	case partiql.Update, partiql.Delete:
 		if err := checkKey(t, pl.Key); err != nil {
@@ -161,7 +161,7 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 		if ret != nil {
 			out.Items = append(out.Items, ret)
 		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, max(itemSize(o.Old), itemSize(o.New)), true, true)
+		out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return max(itemSize(o.Old), itemSize(o.New)) }, true, true)
 		return out, nil
 	}
 	return out, nil
@@ -204,7 +204,7 @@ func (a *API) runSelect(ctx context.Context, t *tables.Table, ix *tables.Index, 
 				emit(it)
 			}
 		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, size, false, true)
+		out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return size }, false, true)
 		return out, nil
 	}
 	req := tables.ReadRequest{Table: t.Name, Limit: limit, MaxBytes: maxPageBytes, StartKey: start, Keep: keep, Backward: pl.Descending}
@@ -239,6 +239,6 @@ func (a *API) runSelect(ctx context.Context, t *tables.Table, ix *tables.Index, 
 		out.NextToken = base64.RawURLEncoding.EncodeToString(b)
 		out.LastEvaluatedKey = res.LastKey
 	}
-	out.ConsumedCapacity = capacity(rcc, t.Name, size, false, true)
+	out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return size }, false, true)
 	return out, nil
 }
