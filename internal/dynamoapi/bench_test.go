@@ -156,7 +156,8 @@ func item(i int) map[string]av {
 	return map[string]av{"pk": s(fmt.Sprint("user-", i%1000)), "sk": n(fmt.Sprint(i)), "name": s("some name"), "score": n(fmt.Sprint(i % 97)), "active": &types.AttributeValueMemberBOOL{Value: true}}
 }
 
-// BenchmarkWrites: PutItem, UpdateItem and GetItem at 8 and 32 clients.
+// BenchmarkWrites: PutItem, UpdateItem, BatchWriteItem (25 puts a call)
+// and GetItem at 8 and 32 clients.
 func BenchmarkWrites(b *testing.B) {
 	for _, tg := range targets(b) {
 		for _, clients := range []int{8, 32} {
@@ -179,6 +180,24 @@ func BenchmarkWrites(b *testing.B) {
 						UpdateExpression: aws.String("SET score = if_not_exists(score, :z) + :one"), ExpressionAttributeValues: map[string]av{":z": n("0"), ":one": n("1")}})
 					return err
 				})
+			})
+			b.Run(fmt.Sprintf("%s/BatchWriteItem/clients=%d", tg.name, clients), func(b *testing.B) {
+				// 25 new items a call (BatchWriteItem's most), so the
+				// client's cost per call is shared by 25 writes.
+				setup(b)
+				start := time.Now()
+				runClients(b, tg.pid, clients, func(ctx context.Context, i int) error {
+					reqs := make([]types.WriteRequest, 25)
+					for j := range reqs {
+						reqs[j] = types.WriteRequest{PutRequest: &types.PutRequest{Item: item(1_000_000_000 + i*25 + j)}}
+					}
+					out, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs}})
+					if err == nil && len(out.UnprocessedItems) > 0 {
+						err = fmt.Errorf("%d tables with unprocessed items", len(out.UnprocessedItems))
+					}
+					return err
+				})
+				b.ReportMetric(float64(25*b.N)/time.Since(start).Seconds(), "items/s")
 			})
 			b.Run(fmt.Sprintf("%s/GetItem/clients=%d", tg.name, clients), func(b *testing.B) {
 				setup(b)
