@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -170,4 +172,29 @@ func FuzzServer(f *testing.F) {
 			t.Fatalf("%q %q: %d %s", target, body, rec.Code, rec.Body)
 		}
 	})
+}
+
+// TestClientCancelIsNotAFailure: an operation that ends because its
+// client went away is logged as that, not as a failed request (an error
+// in the server's log).
+func TestClientCancelIsNotAFailure(t *testing.T) {
+	var logs bytes.Buffer
+	s := NewServer(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), nil)
+	s.Register(&Service{Prefix: "Svc_1", ContentType: "application/x-amz-json-1.1", Operations: map[string]Handler{
+		"Wait": func(ctx context.Context, body []byte) (any, error) {
+			<-ctx.Done()
+			return nil, fmt.Errorf("wait: %w", ctx.Err())
+		},
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`)).WithContext(ctx)
+	req.Header.Set("X-Amz-Target", "Svc_1.Wait")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Date", "20260101T000000Z")
+	req.Header.Set("Authorization", testAuth)
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "request canceled by the client") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
 }

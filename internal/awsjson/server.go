@@ -323,6 +323,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request) stri
 	}
 	result, err := rq.svc.Operations[rq.op](ctx, body)
 	if err != nil {
+		if cerr := r.Context().Err(); cerr != nil && errors.Is(err, cerr) {
+			// The client went away (or its deadline passed) while the
+			// operation ran: nobody reads the answer, and nothing failed
+			// on this side.
+			s.log.Debug("request canceled by the client", "service", rq.svcName, "operation", rq.op, "request", w.Header().Get("x-amzn-RequestId"), "err", err)
+			return s.writeError(w, rq, &Error{Type: InternalFailure, Status: http.StatusInternalServerError})
+		}
 		return s.fail(w, rq, err)
 	}
 	if es, ok := result.(*EventStream); ok {

@@ -128,10 +128,8 @@ func parse(body []byte) (any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, ok := parseTree(body)
+	if !ok {
 		return nil, serialization("")
 	}
 	if _, ok := v.(map[string]any); !ok {

@@ -447,11 +447,13 @@ type capacityUnits struct {
 
 // capacity returns ConsumedCapacity for mode (TOTAL or INDEXES; nil for
 // NONE or unset): writes are a unit per KB, reads a unit per 4 KB (half
-// that when eventually consistent).
-func capacity(mode *string, table string, size int, write, consistent bool) *consumed {
+// that when eventually consistent). sizeOf gives the item size counted; it
+// runs only when capacity is asked for.
+func capacity(mode *string, table string, sizeOf func() int, write, consistent bool) *consumed {
 	if mode == nil || (*mode != "TOTAL" && *mode != "INDEXES") {
 		return nil
 	}
+	size := sizeOf()
 	var u float64
 	if write {
 		u = float64(max(1, (size+1023)/1024))

@@ -114,7 +114,7 @@ func (a *API) batchGetItem(ctx context.Context, body []byte) (any, error) {
 		out.Responses[name] = append(out.Responses[name], it)
 	}
 	for name := range out.Responses {
-		if cc := capacity(in.ReturnConsumedCapacity, name, sizes[name], false, true); cc != nil {
+		if cc := capacity(in.ReturnConsumedCapacity, name, func() int { return sizes[name] }, false, true); cc != nil {
 			caps = append(caps, cc)
 		}
 	}

@@ -99,7 +99,7 @@ func (a *API) batchWriteItem(ctx context.Context, body []byte) (any, error) {
 		ConsumedCapacity []*consumed    `json:"ConsumedCapacity,omitempty"`
 	}{UnprocessedItems: map[string]any{}}
 	for name := range in.RequestItems {
-		if cc := capacity(in.ReturnConsumedCapacity, tableNameOf(name), sizes[tableNameOf(name)], true, true); cc != nil {
+		if cc := capacity(in.ReturnConsumedCapacity, tableNameOf(name), func() int { return sizes[tableNameOf(name)] }, true, true); cc != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 		}
 	}

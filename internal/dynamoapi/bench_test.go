@@ -1,13 +1,17 @@
 package dynamoapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,11 +38,12 @@ import (
 type target struct {
 	name string
 	addr string
+	pid  int // the server's process, whose CPU time the benchmarks report
 }
 
 func targets(b *testing.B) []target {
 	srv := testserver.Start(b)
-	ts := []target{{"blueshift", srv.AWS}}
+	ts := []target{{"blueshift", srv.AWS, srv.PID()}}
 	if js := os.Getenv("BLUESHIFT_DYNALITE"); js != "" {
 		port := "48123"
 		cmd := exec.Command("node", js, "--port", port, "--createTableMs", "0")
@@ -58,7 +63,7 @@ func targets(b *testing.B) []target {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		ts = append(ts, target{"dynalite", addr})
+		ts = append(ts, target{"dynalite", addr, cmd.Process.Pid})
 	}
 	return ts
 }
@@ -79,13 +84,15 @@ func benchTable(b testing.TB, c *dynamodb.Client, name string) {
 }
 
 // runClients runs b.N calls of op spread over clients goroutines and
-// reports calls per second.
-func runClients(b *testing.B, clients int, op func(ctx context.Context, i int) error) {
+// reports calls per second, and the CPU time per call of this process (the
+// client) and of the server's process pid (when not 0).
+func runClients(b *testing.B, pid, clients int, op func(ctx context.Context, i int) error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	var failed atomic.Value
 	b.ResetTimer()
 	start := time.Now()
+	client0, server0 := selfCPU(), procCPU(pid)
 	for range clients {
 		wg.Add(1)
 		go func() {
@@ -104,17 +111,53 @@ func runClients(b *testing.B, clients int, op func(ctx context.Context, i int) e
 	}
 	wg.Wait()
 	el := time.Since(start)
+	client, server := selfCPU()-client0, procCPU(pid)-server0
 	if err, _ := failed.Load().(error); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/el.Seconds(), "ops/s")
+	b.ReportMetric(float64(client.Microseconds())/float64(b.N), "client-cpu-us/op")
+	if pid != 0 {
+		b.ReportMetric(float64(server.Microseconds())/float64(b.N), "server-cpu-us/op")
+	}
+}
+
+// selfCPU is this process's CPU time so far (user and system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procCPU is process pid's CPU time so far (user and system, from
+// /proc/pid/stat, in clock ticks of 10 ms), or 0 when it cannot be read.
+func procCPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 12th and 13th of them.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func item(i int) map[string]av {
 	return map[string]av{"pk": s(fmt.Sprint("user-", i%1000)), "sk": n(fmt.Sprint(i)), "name": s("some name"), "score": n(fmt.Sprint(i % 97)), "active": &types.AttributeValueMemberBOOL{Value: true}}
 }
 
-// BenchmarkWrites: PutItem, UpdateItem and GetItem at 8 and 32 clients.
+// BenchmarkWrites: PutItem, UpdateItem, BatchWriteItem (25 puts a call)
+// and GetItem at 8 and 32 clients.
 func BenchmarkWrites(b *testing.B) {
 	for _, tg := range targets(b) {
 		for _, clients := range []int{8, 32} {
@@ -124,23 +167,41 @@ func BenchmarkWrites(b *testing.B) {
 			setup := func(b *testing.B) { once.Do(func() { benchTable(b, c, table) }) }
 			b.Run(fmt.Sprintf("%s/PutItem/clients=%d", tg.name, clients), func(b *testing.B) {
 				setup(b)
-				runClients(b, clients, func(ctx context.Context, i int) error {
+				runClients(b, tg.pid, clients, func(ctx context.Context, i int) error {
 					_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item(i)})
 					return err
 				})
 			})
 			b.Run(fmt.Sprintf("%s/UpdateItem/clients=%d", tg.name, clients), func(b *testing.B) {
 				setup(b)
-				runClients(b, clients, func(ctx context.Context, i int) error {
+				runClients(b, tg.pid, clients, func(ctx context.Context, i int) error {
 					it := item(i)
 					_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(table), Key: map[string]av{"pk": it["pk"], "sk": it["sk"]},
 						UpdateExpression: aws.String("SET score = if_not_exists(score, :z) + :one"), ExpressionAttributeValues: map[string]av{":z": n("0"), ":one": n("1")}})
 					return err
 				})
 			})
+			b.Run(fmt.Sprintf("%s/BatchWriteItem/clients=%d", tg.name, clients), func(b *testing.B) {
+				// 25 new items a call (BatchWriteItem's most), so the
+				// client's cost per call is shared by 25 writes.
+				setup(b)
+				start := time.Now()
+				runClients(b, tg.pid, clients, func(ctx context.Context, i int) error {
+					reqs := make([]types.WriteRequest, 25)
+					for j := range reqs {
+						reqs[j] = types.WriteRequest{PutRequest: &types.PutRequest{Item: item(1_000_000_000 + i*25 + j)}}
+					}
+					out, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs}})
+					if err == nil && len(out.UnprocessedItems) > 0 {
+						err = fmt.Errorf("%d tables with unprocessed items", len(out.UnprocessedItems))
+					}
+					return err
+				})
+				b.ReportMetric(float64(25*b.N)/time.Since(start).Seconds(), "items/s")
+			})
 			b.Run(fmt.Sprintf("%s/GetItem/clients=%d", tg.name, clients), func(b *testing.B) {
 				setup(b)
-				runClients(b, clients, func(ctx context.Context, i int) error {
+				runClients(b, tg.pid, clients, func(ctx context.Context, i int) error {
 					it := item(i)
 					_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]av{"pk": it["pk"], "sk": it["sk"]}})
 					return err
@@ -187,7 +248,7 @@ func BenchmarkQuery(b *testing.B) {
 		wg.Wait()
 		b.Run(tg.name, func(b *testing.B) {
 			lat := make([]time.Duration, b.N)
-			runClients(b, 8, func(ctx context.Context, i int) error {
+			runClients(b, tg.pid, 8, func(ctx context.Context, i int) error {
 				t0 := time.Now()
 				out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("q"), KeyConditionExpression: aws.String("pk = :p AND sk > :s"),
 					ExpressionAttributeValues: map[string]av{":p": s(fmt.Sprint("user-", i%1000)), ":s": n("0")}, Limit: aws.Int32(10)})
@@ -230,7 +291,7 @@ func BenchmarkCapture(b *testing.B) {
 	}
 	for _, table := range []string{"captureoff", "captureon", "capturestream"} {
 		b.Run("PutItem/"+table, func(b *testing.B) {
-			runClients(b, 32, func(ctx context.Context, i int) error {
+			runClients(b, srv.PID(), 32, func(ctx context.Context, i int) error {
 				_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item(i + b.N)})
 				return err
 			})

@@ -52,7 +52,7 @@ func (a *API) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, a.singleWriteErr(err, name, wantOld(in.ReturnValuesOnConditionCheckFailure))
 	}
-	out := writeOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, itemSize(outs[0].Old), true, true)}
+	out := writeOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, func() int { return itemSize(outs[0].Old) }, true, true)}
 	if wantOld(in.ReturnValues) {
 		out.Attributes = outs[0].Old
 	}

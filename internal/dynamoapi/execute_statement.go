@@ -136,7 +136,7 @@ func (a *API) runStatement(ctx context.Context, stmt string, params []attr.Value
 		if ret != nil {
 			out.Items = append(out.Items, ret)
 		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, max(itemSize(o.Old), itemSize(o.New)), true, true)
+		out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return max(itemSize(o.Old), itemSize(o.New)) }, true, true)
 		return out, nil
 	}
 	return out, nil
@@ -224,7 +224,7 @@ func (a *API) runSelect(ctx context.Context, t *tables.Table, ix *tables.Index, 
 				emit(it)
 			}
 		}
-		out.ConsumedCapacity = capacity(rcc, t.Name, size, false, true)
+		out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return size }, false, true)
 		return out, nil
 	}
 	req := tables.ReadRequest{Table: t.Name, Limit: limit, MaxBytes: maxPageBytes, StartKey: start, Keep: keep, Backward: pl.Descending}
@@ -259,6 +259,6 @@ func (a *API) runSelect(ctx context.Context, t *tables.Table, ix *tables.Index, 
 		out.NextToken = base64.RawURLEncoding.EncodeToString(b)
 		out.LastEvaluatedKey = res.LastKey
 	}
-	out.ConsumedCapacity = capacity(rcc, t.Name, size, false, true)
+	out.ConsumedCapacity = capacity(rcc, t.Name, func() int { return size }, false, true)
 	return out, nil
 }

@@ -70,7 +70,7 @@ func (a *API) getItem(ctx context.Context, body []byte) (any, error) {
 	out := struct {
 		Item             attr.Item `json:"Item,omitempty"`
 		ConsumedCapacity *consumed `json:"ConsumedCapacity,omitempty"`
-	}{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, itemSize(item), false, in.ConsistentRead != nil && *in.ConsistentRead)}
+	}{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, func() int { return itemSize(item) }, false, in.ConsistentRead != nil && *in.ConsistentRead)}
 	if item != nil {
 		if proj != nil {
 			item = proj.Apply(item)

@@ -205,7 +205,7 @@ func (a *API) run(ctx context.Context, f *readFields, pr *prepared, req tables.R
 	for _, it := range res.Items {
 		size += attr.ItemSize(it)
 	}
-	out.ConsumedCapacity = capacity(f.ReturnConsumedCapacity, pr.t.Name, size, false, f.ConsistentRead != nil && *f.ConsistentRead)
+	out.ConsumedCapacity = capacity(f.ReturnConsumedCapacity, pr.t.Name, func() int { return size }, false, f.ConsistentRead != nil && *f.ConsistentRead)
 	if !pr.count {
 		out.Items = res.Items
 		if pr.proj != nil {

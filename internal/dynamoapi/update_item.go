@@ -91,7 +91,7 @@ func (a *API) updateItem(ctx context.Context, body []byte) (any, error) {
 		return nil, a.singleWriteErr(err, name, wantOld(in.ReturnValuesOnConditionCheckFailure))
 	}
 	o := outs[0]
-	out := writeOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, max(itemSize(o.Old), itemSize(o.New)), true, true)}
+	out := writeOutput{ConsumedCapacity: capacity(in.ReturnConsumedCapacity, name, func() int { return max(itemSize(o.Old), itemSize(o.New)) }, true, true)}
 	if in.ReturnValues != nil {
 		switch *in.ReturnValues {
 		case "ALL_OLD":

@@ -172,6 +172,15 @@ func (s *Server) parseAddrs(b []byte) {
 	s.AWS, s.SQL, s.HTTP = addrs["aws"], addrs["sql"], addrs["http"]
 }
 
+// PID returns the running process's id (0 when it is not running), for
+// benchmarks that read its CPU time.
+func (s *Server) PID() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Logs returns what the process has printed so far.
 func (s *Server) Logs() string { return s.logs.String() }
 

@@ -32,6 +32,59 @@ var numCtx = apd.Context{Precision: maxDigits + 1, MaxExponent: apd.MaxExponent,
 // no exponent, no leading or trailing zeros, no "+", "-0" as "0". It returns
 // one of the Err* errors for text DynamoDB refuses.
 func ParseNumber(s string) (string, error) {
+	if digits, _, ok := plainDecimal(s); ok && digits <= maxDigits {
+		// Already canonical (no exponent, no zeros to drop) and within
+		// every limit: 38 digits at most, so between 1E-38 and 1E38.
+		if s == "-0" {
+			return "0", nil
+		}
+		return s, nil
+	}
+	return parseNumberSlow(s)
+}
+
+// plainDecimal reports whether s is -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?, a
+// decimal that is its own canonical text (but for "-0"), with how many
+// digits it has and how many of them are significant (without leading or
+// trailing zeros).
+func plainDecimal(s string) (digits, significant int, ok bool) {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if i == len(s) || (s[i] == '0' && i+1 < len(s) && s[i+1] != '.') {
+		return 0, 0, false
+	}
+	first, last := -1, -1 // digit indexes of the first and last nonzero digits
+	point := false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			if c != '0' {
+				if first < 0 {
+					first = digits
+				}
+				last = digits
+			}
+			digits++
+		case c == '.' && !point && digits > 0 && i+1 < len(s):
+			point = true
+		default:
+			return 0, 0, false
+		}
+	}
+	if point && s[len(s)-1] == '0' {
+		return 0, 0, false
+	}
+	if first >= 0 {
+		significant = last - first + 1
+	}
+	return digits, significant, true
+}
+
+// parseNumberSlow is ParseNumber for any text, through apd.
+func parseNumberSlow(s string) (string, error) {
 	d, err := parseDecimal(s)
 	if err != nil {
 		return "", err
@@ -128,6 +181,15 @@ func arith(a, b string, sub bool) (string, error) {
 // NumberSize is DynamoDB's size of a number: about one byte per two
 // significant digits, plus one ("Item sizes and formats").
 func NumberSize(s string) int {
+	if _, sig, ok := plainDecimal(s); ok {
+		// Reduce drops leading and trailing zeros; zero keeps one digit.
+		return (max(sig, 1)+1)/2 + 1
+	}
+	return numberSizeSlow(s)
+}
+
+// numberSizeSlow is NumberSize for any text, through apd.
+func numberSizeSlow(s string) int {
 	d, err := parseDecimal(s)
 	if err != nil {
 		return len(s)
