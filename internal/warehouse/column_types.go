@@ -251,6 +251,9 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.DateKind = "timestamp"
 		case typ == "VARIANT":
 			c.Super = true
+		case typ == "JSON":
+			// SUPER stored as JSON text (a streaming view's records).
+			c.Super, c.JSONText = true, true
 		}
 		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super
 		cols = append(cols, c)

@@ -142,6 +142,14 @@ func (s *Session) Options() bsql.Options {
 	return opts
 }
 
+// catalogOptions are opts (a view's, as stored) with the session's catalog
+// lookups, which the translation needs to read every column as its type
+// (a SUPER column stored as JSON text, above all).
+func (s *Session) catalogOptions(opts bsql.Options) bsql.Options {
+	opts.CharLimits = s.Options().CharLimits
+	return opts
+}
+
 // baseOptions are Options without the catalog lookups.
 func (s *Session) baseOptions() bsql.Options {
 	return bsql.Options{
