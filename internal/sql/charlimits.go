@@ -22,9 +22,6 @@ type ColumnLimit struct {
 	// Super is set for a SUPER column, which ORDER BY sorts numbers of by
 	// value (superorder.go).
 	Super bool
-	// JSONText is set for a SUPER column stored as JSON text (DuckDB's
-	// JSON) rather than VARIANT: every read converts it (jsonrest.go).
-	JSONText bool
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by

@@ -29,7 +29,7 @@
 //     scalars (lax casts, text) or unnests one extracts them all with one
 //     json_extract a row (rule super-shared-extraction, extract.go); each
 //     read gives exactly the answer of the unshared path.
-//   - A SUPER column stored as JSON text (Options.CharLimits reports it:
+//   - A SUPER column stored as JSON text (Options.JSONColumns names it:
 //     a streaming view's records) reads as exactly the VARIANT of its text:
 //     a block's field paths of it, from one on, are elements of one shared
 //     json_extract, converted to VARIANT element by element where needed;

@@ -9,8 +9,8 @@ import (
 // SUPER stored as JSON text. A streaming view keeps the records it parses
 // (json_parse of its data column, a whole select item) as DuckDB JSON text,
 // not VARIANT: the ingest then writes the validated bytes as they are, with
-// no conversion (docs/design/super.md). Options.CharLimits reports such a
-// column (ColumnLimit.JSONText). Every read of it gives exactly the answer
+// no conversion (docs/design/super.md). Options.JSONColumns reports such
+// columns. Every read of it gives exactly the answer
 // the same value stored as VARIANT gives, because it reads the VARIANT the
 // old storage held, CAST(text AS VARIANT), converted where it is read:
 //
@@ -29,7 +29,7 @@ import (
 // nil when there are none, when t names a WITH query, or when the catalog
 // is not known.
 func (rw *rewriter) jsonColumns(t *ast.TableRef) []ast.Ident {
-	if rw.opts.CharLimits == nil {
+	if rw.opts.JSONColumns == nil {
 		return nil
 	}
 	if len(t.Name) == 1 && rw.cteNames()[rw.key(t.Name[0])] {
@@ -40,10 +40,8 @@ func (rw *rewriter) jsonColumns(t *ast.TableRef) []ast.Ident {
 		return cols
 	}
 	var cols []ast.Ident
-	for _, c := range rw.opts.CharLimits(t.Name) {
-		if c.JSONText {
-			cols = append(cols, ast.Ident{Name: c.Name, Quoted: c.Name != strings.ToLower(c.Name)})
-		}
+	for _, c := range rw.opts.JSONColumns(t.Name) {
+		cols = append(cols, ast.Ident{Name: c, Quoted: c != strings.ToLower(c)})
 	}
 	if rw.jsonCols == nil {
 		rw.jsonCols = map[string][]ast.Ident{}
@@ -129,7 +127,7 @@ func (rw *rewriter) starOnly(sel *ast.Select, cols []ast.Ident) (*ast.TableRef, 
 // text that super-shared-extraction has not already taken read them as
 // VARIANT (see the comment at the top of this file).
 func jsonAtRest(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
-	if rw.opts.CharLimits == nil {
+	if rw.opts.JSONColumns == nil {
 		return stmt, nil
 	}
 	var visit func(slot *ast.TableExpr, owner *ast.Select)

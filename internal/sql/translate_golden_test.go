@@ -34,12 +34,19 @@ func TestTranslateGolden(t *testing.T) {
 				case "json-text":
 					// table.column, ...: SUPER columns stored as JSON
 					// text, as the warehouse's catalog reports them.
-					cols := map[string][]ColumnLimit{}
+					cols := map[string][]string{}
 					for _, v := range a.Vals {
 						table, col, _ := strings.Cut(v, ".")
-						cols[table] = append(cols[table], ColumnLimit{Name: col, Super: true, JSONText: true})
+						cols[table] = append(cols[table], col)
 					}
-					opts.CharLimits = func(n ast.Name) []ColumnLimit { return cols[n.Last().Name] }
+					opts.JSONColumns = func(n ast.Name) []string { return cols[n.Last().Name] }
+					opts.CharLimits = func(n ast.Name) []ColumnLimit {
+						var out []ColumnLimit
+						for _, c := range cols[n.Last().Name] {
+							out = append(out, ColumnLimit{Name: c, Super: true})
+						}
+						return out
+					}
 				case "at":
 					ts, err := time.Parse(time.RFC3339Nano, a.Vals[0])
 					if err != nil {

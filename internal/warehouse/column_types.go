@@ -253,7 +253,7 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.Super = true
 		case typ == "JSON":
 			// SUPER stored as JSON text (a streaming view's records).
-			c.Super, c.JSONText = true, true
+			c.Super = true
 		}
 		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super
 		cols = append(cols, c)
