@@ -29,6 +29,12 @@
 //     scalars (lax casts, text) or unnests one extracts them all with one
 //     json_extract a row (rule super-shared-extraction, extract.go); each
 //     read gives exactly the answer of the unshared path.
+//   - A SUPER column stored as JSON text (Options.JSONColumns names it:
+//     a streaming view's records) reads as exactly the VARIANT of its text:
+//     a block's field paths of it, from one on, are elements of one shared
+//     json_extract, converted to VARIANT element by element where needed;
+//     any other read goes through SELECT * REPLACE (CAST(c AS VARIANT) AS
+//     c) (rule super-json-at-rest, jsonrest.go).
 //   - A PartiQL unnest in FROM prints in DuckDB's fast form, a select-list
 //     unnest over ::JSON::JSON[] in a subquery that wraps the range variable
 //     the path is rooted at; LEFT JOIN ... ON TRUE keeps rows whose array is

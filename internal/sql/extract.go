@@ -57,6 +57,7 @@ type pathRead struct {
 	column string   // the column's key
 	json   string   // the path as JSONPath
 	list   bool     // the unnest's array (no fallback needed: TRY_CAST to JSON)
+	value  bool     // the path as a SUPER value (columns stored as JSON text only)
 	// oneName is set when the path starts at an unqualified name; root is
 	// the qualifier otherwise.
 	oneName  bool
@@ -89,18 +90,37 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		slot = &sel.From[0]
 	}
 	var alias ast.Ident
+	// A base table with SUPER columns stored as JSON text (jsonrest.go):
+	// base, its columns, and target, the SELECT * over it that takes the
+	// extraction in place (the base of an incremental refresh).
+	var base *ast.TableRef
+	var jsonCols []ast.Ident
+	var target *ast.Select
 	switch t := (*slot).(type) {
 	case *ast.TableRef:
 		alias = rangeAlias(t)
+		if !rw.jsonDone[t] {
+			base, jsonCols = t, rw.jsonColumns(t)
+		}
 	case *ast.SubqueryTable:
 		if t.Alias == nil || len(t.Alias.Columns) > 0 {
 			return
 		}
 		alias = t.Alias.Name
+		if sel, ok := t.Q.(*ast.Select); ok && len(sel.From) == 1 {
+			if bt, ok := sel.From[0].(*ast.TableRef); ok && !rw.jsonDone[bt] {
+				if cols := rw.jsonColumns(bt); len(cols) > 0 {
+					if b, ok := rw.starOnly(sel, cols); ok && b == bt {
+						base, jsonCols, target = bt, cols, sel
+					}
+				}
+			}
+		}
 	default:
 		return
 	}
 	root := rw.key(alias)
+	isJSON := map[string]bool{}
 	// Iteration variables the wrappers bind: a one-part name among them is
 	// an element, not a column.
 	values := map[string]bool{}
@@ -114,6 +134,11 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 
 	var reads []pathRead
 	qualified := map[string]ast.Ident{} // column key -> its identifier, named as root.column
+	for _, c := range jsonCols {
+		// The base table's own column: an unqualified name is it.
+		isJSON[rw.key(c)] = true
+		qualified[rw.key(c)] = c
+	}
 	collect := func(x ast.Expr, inWrapper bool) {
 		ast.Walk(x, func(n any) bool {
 			if _, ok := n.(ast.Query); ok {
@@ -156,6 +181,9 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		if !ok || (r.oneName && values[r.column]) || (r.root != nil && rw.key(*r.root) != root) {
 			continue // another range variable's (an outer query's), or an element
 		}
+		if r.value && !isJSON[r.column] {
+			continue // over VARIANT, a path read as a value stays as it is
+		}
 		kept = append(kept, r)
 		s := byCol[r.column]
 		if s == nil {
@@ -169,9 +197,19 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		}
 	}
 	hoist := &ast.Select{Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}}, From: []ast.TableExpr{*slot}}
+	if target != nil {
+		hoist = target
+	}
+	var added []ast.SelectItem
 	for _, col := range order {
 		s := byCol[col]
-		if len(s.paths) < sharedMinPaths {
+		min := sharedMinPaths
+		if isJSON[col] {
+			// Stored as JSON text, the extraction costs no
+			// serialization: it pays from one path.
+			min = 1
+		}
+		if len(s.paths) < min {
 			delete(byCol, col)
 			continue
 		}
@@ -182,15 +220,31 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			lits[i] = &ast.Literal{Kind: ast.LitString, Value: p}
 		}
 		name := ast.Ident{Name: s.name}
-		hoist.Items = append(hoist.Items, ast.SelectItem{
-			X:     fn("json_extract", cast(&ast.ColumnRef{Parts: []ast.Ident{alias, s.id}}, "json"), &ast.ArrayLit{Bracket: true, Items: lits}),
+		var doc ast.Expr = &ast.ColumnRef{Parts: []ast.Ident{alias, s.id}}
+		if target != nil {
+			doc = &ast.ColumnRef{Parts: []ast.Ident{s.id}}
+		}
+		if !isJSON[col] {
+			doc = cast(doc, "json")
+		}
+		added = append(added, ast.SelectItem{
+			X:     fn("json_extract", doc, &ast.ArrayLit{Bracket: true, Items: lits}),
 			Alias: &name,
 		})
 	}
 	if len(byCol) == 0 {
 		return
 	}
-	*slot = &ast.SubqueryTable{Q: hoist, Alias: &ast.Alias{Name: alias}}
+	if len(jsonCols) > 0 {
+		// The rest of the block reads the columns as VARIANT; DuckDB
+		// converts them only if something reads them.
+		hoist.Items[0].X = variantStar(jsonCols)
+		rw.markJSONDone(base)
+	}
+	hoist.Items = append(hoist.Items, added...)
+	if target == nil {
+		*slot = &ast.SubqueryTable{Q: hoist, Alias: &ast.Alias{Name: alias}}
+	}
 	replace := map[ast.Expr]ast.Expr{}
 	for _, r := range kept {
 		s := byCol[r.column]
@@ -204,18 +258,35 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			replace[r.node] = elem()
 			continue
 		}
+		if r.value {
+			// The element is the document's value at the path: as
+			// VARIANT it is what the whole document's conversion holds
+			// there (missing: NULL; JSON null: a VARIANT null).
+			replace[r.node] = cast(elem(), "super")
+			continue
+		}
 		var text ast.Expr = fn("json_extract_string", elem(), &ast.Literal{Kind: ast.LitString, Value: "$"})
 		if c, ok := r.node.(*ast.Cast); ok {
 			// Through a VARIANT string, so the cast's rules are the
 			// VARIANT's ('12.7' and '1e3' are no INTEGER), as unshared.
 			text = &ast.Cast{X: cast(text, "super"), Type: c.Type, Try: true}
 		}
+		var fallback ast.Expr = r.node
+		if isJSON[r.column] {
+			// Any other value: only the element converts to VARIANT.
+			switch x := r.node.(type) {
+			case *ast.Cast:
+				fallback = &ast.Cast{X: cast(elem(), "super"), Type: x.Type, Try: x.Try, Colons: x.Colons}
+			case *ast.Func:
+				fallback = fn(x.Name[0].Name, cast(elem(), "super"))
+			}
+		}
 		replace[r.node] = &ast.Case{
 			Whens: []ast.When{
 				{Cond: &ast.Is{X: elem(), What: "null"}, Then: &ast.Literal{Kind: ast.LitNull}},
 				{Cond: fn("starts_with", elem(), &ast.Literal{Kind: ast.LitString, Value: `"`}), Then: text},
 			},
-			Else: r.node,
+			Else: fallback,
 		}
 	}
 	rewrite := func(x ast.Expr) ast.Expr {
@@ -228,6 +299,14 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			}
 			return n
 		}).(ast.Expr)
+	}
+	for i, it := range q.Items {
+		// A path alone in the select list keeps the name DuckDB gives
+		// the path: its last step.
+		if f, ok := it.X.(*ast.Field); ok && it.Alias == nil && replace[it.X] != nil {
+			name := ast.Ident{Name: Fold(f.Name, true, rw.opts), Quoted: true}
+			q.Items[i].Alias = &name
+		}
 	}
 	setBlockExprs(q, rewrite)
 	for _, w := range chain {
@@ -274,6 +353,9 @@ func (rw *rewriter) readOf(n any, inWrapper bool) (pathRead, bool) {
 			return r, false
 		}
 		path, r.node = x.Args[0], x
+	case *ast.Field:
+		// A path read as a SUPER value (shared for JSON text only).
+		path, r.node, r.value = x, x, true
 	default:
 		return r, false
 	}

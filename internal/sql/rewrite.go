@@ -29,6 +29,7 @@ var rules = []rule{
 	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
 	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
+	{"super-json-at-rest", jsonAtRest},            // a SUPER column stored as JSON text reads as VARIANT
 	{"avg-scale", avgScale},                       // avg(x) of a DECIMAL(p, s) -> CAST(avg(x) AS DECIMAL(38, s))
 	{"redshift-functions", redshiftFunctions},     // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},           // 'a' = 'a ' is true: trailing blanks do not count
@@ -64,11 +65,20 @@ type rewriter struct {
 	sharedLists int
 	// usedStatementTime is set when a rule printed opts.StatementTime.
 	usedStatementTime bool
+	// stmt is the statement the rules run on; ctes its WITH queries' names.
+	stmt ast.Stmt
+	ctes map[string]bool
+	// jsonCols caches jsonColumns by table name; jsonDone are the table
+	// references whose JSON-text SUPER columns a rule already reads as
+	// VARIANT (jsonrest.go).
+	jsonCols map[string][]ast.Ident
+	jsonDone map[*ast.TableRef]bool
 }
 
 func (rw *rewriter) run(stmt ast.Stmt) (ast.Stmt, error) {
 	for _, r := range rules {
 		var err error
+		rw.stmt = stmt
 		stmt, err = r.apply(rw, stmt)
 		if err != nil {
 			return nil, err

@@ -80,6 +80,12 @@ type Options struct {
 	// writes (nil for an unknown table), so that values longer than a
 	// VARCHAR(n) or CHAR(n) column's n are refused (charlimits.go).
 	CharLimits func(table ast.Name) []ColumnLimit
+	// JSONColumns, when set, names the columns of the relation a FROM
+	// entry names that are SUPER stored as JSON text (DuckDB's JSON: a
+	// streaming view's records), nil when it has none or is unknown; the
+	// SQL front end reads them as VARIANT (jsonrest.go). The lookup runs
+	// for every table a statement reads, so it must be cheap.
+	JSONColumns func(table ast.Name) []string
 	// DateDMY is DateStyle's DMY: '01/02/2023' is 1 February, not 2
 	// January (dates.go).
 	DateDMY bool

@@ -2,18 +2,21 @@ package sql
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cockroachdb/datadriven"
 
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // TestTranslateGolden runs testdata/translate: Redshift SQL in, DuckDB SQL
 // out (or the error, with SQLSTATE and position). Arguments set session
 // options: case-sensitive (enable_case_sensitive_identifier), super-case
-// (enable_case_sensitive_super_attribute), at=<RFC 3339 statement time>.
+// (enable_case_sensitive_super_attribute), at=<RFC 3339 statement time>,
+// json-text=(table.column, ...) (SUPER columns stored as JSON text).
 // Regenerate with go test -rewrite and review the diff.
 func TestTranslateGolden(t *testing.T) {
 	datadriven.Walk(t, "testdata/translate", func(t *testing.T, path string) {
@@ -28,6 +31,22 @@ func TestTranslateGolden(t *testing.T) {
 					opts.CaseSensitive = true
 				case "super-case":
 					opts.CaseSensitiveSuper = true
+				case "json-text":
+					// table.column, ...: SUPER columns stored as JSON
+					// text, as the warehouse's catalog reports them.
+					cols := map[string][]string{}
+					for _, v := range a.Vals {
+						table, col, _ := strings.Cut(v, ".")
+						cols[table] = append(cols[table], col)
+					}
+					opts.JSONColumns = func(n ast.Name) []string { return cols[n.Last().Name] }
+					opts.CharLimits = func(n ast.Name) []ColumnLimit {
+						var out []ColumnLimit
+						for _, c := range cols[n.Last().Name] {
+							out = append(out, ColumnLimit{Name: c, Super: true})
+						}
+						return out
+					}
 				case "at":
 					ts, err := time.Parse(time.RFC3339Nano, a.Vals[0])
 					if err != nil {

@@ -322,6 +322,9 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 			c.DateKind = "timestamp"
 		case typ == "VARIANT":
 			c.Super = true
+		case typ == "JSON":
+			// SUPER stored as JSON text (a streaming view's records).
+			c.Super = true
 		case strings.HasPrefix(typ, "DECIMAL("):
 			var p int
 			if _, err := fmt.Sscanf(typ, "DECIMAL(%d,%d)", &p, &c.Scale); err == nil {

@@ -83,7 +83,7 @@ func compatPrelude() []string {
 				WHEN c.data_type IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS') THEN 1114
 				WHEN c.data_type = 'TIMESTAMP WITH TIME ZONE' THEN 1184 WHEN c.data_type = 'TIME WITH TIME ZONE' THEN 1266
 				WHEN c.data_type = 'INTERVAL' THEN 1186 WHEN c.data_type = 'UUID' THEN 2950
-				WHEN c.data_type = 'JSON' THEN 114 WHEN c.data_type = 'VARIANT' THEN 4000
+				WHEN c.data_type IN ('JSON', 'VARIANT') THEN 4000
 				ELSE a.atttypid END AS atttypid,
 			CASE WHEN d.type_oid IS NOT NULL AND c.data_type = CASE WHEN d.type_oid = 17 THEN 'BLOB' ELSE 'VARCHAR' END THEN d.typmod
 				WHEN c.data_type LIKE 'DECIMAL(%' THEN (c.numeric_precision << 16 | c.numeric_scale) + 4

@@ -134,11 +134,20 @@ func finiteJSON(s string) string {
 // records checkJSON has already passed (trustCheckedJSON).
 const checkedJSONParse = "rs_json_parse_checked"
 
+// checkedJSONText is json_parse of a streaming view's whole select item
+// over records checkJSON has passed: the text as DuckDB JSON, stored as it
+// is (SUPER as JSON text; the SQL front end reads it as the VARIANT
+// checkedJSONParse would have made, see internal/sql/jsonrest.go).
+const checkedJSONText = "rs_json_text_checked"
+
 // registerJSONGuard registers the guard's functions in the database, for
 // every connection, before the prelude's macros that call them.
 func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 	if _, err := c.Exec(ctx, `CREATE OR REPLACE MACRO `+checkedJSONParse+`(x) AS CAST(CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON) AS VARIANT)`); err != nil {
 		return fmt.Errorf("warehouse: %s: %w", checkedJSONParse, err)
+	}
+	if _, err := c.Exec(ctx, `CREATE OR REPLACE MACRO `+checkedJSONText+`(x) AS CAST(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END AS JSON)`); err != nil {
+		return fmt.Errorf("warehouse: %s: %w", checkedJSONText, err)
 	}
 	db := sql.OpenDB(keepOpen{w.connector})
 	defer db.Close()

@@ -338,8 +338,9 @@ func rootedAt(x ast.Expr, alias string) bool {
 }
 
 // incrementalSQL is the view's query over the source rows with rowid in
-// (lo, hi], as DuckDB SQL.
-func incrementalSQL(mv *mvRow, st mvState, lo, hi int64) (string, error) {
+// (lo, hi], as DuckDB SQL, translated with opts (the view's, with the
+// catalog's lookups).
+func incrementalSQL(mv *mvRow, opts bsql.Options, st mvState, lo, hi int64) (string, error) {
 	stmt, err := parser.Parse(mv.definition)
 	if err != nil {
 		return "", err
@@ -370,7 +371,7 @@ func incrementalSQL(mv *mvRow, st mvState, lo, hi int64) (string, error) {
 	if !replaced {
 		return "", errorf("materialized view %s: base relation not found", mv.qualified())
 	}
-	tr, err := bsql.Translate(ast.Format(q), mv.opts)
+	tr, err := bsql.Translate(ast.Format(q), opts)
 	if err != nil {
 		return "", err
 	}
@@ -447,7 +448,7 @@ func (s *Session) createOrdinaryMV(ctx context.Context, n *ast.CreateMaterialize
 			// Compute exactly the rows up to the mark, so the first refresh
 			// starts where this left off.
 			mv := &mvRow{schema: schema, name: name, definition: n.QueryText, opts: opts}
-			if query, err = incrementalSQL(mv, st, -1, st.HighWater); err != nil {
+			if query, err = incrementalSQL(mv, opts, st, -1, st.HighWater); err != nil {
 				return err
 			}
 		}
@@ -577,7 +578,7 @@ func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string)
 				st.HighWater = -1
 				fallthrough
 			case hi > st.HighWater:
-				q, err := incrementalSQL(mv, st, st.HighWater, hi)
+				q, err := incrementalSQL(mv, s.catalogOptions(mv.opts), st, st.HighWater, hi)
 				if err != nil {
 					return err
 				}
@@ -592,7 +593,7 @@ func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string)
 			}
 			st.HighWater = hi
 		} else {
-			tr, err := bsql.Translate(mv.definition, mv.opts)
+			tr, err := bsql.Translate(mv.definition, s.catalogOptions(mv.opts))
 			if err != nil {
 				return err
 			}

@@ -141,6 +141,46 @@ func (s *Session) Options() bsql.Options {
 	opts.CharLimits = func(n ast.Name) []bsql.ColumnLimit {
 		return s.charLimits(context.Background(), n) // column_types.go
 	}
+	opts.JSONColumns = func(n ast.Name) []string {
+		return s.jsonColumns(context.Background(), n)
+	}
+	return opts
+}
+
+// jsonColumns names the columns of the relation n that are DuckDB JSON:
+// SUPER stored as JSON text (Options.JSONColumns). DuckDB resolves n as it
+// resolves the statement's own reference (its search path); one
+// pragma_table_info, a fraction of a millisecond. An unknown name has
+// none: the statement then reports it.
+func (s *Session) jsonColumns(ctx context.Context, n ast.Name) []string {
+	opts := s.baseOptions()
+	parts := make([]string, len(n))
+	for i, id := range n {
+		parts[i] = quoteIdent(foldIdent(id, opts))
+	}
+	res, err := s.conn.Query(ctx, `SELECT name FROM pragma_table_info(`+quoteLiteral(strings.Join(parts, "."))+`) WHERE type = 'JSON'`)
+	if err != nil {
+		return nil
+	}
+	defer res.Close()
+	var cols []string
+	for res.Next() {
+		if name, ok := res.Values()[0].(string); ok {
+			cols = append(cols, name)
+		}
+	}
+	if res.Err() != nil {
+		return nil
+	}
+	return cols
+}
+
+// catalogOptions are opts (a view's, as stored) with the session's catalog
+// lookups, which the translation needs to read every column as its type
+// (a SUPER column stored as JSON text, above all).
+func (s *Session) catalogOptions(opts bsql.Options) bsql.Options {
+	cat := s.Options()
+	opts.CharLimits, opts.JSONColumns = cat.CharLimits, cat.JSONColumns
 	return opts
 }
 

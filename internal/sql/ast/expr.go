@@ -12,6 +12,9 @@ type ColumnRef struct {
 	Pos   int
 	// Exclude are columns a star leaves out (SELECT * EXCLUDE (a, b)).
 	Exclude []Ident
+	// Replace are columns a star gives as another expression, in their
+	// place (DuckDB's SELECT * REPLACE (x AS a)); each item has an Alias.
+	Replace []SelectItem
 	// OuterJoin is Oracle's (+) after the column in WHERE: its table is
 	// the optional side of an outer join (rewritten away before printing).
 	OuterJoin bool

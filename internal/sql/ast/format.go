@@ -226,6 +226,18 @@ func (p *Printer) Expr(x Expr) {
 				}
 				p.W(")")
 			}
+			if len(x.Replace) > 0 {
+				p.W(" REPLACE (")
+				for i, it := range x.Replace {
+					if i > 0 {
+						p.W(", ")
+					}
+					p.Expr(it.X)
+					p.W(" AS ")
+					p.id(*it.Alias, false)
+				}
+				p.W(")")
+			}
 		}
 	case *Field:
 		p.postfixOperand(x.X)

@@ -119,6 +119,10 @@ func (w *walker) node(n any) any {
 	}
 	switch n := n.(type) {
 	// Expressions.
+	case *ColumnRef:
+		for i := range n.Replace {
+			n.Replace[i].X = w.expr(n.Replace[i].X)
+		}
 	case *Field:
 		n.X = w.expr(n.X)
 	case *Index:
