@@ -1,8 +1,8 @@
 package pgwire_test
 
 import (
-	"bytes"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,7 +30,8 @@ func (e *endless) Read(p []byte) (int, error) {
 // sources): a longer one, in the text or CSV format (a line that never
 // ends, a quoted field that never closes) or the binary one, fails with
 // 54000 once the 4 MB are passed, without the server holding the rest, and
-// the connection goes on; rows up to the limit load.
+// the connection goes on; rows up to the limit load (a 3 MB row of 60
+// fields, each within VARCHAR(MAX)'s 65,535 bytes).
 func TestCopyRowLimit(t *testing.T) {
 	s := server(t)
 	c := connect(t, s)
@@ -58,16 +59,28 @@ func TestCopyRowLimit(t *testing.T) {
 	}
 
 	// Up to the limit, rows load, and the connection served throughout.
-	row := bytes.Repeat([]byte("z"), 3*mb)
-	if _, err := c.PgConn().CopyFrom(ctx, bytes.NewReader(append(row, '\n')), `COPY big FROM STDIN`); err != nil {
+	const fields, width = 60, 50_000
+	cols := make([]string, fields)
+	defs := make([]string, fields)
+	vals := make([]any, fields)
+	for i := range fields {
+		cols[i] = "c" + strconv.Itoa(i)
+		defs[i] = cols[i] + " varchar(max)"
+		vals[i] = strings.Repeat("z", width)
+	}
+	if _, err := c.Exec(ctx, `CREATE TABLE wide (`+strings.Join(defs, ", ")+`)`); err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat(strings.Repeat("z", width)+"\t", fields-1) + strings.Repeat("z", width) + "\n"
+	if _, err := c.PgConn().CopyFrom(ctx, strings.NewReader(row), `COPY wide FROM STDIN`); err != nil {
 		t.Fatalf("a 3 MB row: %v", err)
 	}
-	if n, err := c.CopyFrom(ctx, pgx.Identifier{"big"}, []string{"s"}, pgx.CopyFromRows([][]any{{string(row)}})); err != nil || n != 1 {
+	if n, err := c.CopyFrom(ctx, pgx.Identifier{"wide"}, cols, pgx.CopyFromRows([][]any{vals})); err != nil || n != 1 {
 		t.Fatalf("a 3 MB row in binary: %d, %v", n, err)
 	}
 	var n int
 	var total int64
-	if err := c.QueryRow(ctx, `SELECT count(*), sum(len(s)) FROM big`).Scan(&n, &total); err != nil || n != 2 || total != 6*mb {
-		t.Fatalf("big holds %d rows of %d bytes (%v), want 2 of %d", n, total, err, 6*mb)
+	if err := c.QueryRow(ctx, `SELECT count(*), sum(len(c0) + len(c59)) FROM wide`).Scan(&n, &total); err != nil || n != 2 || total != 4*width {
+		t.Fatalf("wide holds %d rows (%d bytes in c0 and c59, %v), want 2 (%d)", n, total, err, 4*width)
 	}
 }
