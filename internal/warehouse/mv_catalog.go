@@ -141,6 +141,14 @@ type mvRow struct {
 
 func (m *mvRow) qualified() string { return m.schema + "." + m.name }
 
+// viewOptions are the settings a view's definition is read with, as the
+// catalog keeps them (scanMV): never a session's catalog lookups, which
+// run on the session's connection and must not outlive the statement or
+// run on another goroutine (a view's AUTO REFRESH loop).
+func viewOptions(o bsql.Options) bsql.Options {
+	return bsql.Options{CaseSensitive: o.CaseSensitive, CaseSensitiveSuper: o.CaseSensitiveSuper}
+}
+
 const mvColumns = `id, schema_name, name, kind, definition, case_sensitive, case_sensitive_super,
 	auto_refresh, state, owner, coalesce(external_schema, ''), coalesce(stream_name, ''),
 	coalesce(high_water, ''), refreshed_at`
@@ -149,7 +157,7 @@ func scanMV(vals []any) *mvRow {
 	m := &mvRow{
 		id: vals[0].(int64), schema: vals[1].(string), name: vals[2].(string), kind: vals[3].(string),
 		definition:  vals[4].(string),
-		opts:        bsql.Options{CaseSensitive: vals[5].(bool), CaseSensitiveSuper: vals[6].(bool)},
+		opts:        viewOptions(bsql.Options{CaseSensitive: vals[5].(bool), CaseSensitiveSuper: vals[6].(bool)}),
 		autoRefresh: vals[7].(bool), state: vals[8].(string), owner: vals[9].(string),
 		extSchema: vals[10].(string), stream: vals[11].(string), highWater: vals[12].(string),
 	}

@@ -456,7 +456,7 @@ func (s *Session) createOrdinaryMV(ctx context.Context, n *ast.CreateMaterialize
 			return err
 		}
 		stJSON, _ := json.Marshal(st)
-		mv := &mvRow{schema: schema, name: name, kind: mvOrdinary, definition: n.QueryText, opts: opts,
+		mv := &mvRow{schema: schema, name: name, kind: mvOrdinary, definition: n.QueryText, opts: viewOptions(opts),
 			autoRefresh: auto, owner: s.user, highWater: string(stJSON)}
 		if err := insertMV(ctx, c, mv); err != nil {
 			return err

@@ -280,7 +280,7 @@ func (s *Session) createStreamingMV(ctx context.Context, n *ast.CreateMaterializ
 		}
 	}
 	opts := s.Options()
-	mv := &mvRow{schema: schema, name: name, kind: mvStreaming, definition: n.QueryText, opts: opts,
+	mv := &mvRow{schema: schema, name: name, kind: mvStreaming, definition: n.QueryText, opts: viewOptions(opts),
 		autoRefresh: n.AutoRefresh != nil && *n.AutoRefresh, state: mvStateActive, owner: s.user,
 		extSchema: ref.schema.name, stream: ref.stream}
 	bq, err := compileStreaming(mv)
