@@ -36,7 +36,9 @@ func TestCopyRowLimit(t *testing.T) {
 	s := server(t)
 	c := connect(t, s)
 	ctx := ctxT(t)
-	if _, err := c.Exec(ctx, `CREATE TABLE big (s varchar(max))`); err != nil {
+	// VARCHAR without a length holds any length here; VARCHAR(MAX) holds
+	// 65535 bytes, as in Redshift, and COPY refuses longer values (22001).
+	if _, err := c.Exec(ctx, `CREATE TABLE big (s varchar)`); err != nil {
 		t.Fatal(err)
 	}
 	const mb = 1 << 20

@@ -32,6 +32,11 @@ func dateLiterals(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 					}
 				}
 			}
+			if c, ok := x.X.(*ast.ColumnRef); ok && !c.Star && !x.Try {
+				if kind := dateKind(x.Type); kind != "" {
+					return columnDateCast(rw, x, kind), nil
+				}
+			}
 		case *ast.TypedLiteral:
 			if kind := dateKind(x.Type); kind != "" {
 				if iso, ok := redshiftDate(x.Value, kind, rw.opts.DateDMY); ok {
@@ -41,6 +46,37 @@ func dateLiterals(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		}
 		return x, nil
 	})
+}
+
+// columnDateCast reads a VARCHAR column cast to DATE or TIMESTAMP in
+// Redshift's forms too: CASE WHEN typeof(col) = 'VARCHAR' THEN
+// CAST(rs_date_text(col, kind, dmy) AS type) ELSE CAST(col AS type) END,
+// where the warehouse's rs_date_text turns a Redshift form into ISO text
+// (RedshiftDateText) and leaves other text for the cast to read or refuse.
+// typeof is known when DuckDB binds the statement, so a column of another
+// type is cast as before.
+func columnDateCast(rw *rewriter, c *ast.Cast, kind string) ast.Expr {
+	dmy := "false"
+	if rw.opts.DateDMY {
+		dmy = "true"
+	}
+	text := fn("rs_date_text", cast(ast.Clone(c.X), "varchar"), str(kind), &ast.Literal{Kind: ast.LitBool, Value: dmy})
+	return &ast.Case{
+		Whens: []ast.When{{
+			Cond: &ast.Binary{Op: "=", L: fn("typeof", ast.Clone(c.X)), R: str("VARCHAR")},
+			Then: &ast.Cast{X: text, Type: c.Type},
+		}},
+		Else: c,
+	}
+}
+
+// RedshiftDateText is s as ISO text when it is one of Redshift's date or
+// timestamp forms (kind "date" or "timestamp"), and s itself otherwise.
+func RedshiftDateText(s, kind string, dmy bool) string {
+	if iso, ok := redshiftDate(s, kind, dmy); ok {
+		return iso
+	}
+	return s
 }
 
 // dateKind is "date" or "timestamp" for the types a date literal may

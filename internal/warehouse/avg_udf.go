@@ -103,7 +103,8 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 
 // registerAvg registers rs_avg, rs_to_char_number (TO_CHAR with a
 // numeric format, which the SQL front end's FormatNumber prints) and
-// rs_crc32 on sc, for every connection of the database.
+// rs_crc32, rs_date_text and rs_truncate_bytes on sc, for every connection
+// of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
 	if err != nil {
@@ -117,6 +118,12 @@ func registerAvg(sc *sql.Conn) error {
 	}
 	if err := duckdb.RegisterScalarUDF(sc, "rs_crc32", crc32Func{}); err != nil {
 		return fmt.Errorf("warehouse: register rs_crc32: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_date_text", dateText{}); err != nil {
+		return fmt.Errorf("warehouse: register rs_date_text: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_truncate_bytes", truncateBytes{}); err != nil {
+		return fmt.Errorf("warehouse: register rs_truncate_bytes: %w", err)
 	}
 	return nil
 }
@@ -158,5 +165,55 @@ func (toCharNumber) Executor() duckdb.ScalarFuncExecutor {
 			return nil, nil
 		}
 		return out, nil
+	}}
+}
+
+// dateText is rs_date_text(text, kind, dmy): text in one of Redshift's
+// date or timestamp forms as ISO text, other text as it is
+// (bsql.RedshiftDateText), for the SQL front end's casts of VARCHAR
+// columns to DATE and TIMESTAMP.
+type dateText struct{}
+
+func (dateText) Config() duckdb.ScalarFuncConfig {
+	v, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	b, _ := duckdb.NewTypeInfo(duckdb.TYPE_BOOLEAN)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{v, v, b}, ResultTypeInfo: v}
+}
+
+func (dateText) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		text, _ := v[0].(string)
+		kind, _ := v[1].(string)
+		dmy, _ := v[2].(bool)
+		return bsql.RedshiftDateText(text, kind, dmy), nil
+	}}
+}
+
+// truncateBytes is rs_truncate_bytes(text, n): text's longest prefix of
+// whole characters that is at most n bytes long, COPY's TRUNCATECOLUMNS
+// (Redshift: lengths of VARCHAR and CHAR columns are in bytes).
+type truncateBytes struct{}
+
+func (truncateBytes) Config() duckdb.ScalarFuncConfig {
+	v, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	n, _ := duckdb.NewTypeInfo(duckdb.TYPE_BIGINT)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{v, n}, ResultTypeInfo: v}
+}
+
+func (truncateBytes) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		text, _ := v[0].(string)
+		n, _ := v[1].(int64)
+		if int64(len(text)) <= n {
+			return text, nil
+		}
+		end := 0
+		for i := range text {
+			if int64(i) > n {
+				break
+			}
+			end = i
+		}
+		return text[:end], nil
 	}}
 }

@@ -78,6 +78,24 @@ func TestCopyFromDynamoDB(t *testing.T) {
 		t.Fatalf("EMPTYASNULL: %v", got)
 	}
 
+	// A value longer than its VARCHAR(n) column fails the load (Redshift's
+	// "String length exceeds DDL length"); TRUNCATECOLUMNS (COPY's data
+	// conversion parameters: "Truncates data in columns to the appropriate
+	// number of characters so that it fits the column specification") keeps
+	// the first n bytes, in whole characters: 'Été' is five bytes, 'Ét' three.
+	dput(t, c, "ProductCatalog", map[string]dtypes.AttributeValue{"id": ds("m5"), "Title": ds("Été")})
+	e.exec(`CREATE TABLE short_titles (id varchar(10), title varchar(3))`)
+	if pe := e.execErr(`COPY short_titles FROM 'dynamodb://ProductCatalog' IAM_ROLE default READRATIO 50`); pe.Code != "22001" || pe.Message != "value too long for type character varying(3)" {
+		t.Fatalf("over-long value: %s %q", pe.Code, pe.Message)
+	}
+	e.exec(`COPY short_titles FROM 'dynamodb://ProductCatalog' IAM_ROLE default READRATIO 50 TRUNCATECOLUMNS`)
+	if got := e.textRows(`SELECT id, coalesce(title, '<null>') FROM short_titles ORDER BY id`); fmt.Sprint(got) != "[[m1 Ali] [m2 ] [m3 <null>] [m5 Ét]]" {
+		t.Fatalf("TRUNCATECOLUMNS: %v", got)
+	}
+	if _, err := c.DeleteItem(e.ctx, &dynamodb.DeleteItemInput{TableName: aws.String("ProductCatalog"), Key: map[string]dtypes.AttributeValue{"id": ds("m5")}}); err != nil {
+		t.Fatal(err)
+	}
+
 	// Bad input: a clear SQLSTATE, and nothing loaded.
 	e.exec(`CREATE TABLE withtags (id varchar(10), tags varchar(100))`)
 	for _, tc := range []struct{ sql, code, msg string }{

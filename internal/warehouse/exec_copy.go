@@ -41,7 +41,8 @@ type CopyStmt struct {
 	// (the binary format's fields are read by their column's type).
 	Types []Type
 
-	name ast.Name // Table as written
+	name     ast.Name // Table as written
+	truncate bool     // TRUNCATECOLUMNS (COPY from DynamoDB)
 }
 
 // copyStmt reads a COPY with the client from its tree: the options'
@@ -220,7 +221,7 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 	}
 	// A value longer than a VARCHAR(n) or CHAR(n) column fails the COPY,
 	// as INSERT's does (22001; Redshift's load error "String length
-	// exceeds DDL length").
+	// exceeds DDL length"), or with TRUNCATECOLUMNS keeps its first n bytes.
 	limits := make([]bsql.ColumnLimit, len(cols))
 	if c.name != nil {
 		for _, l := range s.charLimits(ctx, c.name) { // column_types.go
@@ -247,6 +248,8 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 				switch l := limits[i]; {
 				case isSuper[i]:
 					fmt.Fprintf(&b, "rs_json_parse(CAST($%d AS VARCHAR))", n)
+				case l.Limit > 0 && c.truncate:
+					fmt.Fprintf(&b, "rs_truncate_bytes(CAST($%d AS VARCHAR), %d)", n, l.Limit)
 				case l.Limit > 0:
 					fmt.Fprintf(&b, "rs_char_limit(CAST($%d AS VARCHAR), %d, '%s(%d)')", n, l.Limit, l.Type, l.Limit)
 				default:

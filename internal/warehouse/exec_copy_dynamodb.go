@@ -60,6 +60,10 @@ type copyDynamoDB struct {
 	columns       []string
 	emptyAsNull   bool
 	blanksAsNull  bool
+	// truncate is TRUNCATECOLUMNS: a value longer than its VARCHAR(n) or
+	// CHAR(n) column keeps its first n bytes (whole characters) instead of
+	// failing the load.
+	truncate bool
 }
 
 // copyDynamoDBStmt reads a COPY from DynamoDB from its tree.
@@ -92,6 +96,8 @@ func copyDynamoDBStmt(n *ast.Copy, opts bsql.Options) (*copyDynamoDB, error) {
 			c.emptyAsNull = true
 		case "BLANKSASNULL":
 			c.blanksAsNull = true
+		case "TRUNCATECOLUMNS":
+			c.truncate = true
 		default:
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY from DynamoDB: option %s is not supported", opt)
 		}
@@ -213,7 +219,7 @@ func (s *Session) copyDynamoDB(ctx context.Context, c *copyDynamoDB) (*Result, e
 		}
 		return nil, nil
 	}
-	r, err := s.CopyIn(ctx, &CopyStmt{From: true, Table: c.table, Columns: cols, name: c.name}, next)
+	r, err := s.CopyIn(ctx, &CopyStmt{From: true, Table: c.table, Columns: cols, name: c.name, truncate: c.truncate}, next)
 	cancel()
 	<-done
 	return r, err
