@@ -43,18 +43,27 @@ type sigParams struct {
 
 // parseAuthParams splits "ALGO k=v, k=v" (or "k=v k=v") into its
 // parameters, as AWS does: separated by commas or spaces, after the first
-// word.
-func parseAuthParams(h string) map[string]string {
-	fields := strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ' ' })
-	out := map[string]string{}
-	if len(fields) == 0 {
-		return out
-	}
-	for _, f := range fields[1:] {
+// word; a parameter given twice counts as its last value. Only the three
+// SigV4 names are kept, without building a map for each request.
+func parseAuthParams(h string) sigParams {
+	var p sigParams
+	first := true
+	for f := range strings.FieldsFuncSeq(h, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if first {
+			first = false
+			continue
+		}
 		k, v, _ := strings.Cut(strings.TrimSpace(f), "=")
-		out[k] = v
+		switch k {
+		case "Credential":
+			p.credential = v
+		case "SignedHeaders":
+			p.signedHeaders = v
+		case "Signature":
+			p.signature = v
+		}
 	}
-	return out
+	return p
 }
 
 // authenticate checks the request's SigV4 authentication: its shape always,
@@ -73,9 +82,9 @@ func (s *Server) authenticate(r *http.Request, body []byte) (string, *Error) {
 	var msg strings.Builder
 	if auth != "" {
 		p := parseAuthParams(auth)
-		for _, name := range []string{"Credential", "Signature", "SignedHeaders"} {
-			if p[name] == "" {
-				msg.WriteString("Authorization header requires '" + name + "' parameter. ")
+		for _, param := range []struct{ name, value string }{{"Credential", p.credential}, {"Signature", p.signature}, {"SignedHeaders", p.signedHeaders}} {
+			if param.value == "" {
+				msg.WriteString("Authorization header requires '" + param.name + "' parameter. ")
 			}
 		}
 		if r.Header.Get("X-Amz-Date") == "" && r.Header.Get("Date") == "" {
@@ -85,7 +94,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (string, *Error) {
 			msg.WriteString("Authorization=" + auth)
 			return "", Errorf(IncompleteSignatureException, "%s", msg.String())
 		}
-		return s.verify(r, body, auth, sigParams{p["Credential"], p["SignedHeaders"], p["Signature"]})
+		return s.verify(r, body, auth, p)
 	}
 	for _, name := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"} {
 		if query.Get(name) == "" {
@@ -182,7 +191,7 @@ func (s *Server) sign(r *http.Request, body []byte, signed string, creds aws.Cre
 	if err := s.signer.SignHTTP(context.Background(), creds, c, hex.EncodeToString(sum[:]), service, region, t); err != nil {
 		return "", err
 	}
-	return parseAuthParams(c.Header.Get("Authorization"))["Signature"], nil
+	return parseAuthParams(c.Header.Get("Authorization")).signature, nil
 }
 
 // newSigner is the SDK's SigV4 signer as the server uses it to verify.

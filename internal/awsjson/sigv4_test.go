@@ -117,3 +117,26 @@ func TestSigV4Verification(t *testing.T) {
 type nopCloser struct{ *strings.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// FuzzParseAuthParams holds parseAuthParams to the map it replaced: every
+// parameter after the first word, the last value of a repeated one.
+func FuzzParseAuthParams(f *testing.F) {
+	f.Add("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=ab")
+	f.Add("AWS4-HMAC-SHA256 Signature=1 Signature=2,,Credential=\tx")
+	f.Add("Credential=a")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, h string) {
+		fields := strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ' ' })
+		want := map[string]string{}
+		if len(fields) > 0 {
+			for _, f := range fields[1:] {
+				k, v, _ := strings.Cut(strings.TrimSpace(f), "=")
+				want[k] = v
+			}
+		}
+		got := parseAuthParams(h)
+		if got.credential != want["Credential"] || got.signedHeaders != want["SignedHeaders"] || got.signature != want["Signature"] {
+			t.Fatalf("%q: %+v; want %v", h, got, want)
+		}
+	})
+}
