@@ -28,6 +28,12 @@ import (
 // blocks with fewer than sharedMinPaths paths of a column are left as they
 // are.
 //
+// A column stored as JSON text (jsonrest.go) costs no serialization: its
+// paths are shared from one on, a path read as a SUPER value is shared
+// too (CAST(element AS VARIANT)), a read's fallback converts only its
+// element, and the hoisting subquery reads the column itself as VARIANT
+// (SELECT * REPLACE), for whatever else the block reads of it.
+//
 // The rule is narrow on purpose: a block with one FROM entry, no star in its
 // select list, paths of field steps only (no subscripts), and a column
 // named unqualified only when the block also names it qualified (so it is
