@@ -103,18 +103,16 @@ func (a *API) executeTransaction(ctx context.Context, body []byte) (any, error) 
 	}
 	ops := make([]tables.Op, len(plans))
 	returnOld := make([]bool, len(plans))
-	seen := map[string]bool{}
+	seen := transactItems{}
 	for i, pl := range plans {
 		var paths []expr.Path
 		op, err := statementOp(tbls[i], pl, &paths)
 		if err != nil {
 			return nil, err
 		}
-		ks := op.Table + "\x00" + string(op.Key.AppendJSON(nil))
-		if seen[ks] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
+		if err := seen.add(op.Table, op.Key); err != nil {
+			return nil, err
 		}
-		seen[ks] = true
 		returnOld[i] = wantOld(in.TransactStatements[i].ReturnValuesOnConditionCheckFailure)
 		ops[i] = op
 	}
@@ -133,17 +131,15 @@ func (a *API) executeTransaction(ctx context.Context, body []byte) (any, error) 
 // readTransaction reads the SELECTs' items at one instant.
 func (a *API) readTransaction(ctx context.Context, plans []*partiql.Plan, tbls []*tables.Table) (any, error) {
 	refs := make([]tables.GetRef, len(plans))
-	seen := map[string]bool{}
+	seen := transactItems{}
 	for i, pl := range plans {
 		k := pl.Keys[0]
 		if err := checkKey(tbls[i], k); err != nil {
 			return nil, err
 		}
-		ks := tbls[i].Name + "\x00" + string(k.AppendJSON(nil))
-		if seen[ks] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
+		if err := seen.add(tbls[i].Name, k); err != nil {
+			return nil, err
 		}
-		seen[ks] = true
 		refs[i] = tables.GetRef{Table: tbls[i].Name, Key: k}
 	}
 	items, err := a.st.Get(ctx, refs)

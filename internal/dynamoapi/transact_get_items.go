@@ -59,7 +59,7 @@ func (a *API) transactGetItems(ctx context.Context, body []byte) (any, error) {
 	}
 	refs := make([]tables.GetRef, len(in.TransactItems))
 	projs := make([]*expr.Projection, len(in.TransactItems))
-	seen := map[string]bool{}
+	seen := transactItems{}
 	for i, ti := range in.TransactItems {
 		g := ti.Get
 		p := &expr.Params{Names: g.ExpressionAttributeNames}
@@ -82,11 +82,9 @@ func (a *API) transactGetItems(ctx context.Context, body []byte) (any, error) {
 		if err := checkKey(t, g.Key); err != nil {
 			return nil, err
 		}
-		ks := name + "\x00" + string(g.Key.AppendJSON(nil))
-		if seen[ks] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
+		if err := seen.add(name, g.Key); err != nil {
+			return nil, err
 		}
-		seen[ks] = true
 		refs[i] = tables.GetRef{Table: name, Key: g.Key}
 	}
 	items, err := a.st.Get(ctx, refs)

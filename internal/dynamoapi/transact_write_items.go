@@ -103,17 +103,15 @@ func (a *API) transactWriteItems(ctx context.Context, body []byte) (any, error) 
 	}
 	ops := make([]tables.Op, len(in.TransactItems))
 	returnOld := make([]bool, len(in.TransactItems))
-	seen := map[string]bool{}
+	seen := transactItems{}
 	for i, ti := range in.TransactItems {
 		op, err := a.transactOp(ti)
 		if err != nil {
 			return nil, err
 		}
-		ks := op.Table + "\x00" + string(op.Key.AppendJSON(nil))
-		if seen[ks] {
-			return nil, validation("Transaction request cannot include multiple operations on one item")
+		if err := seen.add(op.Table, op.Key); err != nil {
+			return nil, err
 		}
-		seen[ks] = true
 		for _, b := range []*transactBase{ti.Put, ti.Update, ti.Delete, ti.ConditionCheck} {
 			if b != nil {
 				returnOld[i] = wantOld(b.ReturnValuesOnConditionCheckFailure)
@@ -132,6 +130,21 @@ func (a *API) transactWriteItems(ctx context.Context, body []byte) (any, error) 
 		a.tokens.put(*in.ClientRequestToken, canonicalRequest(&in), out, nowMs)
 	}
 	return out, nil
+}
+
+// transactItems is the set of items a transaction touches: DynamoDB refuses
+// two actions on one item.
+type transactItems map[string]bool
+
+// add records the item at key in table, or refuses it as a second action
+// on an item.
+func (t transactItems) add(table string, key attr.Item) error {
+	k := table + "\x00" + string(key.AppendJSON(nil))
+	if t[k] {
+		return validation("Transaction request cannot include multiple operations on one item")
+	}
+	t[k] = true
+	return nil
 }
 
 // canonicalRequest is the request's identity for token reuse.
