@@ -36,8 +36,22 @@ var columnTypesMigration = Migration{Name: "0100_column_types", SQL: []string{
 
 // declaredType returns the Postgres type OID and typmod of a declared type
 // whose length DuckDB drops: character varying(n), character(n), varbyte(n).
+// A character type declared without a length has Redshift's (CREATE TABLE,
+// "Character types"): VARCHAR and TEXT hold 256 bytes, CHAR 1 and BPCHAR
+// 256.
 func declaredType(t *ast.TypeName) (oid uint32, typmod int, ok bool) {
-	if t == nil || t.Array || len(t.Name) == 0 || len(t.Args) != 1 {
+	if t == nil || t.Array || len(t.Name) == 0 || len(t.Args) > 1 {
+		return 0, 0, false
+	}
+	if len(t.Args) == 0 {
+		switch strings.ToLower(t.Name.Last().Name) {
+		case "varchar", "character varying", "nvarchar", "char varying", "text":
+			return 1043, 256 + 4, true
+		case "char", "character", "nchar":
+			return 1042, 1 + 4, true
+		case "bpchar":
+			return 1042, 256 + 4, true
+		}
 		return 0, 0, false
 	}
 	n := 0
