@@ -109,7 +109,8 @@ func TestPsqlCatalogCommands(t *testing.T) {
 }
 
 // \d shows a table's columns with the type names Postgres and Redshift
-// print, lengths included, as psql lays them out; \l lists the database.
+// print, lengths included (a VARCHAR declared without one has Redshift's
+// 256), as psql lays them out; \l lists the database.
 func TestPsqlDescribeTableTypes(t *testing.T) {
 	s := testserver.Start(t)
 	ddl := `CREATE TABLE public.t (a character varying(500) not null, b numeric(5,2), c integer,
@@ -134,7 +135,7 @@ func TestPsqlDescribeTableTypes(t *testing.T) {
  j      | date                        |           |          | 
  k      | character(3)                |           |          | 
  l      | timestamp with time zone    |           |          | 
- m      | character varying           |           |          | 
+ m      | character varying(256)      |           |          | 
 
 `
 	if code != 0 || out != want {
