@@ -156,7 +156,7 @@ func (s *Session) jsonColumns(ctx context.Context, n ast.Name) []string {
 	opts := s.baseOptions()
 	parts := make([]string, len(n))
 	for i, id := range n {
-		parts[i] = quoteIdent(foldIdent(id, opts))
+		parts[i] = quoteIdent(catalogIdent(id, opts)) // as the catalog keeps names that differ in case
 	}
 	res, err := s.conn.Query(ctx, `SELECT name FROM pragma_table_info(`+quoteLiteral(strings.Join(parts, "."))+`) WHERE type = 'JSON'`)
 	if err != nil {
@@ -166,7 +166,7 @@ func (s *Session) jsonColumns(ctx context.Context, n ast.Name) []string {
 	var cols []string
 	for res.Next() {
 		if name, ok := res.Values()[0].(string); ok {
-			cols = append(cols, name)
+			cols = append(cols, bsql.DisplayName(name))
 		}
 	}
 	if res.Err() != nil {
