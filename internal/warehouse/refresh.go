@@ -23,6 +23,7 @@ package warehouse
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -467,7 +468,16 @@ func (g *ingestor) stage(ctx context.Context, chunks <-chan stageChunk, refreshT
 	for c := range chunks {
 		for i := range c.recs {
 			rec := &c.recs[i]
-			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, rec.Data); err != nil {
+			// The data goes where the query reads it: as bytes, and as the
+			// JSON text checkJSON has passed (the Appender copies both).
+			var data, text any
+			if g.query.readsData {
+				data = rec.Data
+			}
+			if g.query.jsonText {
+				text = json.RawMessage(rec.Data) // written as it is (third_party/duckdb-go/PATCHES.md)
+			}
+			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, data, text); err != nil {
 				return errorf("stage record %s/%s: %w", c.shard, rec.Seq, err)
 			}
 		}
