@@ -326,7 +326,7 @@ func waitLoaded(ctx context.Context, o *PipelineOptions, addrs map[string]string
 
 // probeEvery is how often a probe looks for its change: the latencies it
 // measures are late by half of it on average.
-const probeEvery = 5 * time.Millisecond
+const probeEvery = 10 * time.Millisecond
 
 // probe puts a new item, then polls until the change shows in the
 // streaming view and in the exact fact table, and again, until ctx ends.
