@@ -66,6 +66,7 @@ func (g *catalogGen) bumpNames(names []string) {
 type catalogEffect struct {
 	all   bool
 	names []string
+	temp  bool // names are temporary tables made by the statement
 }
 
 // catalogEffectOf classifies stmt. Statements that only read or write rows
@@ -85,7 +86,7 @@ func catalogEffectOf(stmt ast.Stmt) catalogEffect {
 		return catalogEffect{}
 	case *ast.CreateTable:
 		if n.Temp && len(n.Name) > 0 {
-			return catalogEffect{names: []string{strings.ToLower(n.Name[len(n.Name)-1].Name)}}
+			return catalogEffect{names: []string{strings.ToLower(n.Name[len(n.Name)-1].Name)}, temp: true}
 		}
 	case *ast.Drop:
 		if n.Kind == "table" {
@@ -112,6 +113,14 @@ func (s *Session) catalogChanged(e catalogEffect) {
 		}
 	case len(e.names) > 0:
 		s.w.catalogGen.bumpNames(e.names)
+		if e.temp {
+			if s.tempNames == nil {
+				s.tempNames = map[string]bool{}
+			}
+			for _, n := range e.names {
+				s.tempNames[n] = true
+			}
+		}
 	}
 	if s.catalogDirty && !s.inTx() && !s.inProcedureTxn() {
 		// The transaction that changed the catalog has ended.
@@ -127,9 +136,27 @@ type lookupMemo struct {
 	json   map[string]memoEntry[[]string]
 }
 
+// withoutNames is a copy of m without the lookups of the relations named
+// (last part, lower case) in names: what a new session may keep of another
+// session's lookups, names being the other's temporary tables.
+func (m lookupMemo) withoutNames(names map[string]bool) lookupMemo {
+	return lookupMemo{limits: dropNames(m.limits, names), json: dropNames(m.json, names)}
+}
+
+func dropNames[T any](m map[string]memoEntry[T], names map[string]bool) map[string]memoEntry[T] {
+	out := make(map[string]memoEntry[T], len(m))
+	for k, e := range m {
+		if !names[e.name] {
+			out[k] = e
+		}
+	}
+	return out
+}
+
 type memoEntry[T any] struct {
-	at  stamp
-	val T
+	at   stamp
+	name string // the relation's last part, lower case
+	val  T
 }
 
 // memoKey is n as the catalog resolves it for s: its parts as the catalog
@@ -160,6 +187,6 @@ func memoized[T any](s *Session, m *map[string]memoEntry[T], n ast.Name, look fu
 	if *m == nil {
 		*m = map[string]memoEntry[T]{}
 	}
-	(*m)[key] = memoEntry[T]{at: now, val: v}
+	(*m)[key] = memoEntry[T]{at: now, name: last, val: v}
 	return v
 }

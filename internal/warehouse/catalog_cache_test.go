@@ -86,3 +86,31 @@ $$ language plpgsql`)
 	}
 	mustRun(t, s, `call p(9)`)
 }
+
+// What a schedule's next run keeps of the last run's lookups: all but
+// those of the temporary tables the last run's session made, which the
+// next run's session does not have (a name may then be a permanent
+// table's).
+func TestLookupsCarriedToNextRun(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	mustRun(t, s, `create table docs (p varchar(100)); create table keep (v varchar(3))`)
+	mustRun(t, s, `create temp table docs (p json); insert into docs values ('{"a":1}')`)
+	mustRun(t, s, `select p.a from docs; insert into keep values ('a')`)
+	if !s.tempNames["docs"] {
+		t.Fatalf("temporary tables made: %v, want docs among them", s.tempNames)
+	}
+	next := s.memo.withoutNames(s.tempNames)
+	for _, e := range next.json {
+		if e.name == "docs" {
+			t.Fatal("the temporary docs' SUPER columns carried over")
+		}
+	}
+	kept := false
+	for _, e := range next.limits {
+		kept = kept || e.name == "keep"
+	}
+	if !kept {
+		t.Fatal("the permanent table's column lengths did not carry over")
+	}
+}

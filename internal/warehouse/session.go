@@ -59,6 +59,7 @@ type Session struct {
 	// marks a transaction that changed the catalog (catalog_cache.go).
 	memo         lookupMemo
 	catalogDirty bool
+	tempNames    map[string]bool // the temporary tables the session made
 
 	mu struct {
 		sync.Mutex
