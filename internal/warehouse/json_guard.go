@@ -63,6 +63,41 @@ var jsonGuards = map[string]*jsonGuard{
 		}
 		return v[0], nil
 	}},
+	// rs_json_check_exact(text): rs_json_check, but NULL when text holds
+	// a number DuckDB's conversion to VARIANT would change (an integer
+	// beyond 64 bits, a decimal beyond a double's precision): json_parse
+	// then builds the VARIANT from rs_json_variant_bytes instead
+	// (super_number.go). Every other text converts as before.
+	"rs_json_check_exact": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		if !ok {
+			return nil, fmt.Errorf("rs_json_check_exact: unexpected argument %T", v[0])
+		}
+		switch f, inexact := checkJSONNumbers(b); {
+		case f == jsonTooDeep || f == jsonTooLarge || f == jsonNumberRange:
+			return nil, errors.New(f.String())
+		case f == jsonOK && inexact:
+			return nil, nil
+		}
+		return v[0], nil
+	}},
+	// rs_json_variant_bytes(text): the Parquet Variant encoding of text
+	// (for variant_bytes_to_variant) when it is JSON within SUPER's limits
+	// and holds a number DuckDB's conversion would change; NULL otherwise.
+	"rs_json_variant_bytes": {result: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		if !ok {
+			return nil, fmt.Errorf("rs_json_variant_bytes: unexpected argument %T", v[0])
+		}
+		if f, inexact := checkJSONNumbers(b); f != jsonOK || !inexact {
+			return nil, nil
+		}
+		enc, err := parquetVariant(b)
+		if err != nil {
+			return nil, fmt.Errorf("rs_json_variant_bytes: %w", err)
+		}
+		return enc, nil
+	}},
 	// rs_json_text(text): DuckDB's JSON text of a SUPER value, made JSON:
 	// json_serialize's output (finiteJSON).
 	"rs_json_text": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
