@@ -237,6 +237,13 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			X:     fn("json_extract", doc, &ast.ArrayLit{Bracket: true, Items: lits}),
 			Alias: &name,
 		})
+		if isJSON[col] {
+			// Whether the document is marked as holding a number
+			// DuckDB's conversion would change (rs_json_super): its
+			// elements are then read exactly.
+			mark := ast.Ident{Name: s.name + "_exact"}
+			added = append(added, ast.SelectItem{X: fn("rs_json_marked", doc), Alias: &mark})
+		}
 	}
 	if len(byCol) == 0 {
 		return
@@ -260,6 +267,11 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		elem := func() ast.Expr {
 			return fn("list_extract", &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name}}}, num(strconv.Itoa(s.index[r.json])))
 		}
+		// superElem is the element as SUPER: read exactly when its
+		// document is marked (rs_json_super_in).
+		superElem := func() ast.Expr {
+			return fn("rs_json_super_in", elem(), &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}})
+		}
 		if r.list {
 			replace[r.node] = elem()
 			continue
@@ -268,7 +280,7 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			// The element is the document's value at the path: as
 			// VARIANT it is what the whole document's conversion holds
 			// there (missing: NULL; JSON null: a VARIANT null).
-			replace[r.node] = cast(elem(), "super")
+			replace[r.node] = superElem()
 			continue
 		}
 		var text ast.Expr = fn("json_extract_string", elem(), &ast.Literal{Kind: ast.LitString, Value: "$"})
@@ -282,9 +294,9 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			// Any other value: only the element converts to VARIANT.
 			switch x := r.node.(type) {
 			case *ast.Cast:
-				fallback = &ast.Cast{X: cast(elem(), "super"), Type: x.Type, Try: x.Try, Colons: x.Colons}
+				fallback = &ast.Cast{X: superElem(), Type: x.Type, Try: x.Try, Colons: x.Colons}
 			case *ast.Func:
-				fallback = fn(x.Name[0].Name, cast(elem(), "super"))
+				fallback = fn(x.Name[0].Name, superElem())
 			}
 		}
 		replace[r.node] = &ast.Case{

@@ -44,6 +44,14 @@ var prelude = []string{
 	// for the rows its first left NULL.
 	`CREATE OR REPLACE MACRO rs_json_parse_text(t) AS COALESCE(CAST(CAST(rs_json_check_exact(t) AS JSON) AS VARIANT), variant_bytes_to_variant(rs_json_variant_bytes(t)))`,
 	`CREATE OR REPLACE MACRO rs_json_parse(x) AS rs_json_parse_text(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,
+	// RS_JSON_SUPER(doc): SUPER stored as JSON text (a streaming view's
+	// records) read as SUPER. A document the ingest marked with a leading
+	// space holds a number DuckDB's conversion would change: it is built
+	// from its Parquet Variant encoding instead. RS_JSON_SUPER_IN(elem,
+	// marked): an element extracted from a document, read the same way.
+	`CREATE OR REPLACE MACRO rs_json_marked(doc) AS starts_with(CAST(doc AS VARCHAR), ' ')`,
+	`CREATE OR REPLACE MACRO rs_json_super_in(e, marked) AS CASE WHEN marked THEN COALESCE(variant_bytes_to_variant(rs_json_variant_bytes(CAST(e AS VARCHAR))), CAST(e AS VARIANT)) ELSE CAST(e AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_json_super(doc) AS rs_json_super_in(doc, rs_json_marked(doc))`,
 	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN coalesce(rs_json_valid(try(decode(CAST(x AS BLOB)))), false) ELSE rs_json_valid(CAST(x AS VARCHAR)) END`,
 	// RS_JSON_TYPE(x): the JSON type of a SUPER value, and DECIMAL for a
 	// SUPER decimal (json_parse's number beyond a double's precision, a

@@ -99,6 +99,9 @@ type ingestor struct {
 	conn   *Conn
 	query  *batchQuery
 	insert string
+	// insertExact is insert for a batch with a record that holds a
+	// number DuckDB's conversion to VARIANT would change.
+	insertExact string
 }
 
 func (w *Warehouse) newIngestor(ctx context.Context, mv *mvRow) (_ *ingestor, err error) {
@@ -129,8 +132,9 @@ func (w *Warehouse) newIngestor(ctx context.Context, mv *mvRow) (_ *ingestor, er
 	if err != nil {
 		return nil, err
 	}
+	into := "INSERT INTO " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name) + " "
 	return &ingestor{w: w, mv: mv, es: es, reader: rd, conn: c, query: bq,
-		insert: "INSERT INTO " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name) + " " + bq.sql}, nil
+		insert: into + bq.sql, insertExact: into + bq.exactSQL}, nil
 }
 
 func (g *ingestor) close() error { return g.conn.Close() }
@@ -243,6 +247,10 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		return nil, serr
 	}
 	res, scans, errs, behind := rd.res, rd.scans, rd.errs, rd.behind
+	insert := g.insert
+	if rd.inexact {
+		insert = g.insertExact
+	}
 	lag, err := g.lag(ctx, shards, pos, behind)
 	if err != nil {
 		return nil, err
@@ -260,7 +268,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 
 	commit := func() error {
 		if res.scanned > res.skipped {
-			n, err := g.conn.Exec(ctx, g.insert)
+			n, err := g.conn.Exec(ctx, insert)
 			if err != nil {
 				return err
 			}
@@ -363,6 +371,9 @@ type batchRead struct {
 	scans  []*shardScan
 	errs   []scanError
 	behind map[string]int64 // per shard read: records left after it
+	// inexact: a staged record holds a number DuckDB's conversion to
+	// VARIANT would change; the batch then runs the view's exact query.
+	inexact bool
 }
 
 // read reads the batch: every shard that is due from its position (its
@@ -405,11 +416,13 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				if arr.After(sc.maxArriv) {
 					sc.maxArriv = arr
 				}
-				if code, reason := g.check(rec.Data); code != 0 {
+				code, reason, inexact := g.check(rec.Data)
+				if code != 0 {
 					sc.skipped++
 					rd.errs = append(rd.errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
 					continue
 				}
+				rd.inexact = rd.inexact || inexact
 				leftBytes -= len(rec.Data)
 				keep = append(keep, *rec)
 			}
@@ -525,17 +538,21 @@ func (g *ingestor) lag(ctx context.Context, shards []source.Shard, pos map[strin
 	return total, nil
 }
 
-// check says why a record cannot be ingested (code 0: it can).
-func (g *ingestor) check(data []byte) (int, string) {
+// check says why a record cannot be ingested (code 0: it can), and
+// whether the view parses it as JSON that holds a number DuckDB's
+// conversion to VARIANT would change (super_number.go).
+func (g *ingestor) check(data []byte) (code int, reason string, inexact bool) {
 	if len(data) > maxRecordBytes {
-		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data)
+		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data), false
 	}
 	if g.query.parseJSON {
-		if f := checkJSON(data); f != jsonOK {
-			return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record: " + f.String() + dataStart(data)
+		f, inexact := checkJSONNumbers(data)
+		if f != jsonOK {
+			return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record: " + f.String() + dataStart(data), false
 		}
+		return 0, "", inexact
 	}
-	return 0, ""
+	return 0, "", false
 }
 
 // dataStartBytes is how much of a skipped record's data its reason quotes.

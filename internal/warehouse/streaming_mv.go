@@ -65,25 +65,41 @@ type batchQuery struct {
 	sql       string
 	probeSQL  string // the same over probeTable
 	parseJSON bool
+	// exactSQL is sql for a batch with records that hold a number DuckDB's
+	// conversion to VARIANT would change (an integer beyond 64 bits, a
+	// decimal beyond a double's precision): its checked json_parse calls
+	// keep such numbers exact (super_number.go), and the JSON text a
+	// select item stores is marked by a leading space for the readers
+	// (rs_json_super, internal/sql/jsonrest.go). The same as sql when the
+	// query parses no record.
+	exactSQL string
 }
 
 // compileStreaming reads a streaming view's definition and rewrites its
 // stream reference to the staging table (and, for isolate, to the probe
 // table).
 func compileStreaming(mv *mvRow) (*batchQuery, error) {
-	bq, err := compileStreamingFrom(mv, stageTable)
+	bq, err := compileStreamingFrom(mv, stageTable, false)
 	if err != nil {
 		return nil, err
 	}
-	probe, err := compileStreamingFrom(mv, probeTable)
+	probe, err := compileStreamingFrom(mv, probeTable, false)
 	if err != nil {
 		return nil, err
 	}
 	bq.probeSQL = probe.sql
+	bq.exactSQL = bq.sql
+	if bq.parseJSON {
+		exact, err := compileStreamingFrom(mv, stageTable, true)
+		if err != nil {
+			return nil, err
+		}
+		bq.exactSQL = exact.sql
+	}
 	return bq, nil
 }
 
-func compileStreamingFrom(mv *mvRow, table string) (*batchQuery, error) {
+func compileStreamingFrom(mv *mvRow, table string, exact bool) (*batchQuery, error) {
 	stmt, err := parser.Parse(mv.definition)
 	if err != nil {
 		return nil, err
@@ -107,7 +123,7 @@ func compileStreamingFrom(mv *mvRow, table string) (*batchQuery, error) {
 	ref.Name = ast.Name{{Name: table}}
 	parseJSON := callsJSONParseOnData(q)
 	if parseJSON {
-		trustCheckedJSON(q)
+		trustCheckedJSON(q, exact)
 	}
 	tr, err := bsql.Translate(ast.Format(q), mv.opts)
 	if err != nil {
@@ -203,18 +219,26 @@ func callsJSONParseOnData(q ast.Query) bool {
 // other form stores (SUPER as JSON text, docs/design/super.md). A view
 // made by an earlier version keeps its VARIANT column, which converts the
 // JSON on insert as the other form does.
-func trustCheckedJSON(q ast.Query) {
+//
+// With exact (a batch whose records hold numbers DuckDB's conversion
+// would change), the calls are their exact forms: checkedJSONTextExact
+// and checkedJSONParseExact.
+func trustCheckedJSON(q ast.Query, exact bool) {
+	text, parse := checkedJSONText, checkedJSONParse
+	if exact {
+		text, parse = checkedJSONTextExact, checkedJSONParseExact
+	}
 	if sel, ok := q.(*ast.Select); ok {
 		for _, it := range sel.Items {
 			if f, ok := it.X.(*ast.Func); ok && it.Alias != nil && strings.EqualFold(f.Name.Last().Name, "json_parse") &&
 				len(f.Args) == 1 && isDataText(f.Args[0]) && f.Over == nil && f.Filter == nil {
-				f.Name = ast.Name{{Name: checkedJSONText}}
+				f.Name = ast.Name{{Name: text}}
 			}
 		}
 	}
 	ast.Walk(q, func(n any) bool {
 		if f, ok := n.(*ast.Func); ok && strings.EqualFold(f.Name.Last().Name, "json_parse") && len(f.Args) == 1 && isDataText(f.Args[0]) {
-			f.Name = ast.Name{{Name: checkedJSONParse}}
+			f.Name = ast.Name{{Name: parse}}
 		}
 		return true
 	})
