@@ -98,16 +98,6 @@ var jsonGuards = map[string]*jsonGuard{
 		}
 		return enc, nil
 	}},
-	// rs_json_inexact(text): whether text is JSON within SUPER's limits
-	// that holds a number DuckDB's conversion to VARIANT would change.
-	"rs_json_inexact": {result: duckdb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
-		b, ok := textBytes(v[0])
-		if !ok {
-			return nil, fmt.Errorf("rs_json_inexact: unexpected argument %T", v[0])
-		}
-		f, inexact := checkJSONNumbers(b)
-		return f == jsonOK && inexact, nil
-	}},
 	// rs_json_text(text): DuckDB's JSON text of a SUPER value, made JSON:
 	// json_serialize's output (finiteJSON).
 	"rs_json_text": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
@@ -185,14 +175,6 @@ const checkedJSONParse = "rs_json_parse_checked"
 // checkedJSONParse would have made, see internal/sql/jsonrest.go).
 const checkedJSONText = "rs_json_text_checked"
 
-// checkedJSONTextExact is checkedJSONText for a batch that holds records
-// with a number DuckDB's conversion to VARIANT would change: such a
-// record's text is stored with a leading space (JSON allows it, and DuckDB
-// keeps it), the mark by which its readers build it exactly
-// (rs_json_super, internal/sql/jsonrest.go); every other record is stored
-// as checkedJSONText stores it.
-const checkedJSONTextExact = "rs_json_text_checked_exact"
-
 // checkedJSONParseExact is checkedJSONParse for such a batch: a record
 // with such a number is built from its Parquet Variant encoding
 // (super_number.go), as json_parse builds it.
@@ -219,12 +201,10 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 			return fmt.Errorf("warehouse: register %s: %w", name, err)
 		}
 	}
-	// The exact forms of the checked macros, which call the functions
+	// The exact form of the checked parse, which calls the functions
 	// above.
 	const text = `CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END`
 	for _, m := range []string{
-		`rs_json_mark_inexact(t) AS CAST(CASE WHEN rs_json_inexact(t) THEN ' ' || t ELSE t END AS JSON)`,
-		checkedJSONTextExact + `(x) AS rs_json_mark_inexact(` + text + `)`,
 		`rs_json_parse_exact(t) AS COALESCE(variant_bytes_to_variant(rs_json_variant_bytes(t)), CAST(CAST(t AS JSON) AS VARIANT))`,
 		checkedJSONParseExact + `(x) AS rs_json_parse_exact(` + text + `)`,
 	} {

@@ -23,6 +23,7 @@ package warehouse
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -362,6 +363,9 @@ const stageQueue = 2
 type stageChunk struct {
 	shard string
 	recs  []source.Record
+	// inexact holds the indexes in recs of the records whose JSON holds a
+	// number DuckDB's conversion to VARIANT would change (nil: none).
+	inexact map[int]bool
 }
 
 // batchRead is what reading a batch found, written by the reading
@@ -405,6 +409,7 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				res.gaps = append(res.gaps, rd.errs[len(rd.errs)-1])
 			}
 			keep := b.Records[:0] // the records to stage, in place
+			var inexactKeep map[int]bool
 			for i := range b.Records {
 				rec := &b.Records[i]
 				sc.scanned++
@@ -422,13 +427,19 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 					rd.errs = append(rd.errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
 					continue
 				}
-				rd.inexact = rd.inexact || inexact
+				if inexact {
+					rd.inexact = true
+					if inexactKeep == nil {
+						inexactKeep = map[int]bool{}
+					}
+					inexactKeep[len(keep)] = true
+				}
 				leftBytes -= len(rec.Data)
 				keep = append(keep, *rec)
 			}
 			if len(keep) > 0 {
 				select {
-				case chunks <- stageChunk{shard: sh.ID, recs: keep}:
+				case chunks <- stageChunk{shard: sh.ID, recs: keep, inexact: inexactKeep}:
 				case <-ctx.Done():
 					return ctx.Err()
 				}
@@ -480,7 +491,23 @@ func (g *ingestor) stage(ctx context.Context, chunks <-chan stageChunk, refreshT
 	for c := range chunks {
 		for i := range c.recs {
 			rec := &c.recs[i]
-			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, rec.Data); err != nil {
+			// The data goes where the query reads it: as bytes, and as the
+			// JSON text checkJSON has passed (the Appender copies both).
+			var data, text any
+			if g.query.readsData {
+				data = rec.Data
+			}
+			if g.query.jsonText {
+				text = json.RawMessage(rec.Data) // written as it is (third_party/duckdb-go/PATCHES.md)
+				if c.inexact[i] {
+					// It holds a number DuckDB's conversion to VARIANT
+					// would change: marked by a leading space, which JSON
+					// allows, its readers build it exactly (rs_json_super,
+					// internal/sql/jsonrest.go).
+					text = json.RawMessage(append([]byte{' '}, rec.Data...))
+				}
+			}
+			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, data, text); err != nil {
 				return errorf("stage record %s/%s: %w", c.shard, rec.Seq, err)
 			}
 		}

@@ -23,6 +23,13 @@ import (
 // types Redshift gives them (VARBYTE as BLOB).
 const stageTable = "bs_stream_batch"
 
+// stagedJSON is the staging table's column that holds a record's data as
+// JSON text, staged only for a view that stores it as its SUPER column
+// (batchQuery.jsonText): the bytes checkJSON has passed, appended as they
+// are, so DuckDB neither decodes nor parses them again on the way to the
+// view's table (a cast to JSON parses the whole text).
+const stagedJSON = "bs_json"
+
 // maxRecordBytes is the largest kinesis_data a streaming view ingests:
 // Redshift's VARBYTE limit. Larger records are skipped and reported.
 const maxRecordBytes = 1_024_000
@@ -30,7 +37,8 @@ const maxRecordBytes = 1_024_000
 var stageDDL = map[string]string{
 	"kinesis": `CREATE TEMP TABLE IF NOT EXISTS ` + stageTable + ` (
 		approximate_arrival_timestamp TIMESTAMP, partition_key VARCHAR, shard_id VARCHAR,
-		sequence_number VARCHAR, refresh_time TIMESTAMP, kinesis_data BLOB)`,
+		sequence_number VARCHAR, refresh_time TIMESTAMP, kinesis_data BLOB,
+		` + stagedJSON + ` JSON)`,
 	"kafka": `CREATE TEMP TABLE IF NOT EXISTS ` + stageTable + ` (
 		kafka_partition BIGINT, kafka_offset BIGINT, kafka_timestamp_type CHAR(1),
 		kafka_timestamp TIMESTAMP, kafka_key BLOB, kafka_value BLOB,
@@ -65,13 +73,18 @@ type batchQuery struct {
 	sql       string
 	probeSQL  string // the same over probeTable
 	parseJSON bool
+	// jsonText: a select item stores the record's data as JSON text, read
+	// from the staged column stagedJSON.
+	jsonText bool
+	// readsData: the query reads the data column (kinesis_data) itself,
+	// so it must be staged.
+	readsData bool
 	// exactSQL is sql for a batch with records that hold a number DuckDB's
 	// conversion to VARIANT would change (an integer beyond 64 bits, a
 	// decimal beyond a double's precision): its checked json_parse calls
-	// keep such numbers exact (super_number.go), and the JSON text a
-	// select item stores is marked by a leading space for the readers
-	// (rs_json_super, internal/sql/jsonrest.go). The same as sql when the
-	// query parses no record.
+	// keep such numbers exact (super_number.go). The same as sql when the
+	// query parses no record. (The JSON text a select item stores is
+	// marked for its readers where it is staged: ingestor.stage.)
 	exactSQL string
 }
 
@@ -121,15 +134,17 @@ func compileStreamingFrom(mv *mvRow, table string, exact bool) (*batchQuery, err
 		ref.Alias = &ast.Alias{Name: ref.Name[1]}
 	}
 	ref.Name = ast.Name{{Name: table}}
-	parseJSON := callsJSONParseOnData(q)
-	if parseJSON {
-		trustCheckedJSON(q, exact)
+	bq := &batchQuery{parseJSON: callsJSONParseOnData(q)}
+	if bq.parseJSON {
+		bq.jsonText = trustCheckedJSON(q, exact)
 	}
+	bq.readsData = readsDataColumn(q)
 	tr, err := bsql.Translate(ast.Format(q), mv.opts)
 	if err != nil {
 		return nil, err
 	}
-	return &batchQuery{sql: tr.SQL, parseJSON: parseJSON}, nil
+	bq.sql = tr.SQL
+	return bq, nil
 }
 
 // Messages for the rules of streaming views (0A000). Redshift's
@@ -214,25 +229,28 @@ func callsJSONParseOnData(q ast.Query) bool {
 // made ingestion three times slower.
 //
 // A select item that is the call itself, named (json_parse(kinesis_data)
-// AS payload), becomes rs_json_text_checked instead: the column stores the
-// record's text as JSON, with no conversion, and reads as the VARIANT the
-// other form stores (SUPER as JSON text, docs/design/super.md). A view
-// made by an earlier version keeps its VARIANT column, which converts the
-// JSON on insert as the other form does.
+// AS payload), reads the staged JSON text instead (stagedJSON), and
+// trustCheckedJSON reports that it found one: the column stores the
+// record's text as JSON, with no conversion and no second parse, and reads
+// as the VARIANT the other form stores (SUPER as JSON text,
+// docs/design/super.md). A view made by an earlier version keeps its
+// VARIANT column, which converts the JSON on insert as the other form
+// does.
 //
 // With exact (a batch whose records hold numbers DuckDB's conversion
-// would change), the calls are their exact forms: checkedJSONTextExact
-// and checkedJSONParseExact.
-func trustCheckedJSON(q ast.Query, exact bool) {
-	text, parse := checkedJSONText, checkedJSONParse
+// would change), the calls are checkedJSONParseExact, which keeps them
+// exact.
+func trustCheckedJSON(q ast.Query, exact bool) (jsonText bool) {
+	parse := checkedJSONParse
 	if exact {
-		text, parse = checkedJSONTextExact, checkedJSONParseExact
+		parse = checkedJSONParseExact
 	}
 	if sel, ok := q.(*ast.Select); ok {
-		for _, it := range sel.Items {
+		for i, it := range sel.Items {
 			if f, ok := it.X.(*ast.Func); ok && it.Alias != nil && strings.EqualFold(f.Name.Last().Name, "json_parse") &&
 				len(f.Args) == 1 && isDataText(f.Args[0]) && f.Over == nil && f.Filter == nil {
-				f.Name = ast.Name{{Name: text}}
+				sel.Items[i].X = &ast.ColumnRef{Parts: []ast.Ident{{Name: stagedJSON}}}
+				jsonText = true
 			}
 		}
 	}
@@ -242,6 +260,28 @@ func trustCheckedJSON(q ast.Query, exact bool) {
 		}
 		return true
 	})
+	return jsonText
+}
+
+// readsDataColumn reports whether q reads the stream's data column (after
+// trustCheckedJSON, which takes the reads it serves from stagedJSON).
+func readsDataColumn(q ast.Query) bool {
+	found := false
+	ast.Walk(q, func(n any) bool {
+		if c, ok := n.(*ast.ColumnRef); ok && !found {
+			if c.Star && len(c.Parts) <= 1 {
+				found = true // a star reads every column
+			}
+			if len(c.Parts) > 0 {
+				switch strings.ToLower(c.Parts[len(c.Parts)-1].Name) {
+				case "kinesis_data", "kafka_value":
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // isDataText reports whether x is the stream's data column as text: the

@@ -280,6 +280,11 @@ func setBit[S any](vec *vector, rowIdx mapping.IdxT, val S) error {
 }
 
 func setJSON[S any](vec *vector, rowIdx mapping.IdxT, val S) error {
+	// A json.RawMessage is written as it is: the caller vouches that it
+	// is JSON (blueshift's patch, see PATCHES.md).
+	if raw, ok := any(val).(json.RawMessage); ok {
+		return setBytes(vec, rowIdx, []byte(raw))
+	}
 	bytes, err := json.Marshal(val)
 	if err != nil {
 		return err
