@@ -238,11 +238,13 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			Alias: &name,
 		})
 		if isJSON[col] {
-			// Whether the document is marked as holding a number
-			// DuckDB's conversion would change (rs_json_super): its
-			// elements are then read exactly.
+			// The document as SUPER when it is marked as holding a
+			// number DuckDB's conversion would change, NULL otherwise
+			// (rs_json_exact): a marked document's paths are read from
+			// it, since json_extract writes such a number back as a
+			// double.
 			mark := ast.Ident{Name: s.name + "_exact"}
-			added = append(added, ast.SelectItem{X: fn("rs_json_marked", doc), Alias: &mark})
+			added = append(added, ast.SelectItem{X: fn("rs_json_exact", doc), Alias: &mark})
 		}
 	}
 	if len(byCol) == 0 {
@@ -267,10 +269,14 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		elem := func() ast.Expr {
 			return fn("list_extract", &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name}}}, num(strconv.Itoa(s.index[r.json])))
 		}
-		// superElem is the element as SUPER: read exactly when its
-		// document is marked (rs_json_super_in).
+		// superElem is the element as SUPER, or the path read from the
+		// exact document when there is one (a JSON-text column's only).
 		superElem := func() ast.Expr {
-			return fn("rs_json_super_in", elem(), &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}})
+			exact := &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}}
+			return &ast.Case{
+				Whens: []ast.When{{Cond: &ast.Is{X: exact, What: "null"}, Then: cast(elem(), "super")}},
+				Else:  repath(r.path, &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}}),
+			}
 		}
 		if r.list {
 			replace[r.node] = elem()
@@ -332,6 +338,15 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			w.Items[i+1].X = rewrite(w.Items[i+1].X)
 		}
 	}
+}
+
+// repath is path (field steps over a column) with root in place of the
+// column.
+func repath(path, root ast.Expr) ast.Expr {
+	if f, ok := path.(*ast.Field); ok {
+		return &ast.Field{X: repath(f.X, root), Name: f.Name}
+	}
+	return root
 }
 
 // textCastSame are the types a shared read casts to. The extracted string

@@ -30,8 +30,9 @@ import (
 // stored with a leading space (the streaming ingest marks it), and read
 // through its Parquet Variant encoding, where such a number is a decimal,
 // as Redshift's SUPER keeps it: rs_json_super(c) is CAST(c AS VARIANT) for
-// every other document, and an extracted element is read the same way
-// when its document is marked (rs_json_super_in).
+// every other document. A shared extraction reads such a document's paths
+// from that exact form (rs_json_exact), since json_extract writes such a
+// number back as a double.
 
 // jsonColumns returns the columns of t that are SUPER stored as JSON text,
 // nil when there are none, when t names a WITH query, or when the catalog

@@ -47,11 +47,10 @@ var prelude = []string{
 	// RS_JSON_SUPER(doc): SUPER stored as JSON text (a streaming view's
 	// records) read as SUPER. A document the ingest marked with a leading
 	// space holds a number DuckDB's conversion would change: it is built
-	// from its Parquet Variant encoding instead. RS_JSON_SUPER_IN(elem,
-	// marked): an element extracted from a document, read the same way.
-	`CREATE OR REPLACE MACRO rs_json_marked(doc) AS starts_with(CAST(doc AS VARCHAR), ' ')`,
-	`CREATE OR REPLACE MACRO rs_json_super_in(e, marked) AS CASE WHEN marked THEN COALESCE(variant_bytes_to_variant(rs_json_variant_bytes(CAST(e AS VARCHAR))), CAST(e AS VARIANT)) ELSE CAST(e AS VARIANT) END`,
-	`CREATE OR REPLACE MACRO rs_json_super(doc) AS rs_json_super_in(doc, rs_json_marked(doc))`,
+	// from its Parquet Variant encoding instead (RS_JSON_EXACT, NULL for
+	// any other document).
+	`CREATE OR REPLACE MACRO rs_json_exact(doc) AS CASE WHEN starts_with(CAST(doc AS VARCHAR), ' ') THEN variant_bytes_to_variant(rs_json_variant_bytes(CAST(doc AS VARCHAR))) END`,
+	`CREATE OR REPLACE MACRO rs_json_super(doc) AS COALESCE(rs_json_exact(doc), CAST(doc AS VARIANT))`,
 	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN coalesce(rs_json_valid(try(decode(CAST(x AS BLOB)))), false) ELSE rs_json_valid(CAST(x AS VARCHAR)) END`,
 	// RS_JSON_TYPE(x): the JSON type of a SUPER value, and DECIMAL for a
 	// SUPER decimal (json_parse's number beyond a double's precision, a

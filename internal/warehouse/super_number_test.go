@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -209,4 +210,41 @@ func FuzzParquetVariant(f *testing.F) {
 			t.Fatalf("%q: DuckDB reads its encoding as %s", doc, got)
 		}
 	})
+}
+
+// TestJSONParseExactDocsUnchanged: a document without a number DuckDB's
+// conversion would change gives json_parse exactly the VARIANT it gave
+// before (DuckDB's own conversion): the same JSON text, the same type
+// (variant_typeof: UINT64 for a non-negative integer, which the Parquet
+// Variant encoding cannot express), the same encoding of every value
+// (where DuckDB can encode it).
+func TestJSONParseExactDocsUnchanged(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	docs := []string{string(changeRecord(3)), `{"b":1,"a":[true,null,"xy"],"c":2.5}`, `{"a":1,"a":2}`,
+		`[-9223372036854775808, 1e2, 0.1, 1.5e-7, 123456789012345]`, `18446744073709551615`, `null`, `"s"`, `0.10000000000000000000`}
+	for _, c := range jsonCases {
+		if checkJSON([]byte(c)) == jsonOK {
+			docs = append(docs, c)
+		}
+	}
+	for _, d := range docs {
+		if _, inexact := checkJSONNumbers([]byte(d)); inexact {
+			t.Fatalf("%s: reported inexact", d)
+		}
+		res, err := s.Conn().Query(context.Background(), `SELECT variant_typeof(a) IS NOT DISTINCT FROM variant_typeof(b),
+			CAST(a AS JSON)::VARCHAR IS NOT DISTINCT FROM CAST(b AS JSON)::VARCHAR,
+			try(variant_to_parquet_variant(a)) IS NOT DISTINCT FROM try(variant_to_parquet_variant(b))
+			FROM (SELECT rs_json_parse($1) AS a, CAST(CAST($1 AS JSON) AS VARIANT) AS b)`, d)
+		if err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		if !res.Next() {
+			t.Fatalf("%s: no row: %v", d, res.Err())
+		}
+		if v := res.Values(); v[0] != true || v[1] != true || v[2] != true {
+			t.Errorf("%s: json_parse differs from DuckDB's conversion (type, text, encoding same: %v)", d, v)
+		}
+		res.Close()
+	}
 }
