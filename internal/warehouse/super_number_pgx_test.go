@@ -40,6 +40,9 @@ func TestSuperNumbersExactPgx(t *testing.T) {
 	for _, c := range []struct{ sql, want string }{
 		{`SELECT json_serialize(json_parse('` + superNumberDoc + `'))`, superNumberDoc},
 		{`SELECT json_serialize(json_parse($1))`, superNumberDoc},
+		{`SELECT json_parse($1)`, superNumberDoc}, // the SUPER value itself, as the server sends it
+		{`SELECT json_parse('` + superNumberDoc + `').a`, `123456789012345678901234567890`},
+		{`SELECT json_parse('` + superNumberDoc + `').c`, `[-98765432109876543210.5,7,"s",{"d":18446744073709551616}]`},
 		{`SELECT json_serialize(json_parse('[123456789012345678901234567890, 1]'))`, `[123456789012345678901234567890,1]`},
 		{`SELECT json_serialize(json_parse('123456789012345678901234567890'))`, `123456789012345678901234567890`},
 		{`SELECT json_parse($1).a::varchar`, `123456789012345678901234567890`},

@@ -248,3 +248,56 @@ func TestJSONParseExactDocsUnchanged(t *testing.T) {
 		res.Close()
 	}
 }
+
+// BenchmarkJSONParseExact measures what keeping numbers exact costs
+// json_parse: INSERT INTO t SELECT json_parse(d) FROM src over 200,000
+// change records (~1 KB), with json_parse as it is (exact), and as it
+// was before (rs_json_check, then DuckDB's conversion: the macro
+// json_parse_before below); then the same records each holding one
+// integer beyond 64 bits, which take the exact path.
+func BenchmarkJSONParseExact(b *testing.B) {
+	w, _ := openTest(b)
+	s := testSession(b, w)
+	const n = 200_000
+	ctx := context.Background()
+	if _, err := s.Conn().Exec(ctx, `CREATE OR REPLACE MACRO json_parse_before(x) AS CAST(CAST(rs_json_check(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END) AS JSON) AS VARIANT)`); err != nil {
+		b.Fatal(err)
+	}
+	for _, src := range []string{"src", "src_inexact"} {
+		mustRun(b, s, `CREATE TABLE `+src+` (d varchar(max))`)
+		for i := 0; i < n; i += 10_000 {
+			var sb strings.Builder
+			sb.WriteString(`INSERT INTO ` + src + ` VALUES `)
+			for j := i; j < i+10_000; j++ {
+				if j > i {
+					sb.WriteString(",")
+				}
+				rec := string(changeRecord(j))
+				if src == "src_inexact" {
+					rec = `{"big":123456789012345678901234567890,` + rec[1:]
+				}
+				sb.WriteString("('" + rec + "')")
+			}
+			mustRun(b, s, sb.String())
+		}
+	}
+	mustRun(b, s, `CREATE TABLE t (p super)`)
+	for _, c := range []struct{ name, src, fn string }{
+		{"before", "src", "json_parse_before"},
+		{"exact", "src", "rs_json_parse"},
+		{"inexact-before", "src_inexact", "json_parse_before"},
+		{"inexact-exact", "src_inexact", "rs_json_parse"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Conn().Exec(ctx, `DELETE FROM t`); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Conn().Exec(ctx, `INSERT INTO t SELECT `+c.fn+`(d) FROM `+c.src); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
