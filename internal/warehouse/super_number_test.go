@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // variantCases are documents for the encoder: every kind of value, the
@@ -299,5 +301,41 @@ func BenchmarkJSONParseExact(b *testing.B) {
 			}
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 		})
+	}
+}
+
+// TestJSONParseExactGuard: a document that holds an inexact number is
+// guarded as every other: nesting past SUPER's 1,000 levels ("The maximum
+// nesting depth for arrays and structures of the SUPER data type is
+// 1,000", SUPER limitations) is an error (a data exception) on every path,
+// never a crash (a literal of 60,000 levels too), and at 1,000 levels the
+// number stays exact.
+func TestJSONParseExactGuard(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	const big = "123456789012345678901234567890"
+	// 32,000 levels: within VARCHAR(MAX)'s 65,535 bytes, and far past
+	// what DuckDB's recursive converter survives unguarded.
+	deep := strings.Repeat("[", 32000) + big + strings.Repeat("]", 32000)
+	mustRun(t, s, `CREATE TABLE docs (d varchar(max))`)
+	mustRun(t, s, `INSERT INTO docs VALUES ($1)`, deep)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT json_parse(repeat('[', 60000) || '` + big + `' || repeat(']', 60000))`, nil},
+		{`SELECT json_parse(d) FROM docs`, nil},
+		{`SELECT json_parse($1)`, []any{deep}},
+		{`SELECT json_parse(CAST(d AS varbyte)) FROM docs`, nil},
+		{`SELECT json_parse('[` + big + `, 1e400]')`, nil},
+	} {
+		_, err := run(t, s, q.sql, q.args...)
+		if code := sqlerr.CodeOf(err); !strings.HasPrefix(string(code), "22") {
+			t.Errorf("%.60s: err %v (%s), want a data exception", q.sql, err, code)
+		}
+	}
+	ok := strings.Repeat("[", 1000) + big + strings.Repeat("]", 1000)
+	if got := mustRun(t, s, `SELECT json_serialize(json_parse($1)) = $1`, ok); !strings.HasPrefix(got, "[true]") {
+		t.Errorf("1000 levels: %s", got)
 	}
 }
