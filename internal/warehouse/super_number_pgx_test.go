@@ -125,4 +125,9 @@ func TestSuperNumbersExactPgx(t *testing.T) {
 	if got := e.text(`SELECT count(*)::varchar FROM v WHERE payload.n = 123456789012345678901234567890`); got != "1" {
 		t.Errorf("v where payload.n = ...: %s rows, want 1", got)
 	}
+	// An ordinary materialized view over the streaming view keeps them.
+	e.exec(`CREATE MATERIALIZED VIEW u AS SELECT sequence_number, v.payload.n AS n, v.payload AS p FROM v`)
+	if got := e.text(`SELECT listagg(json_serialize(n) || ' ' || json_serialize(p), ',') WITHIN GROUP (ORDER BY sequence_number) FROM u`); got != `123456789012345678901234567890 {"n":123456789012345678901234567890,"x":"first"},5 {"n":5,"x":"second"},-0.000123456789012345678 {"n":-0.000123456789012345678,"x":"third"}` {
+		t.Errorf("materialized view u: %s", got)
+	}
 }

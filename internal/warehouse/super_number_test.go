@@ -30,6 +30,23 @@ var variantCases = []string{
 	`{"a":123456789012345678901234567890,"b":1.23456789012345678901,"c":[1,2.5,"s",{"d":99999999999999999999}]}`,
 }
 
+// wideVariantCases are documents past the encoding's one-byte widths:
+// more than 255 elements or fields (is_large), more than 255 keys (two-byte
+// field ids), values past 255 and 65,535 bytes (wider offsets).
+func wideVariantCases() []string {
+	var arr, obj strings.Builder
+	arr.WriteString("[123456789012345678901234567890")
+	obj.WriteString(`{"big":1.23456789012345678901`)
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&arr, `,%d`, i)
+		fmt.Fprintf(&obj, `,"k%03d":[%d,"v"]`, 299-i, i)
+	}
+	arr.WriteString("]")
+	obj.WriteString("}")
+	long := `{"n":99999999999999999999,"s":"` + strings.Repeat("x", 70000) + `","t":[` + strings.Repeat(`"abcdefghij",`, 30) + `1]}`
+	return []string{arr.String(), obj.String(), long}
+}
+
 // variantJSON is doc as DuckDB reads its encoding: the JSON text of
 // variant_bytes_to_variant(parquetVariant(doc)).
 func variantJSON(t testing.TB, db *sql.DB, doc string) string {
@@ -169,10 +186,10 @@ func TestParquetVariantInDuckDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, doc := range variantCases {
+	for _, doc := range append(wideVariantCases(), variantCases...) {
 		got := variantJSON(t, db, doc)
 		if same, _ := sameVariant(doc, got); !same {
-			t.Errorf("%s: DuckDB reads its encoding as %s", doc, got)
+			t.Errorf("%.200s: DuckDB reads its encoding as %.200s", doc, got)
 		}
 		// A document json_parse gives this path holds a number DuckDB's
 		// own conversion changes, and no other.
@@ -182,7 +199,7 @@ func TestParquetVariantInDuckDB(t *testing.T) {
 		}
 		_, inexact := checkJSONNumbers([]byte(doc))
 		if nativeSame, _ := sameVariant(doc, native); inexact == nativeSame {
-			t.Errorf("%s: inexact %v, but DuckDB's conversion gives %s", doc, inexact, native)
+			t.Errorf("%.200s: inexact %v, but DuckDB's conversion gives %.200s", doc, inexact, native)
 		}
 	}
 	var typ string
