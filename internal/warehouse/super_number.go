@@ -19,12 +19,13 @@ package warehouse
 // holds, a double, as DuckDB's own conversion makes it.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
 	"math/big"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -160,32 +161,39 @@ const (
 	pvString    = 16
 )
 
-// pvNode is one value of the document being encoded: a scalar's encoding,
-// or a container's children (for an object, with its keys' ids).
+// pvNode is one value of the document being encoded, in one flat array
+// (few allocations: a record's encoding is on the ingest's path): a
+// scalar's encoding in pvEncoder.scalars, or a container's children as a
+// list (first, next).
 type pvNode struct {
-	scalar []byte
-	array  bool
-	object bool
-	kids   []*pvNode
-	keys   []int // dictionary ids, parallel to kids (objects)
-	size   int   // encoded size, once computed
-	// layout of a container, once computed
-	count, idSize, offSize int
+	kind        uint8 // pvPrimitive (any scalar), pvArray or pvObject
+	off, n      int32 // a scalar's bytes: scalars[off:off+n]
+	key         int32 // as an object's field: its dictionary id
+	first, next int32 // first child, next sibling; -1 for none
+	count       int32 // a container's children
+	size        int32 // encoded size, once layout ran
+	offset      int32 // as a child: where its value starts in its parent's data
+	offSize     uint8 // a container's offset width
+	idSize      uint8 // an object's field id width
 }
 
 // pvEncoder builds one document's encoding.
 type pvEncoder struct {
-	b    []byte
-	i    int
-	keys map[string]int
-	dict []string
+	b       []byte
+	i       int
+	nodes   []pvNode
+	scalars []byte
+	keys    map[string]int32
+	dict    []string
+	order   []int32 // scratch: an object's children in field order
 }
 
 // parquetVariant encodes the JSON text b (which checkJSON accepts) as a
 // Parquet Variant: metadata immediately followed by the value, what
 // DuckDB's variant_bytes_to_variant reads.
 func parquetVariant(b []byte) ([]byte, error) {
-	e := &pvEncoder{b: b, keys: map[string]int{}}
+	e := &pvEncoder{b: b, keys: map[string]int32{},
+		nodes: make([]pvNode, 0, len(b)/8+1), scalars: make([]byte, 0, len(b)+len(b)/2)}
 	root, err := e.value()
 	if err != nil {
 		return nil, err
@@ -194,9 +202,11 @@ func parquetVariant(b []byte) ([]byte, error) {
 	if e.i != len(e.b) {
 		return nil, errBadJSON
 	}
-	e.sortKeys(root)
-	layout(root)
-	return write(e.metadata(), root), nil
+	e.sortKeys()
+	size := e.layout(root)
+	meta := e.metadata()
+	out := make([]byte, 0, len(meta)+int(size))
+	return e.write(append(out, meta...), root), nil
 }
 
 func (e *pvEncoder) ws() {
@@ -205,164 +215,199 @@ func (e *pvEncoder) ws() {
 	}
 }
 
-func (e *pvEncoder) value() (*pvNode, error) {
+// node adds a node and returns its index.
+func (e *pvEncoder) node(kind uint8) int32 {
+	e.nodes = append(e.nodes, pvNode{kind: kind, key: -1, first: -1, next: -1})
+	return int32(len(e.nodes) - 1)
+}
+
+// scalar adds a scalar node whose encoding is what e.scalars gained
+// since off.
+func (e *pvEncoder) scalar(off int) int32 {
+	n := e.node(pvPrimitive)
+	e.nodes[n].off, e.nodes[n].n = int32(off), int32(len(e.scalars)-off)
+	return n
+}
+
+// value reads the value at e.i and returns its node.
+func (e *pvEncoder) value() (int32, error) {
 	e.ws()
 	if e.i >= len(e.b) {
-		return nil, errBadJSON
+		return -1, errBadJSON
 	}
 	switch c := e.b[e.i]; {
-	case c == '{':
-		n := &pvNode{object: true}
+	case c == '{' || c == '[':
+		object := c == '{'
+		kind, end := uint8(pvArray), byte(']')
+		if object {
+			kind, end = pvObject, '}'
+		}
+		n := e.node(kind)
 		e.i++
 		e.ws()
-		if e.i < len(e.b) && e.b[e.i] == '}' {
+		if e.i < len(e.b) && e.b[e.i] == end {
 			e.i++
 			return n, nil
 		}
+		last := int32(-1)
 		for {
-			e.ws()
-			k, err := e.str()
-			if err != nil {
-				return nil, err
+			key := int32(-1)
+			if object {
+				e.ws()
+				k, err := e.str()
+				if err != nil {
+					return -1, err
+				}
+				id, ok := e.keys[string(k)]
+				if !ok {
+					id = int32(len(e.dict))
+					e.keys[string(k)] = id
+					e.dict = append(e.dict, string(k))
+				}
+				key = id
+				e.ws()
+				if e.i >= len(e.b) || e.b[e.i] != ':' {
+					return -1, errBadJSON
+				}
+				e.i++
 			}
-			e.ws()
-			if e.i >= len(e.b) || e.b[e.i] != ':' {
-				return nil, errBadJSON
-			}
-			e.i++
 			v, err := e.value()
 			if err != nil {
-				return nil, err
+				return -1, err
 			}
-			id, ok := e.keys[k]
-			if !ok {
-				id = len(e.dict)
-				e.keys[k] = id
-				e.dict = append(e.dict, k)
+			e.nodes[v].key = key
+			if last < 0 {
+				e.nodes[n].first = v
+			} else {
+				e.nodes[last].next = v
 			}
-			n.keys = append(n.keys, id)
-			n.kids = append(n.kids, v)
+			last = v
+			e.nodes[n].count++
 			e.ws()
 			if e.i < len(e.b) && e.b[e.i] == ',' {
 				e.i++
 				continue
 			}
-			if e.i < len(e.b) && e.b[e.i] == '}' {
+			if e.i < len(e.b) && e.b[e.i] == end {
 				e.i++
 				return n, nil
 			}
-			return nil, errBadJSON
-		}
-	case c == '[':
-		n := &pvNode{array: true}
-		e.i++
-		e.ws()
-		if e.i < len(e.b) && e.b[e.i] == ']' {
-			e.i++
-			return n, nil
-		}
-		for {
-			v, err := e.value()
-			if err != nil {
-				return nil, err
-			}
-			n.kids = append(n.kids, v)
-			e.ws()
-			if e.i < len(e.b) && e.b[e.i] == ',' {
-				e.i++
-				continue
-			}
-			if e.i < len(e.b) && e.b[e.i] == ']' {
-				e.i++
-				return n, nil
-			}
-			return nil, errBadJSON
+			return -1, errBadJSON
 		}
 	case c == '"':
 		s, err := e.str()
 		if err != nil {
-			return nil, err
+			return -1, err
 		}
+		off := len(e.scalars)
 		if len(s) < 64 {
-			return &pvNode{scalar: append([]byte{byte(len(s))<<2 | pvShortString}, s...)}, nil
+			e.scalars = append(e.scalars, byte(len(s))<<2|pvShortString)
+		} else {
+			e.scalars = append(e.scalars, pvString<<2)
+			e.scalars = binary.LittleEndian.AppendUint32(e.scalars, uint32(len(s)))
 		}
-		v := make([]byte, 5, 5+len(s))
-		v[0] = pvString << 2
-		binary.LittleEndian.PutUint32(v[1:], uint32(len(s)))
-		return &pvNode{scalar: append(v, s...)}, nil
+		e.scalars = append(e.scalars, s...)
+		return e.scalar(off), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := e.i
 		end := scanNumber(e.b, e.i)
 		if end < 0 {
-			return nil, errBadJSON
+			return -1, errBadJSON
 		}
 		e.i = end
-		return &pvNode{scalar: number(e.b[start:end])}, nil
+		off := len(e.scalars)
+		e.scalars = appendNumber(e.scalars, e.b[start:end])
+		return e.scalar(off), nil
 	case c == 't' && len(e.b)-e.i >= 4 && string(e.b[e.i:e.i+4]) == "true":
 		e.i += 4
-		return &pvNode{scalar: []byte{pvTrue << 2}}, nil
+		off := len(e.scalars)
+		e.scalars = append(e.scalars, pvTrue<<2)
+		return e.scalar(off), nil
 	case c == 'f' && len(e.b)-e.i >= 5 && string(e.b[e.i:e.i+5]) == "false":
 		e.i += 5
-		return &pvNode{scalar: []byte{pvFalse << 2}}, nil
+		off := len(e.scalars)
+		e.scalars = append(e.scalars, pvFalse<<2)
+		return e.scalar(off), nil
 	case c == 'n' && len(e.b)-e.i >= 4 && string(e.b[e.i:e.i+4]) == "null":
 		e.i += 4
-		return &pvNode{scalar: []byte{pvNull << 2}}, nil
+		off := len(e.scalars)
+		e.scalars = append(e.scalars, pvNull<<2)
+		return e.scalar(off), nil
 	}
-	return nil, errBadJSON
+	return -1, errBadJSON
 }
 
-// str reads the string at e.i (its opening quote) and returns its value.
-func (e *pvEncoder) str() (string, error) {
+// str reads the string at e.i (its opening quote) and returns its value
+// (the text's own bytes when it has no escape: valid until e.b changes).
+func (e *pvEncoder) str() ([]byte, error) {
 	if e.i >= len(e.b) || e.b[e.i] != '"' {
-		return "", errBadJSON
+		return nil, errBadJSON
 	}
 	end := scanString(e.b, e.i+1)
 	if end < 0 {
-		return "", errBadJSON
+		return nil, errBadJSON
 	}
 	raw := e.b[e.i:end]
 	e.i = end
-	plain := true
-	for _, c := range raw[1 : len(raw)-1] {
-		if c == '\\' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return string(raw[1 : len(raw)-1]), nil
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", errBadJSON
+		return nil, errBadJSON
 	}
-	return s, nil
+	return []byte(s), nil
 }
 
-// number encodes the JSON number num: an inexact one as a decimal, an
-// integer that fits as an int64, anything else as a double (what DuckDB's
-// conversion gives it). A non-negative integer above int64 (DuckDB's
-// UINT64, which the encoding has not) is a decimal of scale 0, exact too.
-func number(num []byte) []byte {
+// appendNumber appends the encoding of the JSON number num: an inexact
+// one as a decimal, an integer that fits as an int64, anything else as a
+// double (what DuckDB's conversion gives it). A non-negative integer above
+// int64 (DuckDB's UINT64, which the encoding has not) is a decimal of scale
+// 0, exact too.
+func appendNumber(dst, num []byte) []byte {
+	if v, ok := smallInt(num); ok {
+		dst = append(dst, pvInt64<<2)
+		return binary.LittleEndian.AppendUint64(dst, uint64(v))
+	}
 	d, ok := parseDecimalText(num)
 	if ok && d.integer {
 		if v, err := strconv.ParseInt(string(num), 10, 64); err == nil {
-			out := make([]byte, 9)
-			out[0] = pvInt64 << 2
-			binary.LittleEndian.PutUint64(out[1:], uint64(v))
-			return out
+			dst = append(dst, pvInt64<<2)
+			return binary.LittleEndian.AppendUint64(dst, uint64(v))
 		}
 	}
 	if ok && (d.integer || inexactNumber(num)) {
 		if v, ok := decimalBytes(d); ok {
-			return v
+			return append(dst, v...)
 		}
 	}
 	f, _ := strconv.ParseFloat(string(num), 64)
-	out := make([]byte, 9)
-	out[0] = pvDouble << 2
-	binary.LittleEndian.PutUint64(out[1:], math.Float64bits(f))
-	return out
+	dst = append(dst, pvDouble<<2)
+	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(f))
+}
+
+// smallInt reads num when it is an integer of at most 18 digits (which an
+// int64 always holds), without allocating.
+func smallInt(num []byte) (int64, bool) {
+	i, neg := 0, false
+	if len(num) > 0 && num[0] == '-' {
+		i, neg = 1, true
+	}
+	if len(num)-i == 0 || len(num)-i > 18 {
+		return 0, false
+	}
+	var v int64
+	for ; i < len(num); i++ {
+		c := num[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // decimalBytes encodes d as a 16-byte decimal of d's scale (DuckDB reads
@@ -428,119 +473,105 @@ func putInt(b []byte, v, size int) []byte {
 	return b
 }
 
-// layout computes the encoded size of n and its children.
-func layout(n *pvNode) int {
-	if n.scalar != nil {
-		n.size = len(n.scalar)
-		return n.size
+// layout computes the encoded size of node n and its children, and each
+// child's offset in n's data.
+func (e *pvEncoder) layout(n int32) int32 {
+	nd := &e.nodes[n]
+	if nd.kind == pvPrimitive {
+		nd.size = nd.n
+		return nd.size
 	}
-	data := 0
-	maxID := 0
-	for i, k := range n.kids {
-		data += layout(k)
-		if n.object && n.keys[i] > maxID {
-			maxID = n.keys[i]
-		}
+	data, maxID := int32(0), int32(0)
+	for k := nd.first; k >= 0; k = e.nodes[k].next {
+		e.nodes[k].offset = data
+		data += e.layout(k)
+		maxID = max(maxID, e.nodes[k].key)
 	}
-	n.count = len(n.kids)
-	n.offSize = intSize(data)
-	countSize := 1
-	if n.count > 0xff {
+	nd.offSize = uint8(intSize(int(data)))
+	countSize := int32(1)
+	if nd.count > 0xff {
 		countSize = 4
 	}
-	n.size = 1 + countSize + (n.count+1)*n.offSize + data
-	if n.object {
-		n.idSize = intSize(maxID)
-		n.size += n.count * n.idSize
+	nd.size = 1 + countSize + (nd.count+1)*int32(nd.offSize) + data
+	if nd.kind == pvObject {
+		nd.idSize = uint8(intSize(int(maxID)))
+		nd.size += nd.count * int32(nd.idSize)
 	}
-	return n.size
+	return nd.size
 }
 
-// write appends n's encoding (layout has run) to b. An object lists its
-// fields sorted by key, as the encoding requires (the values stay in
-// document order; only the field ids and offsets are sorted).
-func write(b []byte, n *pvNode) []byte {
-	if n.scalar != nil {
-		return append(b, n.scalar...)
+// write appends node n's encoding (layout has run) to b. An object lists
+// its fields by key id, which sortKeys made the order of the names, as the
+// encoding requires (fields of one name keep their document order); the
+// values stay in document order.
+func (e *pvEncoder) write(b []byte, n int32) []byte {
+	nd := e.nodes[n]
+	if nd.kind == pvPrimitive {
+		return append(b, e.scalars[nd.off:nd.off+nd.n]...)
 	}
-	large := n.count > 0xff
+	large := nd.count > 0xff
 	var h byte
-	if n.object {
-		h = pvObject | byte(n.offSize-1)<<2 | byte(n.idSize-1)<<4
+	if nd.kind == pvObject {
+		h = pvObject | (nd.offSize-1)<<2 | (nd.idSize-1)<<4
 		if large {
 			h |= 1 << 6
 		}
 	} else {
-		h = pvArray | byte(n.offSize-1)<<2
+		h = pvArray | (nd.offSize-1)<<2
 		if large {
 			h |= 1 << 4
 		}
 	}
 	b = append(b, h)
 	if large {
-		b = binary.LittleEndian.AppendUint32(b, uint32(n.count))
+		b = binary.LittleEndian.AppendUint32(b, uint32(nd.count))
 	} else {
-		b = append(b, byte(n.count))
+		b = append(b, byte(nd.count))
 	}
-	offsets := make([]int, n.count+1)
-	for i, k := range n.kids {
-		offsets[i+1] = offsets[i] + k.size
-	}
-	if n.object {
-		order := n.fieldOrder()
-		for _, i := range order {
-			b = putInt(b, n.keys[i], n.idSize)
+	end := int32(0)
+	if nd.kind == pvObject {
+		start := len(e.order)
+		for k := nd.first; k >= 0; k = e.nodes[k].next {
+			e.order = append(e.order, k)
 		}
-		for _, i := range order {
-			b = putInt(b, offsets[i], n.offSize)
+		order := e.order[start:]
+		slices.SortStableFunc(order, func(x, y int32) int { return int(e.nodes[x].key) - int(e.nodes[y].key) })
+		for _, k := range order {
+			b = putInt(b, int(e.nodes[k].key), int(nd.idSize))
 		}
+		for _, k := range order {
+			b = putInt(b, int(e.nodes[k].offset), int(nd.offSize))
+			end = max(end, e.nodes[k].offset+e.nodes[k].size)
+		}
+		e.order = e.order[:start]
 	} else {
-		for i := 0; i < n.count; i++ {
-			b = putInt(b, offsets[i], n.offSize)
+		for k := nd.first; k >= 0; k = e.nodes[k].next {
+			b = putInt(b, int(e.nodes[k].offset), int(nd.offSize))
+			end = e.nodes[k].offset + e.nodes[k].size
 		}
 	}
-	b = putInt(b, offsets[n.count], n.offSize)
-	for _, k := range n.kids {
-		b = write(b, k)
+	b = putInt(b, int(end), int(nd.offSize))
+	for k := nd.first; k >= 0; k = e.nodes[k].next {
+		b = e.write(b, k)
 	}
 	return b
 }
 
-// fieldOrder is the order an object's fields are listed in: by key id,
-// which sortKeys made the order of the names; fields of one name keep
-// their document order.
-func (n *pvNode) fieldOrder() []int {
-	order := make([]int, n.count)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return n.keys[order[a]] < n.keys[order[b]] })
-	return order
-}
-
 // sortKeys sorts the dictionary by name (byte order, as the encoding's
-// sorted_strings says) and renumbers every object's keys to match.
-func (e *pvEncoder) sortKeys(root *pvNode) {
-	sorted := make([]string, len(e.dict))
-	copy(sorted, e.dict)
-	sort.Strings(sorted)
-	renum := make([]int, len(e.dict))
+// sorted_strings says) and renumbers every field's key to match.
+func (e *pvEncoder) sortKeys() {
+	sorted := slices.Clone(e.dict)
+	slices.Sort(sorted)
+	renum := make([]int32, len(e.dict))
 	for i, k := range sorted {
-		renum[e.keys[k]] = i
+		renum[e.keys[k]] = int32(i)
 	}
 	e.dict = sorted
-	var walk func(n *pvNode)
-	walk = func(n *pvNode) {
-		for i := range n.keys {
-			n.keys[i] = renum[n.keys[i]]
-		}
-		for _, k := range n.kids {
-			if k.scalar == nil {
-				walk(k)
-			}
+	for i := range e.nodes {
+		if e.nodes[i].key >= 0 {
+			e.nodes[i].key = renum[e.nodes[i].key]
 		}
 	}
-	walk(root)
 }
 
 // metadata is the encoding's metadata: version 1, sorted strings, the
