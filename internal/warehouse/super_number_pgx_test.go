@@ -44,6 +44,7 @@ func TestSuperNumbersExactPgx(t *testing.T) {
 		{`SELECT json_parse('` + superNumberDoc + `').a`, `123456789012345678901234567890`},
 		{`SELECT json_parse('` + superNumberDoc + `').c`, `[-98765432109876543210.5,7,"s",{"d":18446744073709551616}]`},
 		{`SELECT json_serialize(json_parse('[123456789012345678901234567890, 1]'))`, `[123456789012345678901234567890,1]`},
+		{`SELECT json_serialize(json_parse(to_varbyte('[123456789012345678901234567890]', 'utf8')))`, `[123456789012345678901234567890]`},
 		{`SELECT json_serialize(json_parse('123456789012345678901234567890'))`, `123456789012345678901234567890`},
 		{`SELECT json_parse($1).a::varchar`, `123456789012345678901234567890`},
 		{`SELECT json_parse($1).a::decimal(38,0)::varchar`, `123456789012345678901234567890`},
