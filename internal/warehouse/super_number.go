@@ -47,8 +47,8 @@ const exactDoubleDigits = 15
 // integer outside int64 and uint64, or a number with a fraction or an
 // exponent whose text a double does not give back (its significant digits
 // and exponent differ from the shortest text of the nearest double). A
-// number of more than maxDecimalDigits significant digits is not reported:
-// nothing exact can hold it, and it stays a double.
+// number no decimal holds (decimalFits) is not reported: it stays a
+// double either way.
 func inexactNumber(num []byte) bool {
 	digits := 0
 	for _, c := range num {
@@ -62,8 +62,8 @@ func inexactNumber(num []byte) bool {
 		return false
 	}
 	d, ok := parseDecimalText(num)
-	if !ok || len(d.sig) > maxDecimalDigits {
-		return false
+	if !ok || !decimalFits(d) || d.sig == "" {
+		return false // no decimal holds it, or zero, which a double holds
 	}
 	if d.integer {
 		s := string(num)
@@ -417,6 +417,9 @@ func smallInt(num []byte) (int64, bool) {
 // is not JSON; the narrower encodings read with the value's own digits as
 // the width, and 38 digits of scale would do the same.
 func decimalBytes(d decimalText) ([]byte, bool) {
+	if !decimalFits(d) {
+		return nil, false
+	}
 	digits, scale := d.digits, d.scale
 	if scale < 0 {
 		// 12e3: the digits with zeros, scale 0.
@@ -451,6 +454,17 @@ func decimalBytes(d decimalText) ([]byte, bool) {
 		out[2+i] = be[15-i]
 	}
 	return out, true
+}
+
+// decimalFits reports whether a DECIMAL(38, s) holds d's text exactly: at
+// most 38 digits (with the zeros a positive exponent adds) and a scale
+// below 38.
+func decimalFits(d decimalText) bool {
+	digits, scale := len(d.digits), d.scale
+	if scale < 0 {
+		digits, scale = digits-scale, 0
+	}
+	return digits <= maxDecimalDigits && scale < maxDecimalDigits
 }
 
 // intSize is the fewest bytes (1 to 4) that hold v.
