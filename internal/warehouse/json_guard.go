@@ -1,8 +1,10 @@
 package warehouse
 
-// The JSON guard: rs_json_check and rs_json_valid, the functions through
-// which the SQL front end's json_parse and can_json_parse (the prelude's
-// rs_json_parse and rs_can_json_parse) hand text to DuckDB. Every text is
+// The JSON guard: rs_json_check_exact and rs_json_valid, the functions
+// through which the SQL front end's json_parse and can_json_parse (the
+// prelude's rs_json_parse and rs_can_json_parse) hand text to DuckDB, and
+// rs_json_variant_bytes, json_parse's exact form for a text holding a
+// number DuckDB's conversion would change (super_number.go). Every text is
 // checked by checkJSON first, whatever path it comes by: a literal, a
 // column, a bound parameter, a streaming record. DuckDB's own converter
 // from JSON to VARIANT recurses once per level of nesting and overflows the
@@ -53,6 +55,8 @@ var jsonGuards = map[string]*jsonGuard{
 	// an error that says so (SQLSTATE 22032). Text that
 	// is not JSON goes on to DuckDB's parser, which refuses it with its
 	// own, more precise, message (the byte at fault) before any conversion.
+	// (json_parse calls rs_json_check_exact; this is its form before exact
+	// numbers, kept for comparisons such as BenchmarkJSONParseExact.)
 	"rs_json_check": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
 		b, ok := textBytes(v[0])
 		if !ok {
