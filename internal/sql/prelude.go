@@ -63,7 +63,9 @@ var prelude = []string{
 	`CREATE OR REPLACE MACRO rs_is_varchar(x) AS rs_json_type(x) = 'VARCHAR'`,
 	// IS_SMALLINT, IS_INTEGER, IS_BIGINT: a number of scale 0 in the 16-,
 	// 32- or 64-bit range.
-	`CREATE OR REPLACE MACRO rs_json_int(x) AS CASE WHEN rs_json_type(x) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(CAST(x AS JSON) AS HUGEINT) END`,
+	// (A SUPER decimal of scale 0, which its JSON text shows as an
+	// integer, counts.)
+	`CREATE OR REPLACE MACRO rs_json_int(x) AS CASE WHEN rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DECIMAL') AND json_type(CAST(x AS JSON)) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(CAST(x AS JSON) AS HUGEINT) END`,
 	`CREATE OR REPLACE MACRO rs_is_smallint(x) AS coalesce(rs_json_int(x) BETWEEN -32768 AND 32767, false)`,
 	`CREATE OR REPLACE MACRO rs_is_integer(x) AS coalesce(rs_json_int(x) BETWEEN -2147483648 AND 2147483647, false)`,
 	`CREATE OR REPLACE MACRO rs_is_bigint(x) AS coalesce(rs_json_int(x) BETWEEN -9223372036854775808 AND 9223372036854775807, false)`,

@@ -438,3 +438,25 @@ func TestJSONParseExactGuard(t *testing.T) {
 		t.Errorf("1000 levels: %s", got)
 	}
 }
+
+// TestSuperDecimalTypeFunctions: the type functions on SUPER decimals,
+// from json_parse and from casts. Expected, from Redshift's documentation:
+// IS_SMALLINT, IS_INTEGER and IS_BIGINT hold for a number of scale 0 in
+// their range; "The set of IS_DECIMAL the set of IS_FLOAT are disjoint"
+// (IS_FLOAT), and IS_FLOAT holds for FLOAT4 and FLOAT8 only; JSON_TYPEOF
+// of a number is 'number'.
+func TestSuperDecimalTypeFunctions(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	for q, want := range map[string]string{
+		`SELECT is_bigint(x), is_integer(x), is_decimal(x), is_float(x), json_typeof(x) FROM (SELECT CAST(CAST(5 AS decimal(10,0)) AS super) AS x)`:       "[true true true false number]",
+		`SELECT is_bigint(x), is_decimal(x), is_float(x), json_typeof(x) FROM (SELECT CAST(1.5 AS super) AS x)`:                                           "[false true false number]",
+		`SELECT is_bigint(x), is_decimal(x), is_float(x), json_typeof(x) FROM (SELECT json_parse('123456789012345678901234567890') AS x)`:                 "[false true false number]",
+		`SELECT is_bigint(x), is_decimal(x), is_float(x), json_typeof(x) FROM (SELECT json_parse('-1.23456789012345678901') AS x)`:                        "[false true false number]",
+		`SELECT is_bigint(json_parse('9223372036854775807')), is_bigint(json_parse('9223372036854775808')), is_float(CAST(CAST(1.5 AS float8) AS super))`: "[true false true]",
+	} {
+		if got := mustRun(t, s, q); !strings.HasPrefix(got, want) {
+			t.Errorf("%s = %s, want %s", q, got, want)
+		}
+	}
+}
