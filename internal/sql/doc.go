@@ -33,8 +33,12 @@
 //     a streaming view's records) reads as exactly the VARIANT of its text:
 //     a block's field paths of it, from one on, are elements of one shared
 //     json_extract, converted to VARIANT element by element where needed;
-//     any other read goes through SELECT * REPLACE (CAST(c AS VARIANT) AS
-//     c) (rule super-json-at-rest, jsonrest.go).
+//     any other read goes through SELECT * REPLACE (rs_json_super(c) AS c)
+//     (rule super-json-at-rest, jsonrest.go). rs_json_super is
+//     CAST(c AS VARIANT), except for a text the ingest marked with a
+//     leading space (it holds a number DuckDB's conversion would make a
+//     double), which is built exactly; a shared extraction reads such a
+//     document's paths from that exact form (rs_json_exact).
 //   - A PartiQL unnest in FROM prints in DuckDB's fast form, a select-list
 //     unnest over ::JSON::JSON[] in a subquery that wraps the range variable
 //     the path is rooted at; LEFT JOIN ... ON TRUE keeps rows whose array is

@@ -237,6 +237,15 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			X:     fn("json_extract", doc, &ast.ArrayLit{Bracket: true, Items: lits}),
 			Alias: &name,
 		})
+		if isJSON[col] {
+			// The document as SUPER when it is marked as holding a
+			// number DuckDB's conversion would change, NULL otherwise
+			// (rs_json_exact): a marked document's paths are read from
+			// it, since json_extract writes such a number back as a
+			// double.
+			mark := ast.Ident{Name: s.name + "_exact"}
+			added = append(added, ast.SelectItem{X: fn("rs_json_exact", doc), Alias: &mark})
+		}
 	}
 	if len(byCol) == 0 {
 		return
@@ -260,6 +269,15 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		elem := func() ast.Expr {
 			return fn("list_extract", &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name}}}, num(strconv.Itoa(s.index[r.json])))
 		}
+		// superElem is the element as SUPER, or the path read from the
+		// exact document when there is one (a JSON-text column's only).
+		superElem := func() ast.Expr {
+			exact := &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}}
+			return &ast.Case{
+				Whens: []ast.When{{Cond: &ast.Is{X: exact, What: "null"}, Then: cast(elem(), "super")}},
+				Else:  repath(r.path, &ast.ColumnRef{Parts: []ast.Ident{alias, {Name: s.name + "_exact"}}}),
+			}
+		}
 		if r.list {
 			replace[r.node] = elem()
 			continue
@@ -268,7 +286,7 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			// The element is the document's value at the path: as
 			// VARIANT it is what the whole document's conversion holds
 			// there (missing: NULL; JSON null: a VARIANT null).
-			replace[r.node] = cast(elem(), "super")
+			replace[r.node] = superElem()
 			continue
 		}
 		var text ast.Expr = fn("json_extract_string", elem(), &ast.Literal{Kind: ast.LitString, Value: "$"})
@@ -282,9 +300,9 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			// Any other value: only the element converts to VARIANT.
 			switch x := r.node.(type) {
 			case *ast.Cast:
-				fallback = &ast.Cast{X: cast(elem(), "super"), Type: x.Type, Try: x.Try, Colons: x.Colons}
+				fallback = &ast.Cast{X: superElem(), Type: x.Type, Try: x.Try, Colons: x.Colons}
 			case *ast.Func:
-				fallback = fn(x.Name[0].Name, cast(elem(), "super"))
+				fallback = fn(x.Name[0].Name, superElem())
 			}
 		}
 		replace[r.node] = &ast.Case{
@@ -320,6 +338,15 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			w.Items[i+1].X = rewrite(w.Items[i+1].X)
 		}
 	}
+}
+
+// repath is path (field steps over a column) with root in place of the
+// column.
+func repath(path, root ast.Expr) ast.Expr {
+	if f, ok := path.(*ast.Field); ok {
+		return &ast.Field{X: repath(f.X, root), Name: f.Name}
+	}
+	return root
 }
 
 // textCastSame are the types a shared read casts to. The extracted string

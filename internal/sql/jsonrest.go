@@ -24,6 +24,15 @@ import (
 //     (SELECT * REPLACE (CAST(payload AS VARIANT) AS payload) FROM t) AS t,
 //     which DuckDB prunes when the column is not read (rule
 //     super-json-at-rest).
+//
+// A record holding a number DuckDB's conversion to VARIANT would change
+// (an integer beyond 64 bits, a decimal beyond a double's precision) is
+// stored with a leading space (the streaming ingest marks it), and read
+// through its Parquet Variant encoding, where such a number is a decimal,
+// as Redshift's SUPER keeps it: rs_json_super(c) is CAST(c AS VARIANT) for
+// every other document. A shared extraction reads such a document's paths
+// from that exact form (rs_json_exact), since json_extract writes such a
+// number back as a double.
 
 // jsonColumns returns the columns of t that are SUPER stored as JSON text,
 // nil when there are none, when t names a WITH query, or when the catalog
@@ -77,12 +86,12 @@ func (rw *rewriter) cteNames() map[string]bool {
 	return rw.ctes
 }
 
-// variantStar is * REPLACE (CAST(c AS VARIANT) AS c, ...) for cols.
+// variantStar is * REPLACE (rs_json_super(c) AS c, ...) for cols.
 func variantStar(cols []ast.Ident) *ast.ColumnRef {
 	star := &ast.ColumnRef{Star: true}
 	for _, c := range cols {
 		name := c
-		star.Replace = append(star.Replace, ast.SelectItem{X: cast(&ast.ColumnRef{Parts: []ast.Ident{c}}, "super"), Alias: &name})
+		star.Replace = append(star.Replace, ast.SelectItem{X: fn("rs_json_super", &ast.ColumnRef{Parts: []ast.Ident{c}}), Alias: &name})
 	}
 	return star
 }

@@ -36,26 +36,46 @@ var prelude = []string{
 	// the warehouse registers): they refuse what DuckDB's JSON parser
 	// should never see, nesting deeper than SUPER's 1,000 levels above all
 	// (DuckDB's conversion to VARIANT overflows its stack on it).
-	`CREATE OR REPLACE MACRO rs_json_parse(x) AS CAST(CAST(rs_json_check(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END) AS JSON) AS VARIANT)`,
+	// A text holding a number DuckDB's conversion would change (an
+	// integer beyond 64 bits, a decimal beyond a double's precision) is
+	// the one rs_json_check_exact gives as NULL: it is built from its
+	// Parquet Variant encoding instead, where such a number is a decimal,
+	// as Redshift's SUPER keeps it. COALESCE reads its second argument only
+	// for the rows its first left NULL.
+	`CREATE OR REPLACE MACRO rs_json_parse_text(t) AS COALESCE(CAST(CAST(rs_json_check_exact(t) AS JSON) AS VARIANT), variant_bytes_to_variant(rs_json_variant_bytes(t)))`,
+	`CREATE OR REPLACE MACRO rs_json_parse(x) AS rs_json_parse_text(CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END)`,
+	// RS_JSON_SUPER(doc): SUPER stored as JSON text (a streaming view's
+	// records) read as SUPER. A document the ingest marked with a leading
+	// space holds a number DuckDB's conversion would change: it is built
+	// from its Parquet Variant encoding instead (RS_JSON_EXACT, NULL for
+	// any other document).
+	`CREATE OR REPLACE MACRO rs_json_exact(doc) AS CASE WHEN starts_with(CAST(doc AS VARCHAR), ' ') THEN variant_bytes_to_variant(rs_json_variant_bytes(CAST(doc AS VARCHAR))) END`,
+	`CREATE OR REPLACE MACRO rs_json_super(doc) AS COALESCE(rs_json_exact(doc), CAST(doc AS VARIANT))`,
 	`CREATE OR REPLACE MACRO rs_can_json_parse(x) AS CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN coalesce(rs_json_valid(try(decode(CAST(x AS BLOB)))), false) ELSE rs_json_valid(CAST(x AS VARCHAR)) END`,
-	`CREATE OR REPLACE MACRO rs_json_type(x) AS json_type(CAST(x AS JSON))`,
-	`CREATE OR REPLACE MACRO rs_json_typeof(x) AS CASE rs_json_type(x) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' END`,
+	// RS_JSON_TYPE(x): the JSON type of a SUPER value, and DECIMAL for a
+	// SUPER decimal (json_parse's number beyond a double's precision, a
+	// decimal cast to SUPER), which its JSON text would call a DOUBLE.
+	`CREATE OR REPLACE MACRO rs_json_type(x) AS CASE WHEN typeof(x) = 'VARIANT' AND starts_with(variant_typeof(CAST(x AS VARIANT)), 'DECIMAL') THEN 'DECIMAL' ELSE json_type(CAST(x AS JSON)) END`,
+	`CREATE OR REPLACE MACRO rs_json_typeof(x) AS CASE rs_json_type(x) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' WHEN 'DECIMAL' THEN 'number' END`,
 	`CREATE OR REPLACE MACRO rs_is_array(x) AS rs_json_type(x) = 'ARRAY'`,
 	`CREATE OR REPLACE MACRO rs_is_object(x) AS rs_json_type(x) = 'OBJECT'`,
 	`CREATE OR REPLACE MACRO rs_is_scalar(x) AS rs_json_type(x) NOT IN ('ARRAY', 'OBJECT')`,
 	`CREATE OR REPLACE MACRO rs_is_varchar(x) AS rs_json_type(x) = 'VARCHAR'`,
 	// IS_SMALLINT, IS_INTEGER, IS_BIGINT: a number of scale 0 in the 16-,
 	// 32- or 64-bit range.
-	`CREATE OR REPLACE MACRO rs_json_int(x) AS CASE WHEN rs_json_type(x) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(CAST(x AS JSON) AS HUGEINT) END`,
+	// (A SUPER decimal of scale 0, which its JSON text shows as an
+	// integer, counts.)
+	`CREATE OR REPLACE MACRO rs_json_int(x) AS CASE WHEN rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DECIMAL') AND json_type(CAST(x AS JSON)) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(CAST(x AS JSON) AS HUGEINT) END`,
 	`CREATE OR REPLACE MACRO rs_is_smallint(x) AS coalesce(rs_json_int(x) BETWEEN -32768 AND 32767, false)`,
 	`CREATE OR REPLACE MACRO rs_is_integer(x) AS coalesce(rs_json_int(x) BETWEEN -2147483648 AND 2147483647, false)`,
 	`CREATE OR REPLACE MACRO rs_is_bigint(x) AS coalesce(rs_json_int(x) BETWEEN -9223372036854775808 AND 9223372036854775807, false)`,
 	// IS_FLOAT: a number with a fraction or an exponent (JSON_PARSE reads
-	// every such number as a double).
+	// every such number as a double), not a decimal ("The set of
+	// IS_DECIMAL the set of IS_FLOAT are disjoint", IS_FLOAT).
 	`CREATE OR REPLACE MACRO rs_is_float(x) AS coalesce(rs_json_type(x) = 'DOUBLE', false)`,
 	// IS_CHAR: a string of ASCII characters only, which CHAR can hold.
 	`CREATE OR REPLACE MACRO rs_is_char(x) AS coalesce(rs_json_type(x) = 'VARCHAR' AND regexp_full_match(CAST(x AS JSON) ->> '$', '[\x00-\x7F]*'), false)`,
-	`CREATE OR REPLACE MACRO rs_is_decimal(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DOUBLE')`,
+	`CREATE OR REPLACE MACRO rs_is_decimal(x) AS rs_json_type(x) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'DECIMAL')`,
 	`CREATE OR REPLACE MACRO rs_is_boolean(x) AS rs_json_type(x) = 'BOOLEAN'`,
 	`CREATE OR REPLACE MACRO rs_get_array_length(x) AS CASE WHEN rs_json_type(x) = 'ARRAY' THEN json_array_length(CAST(x AS JSON)) END`,
 	// ADD_MONTHS: from the last day of a month, or past the end of a

@@ -1,8 +1,10 @@
 package warehouse
 
-// The JSON guard: rs_json_check and rs_json_valid, the functions through
-// which the SQL front end's json_parse and can_json_parse (the prelude's
-// rs_json_parse and rs_can_json_parse) hand text to DuckDB. Every text is
+// The JSON guard: rs_json_check_exact and rs_json_valid, the functions
+// through which the SQL front end's json_parse and can_json_parse (the
+// prelude's rs_json_parse and rs_can_json_parse) hand text to DuckDB, and
+// rs_json_variant_bytes, json_parse's exact form for a text holding a
+// number DuckDB's conversion would change (super_number.go). Every text is
 // checked by checkJSON first, whatever path it comes by: a literal, a
 // column, a bound parameter, a streaming record. DuckDB's own converter
 // from JSON to VARIANT recurses once per level of nesting and overflows the
@@ -53,6 +55,8 @@ var jsonGuards = map[string]*jsonGuard{
 	// an error that says so (SQLSTATE 22032). Text that
 	// is not JSON goes on to DuckDB's parser, which refuses it with its
 	// own, more precise, message (the byte at fault) before any conversion.
+	// (json_parse calls rs_json_check_exact; this is its form before exact
+	// numbers, kept for comparisons such as BenchmarkJSONParseExact.)
 	"rs_json_check": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
 		b, ok := textBytes(v[0])
 		if !ok {
@@ -62,6 +66,41 @@ var jsonGuards = map[string]*jsonGuard{
 			return nil, errors.New(f.String())
 		}
 		return v[0], nil
+	}},
+	// rs_json_check_exact(text): rs_json_check, but NULL when text holds
+	// a number DuckDB's conversion to VARIANT would change (an integer
+	// beyond 64 bits, a decimal beyond a double's precision): json_parse
+	// then builds the VARIANT from rs_json_variant_bytes instead
+	// (super_number.go). Every other text converts as before.
+	"rs_json_check_exact": {result: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		if !ok {
+			return nil, fmt.Errorf("rs_json_check_exact: unexpected argument %T", v[0])
+		}
+		switch f, inexact := checkJSONNumbers(b); {
+		case f == jsonTooDeep || f == jsonTooLarge || f == jsonNumberRange:
+			return nil, errors.New(f.String())
+		case f == jsonOK && inexact:
+			return nil, nil
+		}
+		return v[0], nil
+	}},
+	// rs_json_variant_bytes(text): the Parquet Variant encoding of text
+	// (for variant_bytes_to_variant) when it is JSON within SUPER's limits
+	// and holds a number DuckDB's conversion would change; NULL otherwise.
+	"rs_json_variant_bytes": {result: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
+		b, ok := textBytes(v[0])
+		if !ok {
+			return nil, fmt.Errorf("rs_json_variant_bytes: unexpected argument %T", v[0])
+		}
+		if f, inexact := checkJSONNumbers(b); f != jsonOK || !inexact {
+			return nil, nil
+		}
+		enc, err := parquetVariant(b)
+		if err != nil {
+			return nil, fmt.Errorf("rs_json_variant_bytes: %w", err)
+		}
+		return enc, nil
 	}},
 	// rs_json_text(text): DuckDB's JSON text of a SUPER value, made JSON:
 	// json_serialize's output (finiteJSON).
@@ -140,6 +179,11 @@ const checkedJSONParse = "rs_json_parse_checked"
 // checkedJSONParse would have made, see internal/sql/jsonrest.go).
 const checkedJSONText = "rs_json_text_checked"
 
+// checkedJSONParseExact is checkedJSONParse for such a batch: a record
+// with such a number is built from its Parquet Variant encoding
+// (super_number.go), as json_parse builds it.
+const checkedJSONParseExact = "rs_json_parse_checked_exact"
+
 // registerJSONGuard registers the guard's functions in the database, for
 // every connection, before the prelude's macros that call them.
 func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
@@ -159,6 +203,17 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 	for name, g := range jsonGuards {
 		if err := duckdb.RegisterScalarUDF(sc, name, g); err != nil {
 			return fmt.Errorf("warehouse: register %s: %w", name, err)
+		}
+	}
+	// The exact form of the checked parse, which calls the functions
+	// above.
+	const text = `CASE WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END`
+	for _, m := range []string{
+		`rs_json_parse_exact(t) AS COALESCE(variant_bytes_to_variant(rs_json_variant_bytes(t)), CAST(CAST(t AS JSON) AS VARIANT))`,
+		checkedJSONParseExact + `(x) AS rs_json_parse_exact(` + text + `)`,
+	} {
+		if _, err := c.Exec(ctx, `CREATE OR REPLACE MACRO `+m); err != nil {
+			return fmt.Errorf("warehouse: macro %.40s: %w", m, err)
 		}
 	}
 	return registerAvg(sc) // avg_udf.go

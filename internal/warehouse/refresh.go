@@ -100,6 +100,9 @@ type ingestor struct {
 	conn   *Conn
 	query  *batchQuery
 	insert string
+	// insertExact is insert for a batch with a record that holds a
+	// number DuckDB's conversion to VARIANT would change.
+	insertExact string
 }
 
 func (w *Warehouse) newIngestor(ctx context.Context, mv *mvRow) (_ *ingestor, err error) {
@@ -130,8 +133,9 @@ func (w *Warehouse) newIngestor(ctx context.Context, mv *mvRow) (_ *ingestor, er
 	if err != nil {
 		return nil, err
 	}
+	into := "INSERT INTO " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name) + " "
 	return &ingestor{w: w, mv: mv, es: es, reader: rd, conn: c, query: bq,
-		insert: "INSERT INTO " + quoteIdent(mv.schema) + "." + quoteIdent(mv.name) + " " + bq.sql}, nil
+		insert: into + bq.sql, insertExact: into + bq.exactSQL}, nil
 }
 
 func (g *ingestor) close() error { return g.conn.Close() }
@@ -244,6 +248,10 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		return nil, serr
 	}
 	res, scans, errs, behind := rd.res, rd.scans, rd.errs, rd.behind
+	insert := g.insert
+	if rd.inexact {
+		insert = g.insertExact
+	}
 	lag, err := g.lag(ctx, shards, pos, behind)
 	if err != nil {
 		return nil, err
@@ -261,7 +269,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 
 	commit := func() error {
 		if res.scanned > res.skipped {
-			n, err := g.conn.Exec(ctx, g.insert)
+			n, err := g.conn.Exec(ctx, insert)
 			if err != nil {
 				return err
 			}
@@ -355,6 +363,9 @@ const stageQueue = 2
 type stageChunk struct {
 	shard string
 	recs  []source.Record
+	// inexact holds the indexes in recs of the records whose JSON holds a
+	// number DuckDB's conversion to VARIANT would change (nil: none).
+	inexact map[int]bool
 }
 
 // batchRead is what reading a batch found, written by the reading
@@ -364,6 +375,9 @@ type batchRead struct {
 	scans  []*shardScan
 	errs   []scanError
 	behind map[string]int64 // per shard read: records left after it
+	// inexact: a staged record holds a number DuckDB's conversion to
+	// VARIANT would change; the batch then runs the view's exact query.
+	inexact bool
 }
 
 // read reads the batch: every shard that is due from its position (its
@@ -395,6 +409,7 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				res.gaps = append(res.gaps, rd.errs[len(rd.errs)-1])
 			}
 			keep := b.Records[:0] // the records to stage, in place
+			var inexactKeep map[int]bool
 			for i := range b.Records {
 				rec := &b.Records[i]
 				sc.scanned++
@@ -406,17 +421,25 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				if arr.After(sc.maxArriv) {
 					sc.maxArriv = arr
 				}
-				if code, reason := g.check(rec.Data); code != 0 {
+				code, reason, inexact := g.check(rec.Data)
+				if code != 0 {
 					sc.skipped++
 					rd.errs = append(rd.errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
 					continue
+				}
+				if inexact {
+					rd.inexact = true
+					if inexactKeep == nil {
+						inexactKeep = map[int]bool{}
+					}
+					inexactKeep[len(keep)] = true
 				}
 				leftBytes -= len(rec.Data)
 				keep = append(keep, *rec)
 			}
 			if len(keep) > 0 {
 				select {
-				case chunks <- stageChunk{shard: sh.ID, recs: keep}:
+				case chunks <- stageChunk{shard: sh.ID, recs: keep, inexact: inexactKeep}:
 				case <-ctx.Done():
 					return ctx.Err()
 				}
@@ -476,6 +499,13 @@ func (g *ingestor) stage(ctx context.Context, chunks <-chan stageChunk, refreshT
 			}
 			if g.query.jsonText {
 				text = json.RawMessage(rec.Data) // written as it is (third_party/duckdb-go/PATCHES.md)
+				if c.inexact[i] {
+					// It holds a number DuckDB's conversion to VARIANT
+					// would change: marked by a leading space, which JSON
+					// allows, its readers build it exactly (rs_json_super,
+					// internal/sql/jsonrest.go).
+					text = json.RawMessage(append([]byte{' '}, rec.Data...))
+				}
 			}
 			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, data, text); err != nil {
 				return errorf("stage record %s/%s: %w", c.shard, rec.Seq, err)
@@ -535,17 +565,21 @@ func (g *ingestor) lag(ctx context.Context, shards []source.Shard, pos map[strin
 	return total, nil
 }
 
-// check says why a record cannot be ingested (code 0: it can).
-func (g *ingestor) check(data []byte) (int, string) {
+// check says why a record cannot be ingested (code 0: it can), and
+// whether the view parses it as JSON that holds a number DuckDB's
+// conversion to VARIANT would change (super_number.go).
+func (g *ingestor) check(data []byte) (code int, reason string, inexact bool) {
 	if len(data) > maxRecordBytes {
-		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data)
+		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data), false
 	}
 	if g.query.parseJSON {
-		if f := checkJSON(data); f != jsonOK {
-			return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record: " + f.String() + dataStart(data)
+		f, inexact := checkJSONNumbers(data)
+		if f != jsonOK {
+			return scanErrInvalidJSON, "Invalid JSON: json_parse failed on the record: " + f.String() + dataStart(data), false
 		}
+		return 0, "", inexact
 	}
-	return 0, ""
+	return 0, "", false
 }
 
 // dataStartBytes is how much of a skipped record's data its reason quotes.

@@ -57,11 +57,18 @@ func (f jsonFault) String() string {
 // checkJSON reports whether b is one JSON value within Redshift's SUPER
 // limits, and why not.
 func checkJSON(b []byte) jsonFault {
+	f, _ := checkJSONNumbers(b)
+	return f
+}
+
+// checkJSONNumbers is checkJSON, and whether a number of b is one DuckDB's
+// conversion to VARIANT would change (inexactNumber, super_number.go).
+func checkJSONNumbers(b []byte) (jsonFault, bool) {
 	if len(b) > maxJSONBytes {
-		return jsonTooLarge
+		return jsonTooLarge, false
 	}
 	if !utf8.Valid(b) {
-		return jsonBadUTF8
+		return jsonBadUTF8, false
 	}
 	return scanJSON(b)
 }
@@ -83,8 +90,10 @@ var strSafe = func() (t [256]bool) {
 // unpaired surrogate escapes: what encoding/json.Valid reports within
 // those bounds (FuzzValidJSON compares them), at several times its speed,
 // which matters because every record a view parses passes through it.
-// Like json.Valid it does not check UTF-8; checkJSON does.
-func scanJSON(b []byte) jsonFault {
+// Like json.Valid it does not check UTF-8; checkJSON does. inexact says
+// whether a number is one DuckDB's conversion to VARIANT would change
+// (only meaningful with jsonOK).
+func scanJSON(b []byte) (_ jsonFault, inexact bool) {
 	// stack holds the open containers, '{' or '['; the top one decides
 	// what may follow a value.
 	var stackBuf [64]byte
@@ -101,12 +110,12 @@ func scanJSON(b []byte) jsonFault {
 value:
 	skipWS()
 	if i >= n {
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 	switch c := b[i]; {
 	case c == '{':
 		if len(stack) >= maxJSONDepth {
-			return jsonTooDeep
+			return jsonTooDeep, false
 		}
 		stack = append(stack, '{')
 		i++
@@ -119,7 +128,7 @@ value:
 		goto key
 	case c == '[':
 		if len(stack) >= maxJSONDepth {
-			return jsonTooDeep
+			return jsonTooDeep, false
 		}
 		stack = append(stack, '[')
 		i++
@@ -132,44 +141,46 @@ value:
 		goto value
 	case c == '"':
 		if i = scanString(b, i+1); i < 0 {
-			return stringFault(i)
+			return stringFault(i), false
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := i
 		if i = scanNumber(b, i); i < 0 {
-			return jsonSyntax
+			return jsonSyntax, false
 		}
 		if outOfRange(b[start:i]) {
 			done = jsonNumberRange
+		} else if i-start > exactDoubleDigits && !inexact {
+			inexact = inexactNumber(b[start:i])
 		}
 	case c == 't':
 		if n-i < 4 || string(b[i:i+4]) != "true" {
-			return jsonSyntax
+			return jsonSyntax, false
 		}
 		i += 4
 	case c == 'f':
 		if n-i < 5 || string(b[i:i+5]) != "false" {
-			return jsonSyntax
+			return jsonSyntax, false
 		}
 		i += 5
 	case c == 'n':
 		if n-i < 4 || string(b[i:i+4]) != "null" {
-			return jsonSyntax
+			return jsonSyntax, false
 		}
 		i += 4
 	default:
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 after: // a value ended: close containers, or go on to the next element
 	skipWS()
 	if len(stack) == 0 {
 		if i != n {
-			return jsonSyntax
+			return jsonSyntax, false
 		}
-		return done
+		return done, inexact
 	}
 	if i >= n {
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 	switch top := stack[len(stack)-1]; {
 	case b[i] == ',':
@@ -183,18 +194,18 @@ after: // a value ended: close containers, or go on to the next element
 		stack = stack[:len(stack)-1]
 		goto after
 	}
-	return jsonSyntax
+	return jsonSyntax, false
 key: // an object member: "name" : value
 	skipWS()
 	if i >= n || b[i] != '"' {
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 	if i = scanString(b, i+1); i < 0 {
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 	skipWS()
 	if i >= n || b[i] != ':' {
-		return jsonSyntax
+		return jsonSyntax, false
 	}
 	i++
 	goto value

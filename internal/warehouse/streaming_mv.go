@@ -79,25 +79,40 @@ type batchQuery struct {
 	// readsData: the query reads the data column (kinesis_data) itself,
 	// so it must be staged.
 	readsData bool
+	// exactSQL is sql for a batch with records that hold a number DuckDB's
+	// conversion to VARIANT would change (an integer beyond 64 bits, a
+	// decimal beyond a double's precision): its checked json_parse calls
+	// keep such numbers exact (super_number.go). The same as sql when the
+	// query parses no record. (The JSON text a select item stores is
+	// marked for its readers where it is staged: ingestor.stage.)
+	exactSQL string
 }
 
 // compileStreaming reads a streaming view's definition and rewrites its
 // stream reference to the staging table (and, for isolate, to the probe
 // table).
 func compileStreaming(mv *mvRow) (*batchQuery, error) {
-	bq, err := compileStreamingFrom(mv, stageTable)
+	bq, err := compileStreamingFrom(mv, stageTable, false)
 	if err != nil {
 		return nil, err
 	}
-	probe, err := compileStreamingFrom(mv, probeTable)
+	probe, err := compileStreamingFrom(mv, probeTable, false)
 	if err != nil {
 		return nil, err
 	}
 	bq.probeSQL = probe.sql
+	bq.exactSQL = bq.sql
+	if bq.parseJSON {
+		exact, err := compileStreamingFrom(mv, stageTable, true)
+		if err != nil {
+			return nil, err
+		}
+		bq.exactSQL = exact.sql
+	}
 	return bq, nil
 }
 
-func compileStreamingFrom(mv *mvRow, table string) (*batchQuery, error) {
+func compileStreamingFrom(mv *mvRow, table string, exact bool) (*batchQuery, error) {
 	stmt, err := parser.Parse(mv.definition)
 	if err != nil {
 		return nil, err
@@ -121,7 +136,7 @@ func compileStreamingFrom(mv *mvRow, table string) (*batchQuery, error) {
 	ref.Name = ast.Name{{Name: table}}
 	bq := &batchQuery{parseJSON: callsJSONParseOnData(q)}
 	if bq.parseJSON {
-		bq.jsonText = trustCheckedJSON(q)
+		bq.jsonText = trustCheckedJSON(q, exact)
 	}
 	bq.readsData = readsDataColumn(q)
 	tr, err := bsql.Translate(ast.Format(q), mv.opts)
@@ -221,7 +236,15 @@ func callsJSONParseOnData(q ast.Query) bool {
 // docs/design/super.md). A view made by an earlier version keeps its
 // VARIANT column, which converts the JSON on insert as the other form
 // does.
-func trustCheckedJSON(q ast.Query) (jsonText bool) {
+//
+// With exact (a batch whose records hold numbers DuckDB's conversion
+// would change), the calls are checkedJSONParseExact, which keeps them
+// exact.
+func trustCheckedJSON(q ast.Query, exact bool) (jsonText bool) {
+	parse := checkedJSONParse
+	if exact {
+		parse = checkedJSONParseExact
+	}
 	if sel, ok := q.(*ast.Select); ok {
 		for i, it := range sel.Items {
 			if f, ok := it.X.(*ast.Func); ok && it.Alias != nil && strings.EqualFold(f.Name.Last().Name, "json_parse") &&
@@ -233,7 +256,7 @@ func trustCheckedJSON(q ast.Query) (jsonText bool) {
 	}
 	ast.Walk(q, func(n any) bool {
 		if f, ok := n.(*ast.Func); ok && strings.EqualFold(f.Name.Last().Name, "json_parse") && len(f.Args) == 1 && isDataText(f.Args[0]) {
-			f.Name = ast.Name{{Name: checkedJSONParse}}
+			f.Name = ast.Name{{Name: parse}}
 		}
 		return true
 	})
