@@ -79,12 +79,35 @@ func redshiftFunctions(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		if f.Special != "" {
 			return x, nil
 		}
+		if to, ok := noParenCalls[strings.ToLower(f.Name[0].Name)]; ok && f.NoParens {
+			return &ast.Func{Name: ast.Name{{Name: to}}}, nil
+		}
 		h := funcRewrites[strings.ToLower(f.Name[0].Name)]
 		if h == nil {
 			return x, nil
 		}
 		return h(rw, f)
 	})
+}
+
+// noParenCalls are the DuckDB calls behind the functions Redshift writes
+// without parentheses (CURRENT_DATE, CURRENT_TIMESTAMP, USER, ...).
+// DuckDB reads such a bare word as a column first and a function only when
+// no column matches, so that a select list that names a column after it
+// (SELECT current_timestamp::date, which is named current_timestamp, as in
+// Redshift) fails with "cannot be referenced before it is defined"; as a
+// call it can never be a column. SYSDATE has its own rewrite.
+var noParenCalls = map[string]string{
+	"current_date":      "current_date",
+	"current_time":      "get_current_time",
+	"current_timestamp": "get_current_timestamp",
+	"localtime":         "current_localtime",
+	"localtimestamp":    "current_localtimestamp",
+	"current_user":      "current_user",
+	"session_user":      "session_user",
+	"user":              "current_user",
+	"current_schema":    "current_schema",
+	"current_database":  "current_database",
 }
 
 func rename(to string) funcRewrite {
@@ -315,7 +338,7 @@ func isTimestampExpr(x ast.Expr) bool {
 		switch strings.ToLower(x.Name[0].Name) {
 		// Redshift's names, and what the rules before this one made of them.
 		case "getdate", "sysdate", "current_timestamp", "now", "localtimestamp", "dateadd", "date_add",
-			"convert_timezone", "add_months", "to_timestamp", "timezone", "get_current_timestamp", "rs_add_months", "strptime":
+			"convert_timezone", "add_months", "to_timestamp", "timezone", "get_current_timestamp", "current_localtimestamp", "rs_add_months", "strptime":
 			return true
 		}
 	case *ast.Binary:
