@@ -161,6 +161,9 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 			return fmt.Errorf("warehouse: register %s: %w", name, err)
 		}
 	}
+	if err := w.registerQueryLog(sc); err != nil { // querylog.go
+		return err
+	}
 	return registerAvg(sc) // avg_udf.go
 }
 

@@ -55,18 +55,21 @@ type Session struct {
 	paramTypes []string
 	// readOnly refuses statements that write (readonly.go).
 	readOnly bool
+	// started is when the session opened (STV_SESSIONS).
+	started time.Time
 
 	mu struct {
 		sync.Mutex
 		cancel   context.CancelFunc // of the statement running now (or streaming its rows)
 		cancelID uint64             // which statement cancel belongs to
 		closed   bool
+		running  *queryEntry // the statement running now, in the query log (querylog.go)
 	}
 }
 
 func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Session {
 	s := &Session{w: w, id: id, user: user, database: database, conn: c,
-		log: w.log.With("session", id, "user", user)}
+		log: w.log.With("session", id, "user", user), started: time.Now()}
 	s.settings = make(map[string]string, len(defaultSettings))
 	for k, v := range defaultSettings {
 		s.settings[k] = v
@@ -453,6 +456,7 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		}
 	}()
 	start := time.Now()
+	entry := s.logStart(pl.text) // querylog.go
 	res, err := pl.run(ctx, params)
 	s.w.metrics.duration.Observe(time.Since(start).Seconds())
 	if err == nil && res.conn != nil {
@@ -465,7 +469,13 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if err != nil {
 		err = pl.locate(g.explain(err))
 		s.failed(err)
+		s.logEnd(entry, err)
 		return nil, err
+	}
+	if res.done {
+		s.logEnd(entry, nil)
+	} else {
+		res.onClose = append(res.onClose, func() { s.logEnd(entry, res.err) })
 	}
 	s.w.metrics.statements.WithLabelValues(pl.command).Inc()
 	if len(s.pending) > 0 {

@@ -82,6 +82,7 @@ type Warehouse struct {
 	nextSession atomic.Uint64
 	sched       scheduler    // schedule_run.go
 	procQuery   procQueryIDs // exec_procedure.go
+	queries     queryLog     // querylog.go
 
 	mu struct {
 		sync.Mutex

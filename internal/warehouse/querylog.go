@@ -1,0 +1,232 @@
+package warehouse
+
+// The query log: the statements the warehouse ran lately, kept in memory
+// for Redshift's query-monitoring system views (STL_QUERY, STL_QUERYTEXT,
+// SVL_QLOG, SVL_STATEMENTTEXT, STV_RECENTS) and the sessions open now
+// (STV_SESSIONS), which sysviews_query.go defines over the table functions
+// rs_query_log() and rs_sessions() registered here.
+//
+// Behavior:
+//   - Every statement a client runs (simple or extended protocol) is one
+//     entry, numbered from 1 in the order it started: Redshift's query ID.
+//   - The log keeps the last queryLogSize entries and starts empty when the
+//     server starts (Redshift keeps days of STL rows on disk; blueshift's
+//     history is as long as the process).
+//   - A statement is running from its start until its result is closed
+//     (all its rows read); aborted is 1 when it failed or was canceled.
+//   - label is the session's query_group at the start ("default" unset).
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// queryLogSize is how many statements the query log keeps.
+const queryLogSize = 10000
+
+// queryEntry is one statement in the log. Fields after start are guarded
+// by queryLog.mu.
+type queryEntry struct {
+	query    int64
+	pid      int64
+	user     string
+	database string
+	label    string
+	text     string
+	start    time.Time
+	end      time.Time // zero while running
+	aborted  bool
+}
+
+// queryLog is the ring of recent statements.
+type queryLog struct {
+	mu struct {
+		sync.Mutex
+		next    int64
+		entries []*queryEntry // oldest first once full, from head
+		head    int
+	}
+}
+
+// begin records a statement starting now and returns its entry.
+func (l *queryLog) begin(s *Session, text string) *queryEntry {
+	label := s.settings["query_group"]
+	if label == "" {
+		label = "default"
+	}
+	e := &queryEntry{pid: int64(s.id), user: s.user, database: s.database, label: label, text: text, start: time.Now()}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.mu.next++
+	e.query = l.mu.next
+	if len(l.mu.entries) < queryLogSize {
+		l.mu.entries = append(l.mu.entries, e)
+	} else {
+		l.mu.entries[l.mu.head] = e
+		l.mu.head = (l.mu.head + 1) % queryLogSize
+	}
+	return e
+}
+
+// finish records e's end; a non-nil err marks it aborted.
+func (l *queryLog) finish(e *queryEntry, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.end.IsZero() {
+		e.end = time.Now()
+		e.aborted = err != nil
+	}
+}
+
+// snapshot copies the entries, oldest first.
+func (l *queryLog) snapshot() []queryEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]queryEntry, 0, len(l.mu.entries))
+	for i := range l.mu.entries {
+		out = append(out, *l.mu.entries[(l.mu.head+i)%len(l.mu.entries)])
+	}
+	return out
+}
+
+// current is the entry of the statement the session is running, if any
+// (Session.mu guards it).
+func (s *Session) currentQuery() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.running == nil {
+		return 0
+	}
+	return s.mu.running.query
+}
+
+// logStart records a statement the session starts.
+func (s *Session) logStart(text string) *queryEntry {
+	e := s.w.queries.begin(s, text)
+	s.mu.Lock()
+	s.mu.running = e
+	s.mu.Unlock()
+	return e
+}
+
+// logEnd records the end of a statement the session ran.
+func (s *Session) logEnd(e *queryEntry, err error) {
+	s.w.queries.finish(e, err)
+	s.mu.Lock()
+	if s.mu.running == e {
+		s.mu.running = nil
+	}
+	s.mu.Unlock()
+}
+
+// rowsTable is a table function's result: fixed columns and rows.
+type rowsTable struct {
+	cols []duckdb.ColumnInfo
+	rows [][]any
+	i    int
+}
+
+func (t *rowsTable) ColumnInfos() []duckdb.ColumnInfo { return t.cols }
+
+func (t *rowsTable) Cardinality() *duckdb.CardinalityInfo {
+	return &duckdb.CardinalityInfo{Cardinality: uint(len(t.rows)), Exact: true}
+}
+
+func (t *rowsTable) Init() {}
+
+func (t *rowsTable) FillRow(r duckdb.Row) (bool, error) {
+	if t.i >= len(t.rows) {
+		return false, nil
+	}
+	for c, v := range t.rows[t.i] {
+		if err := r.SetRowValue(c, v); err != nil {
+			return false, err
+		}
+	}
+	t.i++
+	return true, nil
+}
+
+// columns builds ColumnInfos from name, type pairs.
+func columns(pairs ...any) ([]duckdb.ColumnInfo, error) {
+	var out []duckdb.ColumnInfo
+	for i := 0; i < len(pairs); i += 2 {
+		t, err := duckdb.NewTypeInfo(pairs[i+1].(duckdb.Type))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, duckdb.ColumnInfo{Name: pairs[i].(string), T: t})
+	}
+	return out, nil
+}
+
+// nullTime is t, or nil for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// registerQueryLog registers rs_query_log() and rs_sessions() on sc.
+func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
+	logCols, err := columns("query", duckdb.TYPE_BIGINT, "pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
+		"database", duckdb.TYPE_VARCHAR, "label", duckdb.TYPE_VARCHAR, "querytxt", duckdb.TYPE_VARCHAR,
+		"starttime", duckdb.TYPE_TIMESTAMP, "endtime", duckdb.TYPE_TIMESTAMP, "aborted", duckdb.TYPE_INTEGER)
+	if err != nil {
+		return fmt.Errorf("warehouse: rs_query_log: %w", err)
+	}
+	queryLogFunc := duckdb.RowTableFunction{
+		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
+			entries := w.queries.snapshot()
+			t := &rowsTable{cols: logCols, rows: make([][]any, 0, len(entries))}
+			for _, e := range entries {
+				aborted := int32(0)
+				if e.aborted {
+					aborted = 1
+				}
+				t.rows = append(t.rows, []any{e.query, e.pid, e.user, e.database, e.label, e.text,
+					e.start.UTC(), nullTime(e.end), aborted})
+			}
+			return t, nil
+		},
+	}
+	if err := duckdb.RegisterTableUDF(sc, "rs_query_log", queryLogFunc); err != nil {
+		return fmt.Errorf("warehouse: register rs_query_log: %w", err)
+	}
+	sessionCols, err := columns("pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
+		"db_name", duckdb.TYPE_VARCHAR, "starttime", duckdb.TYPE_TIMESTAMP, "query", duckdb.TYPE_BIGINT)
+	if err != nil {
+		return fmt.Errorf("warehouse: rs_sessions: %w", err)
+	}
+	sessionsFunc := duckdb.RowTableFunction{
+		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
+			w.mu.Lock()
+			sessions := make([]*Session, 0, len(w.mu.sessions))
+			for s := range w.mu.sessions {
+				sessions = append(sessions, s)
+			}
+			w.mu.Unlock()
+			sort.Slice(sessions, func(i, j int) bool { return sessions[i].id < sessions[j].id })
+			t := &rowsTable{cols: sessionCols}
+			for _, s := range sessions {
+				var q any
+				if id := s.currentQuery(); id != 0 {
+					q = id
+				}
+				t.rows = append(t.rows, []any{int64(s.id), s.user, s.database, s.started.UTC(), q})
+			}
+			return t, nil
+		},
+	}
+	if err := duckdb.RegisterTableUDF(sc, "rs_sessions", sessionsFunc); err != nil {
+		return fmt.Errorf("warehouse: register rs_sessions: %w", err)
+	}
+	return nil
+}

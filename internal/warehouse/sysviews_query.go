@@ -1,0 +1,105 @@
+package warehouse
+
+// Redshift's query-monitoring, session, table and user system views, with
+// Redshift's columns, over what blueshift knows: the query log and the
+// open sessions (querylog.go), DuckDB's catalog, the materialized-view
+// catalog and the users.
+//
+// Behavior:
+//   - STL_QUERY, STL_QUERYTEXT, SVL_QLOG and STV_RECENTS have the
+//     queries (statements that read or write rows: SELECT, INSERT, COPY,
+//     CALL, ...), STL_DDLTEXT the DDL, STL_UTILITYTEXT the rest, and
+//     SVL_STATEMENTTEXT all of them, typed; a row per statement that ended
+//     (the TEXT views: a row per 200 characters), STV_RECENTS also a row
+//     per running query (status 'Running'). Text columns are VARCHAR, not Redshift's blank-padded
+//     CHAR(n); querytxt keeps 4000 characters, SVL_QLOG.substring 60,
+//     STV_RECENTS.query 600, as Redshift's do.
+//   - xid is NULL: blueshift does not number transactions.
+//   - STV_SESSIONS lists the sessions open now; timeout_sec is 0.
+//   - STL_LOAD_ERRORS is empty: COPY stops at its first bad row with an
+//     error naming the line and column, and keeps no error log.
+//   - STV_TBL_PERM has one row per table (one slice, 0), rows from
+//     DuckDB's estimate.
+
+// queryViews defines the views above.
+func queryViews() []string {
+	s := CatalogSchema + "."
+	userid := `CAST(` + s + `user_oid(q.user_name) AS INTEGER)`
+	chunks := `FROM rs_query_log() q, range(0, greatest(1, CAST(ceil(length(q.querytxt) / 200.0) AS BIGINT))) AS bs_chunk(i)
+			WHERE q.endtime IS NOT NULL`
+	isQuery := s + `statement_type(q.querytxt) = 'QUERY'`
+	textView := func(name, kind string) string {
+		return `CREATE OR REPLACE VIEW main.` + name + ` AS
+			SELECT ` + userid + ` AS userid, NULL::BIGINT AS xid, CAST(q.pid AS INTEGER) AS pid, q.label,
+				q.starttime, q.endtime, CAST(bs_chunk.i AS INTEGER) AS sequence,
+				substr(q.querytxt, CAST(bs_chunk.i * 200 + 1 AS BIGINT), 200) AS text
+			` + chunks + ` AND ` + s + `statement_type(q.querytxt) = '` + kind + `'`
+	}
+	return []string{
+		// What SVL_STATEMENTTEXT calls a statement: QUERY (reads and
+		// writes rows), DDL (defines objects) or UTILITY (the rest).
+		`CREATE OR REPLACE MACRO ` + s + `statement_type(t) AS CASE
+			WHEN regexp_matches(t, '^\s*(select|with|insert|update|delete|merge|copy|unload|values|call|refresh|explain)\b', 'i') THEN 'QUERY'
+			WHEN regexp_matches(t, '^\s*(create|alter|drop|truncate|comment|grant|revoke)\b', 'i') THEN 'DDL'
+			ELSE 'UTILITY' END`,
+		textView("stl_ddltext", "DDL"),
+		textView("stl_utilitytext", "UTILITY"),
+		`CREATE OR REPLACE VIEW main.stl_query AS
+			SELECT ` + userid + ` AS userid, CAST(q.query AS INTEGER) AS query, q.label, NULL::BIGINT AS xid,
+				CAST(q.pid AS INTEGER) AS pid, q.database, left(q.querytxt, 4000) AS querytxt, q.starttime, q.endtime,
+				q.aborted, 0 AS insert_pristine, 0 AS concurrency_scaling_status
+			FROM rs_query_log() q WHERE q.endtime IS NOT NULL AND ` + isQuery,
+		`CREATE OR REPLACE VIEW main.stl_querytext AS
+			SELECT ` + userid + ` AS userid, NULL::BIGINT AS xid, CAST(q.pid AS INTEGER) AS pid,
+				CAST(q.query AS INTEGER) AS query, CAST(bs_chunk.i AS INTEGER) AS sequence,
+				substr(q.querytxt, CAST(bs_chunk.i * 200 + 1 AS BIGINT), 200) AS text
+			` + chunks + ` AND ` + isQuery,
+		`CREATE OR REPLACE VIEW main.svl_statementtext AS
+			SELECT ` + userid + ` AS userid, NULL::BIGINT AS xid, CAST(q.pid AS INTEGER) AS pid, q.label,
+				q.starttime, q.endtime, CAST(bs_chunk.i AS INTEGER) AS sequence,
+				` + s + `statement_type(q.querytxt) AS type,
+				substr(q.querytxt, CAST(bs_chunk.i * 200 + 1 AS BIGINT), 200) AS text
+			` + chunks,
+		`CREATE OR REPLACE VIEW main.svl_qlog AS
+			SELECT ` + userid + ` AS userid, CAST(q.query AS INTEGER) AS query, NULL::BIGINT AS xid,
+				CAST(q.pid AS INTEGER) AS pid, q.starttime, q.endtime,
+				CAST(date_diff('microsecond', q.starttime, q.endtime) AS BIGINT) AS elapsed, q.aborted, q.label,
+				left(q.querytxt, 60) AS substring, NULL::INTEGER AS source_query,
+				'0 - Ran on the main cluster' AS concurrency_scaling_status_txt, NULL::INTEGER AS from_sp_call
+			FROM rs_query_log() q WHERE q.endtime IS NOT NULL AND ` + isQuery,
+		`CREATE OR REPLACE VIEW main.stv_recents AS
+			SELECT ` + userid + ` AS userid, CASE WHEN q.endtime IS NULL THEN 'Running' ELSE 'Done' END AS status,
+				q.starttime,
+				CAST(date_diff('microsecond', q.starttime, coalesce(q.endtime, CAST(timezone('UTC', now()) AS TIMESTAMP))) AS INTEGER) AS duration,
+				q.user_name, q.database AS db_name, left(q.querytxt, 600) AS query, CAST(q.pid AS INTEGER) AS pid
+			FROM rs_query_log() q WHERE ` + isQuery,
+		`CREATE OR REPLACE VIEW main.stv_sessions AS
+			SELECT starttime, CAST(pid AS INTEGER) AS process, user_name, db_name, 0 AS timeout_sec
+			FROM rs_sessions()`,
+		`CREATE OR REPLACE VIEW main.stl_load_errors AS
+			SELECT NULL::INTEGER AS userid, NULL::INTEGER AS slice, NULL::INTEGER AS tbl, NULL::TIMESTAMP AS starttime,
+				NULL::INTEGER AS session, NULL::INTEGER AS query, NULL::VARCHAR AS filename, NULL::BIGINT AS line_number,
+				NULL::VARCHAR AS colname, NULL::VARCHAR AS type, NULL::VARCHAR AS col_length, NULL::INTEGER AS position,
+				NULL::VARCHAR AS raw_line, NULL::VARCHAR AS raw_field_value, NULL::INTEGER AS err_code,
+				NULL::VARCHAR AS err_reason, NULL::INTEGER AS is_partial, NULL::BIGINT AS start_offset,
+				NULL::BIGINT AS copy_job_id
+			WHERE false`,
+		`CREATE OR REPLACE VIEW main.stv_tbl_perm AS
+			SELECT 0 AS slice, CAST(tb.table_oid AS INTEGER) AS id, ` + s + `display_name(tb.table_name) AS name,
+				CAST(tb.estimated_size AS BIGINT) AS rows, CAST(tb.estimated_size AS BIGINT) AS sorted_rows,
+				CAST(tb.temporary AS INTEGER) AS temp, CAST(tb.database_oid AS INTEGER) AS db_id,
+				0 AS insert_pristine, 0 AS delete_pristine, CAST(NOT tb.temporary AS INTEGER) AS backup,
+				0 AS dist_style, CAST(ceil(` + s + `pg_table_size(tb.table_oid) / 1048576.0) AS INTEGER) AS block_count
+			FROM duckdb_tables() tb
+			WHERE (tb.database_name = current_database() AND tb.schema_name ` + userSchemaFilter + `) OR tb.temporary`,
+		`CREATE OR REPLACE VIEW main.svv_mv_info AS
+			SELECT db_name AS database_name, schema AS schema_name, owner_user_name AS user_name, name,
+				is_stale, state, autorefresh, autorewrite
+			FROM main.stv_mv_info`,
+		`CREATE OR REPLACE VIEW main.svl_user_info AS
+			SELECT u.usename, CAST(u.usesysid AS INTEGER) AS usesysid, u.usecreatedb, u.usesuper, u.usecatupd,
+				'UNLIMITED' AS useconnlimit, CASE WHEN u.usecatupd THEN 'UNRESTRICTED' ELSE 'RESTRICTED' END AS syslogaccess,
+				NULL::TIMESTAMP AS last_ddl_ts, 0 AS sessiontimeout, NULL::VARCHAR AS external_user_id
+			FROM ` + s + `pg_user u`,
+	}
+}
