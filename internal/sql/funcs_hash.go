@@ -15,11 +15,12 @@ import (
 // implicit conversions do (QUOTE_LITERAL(catid) is '1').
 func init() {
 	for name, h := range map[string]funcRewrite{
-		"sha2":          rwSha2,
-		"func_sha1":     rwTextCall("sha1"),
-		"sha":           rwTextCall("sha1"),
-		"quote_ident":   rwTextCall("rs_quote_ident"),
-		"quote_literal": rwTextCall("rs_quote_literal"),
+		"sha2":                          rwSha2,
+		"func_sha1":                     rwTextCall("sha1"),
+		"sha":                           rwTextCall("sha1"),
+		"quote_ident":                   rwTextCall("rs_quote_ident"),
+		"quote_literal":                 rwTextCall("rs_quote_literal"),
+		"pg_get_late_binding_view_cols": rwLateBindingCols,
 	} {
 		funcRewrites[name] = h
 	}
@@ -63,4 +64,17 @@ func rwSha2(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return nil, err
 	}
 	return fn("rs_sha2", cast(f.Args[0], "varchar"), cast(f.Args[1], "integer")), nil
+}
+
+// rwLateBindingCols: PG_GET_LATE_BINDING_VIEW_COLS() in a select list
+// returns a row per column of the late-binding views, each a record's text
+// ("(public,v,c,integer,1)"): the unnest of the warehouse's
+// rs_late_binding_view_records(). In FROM it is the warehouse's table
+// macro of the same name (the result, a Paren, is no function, so FROM
+// keeps the call).
+func rwLateBindingCols(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) != 0 {
+		return f, nil
+	}
+	return &ast.Paren{X: fn("unnest", fn("rs_late_binding_view_records"))}, nil
 }

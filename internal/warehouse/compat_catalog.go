@@ -206,7 +206,7 @@ func compatCatalogPrelude() []string {
 			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
 			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
 			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
-	}, append(append(adminViews(), redshiftCatalogViews()...), queryViews()...)...) // exec_admin.go, compat_redshift.go, sysviews_query.go
+	}, append(append(append(adminViews(), redshiftCatalogViews()...), queryViews()...), lateBindingViews()...)...) // exec_admin.go, compat_redshift.go, sysviews_query.go, late_binding.go
 }
 
 // setupCatalogCompat runs compatCatalogPrelude.
