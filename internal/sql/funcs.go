@@ -108,6 +108,7 @@ var noParenCalls = map[string]string{
 	"user":              "current_user",
 	"current_schema":    "current_schema",
 	"current_database":  "current_database",
+	"current_user_id":   "current_user_id",
 }
 
 func rename(to string) funcRewrite {

@@ -21,6 +21,7 @@ func init() {
 		"quote_ident":                   rwTextCall("rs_quote_ident"),
 		"quote_literal":                 rwTextCall("rs_quote_literal"),
 		"pg_get_late_binding_view_cols": rwLateBindingCols,
+		"pg_cancel_backend":             rwCancelBackend,
 	} {
 		funcRewrites[name] = h
 	}
@@ -77,4 +78,13 @@ func rwLateBindingCols(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return f, nil
 	}
 	return &ast.Paren{X: fn("unnest", fn("rs_late_binding_view_records"))}, nil
+}
+
+// rwCancelBackend: PG_CANCEL_BACKEND(pid) is the warehouse's
+// rs_cancel_backend (backends.go).
+func rwCancelBackend(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 1); err != nil {
+		return nil, err
+	}
+	return fn("rs_cancel_backend", cast(f.Args[0], "bigint")), nil
 }

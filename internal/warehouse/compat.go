@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"fmt"
 	"runtime"
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
@@ -162,11 +163,15 @@ func compatPrelude() []string {
 // DuckDB's constant 'duckdb'. Temporary macros live in the connection's temp
 // catalog, which DuckDB searches before its built-in functions, and die with
 // the connection.
-func sessionCompat(user string) []string {
+func sessionCompat(user string, pid uint64) []string {
 	var out []string
 	for _, f := range []string{"current_user", "session_user", "current_role"} {
 		out = append(out, `CREATE OR REPLACE TEMP MACRO `+f+`() AS `+quoteLiteral(user))
 	}
+	// PG_BACKEND_PID() is the session's ID (backends.go); CURRENT_USER_ID
+	// the user's ID, pg_user.usesysid.
+	out = append(out, fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_backend_pid() AS CAST(%d AS INTEGER)`, pid),
+		`CREATE OR REPLACE TEMP MACRO current_user_id() AS CAST(`+CatalogSchema+`.user_oid(`+quoteLiteral(user)+`) AS INTEGER)`)
 	return out
 }
 

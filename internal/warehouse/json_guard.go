@@ -164,6 +164,9 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 	if err := w.registerQueryLog(sc); err != nil { // querylog.go
 		return err
 	}
+	if err := w.registerBackends(sc); err != nil { // backends.go
+		return err
+	}
 	return registerAvg(sc) // avg_udf.go
 }
 

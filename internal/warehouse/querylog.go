@@ -14,6 +14,8 @@ package warehouse
 //     history is as long as the process).
 //   - A statement is running from its start until its result is closed
 //     (all its rows read); aborted is 1 when it failed or was canceled.
+//     returned_rows counts the rows it returned (a SELECT: those the client
+//     read) or changed.
 //   - label is the session's query_group at the start ("default" unset).
 
 import (
@@ -25,6 +27,8 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
 // queryLogSize is how many statements the query log keeps.
@@ -42,6 +46,9 @@ type queryEntry struct {
 	start    time.Time
 	end      time.Time // zero while running
 	aborted  bool
+	canceled bool   // aborted by a cancel or statement_timeout (57014)
+	errText  string // why it failed
+	rows     int64  // rows returned (or changed)
 }
 
 // queryLog is the ring of recent statements.
@@ -74,13 +81,18 @@ func (l *queryLog) begin(s *Session, text string) *queryEntry {
 	return e
 }
 
-// finish records e's end; a non-nil err marks it aborted.
-func (l *queryLog) finish(e *queryEntry, err error) {
+// finish records e's end and its rows; a non-nil err marks it aborted.
+func (l *queryLog) finish(e *queryEntry, err error, rows int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e.end.IsZero() {
 		e.end = time.Now()
-		e.aborted = err != nil
+		e.rows = rows
+		if err != nil {
+			e.aborted = true
+			e.canceled = sqlerr.CodeOf(err) == sqlerr.QueryCanceled
+			e.errText = err.Error()
+		}
 	}
 }
 
@@ -116,8 +128,8 @@ func (s *Session) logStart(text string) *queryEntry {
 }
 
 // logEnd records the end of a statement the session ran.
-func (s *Session) logEnd(e *queryEntry, err error) {
-	s.w.queries.finish(e, err)
+func (s *Session) logEnd(e *queryEntry, err error, rows int64) {
+	s.w.queries.finish(e, err, rows)
 	s.mu.Lock()
 	if s.mu.running == e {
 		s.mu.running = nil
@@ -178,7 +190,8 @@ func nullTime(t time.Time) any {
 func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
 	logCols, err := columns("query", duckdb.TYPE_BIGINT, "pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
 		"database", duckdb.TYPE_VARCHAR, "label", duckdb.TYPE_VARCHAR, "querytxt", duckdb.TYPE_VARCHAR,
-		"starttime", duckdb.TYPE_TIMESTAMP, "endtime", duckdb.TYPE_TIMESTAMP, "aborted", duckdb.TYPE_INTEGER)
+		"starttime", duckdb.TYPE_TIMESTAMP, "endtime", duckdb.TYPE_TIMESTAMP, "aborted", duckdb.TYPE_INTEGER,
+		"status", duckdb.TYPE_VARCHAR, "error_message", duckdb.TYPE_VARCHAR, "returned_rows", duckdb.TYPE_BIGINT)
 	if err != nil {
 		return fmt.Errorf("warehouse: rs_query_log: %w", err)
 	}
@@ -187,12 +200,21 @@ func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
 			entries := w.queries.snapshot()
 			t := &rowsTable{cols: logCols, rows: make([][]any, 0, len(entries))}
 			for _, e := range entries {
-				aborted := int32(0)
-				if e.aborted {
-					aborted = 1
+				aborted, status := int32(0), "success"
+				switch {
+				case e.end.IsZero():
+					status = "running"
+				case e.canceled:
+					aborted, status = 1, "canceled"
+				case e.aborted:
+					aborted, status = 1, "failed"
+				}
+				var errText any
+				if e.errText != "" {
+					errText = e.errText
 				}
 				t.rows = append(t.rows, []any{e.query, e.pid, e.user, e.database, e.label, e.text,
-					e.start.UTC(), nullTime(e.end), aborted})
+					e.start.UTC(), nullTime(e.end), aborted, status, errText, e.rows})
 			}
 			return t, nil
 		},

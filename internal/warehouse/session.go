@@ -86,7 +86,7 @@ func (s *Session) init(ctx context.Context) error {
 	if _, err := s.conn.Exec(ctx, "SET TimeZone = 'UTC'"); err != nil {
 		return errorf("session timezone: %w", err)
 	}
-	for _, stmt := range sessionCompat(s.user) { // compat.go
+	for _, stmt := range sessionCompat(s.user, s.id) { // compat.go
 		if _, err := s.conn.Exec(ctx, stmt); err != nil {
 			return errorf("session catalog compatibility: %w", err)
 		}
@@ -469,13 +469,13 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if err != nil {
 		err = pl.locate(g.explain(err))
 		s.failed(err)
-		s.logEnd(entry, err)
+		s.logEnd(entry, err, 0)
 		return nil, err
 	}
 	if res.done {
-		s.logEnd(entry, nil)
+		s.logEnd(entry, nil, res.affected)
 	} else {
-		res.onClose = append(res.onClose, func() { s.logEnd(entry, res.err) })
+		res.onClose = append(res.onClose, func() { s.logEnd(entry, res.err, res.affected) })
 	}
 	s.w.metrics.statements.WithLabelValues(pl.command).Inc()
 	if len(s.pending) > 0 {

@@ -14,7 +14,10 @@ package warehouse
 //     per running query (status 'Running'). Text columns are VARCHAR, not Redshift's blank-padded
 //     CHAR(n); querytxt keeps 4000 characters, SVL_QLOG.substring 60,
 //     STV_RECENTS.query 600, as Redshift's do.
-//   - xid is NULL: blueshift does not number transactions.
+//   - SYS_QUERY_HISTORY has every statement, running or ended, with its
+//     status (running, success, failed, canceled), error and row count.
+//   - xid (transaction_id) is NULL: blueshift does not number
+//     transactions.
 //   - STV_SESSIONS lists the sessions open now; timeout_sec is 0.
 //   - STL_LOAD_ERRORS is empty: COPY stops at its first bad row with an
 //     error naming the line and column, and keeps no error log.
@@ -73,6 +76,31 @@ func queryViews() []string {
 				CAST(date_diff('microsecond', q.starttime, coalesce(q.endtime, CAST(timezone('UTC', now()) AS TIMESTAMP))) AS INTEGER) AS duration,
 				q.user_name, q.database AS db_name, left(q.querytxt, 600) AS query, CAST(q.pid AS INTEGER) AS pid
 			FROM rs_query_log() q WHERE ` + isQuery,
+		// query_type: SELECT, INSERT, UPDATE, DELETE, COPY, UNLOAD, CTAS,
+		// DDL, UTILITY or OTHER, from the statement's first words.
+		`CREATE OR REPLACE MACRO ` + s + `query_type(t) AS CASE
+			WHEN regexp_matches(t, '^\s*create\s+(temp\s+|temporary\s+)?table\s.*\sas\s', 'is') THEN 'CTAS'
+			WHEN regexp_matches(t, '^\s*(select|with|values)\b', 'i') THEN 'SELECT'
+			WHEN regexp_matches(t, '^\s*(insert|update|delete|copy|unload)\b', 'i') THEN upper(regexp_extract(t, '^\s*(\w+)', 1))
+			WHEN regexp_matches(t, '^\s*merge\b', 'i') THEN 'OTHER'
+			ELSE ` + s + `statement_type(t) END`,
+		// SYS_QUERY_HISTORY: every statement, running or ended; the times
+		// in microseconds (no queue: queue_time 0, execution_time the
+		// elapsed time).
+		`CREATE OR REPLACE VIEW main.sys_query_history AS
+			SELECT ` + userid + ` AS user_id, q.query AS query_id, q.label AS query_label, NULL::BIGINT AS transaction_id,
+				CAST(q.pid AS INTEGER) AS session_id, q.database AS database_name,
+				` + s + `query_type(q.querytxt) AS query_type, q.status, false AS result_cache_hit,
+				q.starttime AS start_time, q.endtime AS end_time,
+				CAST(date_diff('microsecond', q.starttime, coalesce(q.endtime, CAST(timezone('UTC', now()) AS TIMESTAMP))) AS BIGINT) AS elapsed_time,
+				CAST(0 AS BIGINT) AS queue_time,
+				CAST(date_diff('microsecond', q.starttime, coalesce(q.endtime, CAST(timezone('UTC', now()) AS TIMESTAMP))) AS BIGINT) AS execution_time,
+				left(q.error_message, 512) AS error_message, q.returned_rows, NULL::BIGINT AS returned_bytes,
+				left(q.querytxt, 4000) AS query_text, version() AS redshift_version, 'main' AS usage_limit,
+				'0 - Ran on the main cluster' AS compute_type, NULL::INTEGER AS compile_time, NULL::INTEGER AS planning_time,
+				NULL::INTEGER AS lock_wait_time, 'SYS' AS service_class_name, NULL::INTEGER AS service_class_id,
+				NULL::VARCHAR AS user_query_hash, NULL::VARCHAR AS generic_query_hash
+			FROM rs_query_log() q`,
 		`CREATE OR REPLACE VIEW main.stv_sessions AS
 			SELECT starttime, CAST(pid AS INTEGER) AS process, user_name, db_name, 0 AS timeout_sec
 			FROM rs_sessions()`,
