@@ -22,6 +22,8 @@ func init() {
 		"quote_literal":                 rwTextCall("rs_quote_literal"),
 		"pg_get_late_binding_view_cols": rwLateBindingCols,
 		"pg_cancel_backend":             rwCancelBackend,
+		"octet_length":                  rename("rs_octet_length"),
+		"bit_length":                    rwLiteralText,
 	} {
 		funcRewrites[name] = h
 	}
@@ -45,6 +47,9 @@ var preludeHash = []string{
 	`CREATE OR REPLACE MACRO rs_quote_ident(s) AS CASE WHEN s IS NULL THEN NULL
 		WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') AND NOT list_contains(['` + strings.Join(quoteIdentReserved, `', '`) + `'], s) THEN s
 		ELSE '"' || replace(s, '"', '""') || '"' END`,
+	// OCTET_LENGTH: the bytes of a VARBYTE, of any other value's text
+	// (DuckDB's takes BLOB only).
+	`CREATE OR REPLACE MACRO rs_octet_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(TRY_CAST(x AS BLOB)) ELSE strlen(TRY_CAST(x AS VARCHAR)) END`,
 	// QUOTE_LITERAL: single quotes and backslashes doubled.
 	`CREATE OR REPLACE MACRO rs_quote_literal(s) AS '''' || replace(replace(s, '\', '\\'), '''', '''''') || ''''`,
 }
@@ -87,4 +92,14 @@ func rwCancelBackend(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return nil, err
 	}
 	return fn("rs_cancel_backend", cast(f.Args[0], "bigint")), nil
+}
+
+// rwLiteralText: BIT_LENGTH('abc') reads a string literal as text, where
+// DuckDB cannot choose between its VARCHAR and BLOB overloads; other
+// arguments keep their type.
+func rwLiteralText(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) == 1 && isStringLit(f.Args[0]) {
+		f.Args[0] = cast(f.Args[0], "varchar")
+	}
+	return f, nil
 }

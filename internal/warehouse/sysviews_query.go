@@ -2,7 +2,8 @@ package warehouse
 
 // Redshift's query-monitoring, session, table and user system views, with
 // Redshift's columns, over what blueshift knows: the query log and the
-// open sessions (querylog.go), DuckDB's catalog, the materialized-view
+// open sessions (querylog.go), DuckDB's catalog (SVV_REDSHIFT_DATABASES,
+// which SHOW DATABASES reads, has the one database), the materialized-view
 // catalog and the users.
 //
 // Behavior:
@@ -124,6 +125,11 @@ func queryViews() []string {
 			SELECT db_name AS database_name, schema AS schema_name, owner_user_name AS user_name, name,
 				is_stale, state, autorefresh, autorewrite
 			FROM main.stv_mv_info`,
+		// The one database; DuckDB isolates transactions by snapshot.
+		`CREATE OR REPLACE VIEW main.svv_redshift_databases AS
+			SELECT current_database() AS database_name, CAST(10 AS INTEGER) AS database_owner, 'local' AS database_type,
+				NULL::VARCHAR AS database_acl, NULL::VARCHAR AS database_options,
+				'Snapshot Isolation' AS database_isolation_level`,
 		`CREATE OR REPLACE VIEW main.svl_user_info AS
 			SELECT u.usename, CAST(u.usesysid AS INTEGER) AS usesysid, u.usecreatedb, u.usesuper, u.usecatupd,
 				'UNLIMITED' AS useconnlimit, CASE WHEN u.usecatupd THEN 'UNRESTRICTED' ELSE 'RESTRICTED' END AS syslogaccess,

@@ -15,6 +15,7 @@ import (
 //	SHOW TABLES FROM SCHEMA [database.]schema [LIKE 'pattern'] [LIMIT n]
 //	SHOW COLUMNS FROM TABLE [database.]schema.table [LIKE 'pattern'] [LIMIT n]
 //	SHOW SCHEMAS FROM DATABASE database [LIKE 'pattern'] [LIMIT n]
+//	SHOW DATABASES [LIKE 'pattern'] [LIMIT n]
 //
 // The pattern is matched case-sensitively against the table, column or
 // schema name, as LIKE matches.
@@ -27,11 +28,18 @@ func (p *parser) showCatalog() ast.Stmt {
 		what = "columns"
 	case p.is("schemas") && p.peekN(1).Is("from") && p.peekN(2).Is("database"):
 		what = "schemas"
+	case p.is("databases") && (p.peekN(1).Kind == lex.EOF || p.peekN(1).Is("like") || p.peekN(1).Is("limit") || p.peekN(1).Is(";")):
+		what = "databases"
 	default:
 		return nil
 	}
-	p.i += 3
-	n := p.name()
+	var n ast.Name
+	if what == "databases" {
+		p.i++
+	} else {
+		p.i += 3
+		n = p.name()
+	}
 	lit := func(id ast.Ident) string {
 		name := id.Name
 		if !id.Quoted {
@@ -57,6 +65,9 @@ func (p *parser) showCatalog() ast.Stmt {
 			ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
 			numeric_precision, numeric_scale, remarks
 			FROM svv_columns WHERE table_schema = ` + lit(n[len(n)-2]) + ` AND table_name = ` + lit(n.Last())
+	case "databases":
+		q = `SELECT database_name, database_owner, database_type, database_acl, database_options, database_isolation_level
+			FROM svv_redshift_databases WHERE true`
 	case "schemas":
 		if len(n) != 1 {
 			p.fail(p.peek(), "SHOW SCHEMAS FROM DATABASE takes a database")
@@ -71,10 +82,10 @@ func (p *parser) showCatalog() ast.Stmt {
 		if t.Kind != lex.String {
 			p.fail(t, "LIKE takes a string pattern")
 		}
-		col := map[string]string{"tables": "table_name", "columns": "column_name", "schemas": "schema_name"}[what]
+		col := map[string]string{"tables": "table_name", "columns": "column_name", "schemas": "schema_name", "databases": "database_name"}[what]
 		q += " AND " + col + " LIKE '" + strings.ReplaceAll(t.Value, "'", "''") + "'"
 	}
-	q += " ORDER BY " + map[string]string{"tables": "table_name", "columns": "ordinal_position", "schemas": "schema_name"}[what]
+	q += " ORDER BY " + map[string]string{"tables": "table_name", "columns": "ordinal_position", "schemas": "schema_name", "databases": "database_name"}[what]
 	if p.accept("limit") {
 		t := p.next()
 		if t.Kind != lex.Number {
