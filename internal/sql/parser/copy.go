@@ -59,6 +59,16 @@ func (p *parser) copyStmt() ast.Stmt {
 		c.From, c.Source = true, p.next().Value
 		c.Options = p.sourceOptions()
 		return c
+	case c.Table != nil && p.is("from") && p.peekN(1).Kind == lex.String:
+		// Redshift's loads from Amazon S3, EMR, remote hosts and manifests:
+		// blueshift has none of those sources (it loads FROM STDIN and
+		// FROM 'dynamodb://table').
+		src := strings.ToLower(p.peekN(1).Value)
+		what := "COPY from a file, a remote host or a manifest"
+		if strings.HasPrefix(src, "s3://") {
+			what = "COPY from Amazon S3"
+		}
+		p.unsupported(p.peekN(1), what)
 	default:
 		p.i = start
 		return nil
