@@ -72,6 +72,26 @@ func redshiftCatalogViews() []string {
 			LEFT JOIN ` + s + `pg_attribute a ON a.attrelid = c.table_oid AND a.attnum = c.column_index
 			WHERE c.database_name = current_database() AND c.schema_name ` + userSchemaFilter + `
 			ORDER BY c.schema_name, c.table_name, c.column_index`,
+		// SHOW TABLE: the table's CREATE TABLE statement as Redshift
+		// prints it, with the column types, NOT NULL, defaults and the
+		// primary key blueshift keeps (no ENCODE, DISTKEY or SORTKEY: it
+		// keeps no physical layout, DISTSTYLE AUTO). A NULL schema is the
+		// search path's first that has the table.
+		`CREATE OR REPLACE MACRO main.rs_show_table(bs_schema, bs_name) AS coalesce((
+			SELECT 'CREATE TABLE ' || ` + s + `display_name(min(bs_st_c.schema_name)) || '.' || ` + s + `display_name(min(bs_st_c.table_name)) || ' ( '
+				|| string_agg(` + s + `display_name(bs_st_c.column_name) || ' ' || coalesce(` + s + `format_type(bs_st_a.atttypid, bs_st_a.atttypmod), lower(bs_st_c.data_type))
+					|| CASE WHEN bs_st_c.column_default IS NOT NULL AND bs_st_c.column_default NOT LIKE 'nextval(%' THEN ' DEFAULT ' || bs_st_c.column_default ELSE '' END
+					|| CASE WHEN NOT bs_st_c.is_nullable THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY bs_st_c.column_index)
+				|| coalesce((SELECT ', PRIMARY KEY (' || array_to_string(min(bs_st_k.constraint_column_names), ', ') || ')'
+					FROM duckdb_constraints() bs_st_k WHERE bs_st_k.table_oid = min(bs_st_c.table_oid) AND bs_st_k.constraint_type = 'PRIMARY KEY'), '')
+				|| ' ) DISTSTYLE AUTO;'
+			FROM duckdb_columns() bs_st_c
+			LEFT JOIN ` + s + `pg_attribute bs_st_a ON bs_st_a.attrelid = bs_st_c.table_oid AND bs_st_a.attnum = bs_st_c.column_index
+			WHERE bs_st_c.table_oid = (SELECT bs_st_t.table_oid FROM duckdb_tables() bs_st_t
+				WHERE bs_st_t.database_name = current_database() AND bs_st_t.table_name = bs_name
+					AND (bs_st_t.schema_name = bs_schema OR (bs_schema IS NULL AND list_contains(current_schemas(false), bs_st_t.schema_name)))
+				ORDER BY list_position(current_schemas(false), bs_st_t.schema_name) LIMIT 1)),
+			error('relation "' || coalesce(bs_schema || '.', '') || bs_name || '" does not exist'))`,
 		`CREATE OR REPLACE VIEW main.svv_tables AS
 			SELECT table_catalog, table_schema, table_name, table_type, NULL::VARCHAR AS remarks
 			FROM ` + s + `information_schema_tables`,
