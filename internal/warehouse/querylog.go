@@ -137,20 +137,22 @@ func (s *Session) logEnd(e *queryEntry, err error, rows int64) {
 	s.mu.Unlock()
 }
 
-// rowsTable is a table function's result: fixed columns and rows.
+// rowsTable is a table function's result: fixed columns, and rows that
+// load reads when the scan starts (Init: when the statement runs, not when
+// it is prepared, so a prepared statement run again sees the log anew and
+// a query sees itself running).
 type rowsTable struct {
 	cols []duckdb.ColumnInfo
+	load func() [][]any
 	rows [][]any
 	i    int
 }
 
 func (t *rowsTable) ColumnInfos() []duckdb.ColumnInfo { return t.cols }
 
-func (t *rowsTable) Cardinality() *duckdb.CardinalityInfo {
-	return &duckdb.CardinalityInfo{Cardinality: uint(len(t.rows)), Exact: true}
-}
+func (t *rowsTable) Cardinality() *duckdb.CardinalityInfo { return nil }
 
-func (t *rowsTable) Init() {}
+func (t *rowsTable) Init() { t.rows, t.i = t.load(), 0 }
 
 func (t *rowsTable) FillRow(r duckdb.Row) (bool, error) {
 	if t.i >= len(t.rows) {
@@ -197,26 +199,7 @@ func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
 	}
 	queryLogFunc := duckdb.RowTableFunction{
 		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
-			entries := w.queries.snapshot()
-			t := &rowsTable{cols: logCols, rows: make([][]any, 0, len(entries))}
-			for _, e := range entries {
-				aborted, status := int32(0), "success"
-				switch {
-				case e.end.IsZero():
-					status = "running"
-				case e.canceled:
-					aborted, status = 1, "canceled"
-				case e.aborted:
-					aborted, status = 1, "failed"
-				}
-				var errText any
-				if e.errText != "" {
-					errText = e.errText
-				}
-				t.rows = append(t.rows, []any{e.query, e.pid, e.user, e.database, e.label, e.text,
-					e.start.UTC(), nullTime(e.end), aborted, status, errText, e.rows})
-			}
-			return t, nil
+			return &rowsTable{cols: logCols, load: w.queryLogRows}, nil
 		},
 	}
 	if err := duckdb.RegisterTableUDF(sc, "rs_query_log", queryLogFunc); err != nil {
@@ -229,26 +212,55 @@ func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
 	}
 	sessionsFunc := duckdb.RowTableFunction{
 		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
-			w.mu.Lock()
-			sessions := make([]*Session, 0, len(w.mu.sessions))
-			for s := range w.mu.sessions {
-				sessions = append(sessions, s)
-			}
-			w.mu.Unlock()
-			sort.Slice(sessions, func(i, j int) bool { return sessions[i].id < sessions[j].id })
-			t := &rowsTable{cols: sessionCols}
-			for _, s := range sessions {
-				var q any
-				if id := s.currentQuery(); id != 0 {
-					q = id
-				}
-				t.rows = append(t.rows, []any{int64(s.id), s.user, s.database, s.started.UTC(), q})
-			}
-			return t, nil
+			return &rowsTable{cols: sessionCols, load: w.sessionRows}, nil
 		},
 	}
 	if err := duckdb.RegisterTableUDF(sc, "rs_sessions", sessionsFunc); err != nil {
 		return fmt.Errorf("warehouse: register rs_sessions: %w", err)
 	}
 	return nil
+}
+
+// queryLogRows are rs_query_log()'s rows.
+func (w *Warehouse) queryLogRows() [][]any {
+	entries := w.queries.snapshot()
+	rows := make([][]any, 0, len(entries))
+	for _, e := range entries {
+		aborted, status := int32(0), "success"
+		switch {
+		case e.end.IsZero():
+			status = "running"
+		case e.canceled:
+			aborted, status = 1, "canceled"
+		case e.aborted:
+			aborted, status = 1, "failed"
+		}
+		var errText any
+		if e.errText != "" {
+			errText = e.errText
+		}
+		rows = append(rows, []any{e.query, e.pid, e.user, e.database, e.label, e.text,
+			e.start.UTC(), nullTime(e.end), aborted, status, errText, e.rows})
+	}
+	return rows
+}
+
+// sessionRows are rs_sessions()'s rows: the open sessions, by ID.
+func (w *Warehouse) sessionRows() [][]any {
+	w.mu.Lock()
+	sessions := make([]*Session, 0, len(w.mu.sessions))
+	for s := range w.mu.sessions {
+		sessions = append(sessions, s)
+	}
+	w.mu.Unlock()
+	sort.Slice(sessions, func(i, j int) bool { return sessions[i].id < sessions[j].id })
+	var rows [][]any
+	for _, s := range sessions {
+		var q any
+		if id := s.currentQuery(); id != 0 {
+			q = id
+		}
+		rows = append(rows, []any{int64(s.id), s.user, s.database, s.started.UTC(), q})
+	}
+	return rows
 }

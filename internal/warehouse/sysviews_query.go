@@ -12,7 +12,9 @@ package warehouse
 //     CALL, ...), STL_DDLTEXT the DDL, STL_UTILITYTEXT the rest, and
 //     SVL_STATEMENTTEXT all of them, typed; a row per statement that ended
 //     (the TEXT views: a row per 200 characters), STV_RECENTS also a row
-//     per running query (status 'Running'). Text columns are VARCHAR, not Redshift's blank-padded
+//     per running query (status 'Running'; pid -1 once a query is done,
+//     as Redshift's). STV_INFLIGHT and SVV_QUERY_INFLIGHT have the
+//     running queries, STV_LOCKS none (DuckDB takes no table locks). Text columns are VARCHAR, not Redshift's blank-padded
 //     CHAR(n); querytxt keeps 4000 characters, SVL_QLOG.substring 60,
 //     STV_RECENTS.query 600, as Redshift's do.
 //   - SYS_QUERY_HISTORY has every statement, running or ended, with its
@@ -75,8 +77,27 @@ func queryViews() []string {
 			SELECT ` + userid + ` AS userid, CASE WHEN q.endtime IS NULL THEN 'Running' ELSE 'Done' END AS status,
 				q.starttime,
 				CAST(date_diff('microsecond', q.starttime, coalesce(q.endtime, CAST(timezone('UTC', now()) AS TIMESTAMP))) AS INTEGER) AS duration,
-				q.user_name, q.database AS db_name, left(q.querytxt, 600) AS query, CAST(q.pid AS INTEGER) AS pid
+				q.user_name, q.database AS db_name, left(q.querytxt, 600) AS query,
+				CASE WHEN q.endtime IS NULL THEN CAST(q.pid AS INTEGER) ELSE -1 END AS pid
 			FROM rs_query_log() q WHERE ` + isQuery,
+		`CREATE OR REPLACE VIEW main.stv_inflight AS
+			SELECT ` + userid + ` AS userid, 0 AS slice, CAST(q.query AS INTEGER) AS query, q.label, NULL::BIGINT AS xid,
+				CAST(q.pid AS INTEGER) AS pid, q.starttime, left(q.querytxt, 100) AS text, 0 AS suspended,
+				0 AS insert_pristine, 0 AS concurrency_scaling_status
+			FROM rs_query_log() q WHERE q.endtime IS NULL AND ` + isQuery,
+		`CREATE OR REPLACE VIEW main.svv_query_inflight AS
+			SELECT ` + userid + ` AS userid, 0 AS slice, CAST(q.query AS INTEGER) AS query, CAST(q.pid AS INTEGER) AS pid,
+				q.starttime, 0 AS suspended, substr(q.querytxt, CAST(bs_chunk.i * 200 + 1 AS BIGINT), 200) AS text,
+				CAST(bs_chunk.i AS INTEGER) AS sequence
+			FROM rs_query_log() q, range(0, greatest(1, CAST(ceil(length(q.querytxt) / 200.0) AS BIGINT))) AS bs_chunk(i)
+			WHERE q.endtime IS NULL AND ` + isQuery,
+		// DuckDB takes no table locks (transactions conflict when they
+		// commit), so STV_LOCKS has no rows.
+		`CREATE OR REPLACE VIEW main.stv_locks AS
+			SELECT NULL::BIGINT AS table_id, NULL::TIMESTAMP AS last_commit, NULL::TIMESTAMP AS last_update,
+				NULL::BIGINT AS lock_owner, NULL::BIGINT AS lock_owner_pid, NULL::TIMESTAMP AS lock_owner_start_ts,
+				NULL::TIMESTAMP AS lock_owner_end_ts, NULL::VARCHAR AS lock_status
+			WHERE false`,
 		// query_type: SELECT, INSERT, UPDATE, DELETE, COPY, UNLOAD, CTAS,
 		// DDL, UTILITY or OTHER, from the statement's first words.
 		`CREATE OR REPLACE MACRO ` + s + `query_type(t) AS CASE
