@@ -59,16 +59,10 @@ func (p *parser) copyStmt() ast.Stmt {
 		c.From, c.Source = true, p.next().Value
 		c.Options = p.sourceOptions()
 		return c
-	case c.Table != nil && p.is("from") && p.peekN(1).Kind == lex.String:
-		// Redshift's loads from Amazon S3, EMR, remote hosts and manifests:
-		// blueshift has none of those sources (it loads FROM STDIN and
-		// FROM 'dynamodb://table').
-		src := strings.ToLower(p.peekN(1).Value)
-		what := "COPY from a file, a remote host or a manifest"
-		if strings.HasPrefix(src, "s3://") {
-			what = "COPY from Amazon S3"
-		}
-		p.unsupported(p.peekN(1), what)
+	case c.Table != nil && p.is("from") && p.peekN(1).Kind == lex.String && strings.HasPrefix(strings.ToLower(p.peekN(1).Value), "s3://"):
+		// Redshift's loads from Amazon S3: blueshift has no S3 (it loads
+		// FROM STDIN and FROM 'dynamodb://table').
+		p.unsupported(p.peekN(1), "COPY from Amazon S3")
 	default:
 		p.i = start
 		return nil
