@@ -102,6 +102,23 @@ func redshiftCatalogViews() []string {
 				character_set_schema, character_set_name, collation_catalog, collation_schema, collation_name,
 				domain_name, NULL::VARCHAR AS remarks
 			FROM ` + s + `information_schema_columns`,
+		// The SVV_ALL_ views: every schema, table and column of the
+		// database, as SHOW SCHEMAS, SHOW TABLES and SHOW COLUMNS list them.
+		`CREATE OR REPLACE VIEW main.svv_all_schemas AS
+			SELECT catalog_name AS database_name, schema_name, CAST(NULL AS INTEGER) AS schema_owner,
+				'local' AS schema_type, CAST(NULL AS VARCHAR) AS schema_acl, CAST(NULL AS VARCHAR) AS source_database,
+				CAST(NULL AS VARCHAR) AS schema_option
+			FROM ` + s + `information_schema_schemata`,
+		`CREATE OR REPLACE VIEW main.svv_all_tables AS
+			SELECT table_catalog AS database_name, table_schema AS schema_name, table_name,
+				CASE WHEN table_type = 'BASE TABLE' THEN 'TABLE' ELSE table_type END AS table_type,
+				CAST(NULL AS VARCHAR) AS table_acl, remarks
+			FROM main.svv_tables`,
+		`CREATE OR REPLACE VIEW main.svv_all_columns AS
+			SELECT table_catalog AS database_name, table_schema AS schema_name, table_name, column_name,
+				ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
+				numeric_precision, numeric_scale, remarks
+			FROM main.svv_columns`,
 		`CREATE OR REPLACE VIEW main.svv_table_info AS
 			SELECT tb.database_name AS database, ` + s + `display_name(tb.schema_name) AS schema, tb.table_oid AS table_id,
 				` + s + `display_name(tb.table_name) AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,
