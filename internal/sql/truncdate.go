@@ -13,8 +13,10 @@ import (
 // a literal, GETDATE()) as such; this rule marks the rest it can know: a
 // DATE or TIMESTAMP column of a table the SELECT (or UPDATE's or DELETE's
 // target) names directly, its type from the warehouse's catalog
-// (Options.CharLimits), becomes trunc(CAST(col AS TIMESTAMP)). A column of
-// a derived table or a CTE keeps DuckDB's numeric trunc (docs/sql.md).
+// (Options.CharLimits), becomes trunc(CAST(col AS TIMESTAMP)), which
+// prints as a cast to DATE. Any other timestamp (a derived table's or a
+// CTE's column) reaches the warehouse's trunc overloads for dates, slower
+// (a Go function a row) but as exact.
 func truncDates(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	if rw.opts.CharLimits == nil {
 		return stmt, nil
