@@ -3,7 +3,8 @@ package warehouse
 // The query log: the statements the warehouse ran lately, kept in memory
 // for Redshift's query-monitoring system views (STL_QUERY, STL_QUERYTEXT,
 // SVL_QLOG, SVL_STATEMENTTEXT, STV_RECENTS) and the sessions open now
-// (STV_SESSIONS), which sysviews_query.go defines over the table functions
+// (STV_SESSIONS) or ended lately (STL_SESSIONS), which sysviews_query.go
+// defines over the table functions
 // rs_query_log() and rs_sessions() registered here.
 //
 // Behavior:
@@ -51,14 +52,42 @@ type queryEntry struct {
 	rows     int64  // rows returned (or changed)
 }
 
-// queryLog is the ring of recent statements.
+// sessionEntry is a session that ended (STL_SESSIONS).
+type sessionEntry struct {
+	pid        int64
+	user, db   string
+	start, end time.Time
+}
+
+// sessionLogSize is how many ended sessions the log keeps.
+const sessionLogSize = 1000
+
+// queryLog is the ring of recent statements, and the sessions that ended.
 type queryLog struct {
 	mu struct {
 		sync.Mutex
 		next    int64
 		entries []*queryEntry // oldest first once full, from head
 		head    int
+		ended   []sessionEntry // the last sessionLogSize, oldest first
 	}
+}
+
+// sessionEnded records that s ended now.
+func (l *queryLog) sessionEnded(s *Session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.mu.ended) == sessionLogSize {
+		l.mu.ended = append(l.mu.ended[:0], l.mu.ended[1:]...)
+	}
+	l.mu.ended = append(l.mu.ended, sessionEntry{pid: int64(s.id), user: s.user, db: s.database, start: s.started, end: time.Now()})
+}
+
+// endedSessions copies the ended sessions, oldest first.
+func (l *queryLog) endedSessions() []sessionEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]sessionEntry(nil), l.mu.ended...)
 }
 
 // begin records a statement starting now and returns its entry.
@@ -158,6 +187,9 @@ func (t *rowsTable) FillRow(r duckdb.Row) (bool, error) {
 	if t.i >= len(t.rows) {
 		return false, nil
 	}
+	if len(t.rows[t.i]) != len(t.cols) {
+		return false, fmt.Errorf("warehouse: a row of %d values for %d columns", len(t.rows[t.i]), len(t.cols))
+	}
 	for c, v := range t.rows[t.i] {
 		if err := r.SetRowValue(c, v); err != nil {
 			return false, err
@@ -206,7 +238,8 @@ func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
 		return fmt.Errorf("warehouse: register rs_query_log: %w", err)
 	}
 	sessionCols, err := columns("pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
-		"db_name", duckdb.TYPE_VARCHAR, "starttime", duckdb.TYPE_TIMESTAMP, "query", duckdb.TYPE_BIGINT)
+		"db_name", duckdb.TYPE_VARCHAR, "starttime", duckdb.TYPE_TIMESTAMP, "query", duckdb.TYPE_BIGINT,
+		"endtime", duckdb.TYPE_TIMESTAMP)
 	if err != nil {
 		return fmt.Errorf("warehouse: rs_sessions: %w", err)
 	}
@@ -245,7 +278,8 @@ func (w *Warehouse) queryLogRows() [][]any {
 	return rows
 }
 
-// sessionRows are rs_sessions()'s rows: the open sessions, by ID.
+// sessionRows are rs_sessions()'s rows: the open sessions, by ID (endtime
+// NULL), then the last sessionLogSize that ended.
 func (w *Warehouse) sessionRows() [][]any {
 	w.mu.Lock()
 	sessions := make([]*Session, 0, len(w.mu.sessions))
@@ -260,7 +294,10 @@ func (w *Warehouse) sessionRows() [][]any {
 		if id := s.currentQuery(); id != 0 {
 			q = id
 		}
-		rows = append(rows, []any{int64(s.id), s.user, s.database, s.started.UTC(), q})
+		rows = append(rows, []any{int64(s.id), s.user, s.database, s.started.UTC(), q, nil})
+	}
+	for _, e := range w.queries.endedSessions() {
+		rows = append(rows, []any{e.pid, e.user, e.db, e.start.UTC(), nil, e.end.UTC()})
 	}
 	return rows
 }

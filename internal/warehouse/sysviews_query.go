@@ -21,7 +21,8 @@ package warehouse
 //     status (running, success, failed, canceled), error and row count.
 //   - xid (transaction_id) is NULL: blueshift does not number
 //     transactions.
-//   - STV_SESSIONS lists the sessions open now; timeout_sec is 0.
+//   - STV_SESSIONS lists the sessions open now, STL_SESSIONS the last
+//     1,000 that ended since the server started; timeout_sec is 0.
 //   - STL_LOAD_ERRORS is empty: COPY stops at its first bad row with an
 //     error naming the line and column, and keeps no error log.
 //   - STV_TBL_PERM has one row per table (one slice, 0), rows from
@@ -125,7 +126,13 @@ func queryViews() []string {
 			FROM rs_query_log() q`,
 		`CREATE OR REPLACE VIEW main.stv_sessions AS
 			SELECT starttime, CAST(pid AS INTEGER) AS process, user_name, db_name, 0 AS timeout_sec
-			FROM rs_sessions()`,
+			FROM rs_sessions() WHERE endtime IS NULL`,
+		// STL_SESSIONS: sessions that ended; timed_out 2, "the client
+		// closed the connection", the only way a session ends.
+		`CREATE OR REPLACE VIEW main.stl_sessions AS
+			SELECT CAST(` + s + `user_oid(user_name) AS INTEGER) AS userid, starttime, endtime, CAST(pid AS INTEGER) AS process,
+				user_name, db_name, 0 AS timeout_sec, 2 AS timed_out
+			FROM rs_sessions() WHERE endtime IS NOT NULL`,
 		`CREATE OR REPLACE VIEW main.stl_load_errors AS
 			SELECT NULL::INTEGER AS userid, NULL::INTEGER AS slice, NULL::INTEGER AS tbl, NULL::TIMESTAMP AS starttime,
 				NULL::INTEGER AS session, NULL::INTEGER AS query, NULL::VARCHAR AS filename, NULL::BIGINT AS line_number,

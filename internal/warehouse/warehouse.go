@@ -259,6 +259,7 @@ func (w *Warehouse) forget(s *Session) {
 	if _, ok := w.mu.sessions[s]; ok {
 		delete(w.mu.sessions, s)
 		w.metrics.sessions.Dec()
+		w.queries.sessionEnded(s) // querylog.go
 	}
 }
 
