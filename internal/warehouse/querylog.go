@@ -10,9 +10,10 @@ package warehouse
 // Behavior:
 //   - Every statement a client runs (simple or extended protocol) is one
 //     entry, numbered from 1 in the order it started: Redshift's query ID.
-//   - The log keeps the last queryLogSize entries and starts empty when the
-//     server starts (Redshift keeps days of STL rows on disk; blueshift's
-//     history is as long as the process).
+//   - The log keeps the last queryLogSize entries, each with the first
+//     8 KiB of its text, and starts empty when the server starts (Redshift
+//     keeps days of STL rows on disk; blueshift's history is as long as the
+//     process).
 //   - A statement is running from its start until its result is closed
 //     (all its rows read); aborted is 1 when it failed or was canceled.
 //     returned_rows counts the rows it returned (a SELECT: those the client
@@ -24,16 +25,23 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
-// queryLogSize is how many statements the query log keeps.
-const queryLogSize = 10000
+// queryLogSize is how many statements the query log keeps, and
+// queryTextLimit how many bytes of each one's text (at most 80 MB in all;
+// Redshift's querytxt keeps 4000 characters, STL_QUERYTEXT all of them).
+const (
+	queryLogSize   = 10000
+	queryTextLimit = 8192
+)
 
 // queryEntry is one statement in the log. Fields after start are guarded
 // by queryLog.mu.
@@ -95,6 +103,13 @@ func (l *queryLog) begin(s *Session, text string) *queryEntry {
 	label := s.settings["query_group"]
 	if label == "" {
 		label = "default"
+	}
+	if len(text) > queryTextLimit {
+		cut := queryTextLimit
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = strings.Clone(text[:cut])
 	}
 	e := &queryEntry{pid: int64(s.id), user: s.user, database: s.database, label: label, text: text, start: time.Now()}
 	l.mu.Lock()

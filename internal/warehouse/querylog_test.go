@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +64,18 @@ func TestQueryLogAcrossSessions(t *testing.T) {
 	got = mustRun(t, watcher, fmt.Sprintf("select status from sys_query_history where session_id = %d", b.ID()))
 	if got != "[canceled]\nSELECT 1\n" {
 		t.Fatalf("sys_query_history: %s", got)
+	}
+}
+
+// A long statement's text is kept to its first 8 KiB, cut on a character.
+func TestQueryLogTextLimit(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	long := "select '" + strings.Repeat("é", 5000) + "'"
+	mustRun(t, s, long)
+	got := mustRun(t, s, "select octet_length(querytxt), left(querytxt, 9) from rs_query_log() where query = 1")
+	// 8 bytes of "select '" then whole 2-byte characters up to 8192 bytes.
+	if want := "[8192 select 'é]\nSELECT 1\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
 	}
 }
