@@ -55,6 +55,7 @@ func init() {
 		"json_extract_array_element_text": rwJSONExtractArrayElementText,
 		"btrim":                           rename("trim"),
 		"date_part":                       rwDatePart,
+		"pgdate_part":                     rwDatePart, // DATE_PART's synonym (SQL reference, "DATE_PART function")
 		"to_timestamp":                    rwToTimestamp,
 		"trunc":                           rwTrunc,
 		"get_array_length":                rename("rs_get_array_length"),
@@ -297,8 +298,9 @@ func rwDatePart(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 
 // rwTrunc: TRUNC(timestamp) is the timestamp's date; TRUNC(number [, n])
 // is DuckDB's. The timestamp form is recognised when the argument is
-// visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...),
-// since the type of a column is not known here.
+// visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...,
+// or a column rule trunc-dates found in the catalog); any other timestamp
+// reaches the warehouse's trunc overloads for dates.
 func rwTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if len(f.Args) == 1 && (isTimestampExpr(f.Args[0]) || isDateExpr(f.Args[0])) {
 		return cast(f.Args[0], "date"), nil
