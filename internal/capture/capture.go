@@ -123,8 +123,11 @@ func New(o Options) tables.Capture {
 // PartitionKey is the Kinesis partition key of a change: a hash of the
 // table and the item's key, so one item's changes stay in one shard, in
 // order, and a table's changes spread over all shards.
-func PartitionKey(t *tables.Table, key attr.Item) []byte {
-	h := md5.Sum(append([]byte(t.Name+"\x00"), key.AppendJSON(nil)...))
+func PartitionKey(t *tables.Table, key attr.Item) []byte { return PartitionKeyOf(t.Name, key) }
+
+// PartitionKeyOf is PartitionKey of the table named table.
+func PartitionKeyOf(table string, key attr.Item) []byte {
+	h := md5.Sum(append([]byte(table+"\x00"), key.AppendJSON(nil)...))
 	return []byte(hex.EncodeToString(h[:]))
 }
 

@@ -33,10 +33,29 @@ type plan struct {
 	text string
 }
 
-// plan is the one dispatch on statement kinds. Statements the engine executes
-// itself get a case here and live in exec_<thing>.go; everything else is
-// DuckDB SQL, prepared on the session's connection.
+// plan plans one translated statement (planStmt), and has its run record
+// what the statement may change in the catalog.
 func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
+	pl, err := s.planStmt(ctx, tr, text)
+	if err != nil || pl == nil || pl.run == nil {
+		return pl, err
+	}
+	// What the statement may change in the catalog, for the lookups the
+	// front end remembers (catalog_cache.go).
+	e := catalogEffectOf(tr.Stmt)
+	run := pl.run
+	pl.run = func(ctx context.Context, params []any) (*Result, error) {
+		res, err := run(ctx, params)
+		s.catalogChanged(e)
+		return res, err
+	}
+	return pl, nil
+}
+
+// planStmt is the one dispatch on statement kinds. Statements the engine
+// executes itself get a case here and live in exec_<thing>.go; everything
+// else is DuckDB SQL, prepared on the session's connection.
+func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text string) (*plan, error) {
 	if err := s.checkReadOnly(tr); err != nil { // readonly.go
 		return nil, err
 	}

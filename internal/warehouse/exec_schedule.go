@@ -315,6 +315,11 @@ type scheduleDef struct {
 	// dirty is set when the trigger relation changed since the last run
 	// started (ON CHANGE OF only).
 	dirty bool
+	// memo is the catalog lookups of the last run's session, for the next
+	// run's (catalog_cache.go); only the schedule's runs, which never
+	// overlap, touch it.
+	memo      lookupMemo
+	memoTemps map[string]bool
 }
 
 // same reports whether two definitions describe the same timetable and work.

@@ -398,6 +398,12 @@ func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, er
 		return 0, err
 	}
 	defer s.Close()
+	// Each run has a session of its own, as a scheduled query has in
+	// Redshift; what the last run looked up in the catalog carries over
+	// (catalog_cache.go), but for its temporary tables, which were its
+	// session's alone.
+	s.memo = d.memo.withoutNames(d.memoTemps)
+	defer func() { d.memo, d.memoTemps = s.memo, s.tempNames }()
 	for _, k := range scheduleSettings {
 		if v, ok := d.settings[k]; ok {
 			if err := s.set(ctx, k, v); err != nil {

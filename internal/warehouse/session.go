@@ -57,6 +57,11 @@ type Session struct {
 	readOnly bool
 	// started is when the session opened (STV_SESSIONS).
 	started time.Time
+	// memo holds the catalog lookups of the SQL front end; catalogDirty
+	// marks a transaction that changed the catalog (catalog_cache.go).
+	memo         lookupMemo
+	catalogDirty bool
+	tempNames    map[string]bool // the temporary tables the session made
 
 	mu struct {
 		sync.Mutex
@@ -141,11 +146,14 @@ func (s *Session) Conn() *Conn { return s.conn }
 // Options returns the SQL front end's options for the current settings.
 func (s *Session) Options() bsql.Options {
 	opts := s.baseOptions()
+	// Both remembered until the catalog may have changed (catalog_cache.go).
 	opts.CharLimits = func(n ast.Name) []bsql.ColumnLimit {
-		return s.charLimits(context.Background(), n) // column_types.go
+		return memoized(s, &s.memo.limits, n, func() []bsql.ColumnLimit {
+			return s.charLimits(context.Background(), n) // column_types.go
+		})
 	}
 	opts.JSONColumns = func(n ast.Name) []string {
-		return s.jsonColumns(context.Background(), n)
+		return memoized(s, &s.memo.json, n, func() []string { return s.jsonColumns(context.Background(), n) })
 	}
 	return opts
 }

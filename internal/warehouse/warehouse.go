@@ -83,6 +83,7 @@ type Warehouse struct {
 	sched       scheduler    // schedule_run.go
 	procQuery   procQueryIDs // exec_procedure.go
 	queries     queryLog     // querylog.go
+	catalogGen  catalogGen   // catalog_cache.go
 
 	mu struct {
 		sync.Mutex

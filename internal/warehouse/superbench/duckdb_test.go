@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -178,6 +179,7 @@ func runDuckDB(ctx context.Context, b *testing.B, form string, inputs []input) r
 		handTables(f.payloadType, "BLOB")...)...); err != nil {
 		b.Fatal(err)
 	}
+	appendStart := time.Now()
 	err = conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "kinesis_raw")
 		if err != nil {
@@ -193,10 +195,11 @@ func runDuckDB(ctx context.Context, b *testing.B, form string, inputs []input) r
 	if err != nil {
 		b.Fatal(err)
 	}
+	appended := time.Since(appendStart)
 	if err := exec(`CHECKPOINT`); err != nil {
 		b.Fatal(err)
 	}
-	r := result{name: "duckdb " + form}
+	r := result{name: "duckdb " + form, appended: appended}
 	r.times = append(r.times, timed(b, "parse", func() error {
 		return exec(`INSERT INTO demo_stream_vw SELECT approximate_arrival_timestamp, partition_key, shard_id, sequence_number, ` + f.parse + ` FROM kinesis_raw`)
 	}))

@@ -36,6 +36,11 @@ type result struct {
 	name  string
 	times []time.Duration
 	facts []string
+	// appended is how long handing the records to the system took before
+	// its timed stages: DuckDB's Appender for the hand-written forms (the
+	// streaming view's REFRESH reads and stages the records itself, so
+	// blueshift's is 0; PostgreSQL's COPY is not timed).
+	appended time.Duration
 }
 
 func (r result) total() time.Duration {
@@ -128,6 +133,19 @@ func report(results []result) {
 	fmt.Fprintf(w, "%-24s", "parse: this / blueshift")
 	for _, r := range results {
 		fmt.Fprintf(w, " | %17.2fx", r.times[0].Seconds()/results[0].times[0].Seconds())
+	}
+	fmt.Fprintln(w)
+	// The streaming view's parse reads the records from the stream and
+	// stages them; a hand-written DuckDB load starts from records already
+	// appended. With the append counted, both start from the same place.
+	fmt.Fprintf(w, "%-24s", "parse with the append")
+	for _, r := range results {
+		fmt.Fprintf(w, " | %18.2f", (r.appended + r.times[0]).Seconds())
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%-24s", "  this / blueshift")
+	for _, r := range results {
+		fmt.Fprintf(w, " | %17.2fx", (r.appended+r.times[0]).Seconds()/(results[0].appended+results[0].times[0]).Seconds())
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "fact rows: %d", len(results[0].facts))

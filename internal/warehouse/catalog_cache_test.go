@@ -1,0 +1,116 @@
+package warehouse
+
+import (
+	"strings"
+	"testing"
+)
+
+// The lookups the front end remembers (a column's declared length, its
+// SUPER storage) follow every change of the catalog: by another session,
+// inside a transaction block that commits later, and for a temporary table
+// dropped and made again under the same name. The expected outcomes are
+// Redshift's: a value longer than a VARCHAR(n) column is refused with
+// 22001 ("value too long for type character varying(n)"), and fits once
+// the column is wider.
+func TestCatalogLookupsFollowChanges(t *testing.T) {
+	w, _ := openTest(t)
+	a, b := testSession(t, w), testSession(t, w)
+	tooLong := func(s *Session, sql string) bool {
+		t.Helper()
+		_, err := run(t, s, sql)
+		if err != nil && !strings.Contains(err.Error(), "value too long") {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return err != nil
+	}
+
+	mustRun(t, a, `create table t (v varchar(3))`)
+	if !tooLong(b, `insert into t values ('abcd')`) {
+		t.Fatal("'abcd' fit a varchar(3)")
+	}
+	// Another session widens the column.
+	mustRun(t, a, `alter table t alter column v type varchar(10)`)
+	if tooLong(b, `insert into t values ('abcd')`) {
+		t.Fatal("'abcd' refused after the column became varchar(10) in another session")
+	}
+
+	// Inside a transaction block: b looks while the change is not
+	// committed, then again after the commit.
+	mustRun(t, a, `begin; alter table t alter column v type varchar(20)`)
+	if !tooLong(b, `insert into t values ('abcdefghijklmno')`) {
+		t.Fatal("15 characters fit before the change committed")
+	}
+	mustRun(t, a, `commit`)
+	if tooLong(b, `insert into t values ('abcdefghijklmno')`) {
+		t.Fatal("15 characters refused after the change to varchar(20) committed")
+	}
+
+	// A temporary table dropped and made again under the same name, as a
+	// procedure's working table is on every CALL: its column is SUPER
+	// stored as JSON text, then VARCHAR (where a path into it is an
+	// error), then SUPER again.
+	superPath := func() (string, error) {
+		out, err := run(t, b, `select p.a from j`)
+		return strings.TrimSpace(strings.Split(out, "\n")[0]), err
+	}
+	mustRun(t, b, `create temp table j (p json); insert into j values ('{"a":1}')`)
+	if got, err := superPath(); err != nil || got != "[1]" {
+		t.Fatalf("p.a of the JSON column: %q, %v; want [1]", got, err)
+	}
+	mustRun(t, b, `drop table j; create temp table j (p varchar(100)); insert into j values ('{"a":1}')`)
+	if _, err := superPath(); err == nil {
+		t.Fatal("p.a of a VARCHAR column: no error")
+	}
+	mustRun(t, b, `drop table j; create temp table j (p json); insert into j values ('{"a":2}')`)
+	if got, err := superPath(); err != nil || got != "[2]" {
+		t.Fatalf("p.a of the JSON column made again: %q, %v; want [2]", got, err)
+	}
+}
+
+// A procedure that makes its working table on every CALL sees each one's
+// columns.
+func TestCatalogLookupsInProcedure(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	mustRun(t, s, `create table src (v varchar(10)); insert into src values ('abcdef')`)
+	mustRun(t, s, `create procedure p(n int) as $$
+begin
+  drop table if exists work;
+  execute 'create table work (v varchar(' || n || '))';
+  insert into work select v from src;
+end;
+$$ language plpgsql`)
+	mustRun(t, s, `call p(8)`)
+	if _, err := run(t, s, `call p(3)`); err == nil || !strings.Contains(err.Error(), "value too long") {
+		t.Fatalf("call p(3): %v, want value too long", err)
+	}
+	mustRun(t, s, `call p(9)`)
+}
+
+// What a schedule's next run keeps of the last run's lookups: all but
+// those of the temporary tables the last run's session made, which the
+// next run's session does not have (a name may then be a permanent
+// table's).
+func TestLookupsCarriedToNextRun(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	mustRun(t, s, `create table docs (p varchar(100)); create table keep (v varchar(3))`)
+	mustRun(t, s, `create temp table docs (p json); insert into docs values ('{"a":1}')`)
+	mustRun(t, s, `select p.a from docs; insert into keep values ('a')`)
+	if !s.tempNames["docs"] {
+		t.Fatalf("temporary tables made: %v, want docs among them", s.tempNames)
+	}
+	next := s.memo.withoutNames(s.tempNames)
+	for _, e := range next.json {
+		if e.name == "docs" {
+			t.Fatal("the temporary docs' SUPER columns carried over")
+		}
+	}
+	kept := false
+	for _, e := range next.limits {
+		kept = kept || e.name == "keep"
+	}
+	if !kept {
+		t.Fatal("the permanent table's column lengths did not carry over")
+	}
+}
