@@ -258,3 +258,24 @@ func TestPsqlVarbyte(t *testing.T) {
 		t.Fatalf("exit %d: pg_type of OID 6551: %q", code, out)
 	}
 }
+
+// COMMENT ON a table and a column reads back in psql's \dt+ and \d+
+// Description columns, as Postgres (and Redshift, whose psql-compatible
+// catalog keeps them in pg_description) shows them.
+func TestPsqlComments(t *testing.T) {
+	s := testserver.Start(t)
+	script := `CREATE TABLE people (id int, city varchar(30));
+		COMMENT ON TABLE people IS 'who we know';
+		COMMENT ON COLUMN people.city IS 'where they live'`
+	if out, code := psql(t, s, "", "-c", script); code != 0 {
+		t.Fatal(out)
+	}
+	out, code := psql(t, s, "", "-A", "-F", "|", "-c", `\dt+ people`)
+	if code != 0 || !strings.Contains(out, "|who we know") {
+		t.Fatalf("\\dt+ people: exit %d\n%s", code, out)
+	}
+	out, code = psql(t, s, "", "-A", "-F", "|", "-c", `\d+ people`)
+	if code != 0 || !regexp.MustCompile(`(?m)^city\|character varying\(30\)\|.*\|where they live$`).MatchString(out) {
+		t.Fatalf("\\d+ people: exit %d\n%s", code, out)
+	}
+}

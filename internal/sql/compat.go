@@ -32,6 +32,7 @@ var CompatFuncs = map[string]bool{
 	"pg_table_is_visible": true, "pg_get_expr": true, "format_type": true,
 	"pg_table_size": true, "pg_total_relation_size": true, "pg_relation_size": true, "pg_size_pretty": true,
 	"pg_get_viewdef": true, "array_upper": true, "array_lower": true,
+	"obj_description": true, "col_description": true,
 }
 
 // bareCompatFuncs are the CompatFuncs that point at the catalog schema
@@ -40,18 +41,19 @@ var bareCompatFuncs = map[string]bool{
 	"format_type": true, "pg_table_size": true, "pg_total_relation_size": true,
 	"pg_relation_size": true, "pg_size_pretty": true, "pg_get_function_result": true,
 	"pg_get_function_arguments": true, "array_upper": true, "array_lower": true,
+	"obj_description": true, "col_description": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to
 // any other pg_catalog.f resolve to DuckDB's own f (array_to_string, ...).
 var duckPgFuncs = func() map[string]bool {
 	m := map[string]bool{}
-	for _, f := range strings.Fields(`col_description current_database current_query current_schema
+	for _, f := range strings.Fields(`current_database current_query current_schema
 		current_schemas format_pg_type format_type has_any_column_privilege has_column_privilege
 		has_database_privilege has_foreign_data_wrapper_privilege has_function_privilege
 		has_language_privilege has_schema_privilege has_sequence_privilege has_server_privilege
 		has_table_privilege has_tablespace_privilege inet_client_addr inet_client_port
-		inet_server_addr inet_server_port map_to_pg_oid obj_description pg_collation_is_visible
+		inet_server_addr inet_server_port map_to_pg_oid pg_collation_is_visible
 		pg_conf_load_time pg_conversion_is_visible pg_function_is_visible pg_get_constraintdef
 		pg_has_role pg_is_other_temp_schema pg_my_temp_schema
 		pg_opclass_is_visible pg_operator_is_visible pg_opfamily_is_visible pg_postmaster_start_time
@@ -79,7 +81,7 @@ var CompatTables = map[string]bool{
 var InfoSchemaViews = map[string]bool{"columns": true, "tables": true, "schemata": true, "views": true}
 
 // CompatTriggers are the words without which CatalogCompat has nothing to do.
-var CompatTriggers = []string{"pg_", "information_schema", "operator", "version", "format_type", "::reg", "array_upper", "~"}
+var CompatTriggers = []string{"pg_", "information_schema", "operator", "version", "format_type", "::reg", "array_upper", "~", "_description"}
 
 // CatalogCompat rewrites a statement's Postgres catalog references for
 // DuckDB, pointing them at schema (see the comment above). It returns the

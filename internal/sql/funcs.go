@@ -55,6 +55,7 @@ func init() {
 		"json_extract_array_element_text": rwJSONExtractArrayElementText,
 		"btrim":                           rename("trim"),
 		"date_part":                       rwDatePart,
+		"pgdate_part":                     rwDatePart, // DATE_PART's synonym (SQL reference, "DATE_PART function")
 		"to_timestamp":                    rwToTimestamp,
 		"trunc":                           rwTrunc,
 		"get_array_length":                rename("rs_get_array_length"),
@@ -79,12 +80,36 @@ func redshiftFunctions(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		if f.Special != "" {
 			return x, nil
 		}
+		if to, ok := noParenCalls[strings.ToLower(f.Name[0].Name)]; ok && f.NoParens {
+			return &ast.Func{Name: ast.Name{{Name: to}}}, nil
+		}
 		h := funcRewrites[strings.ToLower(f.Name[0].Name)]
 		if h == nil {
 			return x, nil
 		}
 		return h(rw, f)
 	})
+}
+
+// noParenCalls are the DuckDB calls behind the functions Redshift writes
+// without parentheses (CURRENT_DATE, CURRENT_TIMESTAMP, USER, ...).
+// DuckDB reads such a bare word as a column first and a function only when
+// no column matches, so that a select list that names a column after it
+// (SELECT current_timestamp::date, which is named current_timestamp, as in
+// Redshift) fails with "cannot be referenced before it is defined"; as a
+// call it can never be a column. SYSDATE has its own rewrite.
+var noParenCalls = map[string]string{
+	"current_date":      "current_date",
+	"current_time":      "get_current_time",
+	"current_timestamp": "get_current_timestamp",
+	"localtime":         "current_localtime",
+	"localtimestamp":    "current_localtimestamp",
+	"current_user":      "current_user",
+	"session_user":      "session_user",
+	"user":              "current_user",
+	"current_schema":    "current_schema",
+	"current_database":  "current_database",
+	"current_user_id":   "current_user_id",
 }
 
 func rename(to string) funcRewrite {
@@ -273,8 +298,9 @@ func rwDatePart(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 
 // rwTrunc: TRUNC(timestamp) is the timestamp's date; TRUNC(number [, n])
 // is DuckDB's. The timestamp form is recognised when the argument is
-// visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...),
-// since the type of a column is not known here.
+// visibly a timestamp (a cast, a typed literal, GETDATE(), SYSDATE, ...,
+// or a column rule trunc-dates found in the catalog); any other timestamp
+// reaches the warehouse's trunc overloads for dates.
 func rwTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 	if len(f.Args) == 1 && (isTimestampExpr(f.Args[0]) || isDateExpr(f.Args[0])) {
 		return cast(f.Args[0], "date"), nil
@@ -315,7 +341,7 @@ func isTimestampExpr(x ast.Expr) bool {
 		switch strings.ToLower(x.Name[0].Name) {
 		// Redshift's names, and what the rules before this one made of them.
 		case "getdate", "sysdate", "current_timestamp", "now", "localtimestamp", "dateadd", "date_add",
-			"convert_timezone", "add_months", "to_timestamp", "timezone", "get_current_timestamp", "rs_add_months", "strptime":
+			"convert_timezone", "add_months", "to_timestamp", "timezone", "get_current_timestamp", "current_localtimestamp", "rs_add_months", "strptime":
 			return true
 		}
 	case *ast.Binary:

@@ -77,6 +77,9 @@ func from(s ast.Expr, f *ast.Func, i int) ast.Expr {
 
 // rwRegexpCount: REGEXP_COUNT(s, pattern [, position [, parameters]]).
 func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) > 1 {
+		f.Args[1] = regexPattern(f.Args[1])
+	}
 	if err := rw.nargs(f, 2, 4); err != nil {
 		return nil, err
 	}
@@ -91,6 +94,9 @@ func rwRegexpCount(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 // parameters]]]): the occurrence-th match (its first subexpression with
 // 'e'), the empty string when there is none.
 func rwRegexpSubstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) > 1 {
+		f.Args[1] = regexPattern(f.Args[1])
+	}
 	if err := rw.nargs(f, 2, 5); err != nil {
 		return nil, err
 	}
@@ -117,6 +123,9 @@ func rwRegexpSubstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 // parameters]]]) replaces every occurrence from position on; the
 // replacement defaults to the empty string.
 func rwRegexpReplace(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) > 1 {
+		f.Args[1] = regexPattern(f.Args[1])
+	}
 	if err := rw.nargs(f, 2, 5); err != nil {
 		return nil, err
 	}
@@ -140,6 +149,9 @@ func rwRegexpReplace(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 // rwRegexpInstr: REGEXP_INSTR(s, pattern [, position [, occurrence [,
 // option [, parameters]]]]).
 func rwRegexpInstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if len(f.Args) > 1 {
+		f.Args[1] = regexPattern(f.Args[1])
+	}
 	if err := rw.nargs(f, 2, 6); err != nil {
 		return nil, err
 	}
@@ -157,4 +169,17 @@ func rwRegexpInstr(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return num(def)
 	}
 	return fn("rs_regexp_instr", f.Args[0], f.Args[1], arg(2, "1"), arg(3, "1"), arg(4, "0"), str(opts)), nil
+}
+
+// regexPattern reads a pattern literal as Redshift's documentation writes
+// patterns: a metacharacter is escaped with two backslashes ('\\.' for a
+// dot, '\\d' for a digit; SQL reference, "POSIX operators"), which
+// Redshift's string literals make one. Each doubled backslash of a string
+// literal becomes one; a single one is kept ('\d' is a digit too).
+func regexPattern(x ast.Expr) ast.Expr {
+	l, ok := x.(*ast.Literal)
+	if !ok || l.Kind != ast.LitString || !strings.Contains(l.Value, `\\`) {
+		return x
+	}
+	return str(strings.ReplaceAll(l.Value, `\\`, `\`))
 }

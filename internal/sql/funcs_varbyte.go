@@ -126,9 +126,9 @@ func regexOperators(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 		var m ast.Expr
 		switch b.Op {
 		case "~", "!~":
-			m = fn("regexp_matches", cast(b.L, "varchar"), b.R)
+			m = fn("regexp_matches", cast(b.L, "varchar"), regexPattern(b.R))
 		case "~*", "!~*":
-			m = fn("regexp_matches", cast(b.L, "varchar"), b.R, str("i"))
+			m = fn("regexp_matches", cast(b.L, "varchar"), regexPattern(b.R), str("i"))
 		default:
 			return x, nil
 		}

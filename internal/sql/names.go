@@ -52,12 +52,6 @@ func (rw *rewriter) nameSelect(sel *ast.Select, top bool) {
 		if _, plain := it.X.(*ast.ColumnRef); plain {
 			continue // DuckDB already names a column (or a star's columns) by its name
 		}
-		if f, ok := it.X.(*ast.Func); ok && f.NoParens && !strings.EqualFold(f.Name.Last().Name, "sysdate") {
-			// current_date, current_user, user: DuckDB names them so, and
-			// would read the bare word as a reference to an alias of that
-			// name. (SYSDATE is rewritten to a call.)
-			continue
-		}
 		name, strength := columnName(it.X, rw.opts)
 		if strength == 0 && top {
 			it.Alias = &ast.Ident{Name: "?column?", Quoted: true}

@@ -206,6 +206,25 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 			before = append(before, ins)
 			out = &ast.Delete{Table: n.Source}
 		}
+		if n.Action == "add column" && n.Column != nil && n.Column.NotNull {
+			// DuckDB adds no column with a constraint: ADD COLUMN c ... NOT
+			// NULL (with its DEFAULT, which fills the rows there are) is
+			// the column added, then made NOT NULL.
+			add, col := *n, *n.Column
+			col.NotNull, add.Column = false, &col
+			a, err := print(&add)
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, a)
+			p := newPrinter(opts)
+			p.W("ALTER TABLE ")
+			p.Node(n.Table)
+			p.W(" ALTER COLUMN ")
+			p.Node(col.Name)
+			p.W(" SET NOT NULL")
+			out = &ast.Raw{Text: p.String()}
+		}
 		if n.Redshift {
 			// Physical layout means nothing to DuckDB; check the
 			// table exists and do nothing else.

@@ -239,7 +239,9 @@ var toCharParts = []toCharPart{
 		return intText(&ast.Binary{Op: "+", L: &ast.Binary{Op: "//", L: &ast.Paren{X: &ast.Binary{Op: "-", L: fn("day", t), R: num("1")}}, R: num("7")}, R: num("1")})
 	}},
 	{"D", func(t ast.Expr) ast.Expr { return intText(&ast.Binary{Op: "+", L: fn("dayofweek", t), R: num("1")}) }},
-	{"J", func(t ast.Expr) ast.Expr { return intText(fn("julian", t)) }},
+	// J: the Julian day number of the date (DuckDB's julian of a
+	// timestamp has the day's fraction too).
+	{"J", func(t ast.Expr) ast.Expr { return intText(cast(fn("julian", cast(t, "date")), "bigint")) }},
 	{"Q", func(t ast.Expr) ast.Expr { return intText(fn("quarter", t)) }},
 	{"CC", func(t ast.Expr) ast.Expr { return zeroPad(fn("century", t), "2") }},
 	{"AM", amPM(true, false)}, {"PM", amPM(true, false)}, {"A.M.", amPM(true, true)}, {"P.M.", amPM(true, true)},

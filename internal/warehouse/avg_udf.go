@@ -103,7 +103,8 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 
 // registerAvg registers rs_avg, rs_to_char_number (TO_CHAR with a
 // numeric format, which the SQL front end's FormatNumber prints) and
-// rs_crc32, rs_date_text and rs_truncate_bytes on sc, for every connection
+// rs_crc32, rs_date_text, rs_truncate_bytes, rs_sha2 and trunc's date
+// overloads on sc, for every connection
 // of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
@@ -124,6 +125,12 @@ func registerAvg(sc *sql.Conn) error {
 	}
 	if err := duckdb.RegisterScalarUDF(sc, "rs_truncate_bytes", truncateBytes{}); err != nil {
 		return fmt.Errorf("warehouse: register rs_truncate_bytes: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_sha2", sha2Func{}); err != nil {
+		return fmt.Errorf("warehouse: register rs_sha2: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDFSet(sc, "trunc", truncDateFuncs()...); err != nil { // trunc_udf.go
+		return fmt.Errorf("warehouse: register trunc of a date: %w", err)
 	}
 	return nil
 }

@@ -34,6 +34,7 @@ var migrations = []Migration{
 	dashboardMigration,        // dashboards.go
 	adminMigration,            // exec_admin.go
 	scheduleOnChangeMigration, // exec_schedule.go
+	lateBindingMigration,      // late_binding.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

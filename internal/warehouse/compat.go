@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"fmt"
 	"runtime"
 
 	bsql "github.com/blueshift-dev/blueshift/internal/sql"
@@ -31,8 +32,17 @@ func compatPrelude() []string {
 			WHERE bs_vis_c.oid = id AND list_contains(current_schemas(false), bs_vis_n.nspname))`,
 		// 'name'::regclass and regproc: the OID of the named relation or
 		// function (NULL when there is none); regtype in compat_catalog.go.
-		`CREATE OR REPLACE MACRO ` + s + `to_regclass(bs_name) AS (SELECT min(bs_rc.oid) FROM pg_catalog.pg_class bs_rc
-			WHERE bs_rc.relname = parse_path(bs_name)[-1])`,
+		// An unqualified name is looked up along the search path first (so
+		// that 'users'::regclass is the user's table, not the catalog
+		// schema's), then anywhere.
+		`CREATE OR REPLACE MACRO ` + s + `to_regclass(bs_name) AS coalesce(
+			(SELECT bs_rc.oid FROM pg_catalog.pg_class bs_rc
+				JOIN pg_catalog.pg_namespace bs_rn ON bs_rn.oid = bs_rc.relnamespace
+				WHERE bs_rc.relname = parse_path(bs_name)[-1] AND CASE WHEN len(parse_path(bs_name)) > 1
+					THEN bs_rn.nspname = parse_path(bs_name)[-2]
+					ELSE list_contains(current_schemas(true), bs_rn.nspname) END
+				ORDER BY list_position(current_schemas(true), bs_rn.nspname) NULLS LAST, bs_rc.oid LIMIT 1),
+			(SELECT min(bs_rc2.oid) FROM pg_catalog.pg_class bs_rc2 WHERE bs_rc2.relname = parse_path(bs_name)[-1]))`,
 		`CREATE OR REPLACE MACRO ` + s + `to_regproc(bs_name) AS (SELECT min(bs_rp.oid) FROM pg_catalog.pg_proc bs_rp
 			WHERE bs_rp.proname = parse_path(bs_name)[-1])`,
 		// Postgres's array bounds (one-based), which drivers' metadata
@@ -153,11 +163,15 @@ func compatPrelude() []string {
 // DuckDB's constant 'duckdb'. Temporary macros live in the connection's temp
 // catalog, which DuckDB searches before its built-in functions, and die with
 // the connection.
-func sessionCompat(user string) []string {
+func sessionCompat(user string, pid uint64) []string {
 	var out []string
 	for _, f := range []string{"current_user", "session_user", "current_role"} {
 		out = append(out, `CREATE OR REPLACE TEMP MACRO `+f+`() AS `+quoteLiteral(user))
 	}
+	// PG_BACKEND_PID() is the session's ID (backends.go); CURRENT_USER_ID
+	// the user's ID, pg_user.usesysid.
+	out = append(out, fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_backend_pid() AS CAST(%d AS INTEGER)`, pid),
+		`CREATE OR REPLACE TEMP MACRO current_user_id() AS CAST(`+CatalogSchema+`.user_oid(`+quoteLiteral(user)+`) AS INTEGER)`)
 	return out
 }
 

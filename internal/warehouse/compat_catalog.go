@@ -188,6 +188,14 @@ func compatCatalogPrelude() []string {
 		`CREATE OR REPLACE MACRO ` + s + `pg_relation_size(id) AS ` + s + `pg_table_size(id),
 			(id, fork) AS CASE WHEN fork = 'main' THEN ` + s + `pg_table_size(id) ELSE 0 END::BIGINT`,
 		`CREATE OR REPLACE MACRO ` + s + `pg_total_relation_size(id) AS ` + s + `pg_table_size(id)`,
+		// COMMENT ON's text, which DuckDB keeps in its catalog: a table's,
+		// a view's or a schema's by OID (Redshift and Postgres take the
+		// catalog's name as an optional second argument), a column's by its
+		// table's OID and its number (psql's \dt+ and \d+ descriptions).
+		`CREATE OR REPLACE MACRO ` + s + `obj_description(id) AS ` + objDescription + `,
+			(id, catalog) AS ` + objDescription,
+		`CREATE OR REPLACE MACRO ` + s + `col_description(id, n) AS (SELECT min(bs_cd_c.comment)
+			FROM duckdb_columns() bs_cd_c WHERE bs_cd_c.table_oid = id AND bs_cd_c.column_index = n)`,
 		`CREATE OR REPLACE MACRO ` + s + `half_rounded(x) AS (x + CASE WHEN x < 0 THEN -1 ELSE 1 END) // 2`,
 		// Postgres's pg_size_pretty: bytes below 10 kB, then the largest unit
 		// that keeps the number below 20480 (half rounded).
@@ -198,7 +206,7 @@ func compatCatalogPrelude() []string {
 			WHEN abs(b) // 536870912 < 20479 THEN ` + s + `half_rounded(b // 536870912) || ' GB'
 			WHEN abs(b) // 549755813888 < 20479 THEN ` + s + `half_rounded(b // 549755813888) || ' TB'
 			ELSE ` + s + `half_rounded(b // 562949953421312) || ' PB' END`,
-	}, append(adminViews(), redshiftCatalogViews()...)...) // exec_admin.go, compat_redshift.go
+	}, append(append(append(adminViews(), redshiftCatalogViews()...), queryViews()...), lateBindingViews()...)...) // exec_admin.go, compat_redshift.go, sysviews_query.go, late_binding.go
 }
 
 // setupCatalogCompat runs compatCatalogPrelude.
@@ -215,3 +223,10 @@ func (w *Warehouse) setupCatalogCompat(ctx context.Context) error {
 	}
 	return nil
 }
+
+// objDescription is obj_description's body: the comment of the table,
+// view or schema of OID id.
+const objDescription = `coalesce(
+	(SELECT min(bs_od_t.comment) FROM duckdb_tables() bs_od_t WHERE bs_od_t.table_oid = id),
+	(SELECT min(bs_od_v.comment) FROM duckdb_views() bs_od_v WHERE bs_od_v.view_oid = id),
+	(SELECT min(bs_od_s.comment) FROM duckdb_schemas() bs_od_s WHERE bs_od_s.oid = id))`

@@ -72,6 +72,26 @@ func redshiftCatalogViews() []string {
 			LEFT JOIN ` + s + `pg_attribute a ON a.attrelid = c.table_oid AND a.attnum = c.column_index
 			WHERE c.database_name = current_database() AND c.schema_name ` + userSchemaFilter + `
 			ORDER BY c.schema_name, c.table_name, c.column_index`,
+		// SHOW TABLE: the table's CREATE TABLE statement as Redshift
+		// prints it, with the column types, NOT NULL, defaults and the
+		// primary key blueshift keeps (no ENCODE, DISTKEY or SORTKEY: it
+		// keeps no physical layout, DISTSTYLE AUTO). A NULL schema is the
+		// search path's first that has the table.
+		`CREATE OR REPLACE MACRO main.rs_show_table(bs_schema, bs_name) AS coalesce((
+			SELECT 'CREATE TABLE ' || ` + s + `display_name(min(bs_st_c.schema_name)) || '.' || ` + s + `display_name(min(bs_st_c.table_name)) || ' ( '
+				|| string_agg(` + s + `display_name(bs_st_c.column_name) || ' ' || coalesce(` + s + `format_type(bs_st_a.atttypid, bs_st_a.atttypmod), lower(bs_st_c.data_type))
+					|| CASE WHEN bs_st_c.column_default IS NOT NULL AND bs_st_c.column_default NOT LIKE 'nextval(%' THEN ' DEFAULT ' || bs_st_c.column_default ELSE '' END
+					|| CASE WHEN NOT bs_st_c.is_nullable THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY bs_st_c.column_index)
+				|| coalesce((SELECT ', PRIMARY KEY (' || array_to_string(min(bs_st_k.constraint_column_names), ', ') || ')'
+					FROM duckdb_constraints() bs_st_k WHERE bs_st_k.table_oid = min(bs_st_c.table_oid) AND bs_st_k.constraint_type = 'PRIMARY KEY'), '')
+				|| ' ) DISTSTYLE AUTO;'
+			FROM duckdb_columns() bs_st_c
+			LEFT JOIN ` + s + `pg_attribute bs_st_a ON bs_st_a.attrelid = bs_st_c.table_oid AND bs_st_a.attnum = bs_st_c.column_index
+			WHERE bs_st_c.table_oid = (SELECT bs_st_t.table_oid FROM duckdb_tables() bs_st_t
+				WHERE bs_st_t.database_name = current_database() AND bs_st_t.table_name = bs_name
+					AND (bs_st_t.schema_name = bs_schema OR (bs_schema IS NULL AND list_contains(current_schemas(false), bs_st_t.schema_name)))
+				ORDER BY list_position(current_schemas(false), bs_st_t.schema_name) LIMIT 1)),
+			error('relation "' || coalesce(bs_schema || '.', '') || bs_name || '" does not exist'))`,
 		`CREATE OR REPLACE VIEW main.svv_tables AS
 			SELECT table_catalog, table_schema, table_name, table_type, NULL::VARCHAR AS remarks
 			FROM ` + s + `information_schema_tables`,
@@ -82,6 +102,23 @@ func redshiftCatalogViews() []string {
 				character_set_schema, character_set_name, collation_catalog, collation_schema, collation_name,
 				domain_name, NULL::VARCHAR AS remarks
 			FROM ` + s + `information_schema_columns`,
+		// The SVV_ALL_ views: every schema, table and column of the
+		// database, as SHOW SCHEMAS, SHOW TABLES and SHOW COLUMNS list them.
+		`CREATE OR REPLACE VIEW main.svv_all_schemas AS
+			SELECT catalog_name AS database_name, schema_name, CAST(NULL AS INTEGER) AS schema_owner,
+				'local' AS schema_type, CAST(NULL AS VARCHAR) AS schema_acl, CAST(NULL AS VARCHAR) AS source_database,
+				CAST(NULL AS VARCHAR) AS schema_option
+			FROM ` + s + `information_schema_schemata`,
+		`CREATE OR REPLACE VIEW main.svv_all_tables AS
+			SELECT table_catalog AS database_name, table_schema AS schema_name, table_name,
+				CASE WHEN table_type = 'BASE TABLE' THEN 'TABLE' ELSE table_type END AS table_type,
+				CAST(NULL AS VARCHAR) AS table_acl, remarks
+			FROM main.svv_tables`,
+		`CREATE OR REPLACE VIEW main.svv_all_columns AS
+			SELECT table_catalog AS database_name, table_schema AS schema_name, table_name, column_name,
+				ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
+				numeric_precision, numeric_scale, remarks
+			FROM main.svv_columns`,
 		`CREATE OR REPLACE VIEW main.svv_table_info AS
 			SELECT tb.database_name AS database, ` + s + `display_name(tb.schema_name) AS schema, tb.table_oid AS table_id,
 				` + s + `display_name(tb.table_name) AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,

@@ -22,6 +22,9 @@
 //     driver-neutral form that pgwire and the HTTP API encode.
 //   - errors.go: DuckDB errors classified into *sqlerr.Error codes. SQLSTATEs
 //     are decided here; only the protocol edges render them.
+//   - querylog.go: the statements run lately and the open sessions, in
+//     memory (runPlan records each), which Redshift's monitoring views
+//     read through table functions (sysviews_query.go).
 //
 // # From a client's text to DuckDB and back
 //

@@ -29,6 +29,8 @@ type plan struct {
 	run func(ctx context.Context, params []any) (*Result, error)
 	// locate rewrites an error's position to be relative to the client's text.
 	locate func(error) error
+	// text is the statement as the client wrote it (the query log's).
+	text string
 }
 
 // plan plans one translated statement (planStmt), and has its run record

@@ -103,5 +103,6 @@ func (s *Session) planPiece(ctx context.Context, script string, p bsql.Piece) (*
 	}
 	locate := pl.locate
 	pl.locate = func(err error) error { return shiftPosition(locate(err), script, p.Offset) }
+	pl.text = p.Text
 	return pl, nil
 }

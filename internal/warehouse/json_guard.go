@@ -216,6 +216,12 @@ func (w *Warehouse) registerJSONGuard(ctx context.Context, c *Conn) error {
 			return fmt.Errorf("warehouse: macro %.40s: %w", m, err)
 		}
 	}
+	if err := w.registerQueryLog(sc); err != nil { // querylog.go
+		return err
+	}
+	if err := w.registerBackends(sc); err != nil { // backends.go
+		return err
+	}
 	return registerAvg(sc) // avg_udf.go
 }
 

@@ -58,9 +58,19 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 		}
 	case *ast.CreateView:
 		// CREATE OR REPLACE of an existing view keeps its owner, as in Postgres.
-		return s.withCatalog(pl, func(ctx context.Context) error { return s.recordOwner(ctx, n.Name, !n.OrReplace) })
+		return s.withCatalog(pl, func(ctx context.Context) error {
+			if err := s.recordOwner(ctx, n.Name, !n.OrReplace); err != nil {
+				return err
+			}
+			return s.recordLateBinding(ctx, n.Name, n.NoSchemaBinding) // late_binding.go
+		})
 	case *ast.Drop:
-		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetOwners(ctx, n.Names) })
+		return s.withCatalog(pl, func(ctx context.Context) error {
+			if err := s.forgetOwners(ctx, n.Names); err != nil {
+				return err
+			}
+			return s.forgetLateBinding(ctx, n.Names)
+		})
 	case *ast.DropSchema:
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
 	case *ast.CreateSchema:

@@ -55,6 +55,8 @@ type Session struct {
 	paramTypes []string
 	// readOnly refuses statements that write (readonly.go).
 	readOnly bool
+	// started is when the session opened (STV_SESSIONS).
+	started time.Time
 	// memo holds the catalog lookups of the SQL front end; catalogDirty
 	// marks a transaction that changed the catalog (catalog_cache.go).
 	memo         lookupMemo
@@ -66,12 +68,13 @@ type Session struct {
 		cancel   context.CancelFunc // of the statement running now (or streaming its rows)
 		cancelID uint64             // which statement cancel belongs to
 		closed   bool
+		running  *queryEntry // the statement running now, in the query log (querylog.go)
 	}
 }
 
 func newSession(w *Warehouse, c *Conn, id uint64, user, database string) *Session {
 	s := &Session{w: w, id: id, user: user, database: database, conn: c,
-		log: w.log.With("session", id, "user", user)}
+		log: w.log.With("session", id, "user", user), started: time.Now()}
 	s.settings = make(map[string]string, len(defaultSettings))
 	for k, v := range defaultSettings {
 		s.settings[k] = v
@@ -88,7 +91,7 @@ func (s *Session) init(ctx context.Context) error {
 	if _, err := s.conn.Exec(ctx, "SET TimeZone = 'UTC'"); err != nil {
 		return errorf("session timezone: %w", err)
 	}
-	for _, stmt := range sessionCompat(s.user) { // compat.go
+	for _, stmt := range sessionCompat(s.user, s.id) { // compat.go
 		if _, err := s.conn.Exec(ctx, stmt); err != nil {
 			return errorf("session catalog compatibility: %w", err)
 		}
@@ -461,6 +464,7 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		}
 	}()
 	start := time.Now()
+	entry := s.logStart(pl.text) // querylog.go
 	res, err := pl.run(ctx, params)
 	s.w.metrics.duration.Observe(time.Since(start).Seconds())
 	if err == nil && res.conn != nil {
@@ -473,7 +477,13 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 	if err != nil {
 		err = pl.locate(g.explain(err))
 		s.failed(err)
+		s.logEnd(entry, err, 0)
 		return nil, err
+	}
+	if res.done {
+		s.logEnd(entry, nil, res.affected)
+	} else {
+		res.onClose = append(res.onClose, func() { s.logEnd(entry, res.err, res.affected) })
 	}
 	s.w.metrics.statements.WithLabelValues(pl.command).Inc()
 	if len(s.pending) > 0 {

@@ -82,6 +82,7 @@ type Warehouse struct {
 	nextSession atomic.Uint64
 	sched       scheduler    // schedule_run.go
 	procQuery   procQueryIDs // exec_procedure.go
+	queries     queryLog     // querylog.go
 	catalogGen  catalogGen   // catalog_cache.go
 
 	mu struct {
@@ -259,6 +260,7 @@ func (w *Warehouse) forget(s *Session) {
 	if _, ok := w.mu.sessions[s]; ok {
 		delete(w.mu.sessions, s)
 		w.metrics.sessions.Dec()
+		w.queries.sessionEnded(s) // querylog.go
 	}
 }
 

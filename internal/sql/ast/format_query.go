@@ -163,7 +163,19 @@ func (p *Printer) alias(a *Alias) {
 	}
 	p.W(" AS ")
 	p.id(a.Name, false)
-	if len(a.Columns) > 0 {
+	switch {
+	case len(a.Types) > 0 && !p.DuckDB:
+		p.W("(")
+		for i, c := range a.Columns {
+			if i > 0 {
+				p.W(", ")
+			}
+			p.id(c, false)
+			p.W(" ")
+			p.typ(a.Types[i])
+		}
+		p.W(")")
+	case len(a.Columns) > 0:
 		p.parenIDs(a.Columns)
 	}
 	if a.At != nil {

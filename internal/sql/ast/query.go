@@ -92,6 +92,11 @@ type TableExpr interface{ tableExpr() }
 type Alias struct {
 	Name    Ident
 	Columns []Ident
+	// Types is a column definition list's types, one per column
+	// (FROM f() AS t(a int, b varchar), for a function that returns
+	// records); nil for a plain list of names. DuckDB's table functions
+	// have their own, so DuckDB SQL omits them.
+	Types []*TypeName
 	// At is PartiQL's AT index variable (0-based position in the array).
 	At *Ident
 }

@@ -59,6 +59,10 @@ func (p *parser) copyStmt() ast.Stmt {
 		c.From, c.Source = true, p.next().Value
 		c.Options = p.sourceOptions()
 		return c
+	case c.Table != nil && p.is("from") && p.peekN(1).Kind == lex.String && strings.HasPrefix(strings.ToLower(p.peekN(1).Value), "s3://"):
+		// Redshift's loads from Amazon S3: blueshift has no S3 (it loads
+		// FROM STDIN and FROM 'dynamodb://table').
+		p.unsupported(p.peekN(1), "COPY from Amazon S3")
 	default:
 		p.i = start
 		return nil

@@ -356,7 +356,7 @@ func (p *parser) exprList() []ast.Expr {
 var noParenFuncs = map[string]bool{
 	"current_date": true, "current_time": true, "current_timestamp": true, "localtime": true,
 	"localtimestamp": true, "sysdate": true, "current_user": true, "session_user": true,
-	"user": true, "current_schema": true, "current_database": true,
+	"user": true, "current_schema": true, "current_database": true, "current_user_id": true,
 }
 
 // typedLiteralTypes may precede a string to make a typed literal.

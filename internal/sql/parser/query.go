@@ -314,6 +314,34 @@ func (p *parser) joinTree() ast.TableExpr {
 	}
 }
 
+// columnDefList reads an alias's column list: names, or names with types
+// (a column definition list); types is nil when no column has one.
+func (p *parser) columnDefList() (cols []ast.Ident, types []*ast.TypeName) {
+	p.expect("(")
+	typed := false
+	for {
+		cols = append(cols, p.ident())
+		var t *ast.TypeName
+		if !p.is(",") && !p.is(")") {
+			t, typed = p.typeName(), true
+		}
+		types = append(types, t)
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+	if !typed {
+		return cols, nil
+	}
+	for i, t := range types {
+		if t == nil {
+			p.fail(p.toks[p.i-1], "a column definition list needs a type for every column ("+cols[i].Name+")")
+		}
+	}
+	return cols, types
+}
+
 func (p *parser) alias(allowAt bool) *ast.Alias {
 	var a *ast.Alias
 	if p.accept("as") {
@@ -322,7 +350,7 @@ func (p *parser) alias(allowAt bool) *ast.Alias {
 		a = &ast.Alias{Name: p.ident()}
 	}
 	if a != nil && p.is("(") {
-		a.Columns = p.parenIdentList()
+		a.Columns, a.Types = p.columnDefList()
 	}
 	if allowAt && p.is("at") && (p.peekN(1).Kind == lex.Ident || p.peekN(1).Kind == lex.QuotedIdent) {
 		p.next()
