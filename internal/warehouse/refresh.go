@@ -22,6 +22,7 @@ package warehouse
 // ERROR, with the lost range), and reading goes on after them.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -498,13 +499,17 @@ func (g *ingestor) stage(ctx context.Context, chunks <-chan stageChunk, refreshT
 				data = rec.Data
 			}
 			if g.query.jsonText {
-				text = json.RawMessage(rec.Data) // written as it is (third_party/duckdb-go/PATCHES.md)
+				// Written as it is (third_party/duckdb-go/PATCHES.md), but
+				// for the blanks before the value: a leading space is the
+				// mark below, which no other text may carry.
+				doc := bytes.TrimLeft(rec.Data, " \t\r\n")
+				text = json.RawMessage(doc)
 				if c.inexact[i] {
 					// It holds a number DuckDB's conversion to VARIANT
 					// would change: marked by a leading space, which JSON
 					// allows, its readers build it exactly (rs_json_super,
 					// internal/sql/jsonrest.go).
-					text = json.RawMessage(append([]byte{' '}, rec.Data...))
+					text = json.RawMessage(append([]byte{' '}, doc...))
 				}
 			}
 			if err := app.AppendRow(rec.Arrival.UTC(), rec.PartitionKey, c.shard, rec.Seq, refreshTime, data, text); err != nil {

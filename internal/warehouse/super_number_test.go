@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -458,5 +460,29 @@ func TestSuperDecimalTypeFunctions(t *testing.T) {
 		if got := mustRun(t, s, q); !strings.HasPrefix(got, want) {
 			t.Errorf("%s = %s, want %s", q, got, want)
 		}
+	}
+}
+
+// A streaming record's text is stored without the blanks before its value:
+// a leading space marks the documents that hold an inexact number, and a
+// record that merely begins with blanks must read as every other (DuckDB's
+// own conversion: a non-negative integer is UINT64), while a marked one
+// keeps its digits.
+func TestStreamingLeadingBlanksNotMarked(t *testing.T) {
+	rd := &memReader{}
+	w, err := Open(context.Background(), t.TempDir(), Options{Sources: &source.Registry{Log: rd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	s := testSession(t, w)
+	mustRun(t, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	mustRun(t, s, `CREATE MATERIALIZED VIEW v AS SELECT sequence_number, json_parse(kinesis_data) AS p FROM k.s`)
+	rd.add([]byte(`{"a":1}`), []byte("  \n{\"a\":1}"), []byte(` {"a":123456789012345678901234567890}`))
+	mustRun(t, s, `REFRESH MATERIALIZED VIEW v`)
+	got := column(t, s, `SELECT variant_typeof(p.a) || ' ' || json_serialize(p) FROM v ORDER BY sequence_number`)
+	want := []string{`UINT64 {"a":1}`, `UINT64 {"a":1}`, `DECIMAL(38, 0) {"a":123456789012345678901234567890}`}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
 	}
 }
