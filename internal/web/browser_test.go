@@ -64,7 +64,9 @@ func browser(t *testing.T, vp viewport) context.Context {
 		chromedp.WindowSize(int(vp.width), int(vp.height)),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
+	// A machine busy with the rest of the suite can take Chromium more than
+	// chromedp's default 10 s to answer its first connection.
+	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithBrowserOption(chromedp.WithDialTimeout(time.Minute)))
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it, before its profile is removed
