@@ -14,6 +14,22 @@ var prelude = []string{
 	// RS_NONZERO(x): x, or the "division by zero" error when x is zero; the
 	// divisor of every / and % (rule division-by-zero).
 	`CREATE OR REPLACE MACRO rs_nonzero(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END`,
+	// Arithmetic on SUPER (Redshift's "Operators and functions" for
+	// SUPER): dynamically typed, the result is SUPER. Integers give an
+	// integer (overflow is an error, division truncates); with a decimal
+	// or a float the operation is in double precision; binary + of two
+	// strings concatenates them; any other operand (a string with a number,
+	// an object, an array, a boolean) gives NULL. rs_super_kind is i, d, f,
+	// s or o (other) for a value's dynamic type.
+	`CREATE OR REPLACE MACRO rs_super_kind(v) AS CASE WHEN v IS NULL THEN NULL WHEN regexp_matches(variant_typeof(v), '^U?INT') THEN 'i' WHEN starts_with(variant_typeof(v), 'DECIMAL') THEN 'd' WHEN variant_typeof(v) IN ('DOUBLE', 'FLOAT') THEN 'f' WHEN variant_typeof(v) = 'VARCHAR' THEN 's' ELSE 'o' END`,
+	`CREATE OR REPLACE MACRO rs_super_ints(a, b) AS rs_super_kind(CAST(a AS VARIANT)) = 'i' AND rs_super_kind(CAST(b AS VARIANT)) = 'i'`,
+	`CREATE OR REPLACE MACRO rs_super_nums(a, b) AS rs_super_kind(CAST(a AS VARIANT)) IN ('i', 'd', 'f') AND rs_super_kind(CAST(b AS VARIANT)) IN ('i', 'd', 'f')`,
+	`CREATE OR REPLACE MACRO rs_super_add(a, b) AS CASE WHEN rs_super_ints(a, b) THEN CAST(CAST(a AS BIGINT) + CAST(b AS BIGINT) AS VARIANT) WHEN rs_super_nums(a, b) THEN CAST(CAST(a AS DOUBLE) + CAST(b AS DOUBLE) AS VARIANT) WHEN rs_super_kind(CAST(a AS VARIANT)) = 's' AND rs_super_kind(CAST(b AS VARIANT)) = 's' THEN CAST(CAST(a AS VARCHAR) || CAST(b AS VARCHAR) AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_super_sub(a, b) AS CASE WHEN rs_super_ints(a, b) THEN CAST(CAST(a AS BIGINT) - CAST(b AS BIGINT) AS VARIANT) WHEN rs_super_nums(a, b) THEN CAST(CAST(a AS DOUBLE) - CAST(b AS DOUBLE) AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_super_mul(a, b) AS CASE WHEN rs_super_ints(a, b) THEN CAST(CAST(a AS BIGINT) * CAST(b AS BIGINT) AS VARIANT) WHEN rs_super_nums(a, b) THEN CAST(CAST(a AS DOUBLE) * CAST(b AS DOUBLE) AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_super_div(a, b) AS CASE WHEN rs_super_ints(a, b) THEN CAST(CAST(a AS BIGINT) // rs_nonzero(CAST(b AS BIGINT)) AS VARIANT) WHEN rs_super_nums(a, b) THEN CAST(CAST(a AS DOUBLE) / rs_nonzero(CAST(b AS DOUBLE)) AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_super_mod(a, b) AS CASE WHEN rs_super_ints(a, b) THEN CAST(CAST(a AS BIGINT) % rs_nonzero(CAST(b AS BIGINT)) AS VARIANT) WHEN rs_super_nums(a, b) THEN CAST(CAST(a AS DOUBLE) % rs_nonzero(CAST(b AS DOUBLE)) AS VARIANT) END`,
+	`CREATE OR REPLACE MACRO rs_super_neg(a) AS CASE WHEN rs_super_kind(CAST(a AS VARIANT)) = 'i' THEN CAST(-CAST(a AS BIGINT) AS VARIANT) WHEN rs_super_kind(CAST(a AS VARIANT)) IN ('d', 'f') THEN CAST(-CAST(a AS DOUBLE) AS VARIANT) END`,
 	// SUBSTRING(s, start [, n]): a start of 0 or less counts positions
 	// before the first character; a negative length is an error.
 	`CREATE OR REPLACE MACRO rs_substring3(s, a, n) AS CASE WHEN n < 0 THEN error('negative substring length not allowed') WHEN a >= 1 THEN substring(CAST(s AS VARCHAR), a, n) ELSE substring(CAST(s AS VARCHAR), 1, greatest(a + n - 1, 0)) END`,

@@ -27,6 +27,7 @@ var rules = []rule{
 	{"super-index-base", superIndexBase},          // x[0] -> x[1]: PartiQL counts from 0, DuckDB from 1
 	{"super-order", superOrder},                   // ORDER BY payload.n -> ORDER BY rs_super_number(payload.n), payload.n
 	{"super-lax-casts", laxCasts},                 // cast of a SUPER path -> TRY_CAST (lax mode)
+	{"super-arithmetic", superArithmetic},         // payload.a + 1 -> rs_super_add(payload.a, 1): dynamically typed, SUPER
 	{"sized-casts", sizedCasts},                   // x::varchar(5) keeps 5 characters; SUPER object::varchar is NULL
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
 	{"super-json-at-rest", jsonAtRest},            // a SUPER column stored as JSON text reads as VARIANT
@@ -161,6 +162,29 @@ func isSuperPath(x ast.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// superArith names the macro of each arithmetic operator on SUPER.
+var superArith = map[string]string{"+": "rs_super_add", "-": "rs_super_sub", "*": "rs_super_mul", "/": "rs_super_div", "%": "rs_super_mod"}
+
+// superArithmetic makes arithmetic with a visibly SUPER operand Redshift's
+// dynamically typed SUPER arithmetic (the prelude's rs_super_* macros):
+// DuckDB would cast the SUPER operand to the other's static type
+// (json_parse('{"n":1.5}').n + 1 was 3, an INTEGER).
+func superArithmetic(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
+	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
+		switch b := x.(type) {
+		case *ast.Binary:
+			if name, ok := superArith[b.Op]; ok && (isSuperExpr(b.L) || isSuperExpr(b.R)) {
+				return fn(name, b.L, b.R), nil
+			}
+		case *ast.Unary:
+			if b.Op == "-" && isSuperExpr(b.X) {
+				return fn("rs_super_neg", b.X), nil
+			}
+		}
+		return x, nil
+	})
 }
 
 func laxCasts(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {

@@ -169,7 +169,8 @@ func isSuperExpr(x ast.Expr) bool {
 	case *ast.Func:
 		if len(x.Name) == 1 {
 			switch strings.ToLower(x.Name[0].Name) {
-			case "json_parse", "rs_json_parse", "array", "object", "split_to_array", "subarray", "array_concat":
+			case "json_parse", "rs_json_parse", "array", "object", "split_to_array", "subarray", "array_concat",
+				"rs_super_add", "rs_super_sub", "rs_super_mul", "rs_super_div", "rs_super_mod", "rs_super_neg":
 				return true
 			}
 		}
