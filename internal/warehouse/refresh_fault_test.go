@@ -26,6 +26,21 @@ func (r *memReader) add(data ...[]byte) {
 	r.recs = append(r.recs, data...)
 }
 
+// memWarehouse opens a warehouse whose streams are rd's records, with a
+// session on it and the external schema k over them.
+func memWarehouse(t testing.TB) (*memReader, *Session) {
+	t.Helper()
+	rd := &memReader{}
+	w, err := Open(context.Background(), t.TempDir(), Options{Sources: &source.Registry{Log: rd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	s := testSession(t, w)
+	mustRun(t, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	return rd, s
+}
+
 func (r *memReader) Shards(ctx context.Context, stream string) ([]source.Shard, error) {
 	return []source.Shard{{ID: "shardId-000000000000"}}, nil
 }
@@ -107,14 +122,7 @@ func TestIngestFaultInjection(t *testing.T) {
 	poison := poisonRecords()
 	for _, f := range forms {
 		t.Run(f.name, func(t *testing.T) {
-			rd := &memReader{}
-			w, err := Open(context.Background(), t.TempDir(), Options{Sources: &source.Registry{Log: rd}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = w.Close() })
-			s := testSession(t, w)
-			mustRun(t, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+			rd, s := memWarehouse(t)
 			sel := f.sel
 			if !strings.Contains(sel, "FROM") {
 				sel += " FROM k.s"
@@ -201,14 +209,7 @@ func FuzzIngest(f *testing.F) {
 	// marked and read exactly (super_number.go).
 	f.Add([]byte(`{"n":123456789012345678901234567890,"d":[1.23456789012345678901,{"a":-1e-30}]}`))
 	f.Add([]byte(strings.Repeat("[", 999) + "99999999999999999999" + strings.Repeat("]", 999)))
-	rd := &memReader{}
-	w, err := Open(context.Background(), f.TempDir(), Options{Sources: &source.Registry{Log: rd}})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { _ = w.Close() })
-	s := testSession(f, w)
-	mustRun(f, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	rd, s := memWarehouse(f)
 	// Every form of TestIngestFaultInjection: the documentation's
 	// (json_parse of the data or of from_varbyte, can_json_parse in WHERE)
 	// and ones the checks in Go do not recognize.

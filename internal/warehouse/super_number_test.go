@@ -14,7 +14,6 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/blueshift-dev/blueshift/internal/source"
 	"github.com/blueshift-dev/blueshift/internal/sqlerr"
 )
 
@@ -469,14 +468,7 @@ func TestSuperDecimalTypeFunctions(t *testing.T) {
 // own conversion: a non-negative integer is UINT64), while a marked one
 // keeps its digits.
 func TestStreamingLeadingBlanksNotMarked(t *testing.T) {
-	rd := &memReader{}
-	w, err := Open(context.Background(), t.TempDir(), Options{Sources: &source.Registry{Log: rd}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.Close() })
-	s := testSession(t, w)
-	mustRun(t, s, `CREATE EXTERNAL SCHEMA k FROM KINESIS IAM_ROLE default`)
+	rd, s := memWarehouse(t)
 	mustRun(t, s, `CREATE MATERIALIZED VIEW v AS SELECT sequence_number, json_parse(kinesis_data) AS p FROM k.s`)
 	rd.add([]byte(`{"a":1}`), []byte("  \n{\"a\":1}"), []byte(` {"a":123456789012345678901234567890}`))
 	mustRun(t, s, `REFRESH MATERIALIZED VIEW v`)
