@@ -238,11 +238,18 @@ func drivePipeline(ctx context.Context, o *PipelineOptions, addrs map[string]str
 	var toView, toFact []time.Duration
 	errc := make(chan error, o.Probes+1)
 	start = time.Now()
+	watch, err := newWatcher(ctx, addrs["sql"])
+	if err != nil {
+		return nil, err
+	}
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watch.run(wctx)
 	for p := 0; p < o.Probes; p++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, f, err := probe(lctx, db, addrs["sql"], p)
+			v, f, err := probe(lctx, db, watch, p)
 			if err != nil {
 				errc <- err
 				return
@@ -257,6 +264,8 @@ func drivePipeline(ctx context.Context, o *PipelineOptions, addrs map[string]str
 	}
 	res.Rate = float64(app.Writes.Load()) / time.Since(start).Seconds()
 	wg.Wait()
+	stopWatch()
+	<-watch.stopped
 	select {
 	case err := <-errc:
 		return nil, err
@@ -324,24 +333,15 @@ func waitLoaded(ctx context.Context, o *PipelineOptions, addrs map[string]string
 	return demo.WaitExactLoaded(wctx, conn, int64(records))
 }
 
-// probeEvery is how often a probe looks for its change: the latencies it
-// measures are late by half of it on average.
+// probeEvery is how often the probes' watcher looks for their changes:
+// the latencies it measures are late by half of it on average.
 const probeEvery = 10 * time.Millisecond
 
-// probe puts a new item, then polls until the change shows in the
-// streaming view and in the exact fact table, and again, until ctx ends.
-// Each probe writes items of a customer of its own, outside the
+// probe puts a new item, waits until the watcher has seen the change in
+// the streaming view and in the exact fact table, and again, until ctx
+// ends. Each probe writes items of a customer of its own, outside the
 // application's key space.
-func probe(ctx context.Context, db *dynamodb.Client, sqlAddr string, id int) (toView, toFact []time.Duration, err error) {
-	conn, err := pgx.Connect(ctx, "postgres://bench@"+sqlAddr+"/dev?sslmode=disable")
-	if err != nil {
-		return nil, nil, fmt.Errorf("bench: probe: connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	// The change record's field names are mixed case.
-	if _, err := conn.Exec(ctx, "set enable_case_sensitive_identifier to true"); err != nil {
-		return nil, nil, fmt.Errorf("bench: probe: %w", err)
-	}
+func probe(ctx context.Context, db *dynamodb.Client, w *watcher, id int) (toView, toFact []time.Duration, err error) {
 	for n := 0; ctx.Err() == nil; n++ {
 		cust := fmt.Sprintf("PROBE_%d_%d", id, n)
 		now := time.Now().UTC()
@@ -363,41 +363,173 @@ func probe(ctx context.Context, db *dynamodb.Client, sqlAddr string, id int) (to
 		ack := time.Now()
 		// The change's record is found by its partition key (the hash of
 		// the item's key the table's Kinesis destination gives it), not by
-		// a path into every new record's JSON: the probes' polling stays a
-		// small part of the machine's work. The arrival filter keeps the
-		// lookup to the view's newest rows.
+		// a path into every new record's JSON.
 		partKey := capture.PartitionKeyOf(demo.TableName, attr.Item{
 			"pk": attr.Str(item["pk"].(*types.AttributeValueMemberS).Value),
 			"sk": attr.Str(item["sk"].(*types.AttributeValueMemberS).Value)})
-		q := fmt.Sprintf(`select (select count(*) from demo_stream_vw where approximate_arrival_timestamp >= '%s'
-			and partition_key = '%s'),
-			(select count(*) from Customer_Transaction_Fact_Exact where Customer_ID = '%s')`,
-			ack.Add(-5*time.Second).UTC().Format("2006-01-02 15:04:05.000"), partKey, cust)
-		var seenView, seenFact bool
-		for !seenFact {
-			var v, f int64
-			// The measurement ends with its row, not with ctx.
-			if err := conn.QueryRow(context.WithoutCancel(ctx), q, pgx.QueryExecModeSimpleProtocol).Scan(&v, &f); err != nil {
-				return nil, nil, fmt.Errorf("bench: probe: %w", err)
-			}
-			at := time.Since(ack)
-			if v > 0 && !seenView {
-				seenView = true
-				toView = append(toView, at)
-			}
-			if f > 0 {
-				seenFact = true
-				toFact = append(toFact, at)
-			}
-			if at > 2*time.Minute {
-				return nil, nil, fmt.Errorf("bench: probe: %s not in the fact table 2 minutes after its PutItem", cust)
-			}
-			if !seenFact {
-				time.Sleep(probeEvery) // leave the server's CPUs to the pipeline
-			}
+		// The measurement ends with its row, not with ctx.
+		v, f, err := w.wait(string(partKey), cust, ack)
+		if err != nil {
+			return nil, nil, err
 		}
+		toView, toFact = append(toView, v), append(toFact, f)
 	}
 	return toView, toFact, nil
+}
+
+// watcher looks for the probes' changes with one query a tick for all of
+// them, so that the measurement's own load on the server stays small and
+// does not grow with the number of probes.
+type watcher struct {
+	conn *pgx.Conn // the watcher's goroutine's alone
+	mu   sync.Mutex
+	// pending are the changes not yet seen in the fact table, by the
+	// customer the probe wrote.
+	pending map[string]*watch
+	wake    chan struct{} // capacity 1: a change was added
+	stopped chan struct{} // closed when run ends; err says why
+	err     error
+}
+
+// watch is one probe's change.
+type watch struct {
+	partKey  string
+	ack      time.Time // when PutItem was acknowledged
+	toView   time.Duration
+	seenView bool
+	toFact   time.Duration
+	done     chan struct{} // closed once seen in the fact table
+}
+
+func newWatcher(ctx context.Context, sqlAddr string) (*watcher, error) {
+	conn, err := pgx.Connect(ctx, "postgres://bench@"+sqlAddr+"/dev?sslmode=disable")
+	if err != nil {
+		return nil, fmt.Errorf("bench: probe watcher: connect: %w", err)
+	}
+	// The change record's field names are mixed case.
+	if _, err := conn.Exec(ctx, "set enable_case_sensitive_identifier to true"); err != nil {
+		_ = conn.Close(ctx)
+		return nil, fmt.Errorf("bench: probe watcher: %w", err)
+	}
+	return &watcher{conn: conn, pending: map[string]*watch{}, wake: make(chan struct{}, 1), stopped: make(chan struct{})}, nil
+}
+
+// wait adds a change and returns how long after ack it showed in the
+// streaming view and in the fact table.
+func (w *watcher) wait(partKey, cust string, ack time.Time) (toView, toFact time.Duration, err error) {
+	c := &watch{partKey: partKey, ack: ack, done: make(chan struct{})}
+	w.mu.Lock()
+	w.pending[cust] = c
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case <-c.done:
+		return c.toView, c.toFact, nil
+	case <-w.stopped:
+		if w.err != nil {
+			return 0, 0, w.err
+		}
+		return 0, 0, errors.New("bench: probe watcher stopped")
+	}
+}
+
+// run polls until ctx ends, every probeEvery while changes are pending.
+func (w *watcher) run(ctx context.Context) {
+	defer close(w.stopped)
+	defer w.conn.Close(context.WithoutCancel(ctx))
+	w.err = w.loop(ctx)
+}
+
+func (w *watcher) loop(ctx context.Context) error {
+	for {
+		w.mu.Lock()
+		var since time.Time
+		var keys, custs []string
+		for cust, c := range w.pending {
+			custs = append(custs, "'"+cust+"'")
+			if !c.seenView {
+				keys = append(keys, "'"+c.partKey+"'")
+			}
+			if since.IsZero() || c.ack.Before(since) {
+				since = c.ack
+			}
+		}
+		w.mu.Unlock()
+		if len(custs) == 0 {
+			select {
+			case <-w.wake:
+				continue
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if err := w.poll(ctx, since, keys, custs); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		select {
+		case <-time.After(probeEvery): // leave the server's CPUs to the pipeline
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// poll runs one query for the pending changes and settles those it finds.
+// The arrival filter keeps the lookup to the view's newest rows.
+func (w *watcher) poll(ctx context.Context, since time.Time, keys, custs []string) error {
+	q := `select 'f', Customer_ID from Customer_Transaction_Fact_Exact where Customer_ID in (` + strings.Join(custs, ", ") + `)`
+	if len(keys) > 0 {
+		q = fmt.Sprintf(`select 'v', partition_key from demo_stream_vw where approximate_arrival_timestamp >= '%s'
+			and partition_key in (%s) union all `, since.Add(-5*time.Second).UTC().Format("2006-01-02 15:04:05.000"), strings.Join(keys, ", ")) + q
+	}
+	rows, err := w.conn.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return fmt.Errorf("bench: probe watcher: %w", err)
+	}
+	now := time.Now()
+	var seenKeys, seenCusts []string
+	for rows.Next() {
+		var kind, val string
+		if err := rows.Scan(&kind, &val); err != nil {
+			rows.Close()
+			return fmt.Errorf("bench: probe watcher: %w", err)
+		}
+		if kind == "v" {
+			seenKeys = append(seenKeys, val)
+		} else {
+			seenCusts = append(seenCusts, val)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("bench: probe watcher: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for cust, c := range w.pending {
+		if !c.seenView && slices.Contains(seenKeys, c.partKey) {
+			c.seenView, c.toView = true, now.Sub(c.ack)
+		}
+		if slices.Contains(seenCusts, cust) {
+			c.toFact = now.Sub(c.ack)
+			if !c.seenView { // seen in both by the same query
+				c.seenView, c.toView = true, c.toFact
+			}
+			delete(w.pending, cust)
+			close(c.done)
+			continue
+		}
+		if now.Sub(c.ack) > 2*time.Minute {
+			return fmt.Errorf("bench: probe: %s not in the fact table 2 minutes after its PutItem", cust)
+		}
+	}
+	return nil
 }
 
 // WriteTable prints the result.
