@@ -221,7 +221,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.conn.Exec(ctx, "DELETE FROM "+stageTable); err != nil {
+	if _, err := g.conn.ExecKept(ctx, "DELETE FROM "+stageTable); err != nil {
 		return nil, errorf("clear staging table: %w", err)
 	}
 	refreshTime := start.UTC()
@@ -282,14 +282,14 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		}
 		for _, sc := range scans {
 			if sc.after != sc.before {
-				if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_stream_positions (mv_id, shard_id, position, finished)
+				if _, err := g.conn.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.mv_stream_positions (mv_id, shard_id, position, finished)
 					VALUES ($1, $2, $3, $4) ON CONFLICT (mv_id, shard_id) DO UPDATE SET position = excluded.position, finished = excluded.finished`,
 					g.mv.id, sc.shard, sc.after.position, sc.after.finished); err != nil {
 					return errorf("store position: %w", err)
 				}
 			}
 			if sc.scanned > 0 {
-				if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_states VALUES
+				if _, err := g.conn.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_states VALUES
 					($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 					g.es.name, g.mv.stream, g.mv.name, xid, refreshTime, sc.shard, sc.after.position,
 					sc.scanned, sc.skipped, sc.bytes, sc.minArrival, sc.maxArriv); err != nil {
@@ -302,7 +302,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 			if !e.arrival.IsZero() {
 				ts = e.arrival
 			}
-			if _, err := g.conn.Exec(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_errors VALUES
+			if _, err := g.conn.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.stream_scan_errors VALUES
 				($1, $2, $3, $4, $4, 'A', $5, $6, $7, $8, $9, $10)`,
 				g.es.name, g.mv.stream, g.mv.name, xid, ts, refreshTime, e.shard, e.position, e.code, e.reason); err != nil {
 				return errorf("record scan error: %w", err)
@@ -352,7 +352,7 @@ func (g *ingestor) runBatch(ctx context.Context, by refreshBy, start time.Time) 
 		// Free the batch's copy now rather than holding it (up to the
 		// batch bound, in memory) until the next batch; should this fail,
 		// the next batch clears the table before it stages.
-		_, _ = g.conn.Exec(ctx, "DELETE FROM "+stageTable)
+		_, _ = g.conn.ExecKept(ctx, "DELETE FROM "+stageTable)
 	}
 	return res, nil
 }
@@ -694,11 +694,11 @@ func markFailed(ctx context.Context, c *Conn, mv *mvRow, infoState int) error {
 // markRefreshed records in c's transaction that mv was refreshed now, and
 // (streaming) how far behind its stream it is.
 func markRefreshed(ctx context.Context, c *Conn, mv *mvRow, lagRecords, lagMillis any) error {
-	if _, err := c.Exec(ctx, "UPDATE "+CatalogSchema+".materialized_views SET refreshed_at = now(), state = $1 WHERE id = $2",
+	if _, err := c.ExecKept(ctx, "UPDATE "+CatalogSchema+".materialized_views SET refreshed_at = now(), state = $1 WHERE id = $2",
 		mvStateActive, mv.id); err != nil {
 		return errorf("mark refreshed: %w", err)
 	}
-	if _, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_state VALUES ($1, NULL, $2, $3)
+	if _, err := c.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.mv_state VALUES ($1, NULL, $2, $3)
 		ON CONFLICT (mv_id) DO UPDATE SET info_state = NULL, lag_records = excluded.lag_records, lag_millis = excluded.lag_millis`,
 		mv.id, lagRecords, lagMillis); err != nil {
 		return errorf("mark refreshed: %w", err)
@@ -727,7 +727,7 @@ func recordRefresh(ctx context.Context, c *Conn, mv *mvRow, db string, by refres
 	if xid != 0 {
 		x = xid
 	}
-	_, err := c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.mv_refresh_history
+	_, err := c.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.mv_refresh_history
 		(mv_id, db_name, user_name, schema_name, mv_name, xid, starttime, endtime, status, refresh_type, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		mv.id, db, by.user, mv.schema, mv.name, x, start.UTC(), time.Now().UTC(), status, by.kind, detail)

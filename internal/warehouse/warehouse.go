@@ -279,7 +279,7 @@ func (w *Warehouse) Update(ctx context.Context, fn func(c *Conn) error) (err err
 // InTx runs fn in a transaction of its own on c: it commits when fn returns
 // nil and rolls back otherwise. c must not be in a transaction already.
 func (c *Conn) InTx(ctx context.Context, fn func() error) error {
-	if _, err := c.Exec(ctx, "BEGIN TRANSACTION"); err != nil {
+	if _, err := c.ExecKept(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
@@ -288,7 +288,7 @@ func (c *Conn) InTx(ctx context.Context, fn func() error) error {
 		}
 		return err
 	}
-	_, err := c.Exec(ctx, "COMMIT")
+	_, err := c.ExecKept(ctx, "COMMIT")
 	return err
 }
 
@@ -331,7 +331,16 @@ func (w *Warehouse) Close() error {
 type Conn struct {
 	c      *duckdb.Conn
 	stream *Result // the result streaming from c, if any
+	// stmts are the statements ExecKept prepared, by text: engine code
+	// runs the same few bookkeeping statements (a streaming batch's
+	// positions, scan states and history) on one connection again and
+	// again, and preparing took a fifth of their time. DuckDB binds a kept
+	// statement again itself when the catalog it read has changed.
+	stmts map[string]*duckdb.Stmt
 }
+
+// maxConnStmts bounds Conn.stmts: past it the cache starts again empty.
+const maxConnStmts = 64
 
 // yield frees the connection for another statement: a result still
 // streaming from it is read to its end into memory first, since DuckDB ends
@@ -347,6 +356,23 @@ func (c *Conn) yield() {
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	c.yield()
 	res, err := c.c.ExecContext(ctx, query, namedArgs(args))
+	return c.affected(ctx, query, res, err)
+}
+
+// ExecKept is Exec for the bookkeeping statements engine code runs again
+// and again on one connection: the statement stays prepared on c (see
+// Conn.stmts). Only for statements whose plan cannot depend on the data:
+// INSERT ... VALUES, and UPDATE or DELETE filtered on parameters alone.
+// DuckDB folds a filter on a constant that a column's statistics rule out
+// into an empty plan, which a kept statement would go on using after the
+// data changed.
+func (c *Conn) ExecKept(ctx context.Context, query string, args ...any) (int64, error) {
+	c.yield()
+	res, err := c.execKept(ctx, query, args)
+	return c.affected(ctx, query, res, err)
+}
+
+func (c *Conn) affected(ctx context.Context, query string, res driver.Result, err error) (int64, error) {
 	if err != nil {
 		c.settle(ctx)
 		return 0, classify(err, query)
@@ -356,6 +382,39 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (int64, erro
 		return 0, nil
 	}
 	return n, nil
+}
+
+// execKept runs query, one statement, as a statement kept prepared on c.
+// A statement that fails is not kept.
+func (c *Conn) execKept(ctx context.Context, query string, args []any) (driver.Result, error) {
+	st, ok := c.stmts[query]
+	if !ok {
+		ds, err := c.c.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		st = ds.(*duckdb.Stmt)
+		if len(c.stmts) >= maxConnStmts {
+			c.closeStmts()
+		}
+		if c.stmts == nil {
+			c.stmts = map[string]*duckdb.Stmt{}
+		}
+		c.stmts[query] = st
+	}
+	res, err := st.ExecContext(ctx, namedArgs(args))
+	if err != nil {
+		delete(c.stmts, query)
+		_ = st.Close()
+	}
+	return res, err
+}
+
+func (c *Conn) closeStmts() {
+	for _, st := range c.stmts {
+		_ = st.Close()
+	}
+	c.stmts = nil
 }
 
 // Query runs one DuckDB statement and returns its rows as a streaming Result.
@@ -398,6 +457,7 @@ func (c *Conn) Close() error {
 	if r := c.stream; r != nil {
 		_ = r.Close()
 	}
+	c.closeStmts()
 	if err := c.c.Close(); err != nil {
 		return fmt.Errorf("warehouse: close connection: %w", err)
 	}
