@@ -184,20 +184,6 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 	return nil
 }
 
-// dropColumnTypes forgets the declared types of dropped tables.
-func (s *Session) dropColumnTypes(ctx context.Context, n *ast.Drop) error {
-	for _, name := range n.Names {
-		schema, table, err := s.splitName(ctx, name)
-		if err != nil {
-			return err
-		}
-		if err := s.forgetColumnTypes(ctx, schema, table); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (s *Session) forgetColumnTypes(ctx context.Context, schema, table string) error {
 	if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".column_types WHERE lower(schema_name) = lower($1) AND lower(table_name) = lower($2)",
 		schema, table); err != nil {
@@ -287,10 +273,6 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 		switch n.Action {
 		case "add column", "alter column type", "drop column", "rename column", "rename to":
 			return s.withCatalog(pl, func(ctx context.Context) error { return s.alterColumnTypes(ctx, n) })
-		}
-	case *ast.Drop:
-		if n.Kind == "table" {
-			return s.withCatalog(pl, func(ctx context.Context) error { return s.dropColumnTypes(ctx, n) })
 		}
 	}
 	return pl

@@ -73,13 +73,3 @@ func (s *Session) recordLateBinding(ctx context.Context, name ast.Name, lateBind
 	}
 	return nil
 }
-
-// forgetLateBinding forgets the records of dropped relations.
-func (s *Session) forgetLateBinding(ctx context.Context, names []ast.Name) error {
-	for _, n := range names {
-		if err := s.recordLateBinding(ctx, n, false); err != nil {
-			return err
-		}
-	}
-	return nil
-}

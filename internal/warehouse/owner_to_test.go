@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -146,4 +147,28 @@ func TestAlterOwnerAutoRefresh(t *testing.T) {
 	st.want(`select mv_name, user_name from blueshift_catalog.mv_refresh_history
 		where refresh_type = 'Auto' and mv_name in ('events_vw', 'tsum') and user_name = 'etl'
 		group by all order by mv_name`, "events_vw | etl\ntsum | etl\nSELECT 2\n")
+}
+
+// TestDropTempTableKeepsHiddenRecords: dropping a temporary table that
+// hides a permanent one of the same name (the temporary schema comes first
+// in the search path, as in Postgres) leaves the permanent table's owner
+// and declared column lengths as they were; dropping the permanent one
+// then forgets them. Before, the DROP of the temporary table forgot the
+// records of the current schema's table of its name.
+func TestDropTempTableKeepsHiddenRecords(t *testing.T) {
+	st := newMVStack(t)
+	st.exec(`CREATE TABLE w (a varchar(3))`)
+	st.exec(`ALTER TABLE w OWNER TO analyst`)
+	st.exec(`CREATE TEMP TABLE w (b int)`)
+	st.exec(`DROP TABLE w`)
+	st.want(fmt.Sprintf(relOwnerSQL, "public", "w"), "analyst\nSELECT 1\n")
+	// Redshift: "value too long for type character varying(3)" (22001).
+	if got := schedScript(t, st.s, `INSERT INTO w VALUES ('abcd')`); !strings.Contains(got, "value too long for type character varying(3)") {
+		t.Errorf("insert of 4 characters into varchar(3) after the temporary table's drop: %q, want 22001", got)
+	}
+	st.exec(`DROP TABLE IF EXISTS w`)
+	st.exec(`DROP TABLE IF EXISTS w`) // nothing there: nothing to forget
+	st.exec(`CREATE TABLE w (a varchar(10))`)
+	st.want(fmt.Sprintf(relOwnerSQL, "public", "w"), "tester\nSELECT 1\n")
+	st.want(`INSERT INTO w VALUES ('abcd')`, "INSERT 0 1\n")
 }

@@ -65,12 +65,7 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 			return s.recordLateBinding(ctx, n.Name, n.NoSchemaBinding) // late_binding.go
 		})
 	case *ast.Drop:
-		return s.withCatalog(pl, func(ctx context.Context) error {
-			if err := s.forgetOwners(ctx, n.Names); err != nil {
-				return err
-			}
-			return s.forgetLateBinding(ctx, n.Names)
-		})
+		return s.planDropRecords(pl, n)
 	case *ast.DropSchema:
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
 	case *ast.CreateSchema:
@@ -104,18 +99,71 @@ func (s *Session) recordOwner(ctx context.Context, name ast.Name, replace bool) 
 	return nil
 }
 
-// forgetOwners forgets the owner records of dropped relations.
-func (s *Session) forgetOwners(ctx context.Context, names []ast.Name) error {
-	for _, name := range names {
-		schema, rel, err := s.splitName(ctx, name)
-		if err != nil {
-			return err
+// planDropRecords forgets, in the DROP's transaction, what blueshift
+// records of the relations a DROP removes: their owners, late binding and
+// (tables) declared column types. A name that reaches one of the session's
+// temporary tables, or no table at all (DROP TABLE IF EXISTS), leaves the
+// records as they are: a temporary table has none, and forgetting the
+// current schema's records under its name would lose those of the
+// permanent table it hides. A procedure that makes and drops a working
+// table on every CALL so costs one catalog query a DROP, not six.
+func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
+	var forget []ast.Name
+	run := pl.run
+	pl.run = func(ctx context.Context, params []any) (*Result, error) {
+		forget = forget[:0]
+		for _, name := range n.Names {
+			if n.Kind == "table" && len(name) == 1 {
+				keep, err := s.dropKeepsRecords(ctx, name[0])
+				if err != nil {
+					return nil, err
+				}
+				if keep {
+					continue
+				}
+			}
+			forget = append(forget, name)
 		}
-		if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".object_owners WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
-			return errorf("forget the owner of %s.%s: %w", schema, rel, err)
-		}
+		return run(ctx, params)
 	}
-	return nil
+	return s.withCatalog(pl, func(ctx context.Context) error {
+		for _, name := range forget {
+			schema, rel, err := s.splitName(ctx, name)
+			if err != nil {
+				return err
+			}
+			if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".object_owners WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
+				return errorf("forget the owner of %s.%s: %w", schema, rel, err)
+			}
+			if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".late_binding_views WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
+				return errorf("forget the binding of %s.%s: %w", schema, rel, err)
+			}
+			if n.Kind == "table" {
+				if err := s.forgetColumnTypes(ctx, schema, rel); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// dropKeepsRecords says whether DROP TABLE of the unqualified name id,
+// about to run, leaves the records of the current schema's relation of
+// that name alone: it reaches a temporary table, or no table is there.
+func (s *Session) dropKeepsRecords(ctx context.Context, id ast.Ident) (bool, error) {
+	res, err := s.conn.Query(ctx, `SELECT coalesce(bool_or(temporary), false) OR count(*) = 0 FROM duckdb_tables()
+		WHERE table_name = $1 AND (temporary OR (database_name = current_database() AND schema_name = current_schema()))`,
+		catalogIdent(id, s.Options()))
+	if err != nil {
+		return false, errorf("resolve %s: %w", id.Name, err)
+	}
+	defer res.Close()
+	keep := false
+	if res.Next() {
+		keep, _ = res.Values()[0].(bool)
+	}
+	return keep, res.Err()
 }
 
 // recordSchemaOwner records owner as a new schema's; replace says whether a
