@@ -134,13 +134,15 @@ func (s *Session) catalogChanged(e catalogEffect) {
 type lookupMemo struct {
 	limits map[string]memoEntry[[]bsql.ColumnLimit]
 	json   map[string]memoEntry[[]string]
+	// procs are the procedures CALL read, by schema and name.
+	procs map[string]memoEntry[*procedure]
 }
 
 // withoutNames is a copy of m without the lookups of the relations named
 // (last part, lower case) in names: what a new session may keep of another
 // session's lookups, names being the other's temporary tables.
 func (m lookupMemo) withoutNames(names map[string]bool) lookupMemo {
-	return lookupMemo{limits: dropNames(m.limits, names), json: dropNames(m.json, names)}
+	return lookupMemo{limits: dropNames(m.limits, names), json: dropNames(m.json, names), procs: m.procs}
 }
 
 func dropNames[T any](m map[string]memoEntry[T], names map[string]bool) map[string]memoEntry[T] {

@@ -114,3 +114,35 @@ func TestLookupsCarriedToNextRun(t *testing.T) {
 		t.Fatal("the permanent table's column lengths did not carry over")
 	}
 }
+
+// TestProcedureLookupFollowsChanges: a session that called a procedure
+// runs the new body after another session replaces it (committed), not
+// before the replacement commits, and gets Redshift's "procedure ... does
+// not exist" (42883) once it is dropped.
+func TestProcedureLookupFollowsChanges(t *testing.T) {
+	w, _ := openTest(t)
+	a, b := testSession(t, w), testSession(t, w)
+	mustRun(t, a, `create table calls (v int)`)
+	mustRun(t, a, `create procedure p() as $$ begin insert into calls values (1); end; $$ language plpgsql`)
+	last := func() string {
+		t.Helper()
+		mustRun(t, b, `call p()`)
+		out := mustRun(t, b, `select v from calls order by v desc limit 1`)
+		return strings.Split(out, "\n")[0]
+	}
+	if got := last(); got != "[1]" {
+		t.Fatalf("first body inserted %q, want [1]", got)
+	}
+	mustRun(t, a, `begin; create or replace procedure p() as $$ begin insert into calls values (2); end; $$ language plpgsql`)
+	if got := last(); got != "[1]" {
+		t.Fatalf("before the replacement committed: %q, want [1]", got)
+	}
+	mustRun(t, a, `commit`)
+	if got := last(); got != "[2]" {
+		t.Fatalf("after the replacement committed: %q, want [2]", got)
+	}
+	mustRun(t, a, `drop procedure p()`)
+	if _, err := run(t, b, `call p()`); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("call of a dropped procedure: %v, want does not exist", err)
+	}
+}

@@ -246,8 +246,27 @@ func (s *Session) dropProcedure(ctx context.Context, n *dropProc) (*Result, erro
 	return commandResult("DROP PROCEDURE"), nil
 }
 
-// lookupProcedure reads a procedure in the session's current transaction.
+// lookupProcedure reads a procedure in the session's current transaction,
+// or returns what the session read before while the catalog has not
+// changed since (catalog_cache.go): a CALL on a schedule reads it once.
 func (s *Session) lookupProcedure(ctx context.Context, schema, name string) (*procedure, error) {
+	key := schema + "\x00" + name
+	now := s.w.catalogGen.stamp(strings.ToLower(name))
+	if e, ok := s.memo.procs[key]; ok && e.at == now {
+		return e.val, nil
+	}
+	p, err := s.readProcedure(ctx, schema, name)
+	if err != nil {
+		return nil, err
+	}
+	if s.memo.procs == nil {
+		s.memo.procs = map[string]memoEntry[*procedure]{}
+	}
+	s.memo.procs[key] = memoEntry[*procedure]{at: now, name: strings.ToLower(name), val: p}
+	return p, nil
+}
+
+func (s *Session) readProcedure(ctx context.Context, schema, name string) (*procedure, error) {
 	res, err := s.conn.Query(ctx, "SELECT params, nonatomic, security, config, body FROM "+CatalogSchema+".procedures WHERE schema_name = $1 AND name = $2", schema, name)
 	if err != nil {
 		return nil, err
