@@ -185,7 +185,7 @@ func (s *Session) alterColumnTypes(ctx context.Context, n *ast.AlterTable) error
 }
 
 func (s *Session) forgetColumnTypes(ctx context.Context, schema, table string) error {
-	if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".column_types WHERE lower(schema_name) = lower($1) AND lower(table_name) = lower($2)",
+	if _, err := s.conn.ExecKept(ctx, "DELETE FROM "+CatalogSchema+".column_types WHERE lower(schema_name) = lower($1) AND lower(table_name) = lower($2)",
 		schema, table); err != nil {
 		return errorf("forget column types of %s.%s: %w", schema, table, err)
 	}

@@ -102,18 +102,20 @@ func (s *Session) recordOwner(ctx context.Context, name ast.Name, replace bool) 
 // planDropRecords forgets, in the DROP's transaction, what blueshift
 // records of the relations a DROP removes: their owners, late binding and
 // (tables) declared column types. A name that reaches one of the session's
-// temporary tables, or no table at all (DROP TABLE IF EXISTS), leaves the
-// records as they are: a temporary table has none, and forgetting the
-// current schema's records under its name would lose those of the
-// permanent table it hides. A procedure that makes and drops a working
-// table on every CALL so costs one catalog query a DROP, not six.
+// temporary tables (or, then, no table at all) leaves the records as they
+// are: a temporary table has none, and forgetting the current schema's
+// records under its name would lose those of the permanent table it
+// hides. A procedure that makes and drops a working table on every CALL
+// so costs one catalog query for that DROP, not six.
 func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 	var forget []ast.Name
 	run := pl.run
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {
 		forget = forget[:0]
 		for _, name := range n.Names {
-			if n.Kind == "table" && len(name) == 1 {
+			// Only a name the session made a temporary table under can
+			// reach one.
+			if n.Kind == "table" && len(name) == 1 && s.tempNames[strings.ToLower(name[0].Name)] {
 				keep, err := s.dropKeepsRecords(ctx, name[0])
 				if err != nil {
 					return nil, err
@@ -132,10 +134,10 @@ func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 			if err != nil {
 				return err
 			}
-			if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".object_owners WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
+			if _, err := s.conn.ExecKept(ctx, "DELETE FROM "+CatalogSchema+".object_owners WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
 				return errorf("forget the owner of %s.%s: %w", schema, rel, err)
 			}
-			if _, err := s.conn.Exec(ctx, "DELETE FROM "+CatalogSchema+".late_binding_views WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
+			if _, err := s.conn.ExecKept(ctx, "DELETE FROM "+CatalogSchema+".late_binding_views WHERE schema_name = $1 AND name = $2", schema, rel); err != nil {
 				return errorf("forget the binding of %s.%s: %w", schema, rel, err)
 			}
 			if n.Kind == "table" {
