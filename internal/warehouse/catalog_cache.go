@@ -17,7 +17,14 @@ package warehouse
 //     working table on every CALL keeps the rest of what it looked up);
 //   - a statement that changed the catalog inside a transaction block or
 //     a procedure moves the generation again when the transaction ends, so
-//     another session that looked up the old catalog meanwhile forgets it.
+//     another session that looked up the old catalog meanwhile forgets it;
+//   - from the start of a statement that may change anything until the
+//     generation moves after it (after its transaction's end, in a block or
+//     a procedure), the catalog is changing (catalogGen.settled): a reader
+//     that must never act on a catalog older than a change already
+//     committed (the AUTO REFRESH loop's list of views, mv_changes.go)
+//     reads it afresh meanwhile, since the change commits before the
+//     generation moves.
 
 import (
 	"strings"
@@ -33,6 +40,9 @@ type catalogGen struct {
 	mu    sync.Mutex
 	all   uint64
 	names map[string]uint64
+	// changing counts the statements that may be changing anything, and
+	// the transactions holding such a change, until all moves after them.
+	changing int
 }
 
 // stamp is the generation a lookup of name is valid for.
@@ -47,6 +57,32 @@ func (g *catalogGen) stamp(name string) stamp {
 func (g *catalogGen) bumpAll() {
 	g.mu.Lock()
 	g.all++
+	g.mu.Unlock()
+}
+
+// settled returns the generation of all, and whether no change to the
+// catalog is under way: what a read of the catalog that starts after it
+// sees stays current for as long as the generation stays gen and nothing is
+// under way.
+func (g *catalogGen) settled() (gen uint64, ok bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.all, g.changing == 0
+}
+
+// begin records that a change to anything is under way.
+func (g *catalogGen) begin() {
+	g.mu.Lock()
+	g.changing++
+	g.mu.Unlock()
+}
+
+// finish moves the generation after a change that begin recorded, and ends
+// it, at once.
+func (g *catalogGen) finish() {
+	g.mu.Lock()
+	g.all++
+	g.changing--
 	g.mu.Unlock()
 }
 
@@ -102,14 +138,40 @@ func catalogEffectOf(stmt ast.Stmt) catalogEffect {
 	return catalogEffect{all: true}
 }
 
+// catalogBegin records, before a statement with effect e runs, that it
+// may change anything; it reports whether the statement holds that record
+// (a transaction that changed the catalog already holds one), to pass to
+// catalogChanged.
+func (s *Session) catalogBegin(e catalogEffect) (began bool) {
+	if !e.all || s.catalogDirty {
+		return false
+	}
+	s.w.catalogGen.begin()
+	return true
+}
+
 // catalogChanged records that a statement with effect e ran (or failed:
-// it may have changed something before it did).
-func (s *Session) catalogChanged(e catalogEffect) {
+// it may have changed something before it did); began is catalogBegin's.
+// Inside a transaction the record of a change under way passes to the
+// transaction (catalogDirty), which ends it when it ends.
+func (s *Session) catalogChanged(e catalogEffect, began bool) {
 	switch {
 	case e.all:
-		s.w.catalogGen.bumpAll()
 		if s.inTx() || s.inProcedureTxn() {
-			s.catalogDirty = true
+			s.w.catalogGen.bumpAll()
+			switch {
+			case !s.catalogDirty && began:
+				s.catalogDirty = true // the statement's record passes to it
+			case !s.catalogDirty:
+				s.w.catalogGen.begin()
+				s.catalogDirty = true
+			case began: // it holds one already (a statement run inside this one)
+				s.w.catalogGen.finish()
+			}
+		} else if began {
+			s.w.catalogGen.finish()
+		} else {
+			s.w.catalogGen.bumpAll()
 		}
 	case len(e.names) > 0:
 		s.w.catalogGen.bumpNames(e.names)
@@ -125,7 +187,16 @@ func (s *Session) catalogChanged(e catalogEffect) {
 	if s.catalogDirty && !s.inTx() && !s.inProcedureTxn() {
 		// The transaction that changed the catalog has ended.
 		s.catalogDirty = false
-		s.w.catalogGen.bumpAll()
+		s.w.catalogGen.finish()
+	}
+}
+
+// catalogClosed ends, when the session closes, the record of a change its
+// open transaction held (the transaction rolls back).
+func (s *Session) catalogClosed() {
+	if s.catalogDirty {
+		s.catalogDirty = false
+		s.w.catalogGen.finish()
 	}
 }
 

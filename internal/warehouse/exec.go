@@ -45,8 +45,9 @@ func (s *Session) plan(ctx context.Context, tr *bsql.Translation, text string) (
 	e := catalogEffectOf(tr.Stmt)
 	run := pl.run
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {
+		began := s.catalogBegin(e)
 		res, err := run(ctx, params)
-		s.catalogChanged(e)
+		s.catalogChanged(e, began)
 		return res, err
 	}
 	return pl, nil

@@ -554,6 +554,9 @@ func (s *Session) skipCascade(ctx context.Context, failed *mvRow, rest []*mvRow,
 // refreshOne refreshes one ordinary view in the session's transaction (or
 // one of its own) and returns the INFO message for the client.
 func (s *Session) refreshOne(ctx context.Context, mv *mvRow, refreshType string) (string, error) {
+	// What the AUTO REFRESH loop knows of the view's staleness holds no
+	// longer (mv_changes.go).
+	defer s.w.ingest.changes.refreshing(mv.id)()
 	st, err := readMVState(mv)
 	if err != nil {
 		return "", err

@@ -250,6 +250,7 @@ func (s *Session) Close() error {
 	if s.inTx() {
 		_, _ = s.conn.Exec(context.Background(), "ROLLBACK")
 	}
+	s.catalogClosed()
 	return s.conn.Close()
 }
 
