@@ -548,12 +548,12 @@ func (s *Session) logCall(ctx context.Context, rec *callRecord) {
 		parent = rec.parent
 	}
 	err := s.w.Update(context.WithoutCancel(ctx), func(c *Conn) error {
-		if _, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_calls VALUES ($1, $1, $2, 'default', 0, $3, $4, $5, $6, $7, $8, $9)",
+		if _, err := c.ExecKept(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_calls VALUES ($1, $1, $2, 'default', 0, $3, $4, $5, $6, $7, $8, $9)",
 			procUserID, rec.query, int64(s.id), s.database, rec.text, rec.start, rec.end, aborted, parent); err != nil {
 			return err
 		}
 		for _, m := range rec.messages {
-			if _, err := c.Exec(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_messages VALUES ($1, $1, $2, 0, $3, $4, $5, $6, $7, $8, $9, 'default', $10, 0)",
+			if _, err := c.ExecKept(ctx, "INSERT INTO "+CatalogSchema+".stored_proc_messages VALUES ($1, $1, $2, 0, $3, $4, $5, $6, $7, $8, $9, 'default', $10, 0)",
 				procUserID, int64(s.id), rec.query, m.at, int64(m.n.Level), m.n.Level.String(), m.n.Message, int64(m.n.Line), rec.text, aborted); err != nil {
 				return err
 			}

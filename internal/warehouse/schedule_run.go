@@ -334,7 +334,7 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 		if err := errors.Join(res.Err(), res.Close()); err != nil {
 			return err
 		}
-		_, err = c.Exec(ctx, `INSERT INTO `+CatalogSchema+`.schedule_runs
+		_, err = c.ExecKept(ctx, `INSERT INTO `+CatalogSchema+`.schedule_runs
 			(run_id, schedule_name, scheduled_time, start_time, status) VALUES ($1, $2, $3, $4, 'running')`,
 			runID, d.name, scheduled, start)
 		return err
@@ -373,7 +373,7 @@ func (w *Warehouse) runSchedule(ctx context.Context, d *scheduleDef, scheduled t
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	err = w.Update(wctx, func(c *Conn) error {
-		if _, err := c.Exec(wctx, `UPDATE `+CatalogSchema+`.schedule_runs SET end_time = $2, status = $3,
+		if _, err := c.ExecKept(wctx, `UPDATE `+CatalogSchema+`.schedule_runs SET end_time = $2, status = $3,
 			error_code = $4, error_message = $5, rows = $6 WHERE run_id = $1`,
 			runID, w.clock.Now(), status, code, msg, rows); err != nil {
 			return err
@@ -405,7 +405,7 @@ func (w *Warehouse) execSchedule(ctx context.Context, d *scheduleDef) (int64, er
 	s.memo = d.memo.withoutNames(d.memoTemps)
 	defer func() { d.memo, d.memoTemps = s.memo, s.tempNames }()
 	for _, k := range scheduleSettings {
-		if v, ok := d.settings[k]; ok {
+		if v, ok := d.settings[k]; ok && v != s.settings[k] {
 			if err := s.set(ctx, k, v); err != nil {
 				return 0, fmt.Errorf("warehouse: schedule %s: setting %s: %w", d.name, k, err)
 			}

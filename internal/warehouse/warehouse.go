@@ -89,8 +89,15 @@ type Warehouse struct {
 		sync.Mutex
 		closed   bool
 		sessions map[*Session]struct{}
+		// idle are connections Update may use again, with the
+		// statements they keep (Conn.ExecKept): a schedule's run and a
+		// CALL's log write through Update every time.
+		idle []*Conn
 	}
 }
+
+// maxIdleConns bounds Warehouse.mu.idle.
+const maxIdleConns = 4
 
 // Open opens (creating if needed) the warehouse file in dir, migrates
 // blueshift's catalog schema, and runs the SQL front end's prelude.
@@ -268,12 +275,33 @@ func (w *Warehouse) forget(s *Session) {
 // commits when fn returns nil (rolls back otherwise). Engine work that must
 // not depend on any client's transaction (refreshes, schedules) uses it.
 func (w *Warehouse) Update(ctx context.Context, fn func(c *Conn) error) (err error) {
-	c, err := w.connect(ctx)
-	if err != nil {
+	w.mu.Lock()
+	var c *Conn
+	if n := len(w.mu.idle); n > 0 {
+		c, w.mu.idle = w.mu.idle[n-1], w.mu.idle[:n-1]
+	}
+	w.mu.Unlock()
+	if c == nil {
+		if c, err = w.connect(ctx); err != nil {
+			return err
+		}
+	}
+	err = c.InTx(ctx, func() error { return fn(c) })
+	if err != nil || ctx.Err() != nil {
+		// Its state is not known to be clean: it goes.
+		_ = c.Close()
 		return err
 	}
-	defer c.Close()
-	return c.InTx(ctx, func() error { return fn(c) })
+	w.mu.Lock()
+	if !w.mu.closed && len(w.mu.idle) < maxIdleConns {
+		w.mu.idle = append(w.mu.idle, c)
+		c = nil
+	}
+	w.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
+	return nil
 }
 
 // InTx runs fn in a transaction of its own on c: it commits when fn returns
@@ -305,8 +333,13 @@ func (w *Warehouse) Close() error {
 	for s := range w.mu.sessions {
 		sessions = append(sessions, s)
 	}
+	idle := w.mu.idle
+	w.mu.idle = nil
 	w.mu.Unlock()
 	var errs []error
+	for _, c := range idle {
+		errs = append(errs, c.Close())
+	}
 	errs = append(errs, w.ingest.close())
 	for _, s := range sessions {
 		s.Cancel()
