@@ -11,10 +11,14 @@ package warehouse
 //   - every statement that can change a relation's columns, of any session,
 //     moves the warehouse's generation (catalogGen.all), which forgets
 //     everything every session remembers;
-//   - CREATE TEMP TABLE and DROP TABLE move only their table's name: a
-//     temporary table is the creating session's alone, and a dropped one
-//     has no columns to get wrong (a procedure that makes and drops a
-//     working table on every CALL keeps the rest of what it looked up);
+//   - DROP TABLE moves only its table's name: a dropped table has no
+//     columns to get wrong (a procedure that makes and drops a working
+//     table on every CALL keeps the rest of what it looked up);
+//   - CREATE TEMP TABLE, and a DROP TABLE that reaches only temporary
+//     tables (or nothing), forget what the session itself looked up under
+//     the name, and move nothing: a temporary table is the session's
+//     alone. A rollback forgets again what the session looked up under the
+//     names its transaction made or dropped tables of;
 //   - a statement that changed the catalog inside a transaction block or
 //     a procedure moves the generation again when the transaction ends, so
 //     another session that looked up the old catalog meanwhile forgets it;
@@ -174,7 +178,19 @@ func (s *Session) catalogChanged(e catalogEffect, began bool) {
 			s.w.catalogGen.bumpAll()
 		}
 	case len(e.names) > 0:
-		s.w.catalogGen.bumpNames(e.names)
+		// A temporary table is the session's alone: making one, or a DROP
+		// that reached only temporary tables (or nothing), changes what
+		// this session looks up under the name, not what others do.
+		local := e.temp || s.localDrop
+		s.localDrop = false
+		if !local {
+			s.w.catalogGen.bumpNames(e.names)
+		}
+		s.memo.forgetNames(e.names)
+		if s.inTx() || s.inProcedureTxn() {
+			// A rollback brings back what the statement changed.
+			s.txNames = append(s.txNames, e.names...)
+		}
 		if e.temp {
 			if s.tempNames == nil {
 				s.tempNames = map[string]bool{}
@@ -189,6 +205,15 @@ func (s *Session) catalogChanged(e catalogEffect, began bool) {
 		s.catalogDirty = false
 		s.w.catalogGen.finish()
 	}
+}
+
+// namesTxEnd forgets, when a transaction rolls back, what the session
+// looked up under the names its statements made or dropped tables of.
+func (s *Session) namesTxEnd(committed bool) {
+	if !committed {
+		s.memo.forgetNames(s.txNames)
+	}
+	s.txNames = nil
 }
 
 // catalogClosed ends, when the session closes, the record of a change its
@@ -207,13 +232,33 @@ type lookupMemo struct {
 	json   map[string]memoEntry[[]string]
 	// procs are the procedures CALL read, by schema and name.
 	procs map[string]memoEntry[*procedure]
+	// tables says whether a permanent table of a name (as the catalog
+	// keeps it) is in the database, in any schema (owners.go).
+	tables map[string]memoEntry[bool]
+}
+
+// forgetNames forgets the lookups of the relations named (last part,
+// lower case) in names that a temporary table of the name changes.
+func (m *lookupMemo) forgetNames(names []string) {
+	for _, n := range names {
+		for k, e := range m.limits {
+			if e.name == n {
+				delete(m.limits, k)
+			}
+		}
+		for k, e := range m.json {
+			if e.name == n {
+				delete(m.json, k)
+			}
+		}
+	}
 }
 
 // withoutNames is a copy of m without the lookups of the relations named
 // (last part, lower case) in names: what a new session may keep of another
 // session's lookups, names being the other's temporary tables.
 func (m lookupMemo) withoutNames(names map[string]bool) lookupMemo {
-	return lookupMemo{limits: dropNames(m.limits, names), json: dropNames(m.json, names), procs: m.procs}
+	return lookupMemo{limits: dropNames(m.limits, names), json: dropNames(m.json, names), procs: m.procs, tables: m.tables}
 }
 
 func dropNames[T any](m map[string]memoEntry[T], names map[string]bool) map[string]memoEntry[T] {

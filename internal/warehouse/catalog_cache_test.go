@@ -146,3 +146,68 @@ func TestProcedureLookupFollowsChanges(t *testing.T) {
 		t.Fatalf("call of a dropped procedure: %v, want does not exist", err)
 	}
 }
+
+// TestTempTableLookupsStayInSession: a temporary table that hides a
+// permanent one of the same name changes what its own session looks up
+// (whether the column is SUPER kept as JSON text, where a path navigates,
+// or VARCHAR, where it is an error), not what another session does; dropping it brings the
+// permanent table back, and a rollback of the drop brings the temporary
+// one back. A permanent table made by another session after this one
+// found none of the name is dropped with its records (its declared
+// length: Redshift refuses a value longer than a VARCHAR(n) with 22001,
+// "value too long for type character varying(n)").
+func TestTempTableLookupsStayInSession(t *testing.T) {
+	w, _ := openTest(t)
+	a, b := testSession(t, w), testSession(t, w)
+	navigates := func(s *Session) bool {
+		t.Helper()
+		out, err := run(t, s, `select p.a from t`)
+		if err == nil && !strings.HasPrefix(out, "[1]") {
+			t.Fatalf("p.a: %q", out)
+		}
+		return err == nil
+	}
+	mustRun(t, a, `create table t (p varchar(100)); insert into t values ('{"a":1}')`)
+	if navigates(a) {
+		t.Fatal("a path into the permanent VARCHAR column navigated")
+	}
+	// A JSON column is SUPER kept as JSON text (JSONColumns).
+	mustRun(t, a, `create temp table t (p json); insert into t values ('{"a":1}')`)
+	if !navigates(a) {
+		t.Fatal("a path into the session's temporary SUPER column failed")
+	}
+	if navigates(b) {
+		t.Fatal("another session's temporary table made this session's VARCHAR column SUPER")
+	}
+	mustRun(t, a, `begin; drop table t`)
+	if navigates(a) {
+		t.Fatal("a path navigated after the temporary table's drop (the permanent VARCHAR is back)")
+	}
+	mustRun(t, a, `rollback`)
+	if !navigates(a) {
+		t.Fatal("a path failed after the drop of the temporary SUPER table rolled back")
+	}
+	mustRun(t, a, `drop table t`)
+	if navigates(a) {
+		t.Fatal("a path navigated after the temporary table's drop")
+	}
+
+	tooLong := func(s *Session, sql string) bool {
+		t.Helper()
+		_, err := run(t, s, sql)
+		if err != nil && !strings.Contains(err.Error(), "value too long") {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return err != nil
+	}
+	// a looks for a permanent table u and finds none; b makes one; a's
+	// DROP must reach it, and forget its declared length: u made again
+	// with a wider column takes 'abcdefghijkl'.
+	mustRun(t, a, `drop table if exists u`)
+	mustRun(t, b, `create table u (v varchar(3))`)
+	mustRun(t, a, `drop table u`)
+	mustRun(t, b, `create table u (v varchar(20))`)
+	if tooLong(b, `insert into u values ('abcdefghijkl')`) {
+		t.Fatal("12 characters refused by u made again as varchar(20)")
+	}
+}

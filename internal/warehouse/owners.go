@@ -102,31 +102,36 @@ func (s *Session) recordOwner(ctx context.Context, name ast.Name, replace bool) 
 // planDropRecords forgets, in the DROP's transaction, what blueshift
 // records of the relations a DROP removes: their owners, late binding and
 // (tables) declared column types. A name that reaches one of the session's
-// temporary tables (or, then, no table at all) leaves the records as they
-// are: a temporary table has none, and forgetting the current schema's
-// records under its name would lose those of the permanent table it
-// hides. A procedure that makes and drops a working table on every CALL
-// so costs one catalog query for that DROP, not six.
+// temporary tables, or no table at all (DROP TABLE IF EXISTS), leaves the
+// records as they are: a temporary table has none, and forgetting the
+// current schema's records under its name would lose those of the
+// permanent table it hides. Such a DROP changes nothing another session
+// looks up (localDrop, catalog_cache.go). Whether a permanent table has
+// the name is remembered until the catalog changes: a procedure that
+// makes and drops a working table on every CALL pays no catalog query for
+// its DROPs, where it paid six.
 func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 	var forget []ast.Name
 	run := pl.run
 	pl.run = func(ctx context.Context, params []any) (*Result, error) {
 		forget = forget[:0]
+		local := n.Kind == "table"
 		for _, name := range n.Names {
-			// Only a name the session made a temporary table under can
-			// reach one.
-			if n.Kind == "table" && len(name) == 1 && s.tempNames[strings.ToLower(name[0].Name)] {
-				keep, err := s.dropKeepsRecords(ctx, name[0])
+			if n.Kind == "table" && len(name) == 1 {
+				reaches, err := s.dropReachesPermanent(ctx, name[0])
 				if err != nil {
 					return nil, err
 				}
-				if keep {
+				if !reaches {
 					continue
 				}
 			}
+			local = false
 			forget = append(forget, name)
 		}
-		return run(ctx, params)
+		res, err := run(ctx, params)
+		s.localDrop = err == nil && local
+		return res, err
 	}
 	return s.withCatalog(pl, func(ctx context.Context) error {
 		for _, name := range forget {
@@ -150,22 +155,45 @@ func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 	})
 }
 
-// dropKeepsRecords says whether DROP TABLE of the unqualified name id,
-// about to run, leaves the records of the current schema's relation of
-// that name alone: it reaches a temporary table, or no table is there.
-func (s *Session) dropKeepsRecords(ctx context.Context, id ast.Ident) (bool, error) {
-	res, err := s.conn.Query(ctx, `SELECT coalesce(bool_or(temporary), false) OR count(*) = 0 FROM duckdb_tables()
-		WHERE table_name = $1 AND (temporary OR (database_name = current_database() AND schema_name = current_schema()))`,
-		catalogIdent(id, s.Options()))
+// dropReachesPermanent says whether DROP TABLE of the unqualified name id,
+// about to run, may drop a permanent table: one of the name is in the
+// database, and no temporary table of the session's hides it.
+func (s *Session) dropReachesPermanent(ctx context.Context, id ast.Ident) (bool, error) {
+	name := catalogIdent(id, s.Options())
+	last := strings.ToLower(id.Name)
+	now := s.w.catalogGen.stamp(last)
+	e, ok := s.memo.tables[name]
+	if !ok || e.at != now {
+		perm, err := s.catalogCount(ctx, `SELECT count(*) FROM duckdb_tables()
+			WHERE NOT temporary AND database_name = current_database() AND table_name = $1`, name)
+		if err != nil {
+			return false, err
+		}
+		if s.memo.tables == nil {
+			s.memo.tables = map[string]memoEntry[bool]{}
+		}
+		e = memoEntry[bool]{at: now, name: last, val: perm > 0}
+		s.memo.tables[name] = e
+	}
+	if !e.val || !s.tempNames[last] {
+		return e.val, nil
+	}
+	temp, err := s.catalogCount(ctx, `SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $1`, name)
+	return temp == 0, err
+}
+
+// catalogCount runs a count(*) query of the catalog with one argument.
+func (s *Session) catalogCount(ctx context.Context, query string, arg any) (int64, error) {
+	res, err := s.conn.Query(ctx, query, arg)
 	if err != nil {
-		return false, errorf("resolve %s: %w", id.Name, err)
+		return 0, errorf("read the catalog: %w", err)
 	}
 	defer res.Close()
-	keep := false
+	var n int64
 	if res.Next() {
-		keep, _ = res.Values()[0].(bool)
+		n, _ = res.Values()[0].(int64)
 	}
-	return keep, res.Err()
+	return n, res.Err()
 }
 
 // recordSchemaOwner records owner as a new schema's; replace says whether a

@@ -62,6 +62,11 @@ type Session struct {
 	memo         lookupMemo
 	catalogDirty bool
 	tempNames    map[string]bool // the temporary tables the session made
+	// localDrop: the DROP that just ran reached only temporary tables or
+	// nothing (owners.go); txNames: the names of the tables the open
+	// transaction made or dropped (catalog_cache.go).
+	localDrop bool
+	txNames   []string
 
 	mu struct {
 		sync.Mutex

@@ -198,6 +198,7 @@ func (s *Session) procBegin(ctx context.Context) error {
 func (s *Session) procCommit(ctx context.Context) error {
 	s.txn.proc.inTxn = false
 	_, err := s.conn.Exec(ctx, "COMMIT")
+	s.namesTxEnd(err == nil)
 	if s.txn.state == txNone {
 		s.txEnded(ctx, err == nil)
 	}
@@ -207,6 +208,7 @@ func (s *Session) procCommit(ctx context.Context) error {
 func (s *Session) procRollback(ctx context.Context) error {
 	s.txn.proc.inTxn = false
 	_, err := s.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	s.namesTxEnd(false)
 	if s.txn.state == txNone {
 		s.txEnded(ctx, false)
 	}
@@ -231,6 +233,7 @@ func (s *Session) hold(names []string) {
 // rolled back: the hooks of the settings (exec_set.go), the cursors
 // (exec_cursor.go) and the change feed.
 func (s *Session) txEnded(ctx context.Context, committed bool) {
+	s.namesTxEnd(committed) // catalog_cache.go
 	s.settingsTxEnd(ctx, committed)
 	s.cursorsTxEnd(ctx, committed)
 	held := s.txn.held
