@@ -5,6 +5,17 @@ import (
 	"testing"
 )
 
+// tooLong runs sql on s and reports whether it failed with "value too
+// long" (22001); any other error fails the test.
+func tooLong(t *testing.T, s *Session, sql string) bool {
+	t.Helper()
+	_, err := run(t, s, sql)
+	if err != nil && !strings.Contains(err.Error(), "value too long") {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return err != nil
+}
+
 // The lookups the front end remembers (a column's declared length, its
 // SUPER storage) follow every change of the catalog: by another session,
 // inside a transaction block that commits later, and for a temporary table
@@ -15,33 +26,25 @@ import (
 func TestCatalogLookupsFollowChanges(t *testing.T) {
 	w, _ := openTest(t)
 	a, b := testSession(t, w), testSession(t, w)
-	tooLong := func(s *Session, sql string) bool {
-		t.Helper()
-		_, err := run(t, s, sql)
-		if err != nil && !strings.Contains(err.Error(), "value too long") {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return err != nil
-	}
 
 	mustRun(t, a, `create table t (v varchar(3))`)
-	if !tooLong(b, `insert into t values ('abcd')`) {
+	if !tooLong(t, b, `insert into t values ('abcd')`) {
 		t.Fatal("'abcd' fit a varchar(3)")
 	}
 	// Another session widens the column.
 	mustRun(t, a, `alter table t alter column v type varchar(10)`)
-	if tooLong(b, `insert into t values ('abcd')`) {
+	if tooLong(t, b, `insert into t values ('abcd')`) {
 		t.Fatal("'abcd' refused after the column became varchar(10) in another session")
 	}
 
 	// Inside a transaction block: b looks while the change is not
 	// committed, then again after the commit.
 	mustRun(t, a, `begin; alter table t alter column v type varchar(20)`)
-	if !tooLong(b, `insert into t values ('abcdefghijklmno')`) {
+	if !tooLong(t, b, `insert into t values ('abcdefghijklmno')`) {
 		t.Fatal("15 characters fit before the change committed")
 	}
 	mustRun(t, a, `commit`)
-	if tooLong(b, `insert into t values ('abcdefghijklmno')`) {
+	if tooLong(t, b, `insert into t values ('abcdefghijklmno')`) {
 		t.Fatal("15 characters refused after the change to varchar(20) committed")
 	}
 
@@ -174,10 +177,10 @@ func TestTempTableLookupsStayInSession(t *testing.T) {
 	// A JSON column is SUPER kept as JSON text (JSONColumns).
 	mustRun(t, a, `create temp table t (p json); insert into t values ('{"a":1}')`)
 	if !navigates(a) {
-		t.Fatal("a path into the session's temporary SUPER column failed")
+		t.Fatal("a path into the session's temporary JSON column failed")
 	}
 	if navigates(b) {
-		t.Fatal("another session's temporary table made this session's VARCHAR column SUPER")
+		t.Fatal("another session's temporary table made this session's VARCHAR column JSON")
 	}
 	mustRun(t, a, `begin; drop table t`)
 	if navigates(a) {
@@ -185,21 +188,13 @@ func TestTempTableLookupsStayInSession(t *testing.T) {
 	}
 	mustRun(t, a, `rollback`)
 	if !navigates(a) {
-		t.Fatal("a path failed after the drop of the temporary SUPER table rolled back")
+		t.Fatal("a path failed after the drop of the temporary JSON table rolled back")
 	}
 	mustRun(t, a, `drop table t`)
 	if navigates(a) {
 		t.Fatal("a path navigated after the temporary table's drop")
 	}
 
-	tooLong := func(s *Session, sql string) bool {
-		t.Helper()
-		_, err := run(t, s, sql)
-		if err != nil && !strings.Contains(err.Error(), "value too long") {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return err != nil
-	}
 	// a looks for a permanent table u and finds none; b makes one; a's
 	// DROP must reach it, and forget its declared length: u made again
 	// with a wider column takes 'abcdefghijkl'.
@@ -207,7 +202,7 @@ func TestTempTableLookupsStayInSession(t *testing.T) {
 	mustRun(t, b, `create table u (v varchar(3))`)
 	mustRun(t, a, `drop table u`)
 	mustRun(t, b, `create table u (v varchar(20))`)
-	if tooLong(b, `insert into u values ('abcdefghijkl')`) {
+	if tooLong(t, b, `insert into u values ('abcdefghijkl')`) {
 		t.Fatal("12 characters refused by u made again as varchar(20)")
 	}
 }
