@@ -274,29 +274,49 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 	if p.kind != duckdb.STATEMENT_TYPE_SELECT {
 		return p, nil
 	}
+	cols, casts := p.columns, textCasts(p.stmt, len(p.columns))
 	if p.unresolved {
 		// Learn the columns from the statement with its parameters replaced
 		// by typed NULLs; runs read the real ones.
-		if cols, ok := c.describeWithNulls(ctx, query, p.params); ok {
-			p.columns = cols
+		var ok bool
+		if cols, casts, ok = c.describeWithNulls(ctx, query, p.params); !ok {
+			return p, nil
 		}
-		return p, nil
-	}
-	var casts []int
-	for i := range p.columns {
-		ti, err := p.stmt.ColumnTypeInfo(i)
-		if err == nil && needsTextCast(ti) {
-			casts = append(casts, i)
-		}
+		p.columns = cols
 	}
 	if len(casts) == 0 {
 		return p, nil
 	}
-	kinds := make([]Type, len(p.columns))
+	w, err := c.prepareTextCasts(ctx, query, cols, casts)
+	if err != nil {
+		// Fall back to the plain statement: the error surfaces when it runs.
+		return p, nil //nolint:nilerr
+	}
+	p.close()
+	return w, nil
+}
+
+// textCasts returns the indexes of st's first n columns whose values the
+// driver cannot scan (VARIANT, JSON).
+func textCasts(st *duckdb.Stmt, n int) []int {
+	var casts []int
+	for i := 0; i < n; i++ {
+		ti, err := st.ColumnTypeInfo(i)
+		if err == nil && needsTextCast(ti) {
+			casts = append(casts, i)
+		}
+	}
+	return casts
+}
+
+// prepareTextCasts prepares query wrapped in a projection that casts the
+// columns at casts (of cols, query's columns) to JSON text.
+func (c *Conn) prepareTextCasts(ctx context.Context, query string, cols []Column, casts []int) (*prepared, error) {
+	kinds := make([]Type, len(cols))
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	next := 0
-	for i, col := range p.columns {
+	for i, col := range cols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -326,10 +346,12 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 	b.WriteString("\n) AS blueshift_wire")
 	w, err := c.prepareOnce(ctx, b.String())
 	if err != nil {
-		// Fall back to the plain statement: the error surfaces when it runs.
-		return p, nil //nolint:nilerr
+		return nil, err
 	}
-	p.close()
+	if w.unresolved {
+		w.columns = make([]Column, len(cols))
+		copy(w.columns, cols)
+	}
 	for i := range w.columns {
 		w.columns[i].Type = kinds[i]
 	}
@@ -337,8 +359,9 @@ func (c *Conn) prepare(ctx context.Context, query string) (*prepared, error) {
 }
 
 // describeWithNulls prepares query with $n replaced by NULL cast to the
-// parameter's type, and returns its columns when DuckDB can type them.
-func (c *Conn) describeWithNulls(ctx context.Context, query string, params []Type) ([]Column, bool) {
+// parameter's type, and returns its columns, and which of them need a
+// cast to text (textCasts), when DuckDB can type them.
+func (c *Conn) describeWithNulls(ctx context.Context, query string, params []Type) ([]Column, []int, bool) {
 	subst, ok := substituteParams(query, func(n int) string {
 		if n >= 1 && n <= len(params) && params[n-1].DuckDB != "" && params[n-1].Kind != KindUnknown {
 			return "CAST(NULL AS " + params[n-1].DuckDB + ")"
@@ -346,17 +369,17 @@ func (c *Conn) describeWithNulls(ctx context.Context, query string, params []Typ
 		return "NULL"
 	})
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	q, err := c.prepareOnce(ctx, subst)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	defer q.close()
 	if q.unresolved || q.columns == nil {
-		return nil, false
+		return nil, nil, false
 	}
-	return q.columns, true
+	return q.columns, textCasts(q.stmt, len(q.columns)), true
 }
 
 // substituteParams replaces each $n outside quotes and comments with repl(n).

@@ -132,3 +132,25 @@ func TestSuperNumbersExactPgx(t *testing.T) {
 		t.Errorf("materialized view u: %s", got)
 	}
 }
+
+// TestSuperOfParametersPgx: a SUPER value computed from a bound parameter
+// comes back to the client as JSON text, as every SUPER value does
+// (Redshift serializes SUPER as JSON text for clients), and a missing
+// attribute is NULL (lax navigation). Before, such a statement's columns
+// were learnt without the wrap that makes a VARIANT readable, and the
+// query failed with XX000 "unsupported data type: VARIANT".
+func TestSuperOfParametersPgx(t *testing.T) {
+	e := newStreamEnv(t)
+	const doc = `{"a":1.5,"b":{"c":[1,"x"]}}`
+	for _, c := range []struct{ sql, want string }{
+		{`SELECT json_parse($1).a`, `1.5`},
+		{`SELECT json_parse($1).b`, `{"c":[1,"x"]}`},
+		{`SELECT json_parse($1).b.c[1]`, `"x"`},
+		{`SELECT json_parse($1).missing`, `NULL`},
+		{`SELECT json_parse($1).b.c`, `[1,"x"]`},
+	} {
+		if got := e.text(c.sql, doc); got != c.want {
+			t.Errorf("%s = %s, want %s", c.sql, got, c.want)
+		}
+	}
+}
