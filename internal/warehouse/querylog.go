@@ -237,34 +237,33 @@ func nullTime(t time.Time) any {
 
 // registerQueryLog registers rs_query_log() and rs_sessions() on sc.
 func (w *Warehouse) registerQueryLog(sc *sql.Conn) error {
-	logCols, err := columns("query", duckdb.TYPE_BIGINT, "pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
+	if err := registerRows(sc, "rs_query_log", w.queryLogRows,
+		"query", duckdb.TYPE_BIGINT, "pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
 		"database", duckdb.TYPE_VARCHAR, "label", duckdb.TYPE_VARCHAR, "querytxt", duckdb.TYPE_VARCHAR,
 		"starttime", duckdb.TYPE_TIMESTAMP, "endtime", duckdb.TYPE_TIMESTAMP, "aborted", duckdb.TYPE_INTEGER,
-		"status", duckdb.TYPE_VARCHAR, "error_message", duckdb.TYPE_VARCHAR, "returned_rows", duckdb.TYPE_BIGINT)
-	if err != nil {
-		return fmt.Errorf("warehouse: rs_query_log: %w", err)
+		"status", duckdb.TYPE_VARCHAR, "error_message", duckdb.TYPE_VARCHAR, "returned_rows", duckdb.TYPE_BIGINT); err != nil {
+		return err
 	}
-	queryLogFunc := duckdb.RowTableFunction{
-		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
-			return &rowsTable{cols: logCols, load: w.queryLogRows}, nil
-		},
-	}
-	if err := duckdb.RegisterTableUDF(sc, "rs_query_log", queryLogFunc); err != nil {
-		return fmt.Errorf("warehouse: register rs_query_log: %w", err)
-	}
-	sessionCols, err := columns("pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
+	return registerRows(sc, "rs_sessions", w.sessionRows,
+		"pid", duckdb.TYPE_BIGINT, "user_name", duckdb.TYPE_VARCHAR,
 		"db_name", duckdb.TYPE_VARCHAR, "starttime", duckdb.TYPE_TIMESTAMP, "query", duckdb.TYPE_BIGINT,
 		"endtime", duckdb.TYPE_TIMESTAMP)
+}
+
+// registerRows registers on sc a table function name() whose rows load
+// returns, with the columns given as name, type pairs (columns).
+func registerRows(sc *sql.Conn, name string, load func() [][]any, cols ...any) error {
+	info, err := columns(cols...)
 	if err != nil {
-		return fmt.Errorf("warehouse: rs_sessions: %w", err)
+		return fmt.Errorf("warehouse: %s: %w", name, err)
 	}
-	sessionsFunc := duckdb.RowTableFunction{
+	fn := duckdb.RowTableFunction{
 		BindArgumentsContext: func(ctx context.Context, named map[string]any, args ...any) (duckdb.RowTableSource, error) {
-			return &rowsTable{cols: sessionCols, load: w.sessionRows}, nil
+			return &rowsTable{cols: info, load: load}, nil
 		},
 	}
-	if err := duckdb.RegisterTableUDF(sc, "rs_sessions", sessionsFunc); err != nil {
-		return fmt.Errorf("warehouse: register rs_sessions: %w", err)
+	if err := duckdb.RegisterTableUDF(sc, name, fn); err != nil {
+		return fmt.Errorf("warehouse: register %s: %w", name, err)
 	}
 	return nil
 }
