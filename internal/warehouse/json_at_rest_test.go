@@ -2,7 +2,9 @@ package warehouse
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,5 +198,70 @@ func TestJSONAtRestMixedCaseNames(t *testing.T) {
 	want := mustRun(t, s, fmt.Sprintf(q, `"DocsV"`))
 	if got := mustRun(t, s, fmt.Sprintf(q, `"DocsJ"`)); got != want {
 		t.Fatalf("JSON text:\n%s\nVARIANT:\n%s", got, want)
+	}
+}
+
+// TestStringCastsAsVariant checks the shared read's cast of a SUPER string
+// (internal/sql/extract.go stringCast, which takes VARCHAR's cast where it
+// answers as VARIANT's) against the cast of the VARIANT string, over
+// strings made of the pieces numbers, dates and times are written with, in
+// three time zones: the same answer for every string, type and zone.
+func TestStringCastsAsVariant(t *testing.T) {
+	w, _ := openTest(t)
+	s := testSession(t, w)
+	strs := []string{"12", " 12", "12 ", "+12", "-12", "012", "0", "-0", "12.7", "12.0", "12.", ".5", "1e3", "1E3",
+		"0x10", "1_000", "", "2147483648", "9223372036854775808", "١٢", "12a", "\t12\n", "--1", "+-1", "1,000",
+		"inf", "nan", "Infinity", "true", "false", "t", "1", "yes", "on", "TRUE", "67.00", "67.001", "67.005", "999.99",
+		"1000.00", "-1.5", "1.5e1", "2026-01-01T00:00:00Z", "2026-01-01", "2026-01-01 10:00:00",
+		"2026-01-01T10:00:00+02:00", "2026-01-01T10:00:00.123456789Z", "20260101", "2026-1-1",
+		"  2026-01-01T00:00:00Z ", "2026-01-01T00:00:00", "2026-01-01T00:00:00 UTC", "2026-01-01T24:00:00Z",
+		"2026-03-08 02:30:00", "epoch", "infinity", "-infinity", "0001-01-01 BC", "1657294923614"}
+	pieces := []string{"0", "1", "2", "5", "9", "12", "67", "00", "999", ".", "-", "+", "e", "E", "_", " ", "\t", "T", "Z",
+		":", "2026-01-01", "2026-12-31", "10:00:00", "23:59:59.999999", ".123456789", "+02:00", "-05:30", " UTC",
+		" America/New_York", "infinity", "nan", "epoch", "x", "1e400", "99999999999999999999999999999999999999999",
+		"0x1F", "24:00:00", " BC", "true", "f"}
+	r := rand.New(rand.NewPCG(7, 11))
+	for len(strs) < 4000 {
+		var b strings.Builder
+		for j := 1 + r.IntN(6); j > 0; j-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		strs = append(strs, b.String())
+	}
+	var values []string
+	for i, str := range strs {
+		doc, err := json.Marshal(map[string]string{"v": str})
+		if err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, "("+strconv.Itoa(i)+", '"+strings.ReplaceAll(string(doc), "'", "''")+"')")
+	}
+	mustRun(t, s, `CREATE TABLE strs_text (id INT, doc VARCHAR(2000))`)
+	mustRun(t, s, `INSERT INTO strs_text VALUES `+strings.Join(values, ", "))
+	mustRun(t, s, `CREATE TABLE strs_v (id INT, payload SUPER)`)
+	mustRun(t, s, `INSERT INTO strs_v SELECT id, json_parse(doc) FROM strs_text`)
+	if _, err := s.Conn().Exec(context.Background(), `CREATE TABLE strs_j AS SELECT id, `+checkedJSONText+`(doc) AS payload FROM strs_text`); err != nil {
+		t.Fatal(err)
+	}
+	types := []string{"smallint", "int", "integer", "bigint", "int8", "decimal", "decimal(5,2)", "numeric(38,10)", "numeric(4,0)",
+		"real", "float", "float8", "double precision", "boolean", "date", "timestamp", "timestamp without time zone",
+		"timestamptz", "timestamp with time zone"}
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Kolkata"} {
+		mustRun(t, s, `SET timezone TO '`+zone+`'`)
+		for _, typ := range types {
+			q := `SELECT id, p.payload.v::` + typ + ` FROM T p ORDER BY id`
+			got := queryTyped(t, s, strings.ReplaceAll(q, " T ", " strs_j "))
+			want := queryTyped(t, s, strings.ReplaceAll(q, " T ", " strs_v "))
+			if got == want {
+				continue
+			}
+			g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+			for i := range min(len(g), len(w)) {
+				if g[i] != w[i] {
+					t.Errorf("time zone %s, %s: JSON text gives %s, VARIANT %s", zone, q, g[i], w[i])
+					break
+				}
+			}
+		}
 	}
 }
