@@ -10,6 +10,9 @@ package warehouse
 //   - The plan itself is DuckDB's (its operators and drawing), not
 //     Redshift's XN nodes and costs. EXPLAIN ANALYZE returns DuckDB's
 //     profiled plan the same way.
+//   - Which statements may be explained, and how (the statement translated
+//     as it would be alone; ANALYZE only of a query), is the SQL front
+//     end's: internal/sql/explain.go.
 
 import (
 	"database/sql/driver"
