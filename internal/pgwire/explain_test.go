@@ -2,6 +2,7 @@ package pgwire_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -182,5 +183,43 @@ func TestExplainRefused(t *testing.T) {
 	}
 	if _, err := c.Exec(ctx, "select * from n"); pgCode(err) != "42P01" {
 		t.Errorf("a refused EXPLAIN made table n: %v", err)
+	}
+}
+
+// The engine's reading of a statement against the catalog applies to the
+// statement explained as to the statement alone: parameters DuckDB leaves
+// untyped take their column's type, and a bytea hex literal compared with
+// a VARBYTE column is bytes (Postgres: '\x0102' is two bytes).
+func TestExplainReadsTheStatementAsAlone(t *testing.T) {
+	s := server(t)
+	c := connect(t, s)
+	ctx := ctxT(t)
+	if _, err := c.Exec(ctx, `create table t (id int, name varchar(10));
+		create table b (v varbyte(10)); insert into b values ('\x0102'::varbyte), ('\x0102'::varbyte), ('\x03'::varbyte)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO t (id, name) VALUES ($1, $2)",
+		"UPDATE t SET name = $1 WHERE id = $2",
+	} {
+		alone, err := c.Prepare(ctx, "", q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		ex, err := c.Prepare(ctx, "", "EXPLAIN "+q)
+		if err != nil {
+			t.Fatalf("EXPLAIN %s: %v", q, err)
+		}
+		if fmt.Sprint(ex.ParamOIDs) != fmt.Sprint(alone.ParamOIDs) {
+			t.Errorf("EXPLAIN %s: parameter types %v, alone %v", q, ex.ParamOIDs, alone.ParamOIDs)
+		}
+	}
+	var n int
+	if err := c.QueryRow(ctx, `select count(*) from b where v = '\x0102'`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("the query alone: %d rows, %v", n, err)
+	}
+	lines := explainLines(ctx, t, c, pgx.QueryExecModeSimpleProtocol, `EXPLAIN ANALYZE SELECT * FROM b WHERE v = '\x0102'`)
+	if plan := strings.Join(lines, "\n"); !regexp.MustCompile(`│\s+2 rows\s+│`).MatchString(plan) {
+		t.Errorf("no operator counted the 2 rows:\n%s", plan)
 	}
 }
