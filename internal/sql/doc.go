@@ -18,6 +18,9 @@
 //     syntax errors are 42601; both carry a 1-based Position in the
 //     statement's text when Translate knows it.
 //   - Statements the parser does not model pass through unchanged (ast.Raw).
+//     EXPLAIN is modeled: its statement is translated as it would be alone
+//     and never passes raw; what Redshift cannot explain is 0A000
+//     (explain.go).
 //   - Division and modulo by zero raise 22012 whatever the operand types;
 //     integer / integer truncates (the prelude sets DuckDB's
 //     integer_division).
@@ -81,4 +84,6 @@
 //   - Casting a SUPER object or array to VARCHAR is NULL when the operand
 //     is visibly SUPER (a path, JSON_PARSE, a cast to SUPER); a SUPER column
 //     cast directly still prints its JSON text. docs/sql.md lists the rest.
+//   - EXPLAIN VERBOSE prints as EXPLAIN (DuckDB's plan has no verbose
+//     form); EXPLAIN ANALYZE is refused for writes (explain.go).
 package sql

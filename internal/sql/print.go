@@ -159,8 +159,11 @@ func Print(stmt ast.Stmt, opts Options) (string, error) {
 // printStmt returns the translation of stmt: the DuckDB statements that must
 // run first, in the same transaction, and the statement itself.
 func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
-	if f, ok := stmt.(*ast.CreateFunction); ok {
-		return translateFunction(f, opts, src) // function.go
+	switch n := stmt.(type) {
+	case *ast.CreateFunction:
+		return translateFunction(n, opts, src) // function.go
+	case *ast.Explain:
+		return translateExplain(n, opts, src) // explain.go
 	}
 	rw := &rewriter{opts: opts, src: src}
 	out, err := rw.run(ast.Clone(stmt))

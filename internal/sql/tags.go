@@ -77,6 +77,8 @@ func Tag(stmt ast.Stmt) string {
 		return "SHOW"
 	case *ast.Copy:
 		return "COPY"
+	case *ast.Explain:
+		return "EXPLAIN"
 	case *ast.DeclareCursor:
 		return "DECLARE CURSOR"
 	case *ast.Fetch:

@@ -64,6 +64,8 @@ func TestTag(t *testing.T) {
 		{"fetch 2 from c", "FETCH"},
 		{"set search_path to public", "SET"},
 		{"show search_path", "SHOW"},
+		{"explain verbose insert into t values (1)", "EXPLAIN"},
+		{"explain (analyze) select 1", "EXPLAIN"},
 	} {
 		tr, err := Translate(c.in, Options{})
 		if err != nil {

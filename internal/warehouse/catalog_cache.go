@@ -122,7 +122,8 @@ func catalogEffectOf(stmt ast.Stmt) catalogEffect {
 		return catalogEffect{}
 	case *ast.SetOp, *ast.Values, *ast.ParenQuery, *ast.Insert, *ast.Update, *ast.Delete, *ast.Merge,
 		*ast.Copy, *ast.Truncate, *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Set, *ast.Reset, *ast.Show,
-		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor, *ast.Call, *ast.RefreshMaterializedView, *ast.ShowSchedules:
+		*ast.DeclareCursor, *ast.Fetch, *ast.CloseCursor, *ast.Call, *ast.RefreshMaterializedView, *ast.ShowSchedules,
+		*ast.Explain: // EXPLAIN (ANALYZE only of a query) changes nothing
 		return catalogEffect{}
 	case *ast.CreateTable:
 		if n.Temp && len(n.Name) > 0 {

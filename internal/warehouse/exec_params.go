@@ -35,9 +35,9 @@ type assignment struct {
 }
 
 // assignments lists the values an INSERT ... VALUES or an UPDATE assigns,
-// and the table they go to.
+// and the table they go to (of the statement an EXPLAIN explains too).
 func assignments(stmt ast.Stmt) (ast.Name, []assignment) {
-	switch n := stmt.(type) {
+	switch n := explained(stmt).(type) { // explain.go
 	case *ast.Insert:
 		vals, ok := n.Source.(*ast.Values)
 		if !ok {
@@ -287,9 +287,10 @@ func (s *Session) hexLiterals(ctx context.Context, tr *bsql.Translation, opts bs
 }
 
 // singleTable returns the one table a SELECT, UPDATE or DELETE reads, and
-// its WHERE clause; nil when it reads none or several.
+// its WHERE clause; nil when it reads none or several (of the statement an
+// EXPLAIN explains too).
 func singleTable(stmt ast.Stmt) (ast.Name, ast.Expr) {
-	switch n := stmt.(type) {
+	switch n := explained(stmt).(type) { // explain.go
 	case *ast.Select:
 		if len(n.From) == 1 {
 			if t, ok := n.From[0].(*ast.TableRef); ok {

@@ -10,12 +10,17 @@ package warehouse
 //   - The plan itself is DuckDB's (its operators and drawing), not
 //     Redshift's XN nodes and costs. EXPLAIN ANALYZE returns DuckDB's
 //     profiled plan the same way.
+//   - Which statements may be explained, and how (the statement translated
+//     as it would be alone; ANALYZE only of a query), is the SQL front
+//     end's: internal/sql/explain.go.
 
 import (
 	"database/sql/driver"
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
 
 // explainColumns is the one column an EXPLAIN returns.
@@ -46,4 +51,15 @@ func explainResult(rows driver.Rows, query string) (*Result, error) {
 	r := rowsResult("EXPLAIN", explainColumns, out)
 	r.counted = false
 	return r, nil
+}
+
+// explained returns the statement an EXPLAIN explains, or stmt itself: what
+// the engine learns about a statement from the catalog (its parameters'
+// types, the columns its bytea literals go to) it learns for the statement
+// explained as for the statement alone.
+func explained(stmt ast.Stmt) ast.Stmt {
+	if e, ok := stmt.(*ast.Explain); ok {
+		return e.Stmt
+	}
+	return stmt
 }

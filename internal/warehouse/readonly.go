@@ -28,7 +28,9 @@ func (s *Session) checkReadOnly(tr *bsql.Translation) error {
 		return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute SELECT INTO in a read-only transaction")
 	}
 	switch tr.Stmt.(type) {
-	case ast.Query, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
+	// EXPLAIN runs nothing but a query: EXPLAIN ANALYZE of a write is
+	// refused by the translator (internal/sql/explain.go).
+	case ast.Query, *ast.Explain, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
 		return nil
 	}
 	// Postgres names the statement by its command tag.

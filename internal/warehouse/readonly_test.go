@@ -26,6 +26,11 @@ func TestReadOnlySession(t *testing.T) {
 		"set timezone to 'UTC'",
 		"begin; select 1; commit",
 		"with x as (select a from t) select * from x",
+		// EXPLAIN runs nothing (Postgres explains a write in a read-only
+		// transaction too, without ANALYZE).
+		"explain select * from t",
+		"explain analyze select * from t",
+		"explain insert into t values (2)",
 	} {
 		if _, err := run(t, s, q); err != nil {
 			t.Errorf("%s: %v", q, err)

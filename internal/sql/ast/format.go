@@ -153,6 +153,8 @@ func (p *Printer) Stmt(n Stmt) {
 		p.W("COMMIT")
 	case *Rollback:
 		p.W("ROLLBACK")
+	case *Explain:
+		p.explain(n) // explain.go
 	case Query:
 		p.Query(n)
 	default:

@@ -265,6 +265,10 @@ func (w *walker) node(n any) any {
 		}
 	case *Call:
 		w.exprs(n.Args)
+	case *Explain:
+		if st, ok := w.node(n.Stmt).(Stmt); ok {
+			n.Stmt = st
+		}
 	}
 	if w.post != nil {
 		return w.post(n)

@@ -28,6 +28,11 @@ func FuzzParse(f *testing.F) {
 		"alter materialized view s.mv owner to current_user",
 		"copy s.\"a.b\" (x, y) from stdin with (format csv, header true, delimiter ';', null 'NA')",
 		"copy (select a from t where a > 1) to stdout csv header",
+		"explain verbose select x.a from t a left join a.p.b x on true",
+		"explain analyze verbose with w as (select 1) select * from w union all (select 2)",
+		"explain (analyze false, verbose, costs off, format text) insert into t select nvl(a, 0) from u",
+		"explain select a into temp n from t",
+		"explain create table x (a int)",
 	} {
 		f.Add(s)
 	}

@@ -163,6 +163,8 @@ func (p *parser) parseStmt() ast.Stmt {
 	switch t.Value {
 	case "set":
 		return p.parseSet()
+	case "explain":
+		return p.explain() // explain.go
 	case "reset":
 		p.next()
 		if p.accept("all") {
