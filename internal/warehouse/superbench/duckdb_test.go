@@ -23,6 +23,8 @@ import (
 //   - json-shared: JSON text; every path a row reads in one
 //     json_extract_string(payload, [paths]) call, the dependents' array among
 //     them, unnested in the select list.
+//   - json-shared-zstd: json-shared, the payload column compressed with
+//     ZSTD.
 //   - json-path: JSON text, one json_extract_string call a path.
 //   - variant: VARIANT (SUPER's form in blueshift today), read with field
 //     access, unnested as blueshift's translation does.
@@ -47,11 +49,12 @@ type duckForm struct {
 	unnest      string // INSERT INTO mv_demo_super_unnest ...
 }
 
-var duckForms = map[string]duckForm{
-	"json-shared": {
-		payloadType: "JSON",
-		parse:       `CAST(decode(kinesis_data) AS JSON)`,
-		unnest: `INSERT INTO mv_demo_super_unnest
+var duckForms = func() map[string]duckForm {
+	forms := map[string]duckForm{
+		"json-shared": {
+			payloadType: "JSON",
+			parse:       `CAST(decode(kinesis_data) AS JSON)`,
+			unnest: `INSERT INTO mv_demo_super_unnest
 SELECT substring(v[1], position('#' IN v[1]) + 1),
 	substring(v[2], position('#TRANSACTION' IN v[2]) + 1),
 	substring(b ->> '$.M.sk.S', position('#CUSTOMER' IN (b ->> '$.M.sk.S')) + 1),
@@ -59,11 +62,11 @@ SELECT substring(v[1], position('#' IN v[1]) + 1),
 	v[6], TRY_CAST(v[7] AS TIMESTAMPTZ), v[8], approximate_arrival_timestamp
 FROM (SELECT approximate_arrival_timestamp, v, unnest(coalesce(nullif(TRY_CAST(v[9] AS JSON[]), []), [NULL])) AS b
 	FROM (SELECT approximate_arrival_timestamp, json_extract_string(payload, ['` + strings.Join(paths, `', '`) + `']) AS v FROM demo_stream_vw))`,
-	},
-	"json-path": {
-		payloadType: "JSON",
-		parse:       `CAST(decode(kinesis_data) AS JSON)`,
-		unnest: `INSERT INTO mv_demo_super_unnest
+		},
+		"json-path": {
+			payloadType: "JSON",
+			parse:       `CAST(decode(kinesis_data) AS JSON)`,
+			unnest: `INSERT INTO mv_demo_super_unnest
 SELECT substring(payload ->> '$.dynamodb.Keys.pk.S', position('#' IN (payload ->> '$.dynamodb.Keys.pk.S')) + 1),
 	substring(payload ->> '$.dynamodb.Keys.sk.S', position('#TRANSACTION' IN (payload ->> '$.dynamodb.Keys.sk.S')) + 1),
 	substring(b ->> '$.M.sk.S', position('#CUSTOMER' IN (b ->> '$.M.sk.S')) + 1),
@@ -75,11 +78,11 @@ SELECT substring(payload ->> '$.dynamodb.Keys.pk.S', position('#' IN (payload ->
 	payload ->> '$.eventName', approximate_arrival_timestamp
 FROM (SELECT *, unnest(coalesce(nullif(TRY_CAST(payload -> '$.dynamodb.NewImage.calculationRequirements.M.dependentIds.L' AS JSON[]), []), [NULL])) AS b
 	FROM demo_stream_vw)`,
-	},
-	"variant": {
-		payloadType: "VARIANT",
-		parse:       `CAST(CAST(decode(kinesis_data) AS JSON) AS VARIANT)`,
-		unnest: `INSERT INTO mv_demo_super_unnest
+		},
+		"variant": {
+			payloadType: "VARIANT",
+			parse:       `CAST(CAST(decode(kinesis_data) AS JSON) AS VARIANT)`,
+			unnest: `INSERT INTO mv_demo_super_unnest
 SELECT substring(TRY_CAST(payload.dynamodb.Keys.pk.S AS VARCHAR), position('#' IN TRY_CAST(payload.dynamodb.Keys.pk.S AS VARCHAR)) + 1),
 	substring(TRY_CAST(payload.dynamodb.Keys.sk.S AS VARCHAR), position('#TRANSACTION' IN TRY_CAST(payload.dynamodb.Keys.sk.S AS VARCHAR)) + 1),
 	substring(TRY_CAST(b.M.sk.S AS VARCHAR), position('#CUSTOMER' IN TRY_CAST(b.M.sk.S AS VARCHAR)) + 1),
@@ -91,8 +94,13 @@ SELECT substring(TRY_CAST(payload.dynamodb.Keys.pk.S AS VARCHAR), position('#' I
 	TRY_CAST(payload.eventName AS VARCHAR), approximate_arrival_timestamp
 FROM (SELECT *, CAST(unnest(coalesce(nullif(TRY_CAST(TRY_CAST(payload.dynamodb.NewImage.calculationRequirements.M.dependentIds.L AS JSON) AS JSON[]), []), [NULL])) AS VARIANT) AS b
 	FROM demo_stream_vw)`,
-	},
-}
+		},
+	}
+	z := forms["json-shared"]
+	z.payloadType = "JSON USING COMPRESSION zstd"
+	forms["json-shared-zstd"] = z
+	return forms
+}()
 
 // duckProcedure is the article's procedure without its REFRESH (the view
 // was just refreshed) and its SET, in one transaction.

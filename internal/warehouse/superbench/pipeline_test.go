@@ -14,7 +14,7 @@ import (
 var (
 	flagRecords = flag.Int("records", 50_000, "change records put into the stream")
 	flagShards  = flag.Int("shards", 1, "shards of blueshift's stream")
-	flagForms   = flag.String("forms", "json-shared,json-path,variant", "forms of the hand-written DuckDB pipeline, comma-separated")
+	flagForms   = flag.String("forms", "json-shared,json-shared-zstd,json-path,variant", "forms of the hand-written DuckDB pipeline, comma-separated")
 	flagPG      = flag.Bool("pg", true, "run the PostgreSQL pipeline when PostgreSQL is installed")
 )
 
