@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -429,6 +430,7 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				rd.errs = append(rd.errs, gapError(sh.ID, b))
 				res.gaps = append(res.gaps, rd.errs[len(rd.errs)-1])
 			}
+			checks := g.checkAll(b.Records)
 			keep := b.Records[:0] // the records to stage, in place
 			var inexactKeep map[int]bool
 			for i := range b.Records {
@@ -442,7 +444,7 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				if arr.After(sc.maxArriv) {
 					sc.maxArriv = arr
 				}
-				code, reason, inexact := g.check(rec.Data)
+				code, reason, inexact := checks[i].code, checks[i].reason, checks[i].inexact
 				if code != 0 {
 					sc.skipped++
 					rd.errs = append(rd.errs, scanError{shard: sh.ID, position: rec.Seq, arrival: arr, code: code, reason: reason})
@@ -593,6 +595,45 @@ func (g *ingestor) lag(ctx context.Context, shards []source.Shard, pos map[strin
 // check says why a record cannot be ingested (code 0: it can), and
 // whether the view parses it as JSON that holds a number DuckDB's
 // conversion to VARIANT would change (super_number.go).
+// recordCheck is what check says of one record.
+type recordCheck struct {
+	code    int
+	reason  string
+	inexact bool
+}
+
+// checkParallel is how many goroutines check one read's records: checking
+// the JSON of every record took as long as reading them from the log, and
+// the goroutine that appends them to the staging table waits on both.
+const checkParallel = 2
+
+// checkAll checks recs, in checkParallel goroutines when there are many.
+func (g *ingestor) checkAll(recs []source.Record) []recordCheck {
+	out := make([]recordCheck, len(recs))
+	one := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := &out[i]
+			c.code, c.reason, c.inexact = g.check(recs[i].Data)
+		}
+	}
+	if len(recs) < 256 {
+		one(0, len(recs))
+		return out
+	}
+	var wg sync.WaitGroup
+	step := (len(recs) + checkParallel - 1) / checkParallel
+	for lo := step; lo < len(recs); lo += step {
+		wg.Add(1)
+		go func(lo int) {
+			defer wg.Done()
+			one(lo, min(lo+step, len(recs)))
+		}(lo)
+	}
+	one(0, step)
+	wg.Wait()
+	return out
+}
+
 func (g *ingestor) check(data []byte) (code int, reason string, inexact bool) {
 	if len(data) > maxRecordBytes {
 		return scanErrTooLarge, fmt.Sprintf("Record size %d exceeds the maximum size %d", len(data), maxRecordBytes) + dataStart(data), false
