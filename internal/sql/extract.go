@@ -261,6 +261,7 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 		*slot = &ast.SubqueryTable{Q: hoist, Alias: &ast.Alias{Name: alias}}
 	}
 	replace := map[ast.Expr]ast.Expr{}
+	var replaced []ast.Expr // the reads replaced, in order (lists apart)
 	for _, r := range kept {
 		s := byCol[r.column]
 		if s == nil || s.index[r.json] == 0 {
@@ -283,6 +284,12 @@ func (rw *rewriter) shareBlock(q *ast.Select) {
 			continue
 		}
 		replace[r.node] = readAt(r, elem, superElem, isJSON[r.column])
+		replaced = append(replaced, r.node)
+	}
+	if len(chain) > 0 {
+		// Under an unnest the block runs once an element, so each read
+		// is computed once a row below the unnest instead.
+		rw.readsBelow(slot, alias, replaced, replace)
 	}
 	rewrite := func(x ast.Expr) ast.Expr {
 		return ast.Rewrite(x, func(n any) any {
@@ -431,6 +438,35 @@ func (rw *rewriter) namedOutside(q *ast.Select, chain []*ast.Select, it *ast.Sel
 		})
 	}
 	return found
+}
+
+// readsBelow computes the reads (replace's values for the nodes in reads)
+// in a projection of their own over *slot, the entry the unnest wrappers
+// read (SELECT *, read AS __rs_read_1, ... FROM entry AS alias), and
+// replaces each in the block with its column. A read repeated (in the
+// select list and GROUP BY, say) is one column. The unnest repeats the
+// row for every element; the reads, the costliest part of a block that
+// unnests (the casts, the JSON strings' text), then run once a row.
+func (rw *rewriter) readsBelow(slot *ast.TableExpr, alias ast.Ident, reads []ast.Expr, replace map[ast.Expr]ast.Expr) {
+	layer := &ast.Select{Items: []ast.SelectItem{{X: &ast.ColumnRef{Star: true}}}, From: []ast.TableExpr{*slot}}
+	cols := map[string]ast.Ident{}
+	for _, node := range reads {
+		x := replace[node]
+		key := ast.Format(x)
+		id, ok := cols[key]
+		if !ok {
+			rw.sharedReads++
+			id = ast.Ident{Name: "__rs_read_" + strconv.Itoa(rw.sharedReads)}
+			cols[key] = id
+			name := id
+			layer.Items = append(layer.Items, ast.SelectItem{X: x, Alias: &name})
+		}
+		replace[node] = &ast.ColumnRef{Parts: []ast.Ident{alias, id}}
+	}
+	if len(layer.Items) == 1 {
+		return
+	}
+	*slot = &ast.SubqueryTable{Q: layer, Alias: &ast.Alias{Name: alias}}
 }
 
 // readAt is read r (a value, cast or text read) taken from elem, the

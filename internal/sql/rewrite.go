@@ -65,6 +65,8 @@ type rewriter struct {
 	wrappers map[*ast.Select]bool
 	// sharedLists counts the lists super-shared-extraction added, to name them.
 	sharedLists int
+	// sharedReads counts the read columns it added below unnests.
+	sharedReads int
 	// usedStatementTime is set when a rule printed opts.StatementTime.
 	usedStatementTime bool
 	// stmt is the statement the rules run on; ctes its WITH queries' names.

@@ -84,6 +84,7 @@ func TestJSONAtRestSameAnswers(t *testing.T) {
 		`SELECT p.id, k, json_serialize(v) FROM T p, UNPIVOT p.payload AS v AT k ORDER BY 1, 2`,
 		`SELECT p.id, n, i, i.k, i.k::int, i.k::varchar, i[0], i[0]::int, json_typeof(i), is_object(i), i.k = 3 FROM T p, p.payload.g.l AS i AT n WHERE i.k IS NULL OR i.k::varchar <> 'x' ORDER BY 1, 2`,
 		`SELECT p.id, i.k::int, count(*) FROM T p LEFT JOIN p.payload.g.l i ON true GROUP BY 1, 2 ORDER BY 1, 2`,
+		`SELECT p.payload.a::varchar, count(*), max(p.payload.h::int) FROM T p LEFT JOIN p.payload.g.l i ON true GROUP BY p.payload.a::varchar HAVING max(p.payload.e::varchar) IS NOT NULL OR count(*) > 0 ORDER BY p.payload.a::varchar`,
 		`SELECT a.id, b.payload.a, b.payload.g.l FROM T a JOIN T b ON a.id = b.id ORDER BY 1`,
 		`SELECT id FROM T WHERE id IN (SELECT id FROM T q WHERE q.payload.a::int > 1) ORDER BY id`,
 		`SELECT p.id, (SELECT count(*) FROM T q WHERE q.payload.a::varchar = p.payload.a::varchar) FROM T p ORDER BY 1`,
