@@ -420,11 +420,31 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 			continue
 		}
 		sc := &shardScan{shard: sh.ID, before: p, after: p}
+		var next *pendingRead
 		for leftRecs > 0 && leftBytes > 0 {
-			b, err := g.reader.Read(ctx, g.mv.stream, sh.ID, sc.after.position,
-				source.Limits{MaxRecords: min(leftRecs, readMaxRecords), MaxBytes: leftBytes})
+			var b source.Batch
+			var err error
+			if next != nil {
+				b, err = next.wait()
+				next = nil
+			} else {
+				b, err = g.reader.Read(ctx, g.mv.stream, sh.ID, sc.after.position,
+					source.Limits{MaxRecords: min(leftRecs, readMaxRecords), MaxBytes: leftBytes})
+			}
 			if err != nil {
 				return sourceError(err)
+			}
+			if !b.End && len(b.Records) > 0 && b.Next != "" {
+				// The next read runs while this one's records are checked.
+				// Its bounds are what is left if every record of this one
+				// is kept, so this loop always takes it.
+				recs, size := leftRecs-len(b.Records), leftBytes
+				for i := range b.Records {
+					size -= len(b.Records[i].Data)
+				}
+				if recs > 0 && size > 0 {
+					next = g.startRead(ctx, sh.ID, b.Next, source.Limits{MaxRecords: min(recs, readMaxRecords), MaxBytes: size})
+				}
 			}
 			if b.Gap != nil {
 				rd.errs = append(rd.errs, gapError(sh.ID, b))
@@ -464,6 +484,9 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 				select {
 				case chunks <- stageChunk{shard: sh.ID, recs: keep, inexact: inexactKeep}:
 				case <-ctx.Done():
+					if next != nil {
+						_, _ = next.wait()
+					}
 					return ctx.Err()
 				}
 			}
@@ -497,6 +520,28 @@ func (g *ingestor) read(ctx context.Context, shards []source.Shard, pos map[stri
 		}
 	}
 	return nil
+}
+
+// pendingRead is a read of the log running in a goroutine of its own.
+type pendingRead struct {
+	done chan struct{}
+	b    source.Batch
+	err  error
+}
+
+// startRead starts reading a shard from position; wait returns the batch.
+func (g *ingestor) startRead(ctx context.Context, shard, position string, lim source.Limits) *pendingRead {
+	p := &pendingRead{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.b, p.err = g.reader.Read(ctx, g.mv.stream, shard, position, lim)
+	}()
+	return p
+}
+
+func (p *pendingRead) wait() (source.Batch, error) {
+	<-p.done
+	return p.b, p.err
 }
 
 // stage appends the chunks' records to the staging table with DuckDB's
