@@ -24,7 +24,9 @@ import (
 //     json_extract_string(payload, [paths]) call, the dependents' array among
 //     them, unnested in the select list.
 //   - json-shared-zstd: json-shared, the payload column compressed with
-//     ZSTD.
+//     ZSTD, which DuckDB writes in half the time of its own choice for
+//     these records (the engine's limit for a bulk load; blueshift keeps
+//     DuckDB's choice, see docs/design/super.md).
 //   - json-path: JSON text, one json_extract_string call a path.
 //   - variant: VARIANT (SUPER's form in blueshift today), read with field
 //     access, unnested as blueshift's translation does.
