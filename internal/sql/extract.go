@@ -16,10 +16,12 @@ import (
 // and each read becomes an element of that list. Reads are lax casts of a
 // path to a scalar type (TRY_CAST(a.payload.x.y AS INTEGER)), text reads
 // (rs_super_text(a.payload.x.y)) and the array an unnest iterates. A read
-// takes the extracted string when the value is a JSON string (cast through
-// a VARIANT string, so the cast's rules are unchanged), and NULL when it is
-// missing; any other value falls back to the path as before, so every
-// answer is the one the VARIANT path gives.
+// takes the extracted string when the value is a JSON string (cast with the
+// VARIANT string's rules, stringCast), and NULL when it is missing; any
+// other value falls back to the path as before, so every answer is the one
+// the VARIANT path gives. Under an unnest the reads are computed below it,
+// once a row (readsBelow), and the unnested elements stay JSON text
+// (elementsAsJSON).
 //
 // With SUPER stored as VARIANT the extraction costs a serialization of the
 // whole value to JSON text a row, which pays only when a block reads many
