@@ -25,8 +25,8 @@ import (
 //     them, unnested in the select list.
 //   - json-shared-zstd: json-shared, the payload column compressed with
 //     ZSTD, which DuckDB writes in half the time of its own choice for
-//     these records (the engine's limit for a bulk load; blueshift keeps
-//     DuckDB's choice, see docs/design/super.md).
+//     these records, as blueshift's streaming views store it (the
+//     engine's limit for a bulk load, see docs/design/super.md).
 //   - json-path: JSON text, one json_extract_string call a path.
 //   - variant: VARIANT (SUPER's form in blueshift today), read with field
 //     access, unnested as blueshift's translation does.
