@@ -85,6 +85,10 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 		return ownTx(s.planDropMV(n)), nil
 	case *ast.AlterOwner:
 		return s.planAlterOwner(n), nil // owners.go
+	case *ast.AlterTable:
+		if n.Action == "layout" {
+			return s.planLayout(tr), nil // exec_ddl.go
+		}
 	case *ast.DropSchema:
 		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {
 			return pl, err

@@ -8,13 +8,29 @@ package warehouse
 //     SELECT * FROM other LIMIT 0), then copies other's NOT NULL
 //     constraints and, with INCLUDING DEFAULTS, its column defaults, in the
 //     statement's transaction, as Redshift's LIKE does.
+//   - ALTER TABLE t ALTER DISTKEY / DISTSTYLE / [COMPOUND | INTERLEAVED]
+//     SORTKEY / ENCODE (a physical layout, which DuckDB has no use for)
+//     checks that t exists (the front end prints SELECT 1 FROM t LIMIT 0)
+//     and answers as Redshift does: the command ALTER TABLE, no rows.
 
 import (
 	"context"
 	"errors"
 
+	bsql "github.com/blueshift-dev/blueshift/internal/sql"
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
+
+// planLayout plans an ALTER TABLE of a physical layout: tr.SQL checks the
+// table exists.
+func (s *Session) planLayout(tr *bsql.Translation) *plan {
+	return &plan{command: "ALTER TABLE", run: func(ctx context.Context, _ []any) (*Result, error) {
+		if _, err := s.conn.Exec(ctx, tr.SQL); err != nil {
+			return nil, err
+		}
+		return commandResult("ALTER TABLE"), nil
+	}}
+}
 
 // planLike completes CREATE TABLE ... (LIKE other).
 func (s *Session) planLike(pl *plan, stmt ast.Stmt) *plan {
