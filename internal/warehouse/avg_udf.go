@@ -103,8 +103,8 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 
 // registerAvg registers rs_avg, rs_to_char_number (TO_CHAR with a
 // numeric format, which the SQL front end's FormatNumber prints) and
-// rs_crc32, rs_date_text, rs_truncate_bytes, rs_sha2 and trunc's date
-// overloads on sc, for every connection
+// rs_crc32, rs_date_text, rs_truncate_bytes, rs_sha2, trunc's date
+// overloads and fnv_hash on sc, for every connection
 // of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
@@ -131,6 +131,9 @@ func registerAvg(sc *sql.Conn) error {
 	}
 	if err := duckdb.RegisterScalarUDFSet(sc, "trunc", truncDateFuncs()...); err != nil { // trunc_udf.go
 		return fmt.Errorf("warehouse: register trunc of a date: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDFSet(sc, "fnv_hash", fnvHashFuncs()...); err != nil { // fnv_udf.go
+		return fmt.Errorf("warehouse: register fnv_hash: %w", err)
 	}
 	return nil
 }
