@@ -78,7 +78,8 @@ var CompatTables = map[string]bool{
 // InfoSchemaViews are the information_schema views the catalog schema
 // defines as information_schema_<name>, with Postgres's type names and the
 // user's schemas only.
-var InfoSchemaViews = map[string]bool{"columns": true, "tables": true, "schemata": true, "views": true}
+var InfoSchemaViews = map[string]bool{"columns": true, "tables": true, "schemata": true, "views": true,
+	"table_constraints": true, "key_column_usage": true}
 
 // CompatTriggers are the words without which CatalogCompat has nothing to do.
 var CompatTriggers = []string{"pg_", "information_schema", "operator", "version", "format_type", "::reg", "array_upper", "~", "_description"}

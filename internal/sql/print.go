@@ -228,9 +228,10 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 			p.W(" SET NOT NULL")
 			out = &ast.Raw{Text: p.String()}
 		}
-		if n.Redshift {
-			// Physical layout means nothing to DuckDB; check the
-			// table exists and do nothing else.
+		if n.Redshift || n.Action == "add constraint" || n.Action == "drop constraint" {
+			// Physical layout means nothing to DuckDB, and key
+			// constraints are the warehouse's (informational, as in
+			// Redshift): check the table exists and do nothing else.
 			out = &ast.Select{Items: []ast.SelectItem{{X: num("1")}},
 				From: []ast.TableExpr{&ast.TableRef{Name: n.Table}}, Limit: num("0")}
 		}

@@ -72,6 +72,7 @@ const (
 	InvalidRecursion              Code = "42P19"
 	InvalidColumnReference        Code = "42P10"
 	InvalidTableDefinition        Code = "42P16"
+	InvalidForeignKey             Code = "42830"
 	InvalidObjectDefinition       Code = "42P17"
 	ReadOnlySQLTransaction        Code = "25006"
 	LockNotAvailable              Code = "55P03"

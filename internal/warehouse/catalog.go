@@ -35,6 +35,7 @@ var migrations = []Migration{
 	adminMigration,            // exec_admin.go
 	scheduleOnChangeMigration, // exec_schedule.go
 	lateBindingMigration,      // late_binding.go
+	keyConstraintsMigration,   // constraints.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

@@ -20,7 +20,7 @@ import (
 // compatPrelude defines the catalog objects compatFuncs and compatTables name.
 func compatPrelude() []string {
 	s := CatalogSchema + "."
-	return []string{
+	list := []string{
 		// The Redshift name of a DuckDB catalog name (bsql.DisplayName):
 		// "^mixed^cased^table" is "MixedCasedTable".
 		`CREATE OR REPLACE MACRO ` + s + `display_name(bs_dn) AS ` + bsql.DisplayNameSQL("bs_dn"),
@@ -115,11 +115,14 @@ func compatPrelude() []string {
 			FROM duckdb_databases() WHERE NOT internal`,
 		// The length checks the SQL front end gives VARCHAR(n) and CHAR(n)
 		// columns are the column types' own rule, not constraints to show.
-		// Primary keys and unique constraints are named as Postgres names
-		// them (t_pkey, t_a_b_key), their conkey counts columns from 1 as
-		// attnum does (DuckDB's from 0), and each has an index (pg_index,
-		// and a pg_class row of relkind 'i' in compat_catalog.go), which is
-		// where drivers look for primary keys (PgJDBC's getPrimaryKeys,
+		// The keys are the catalog's (constraints.go), and DuckDB's of
+		// tables made before keys were informational, without its NOT NULL
+		// rows (Postgres keeps NOT NULL in pg_attribute). Primary keys and
+		// unique constraints are named as Postgres names them (t_pkey,
+		// t_a_b_key), their conkey counts columns from 1 as attnum does
+		// (DuckDB's from 0), and each has an index (pg_index, and a
+		// pg_class row of relkind 'i' in compat_catalog.go), which is where
+		// drivers look for primary keys (PgJDBC's getPrimaryKeys,
 		// SQLAlchemy's get_pk_constraint).
 		`CREATE OR REPLACE VIEW ` + s + `pg_constraint AS SELECT c.* REPLACE (
 				CASE WHEN c.contype = 'p' THEN d.table_name || '_pkey'
@@ -129,7 +132,9 @@ func compatPrelude() []string {
 				CASE WHEN c.contype IN ('p', 'u') THEN c.oid ELSE 0 END AS conindid)
 			FROM pg_catalog.pg_constraint c
 			JOIN duckdb_constraints() d ON d.table_oid * 1000000 + d.constraint_index = c.oid
-			WHERE NOT (c.contype = 'c' AND c.conname LIKE '%value too long for type%')`,
+			WHERE NOT (c.contype = 'c' AND c.conname LIKE '%value too long for type%') AND d.constraint_type <> 'NOT NULL'
+			UNION ALL BY NAME
+			SELECT * EXCLUDE (schema_name, table_name, columns, ref_schema, ref_table, ref_columns) FROM ` + s + `key_constraint_rows`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_index AS SELECT * FROM pg_catalog.pg_index
 			UNION ALL BY NAME
 			SELECT oid AS indexrelid, conrelid AS indrelid, len(conkey)::INTEGER AS indnatts, len(conkey)::INTEGER AS indnkeyatts,
@@ -155,6 +160,8 @@ func compatPrelude() []string {
 			FROM (SELECT comment::JSON AS c FROM duckdb_tables() WHERE temporary AND table_name LIKE 'bs\_cursor\_%' ESCAPE '\')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_language AS SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS lanname WHERE false`,
 	}
+	// pg_constraint reads keyConstraintRowsView (constraints.go).
+	return append(append([]string{keyConstraintRowsView()}, list...), keyInfoSchemaViews()...)
 }
 
 // sessionCompat defines, on a session's own DuckDB connection, what depends

@@ -74,7 +74,7 @@ func redshiftCatalogViews() []string {
 			ORDER BY c.schema_name, c.table_name, c.column_index`,
 		// SHOW TABLE: the table's CREATE TABLE statement as Redshift
 		// prints it, with the column types, NOT NULL, defaults and the
-		// primary key blueshift keeps (no ENCODE, DISTKEY or SORTKEY: it
+		// primary key (constraints.go; DuckDB's for older tables) (no ENCODE, DISTKEY or SORTKEY: it
 		// keeps no physical layout, DISTSTYLE AUTO). A NULL schema is the
 		// search path's first that has the table.
 		`CREATE OR REPLACE MACRO main.rs_show_table(bs_schema, bs_name) AS coalesce((
@@ -83,7 +83,9 @@ func redshiftCatalogViews() []string {
 					|| CASE WHEN bs_st_c.column_default IS NOT NULL AND bs_st_c.column_default NOT LIKE 'nextval(%' THEN ' DEFAULT ' || bs_st_c.column_default ELSE '' END
 					|| CASE WHEN NOT bs_st_c.is_nullable THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY bs_st_c.column_index)
 				|| coalesce((SELECT ', PRIMARY KEY (' || array_to_string(min(bs_st_k.constraint_column_names), ', ') || ')'
-					FROM duckdb_constraints() bs_st_k WHERE bs_st_k.table_oid = min(bs_st_c.table_oid) AND bs_st_k.constraint_type = 'PRIMARY KEY'), '')
+					FROM duckdb_constraints() bs_st_k WHERE bs_st_k.table_oid = min(bs_st_c.table_oid) AND bs_st_k.constraint_type = 'PRIMARY KEY'),
+					(SELECT ', PRIMARY KEY (' || array_to_string(list_transform(first(bs_st_r.columns), bs_x -> ` + s + `display_name(bs_x)), ', ') || ')'
+					FROM ` + s + `key_constraint_rows bs_st_r WHERE bs_st_r.conrelid = min(bs_st_c.table_oid) AND bs_st_r.contype = 'p'), '')
 				|| ' ) DISTSTYLE AUTO;'
 			FROM duckdb_columns() bs_st_c
 			LEFT JOIN ` + s + `pg_attribute bs_st_a ON bs_st_a.attrelid = bs_st_c.table_oid AND bs_st_a.attnum = bs_st_c.column_index

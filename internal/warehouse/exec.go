@@ -86,8 +86,11 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 	case *ast.AlterOwner:
 		return s.planAlterOwner(n), nil // owners.go
 	case *ast.AlterTable:
-		if n.Action == "layout" {
+		switch n.Action {
+		case "layout":
 			return s.planLayout(tr), nil // exec_ddl.go
+		case "add constraint", "drop constraint":
+			return s.planConstraints(s.planLayout(tr), n), nil // constraints.go
 		}
 	case *ast.DropSchema:
 		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {
@@ -134,8 +137,9 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 		}
 		s.inferParams(ctx, tr.Stmt, pl.params) // exec_params.go
 	}
-	pl = s.planLike(pl, tr.Stmt)                                      // exec_ddl.go
-	return s.planOwners(s.planColumnTypes(pl, tr.Stmt), tr.Stmt), nil // column_types.go, owners.go
+	pl = s.planLike(pl, tr.Stmt)                                    // exec_ddl.go
+	pl = s.planConstraints(s.planColumnTypes(pl, tr.Stmt), tr.Stmt) // column_types.go, constraints.go
+	return s.planOwners(pl, tr.Stmt), nil                           // owners.go
 }
 
 // ownTx marks pl as a statement that manages its own transactions.

@@ -67,7 +67,12 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 	case *ast.Drop:
 		return s.planDropRecords(pl, n)
 	case *ast.DropSchema:
-		return s.withCatalog(pl, func(ctx context.Context) error { return s.forgetSchemaOwners(ctx, n.Names) })
+		return s.withCatalog(pl, func(ctx context.Context) error {
+			if err := s.forgetSchemaKeys(ctx, n.Names); err != nil { // constraints.go
+				return err
+			}
+			return s.forgetSchemaOwners(ctx, n.Names)
+		})
 	case *ast.CreateSchema:
 		name, owner := catalogIdent(n.Name, s.Options()), s.user
 		if n.Owner != nil {
@@ -147,6 +152,9 @@ func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 			}
 			if n.Kind == "table" {
 				if err := s.forgetColumnTypes(ctx, schema, rel); err != nil {
+					return err
+				}
+				if err := s.dropTableKeys(ctx, schema, rel, n.Cascade); err != nil { // constraints.go
 					return err
 				}
 			}

@@ -195,21 +195,18 @@ func (p *Printer) createTable(n *CreateTable) {
 		for _, c := range n.Columns {
 			p.W(sep)
 			sep = ", "
+			if p.DuckDB && !c.NotNull && (c.PrimaryKey || n.inPrimaryKey(c.Name)) {
+				c.NotNull, c.Null = true, false // a primary key's columns are NOT NULL, as in Redshift
+			}
 			p.ColumnDef(&c)
 		}
-		for _, c := range n.Constraints {
+		for i := range n.Constraints {
+			if p.DuckDB {
+				break // informational: the warehouse keeps them
+			}
 			p.W(sep)
 			sep = ", "
-			p.W(strings.ToUpper(c.Kind), " ")
-			p.parenIDs(c.Columns)
-			if c.References != nil {
-				p.W(" REFERENCES ")
-				p.name(c.References)
-				if len(c.RefColumns) > 0 {
-					p.W(" ")
-					p.parenIDs(c.RefColumns)
-				}
-			}
+			p.TableConstraint(&n.Constraints[i])
 		}
 		p.W(")")
 	}
@@ -217,6 +214,41 @@ func (p *Printer) createTable(n *CreateTable) {
 	if n.As != nil {
 		p.W(" AS ")
 		p.Query(n.As)
+	}
+}
+
+// inPrimaryKey reports whether the table constraint PRIMARY KEY (...)
+// names col.
+func (n *CreateTable) inPrimaryKey(col Ident) bool {
+	for _, c := range n.Constraints {
+		if c.Kind != "primary key" {
+			continue
+		}
+		for _, k := range c.Columns {
+			if strings.EqualFold(k.Name, col.Name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TableConstraint prints one table constraint, as Redshift writes it.
+func (p *Printer) TableConstraint(c *TableConstraint) {
+	if c.Name != nil {
+		p.W("CONSTRAINT ")
+		p.id(*c.Name, false)
+		p.W(" ")
+	}
+	p.W(strings.ToUpper(c.Kind), " ")
+	p.parenIDs(c.Columns)
+	if c.References != nil {
+		p.W(" REFERENCES ")
+		p.name(c.References)
+		if len(c.RefColumns) > 0 {
+			p.W(" ")
+			p.parenIDs(c.RefColumns)
+		}
 	}
 }
 
@@ -274,15 +306,20 @@ func (p *Printer) ColumnDef(c *ColumnDef) {
 	if c.Null {
 		p.W(" NULL")
 	}
-	if c.PrimaryKey {
+	// Redshift's key constraints are informational: DuckDB gets none.
+	if c.PrimaryKey && !p.DuckDB {
 		p.W(" PRIMARY KEY")
 	}
-	if c.Unique {
+	if c.Unique && !p.DuckDB {
 		p.W(" UNIQUE")
 	}
-	if c.References != nil {
+	if c.References != nil && !p.DuckDB {
 		p.W(" REFERENCES ")
 		p.name(c.References)
+		if len(c.RefColumns) > 0 {
+			p.W(" ")
+			p.parenIDs(c.RefColumns)
+		}
 	}
 	if p.DuckDB && c.Check != nil {
 		p.W(" CHECK (")
@@ -337,6 +374,15 @@ func (p *Printer) alterTable(n *AlterTable) {
 		p.typ(n.Type)
 	case "layout":
 		p.W(" ", n.Text)
+	case "add constraint":
+		p.W(" ADD ")
+		p.TableConstraint(n.Constraint)
+	case "drop constraint":
+		p.W(" DROP CONSTRAINT ")
+		p.id(n.Name, false)
+		if n.Cascade {
+			p.W(" CASCADE")
+		}
 	case "append from":
 		p.W(" APPEND FROM ")
 		p.name(n.Source)

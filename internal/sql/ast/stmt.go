@@ -75,12 +75,17 @@ type ColumnDef struct {
 	SortKey    bool
 	Collate    string
 	References Name
+	RefColumns []Ident // REFERENCES t (cols)
 	// Check is a CHECK constraint a rewrite added (DuckDB only).
 	Check Expr
 }
 
-// TableConstraint is PRIMARY KEY (..), UNIQUE (..) or FOREIGN KEY (..) REFERENCES t.
+// TableConstraint is [CONSTRAINT name] PRIMARY KEY (..), UNIQUE (..) or
+// FOREIGN KEY (..) REFERENCES t [(..)]. Redshift's are informational, not
+// enforced: DuckDB is given none of them (Printer.DuckDB), the warehouse
+// keeps them in its catalog.
 type TableConstraint struct {
+	Name       *Ident
 	Kind       string // "primary key", "unique", "foreign key"
 	Columns    []Ident
 	References Name
@@ -146,18 +151,20 @@ type Truncate struct {
 // AlterTable is ALTER TABLE t action, for the actions both engines share.
 type AlterTable struct {
 	Table  Name
-	Action string // "add column", "drop column", "rename to", "rename column", "alter column type", "layout", "append from"
+	Action string // "add column", "drop column", "rename to", "rename column", "alter column type", "layout", "append from", "add constraint", "drop constraint"
 	// Source is APPEND FROM's table; Append its IGNOREEXTRA or FILLTARGET ("" for neither).
-	Source   Name
-	Append   string
-	Column   *ColumnDef
-	Name     Ident // column to drop or rename; new table name
-	NewName  Ident
-	IfExists bool
-	Cascade  bool
-	Type     *TypeName
-	Redshift bool   // a physical-layout action DuckDB has no use for
-	Text     string // the layout action as written, for Format
+	Source Name
+	Append string
+	Column *ColumnDef
+	// Constraint is ADD CONSTRAINT's.
+	Constraint *TableConstraint
+	Name       Ident // column to drop or rename; constraint to drop
+	NewName    Ident
+	IfExists   bool
+	Cascade    bool
+	Type       *TypeName
+	Redshift   bool   // a physical-layout action DuckDB has no use for
+	Text       string // the layout action as written, for Format
 }
 
 func (*Insert) stmt()      {}

@@ -553,28 +553,7 @@ func (p *parser) tableElements(ct *ast.CreateTable) {
 				p.expect("defaults")
 			}
 		case p.is("primary") || p.is("unique") || p.is("foreign") || p.is("constraint"):
-			if p.accept("constraint") {
-				p.ident()
-			}
-			var tc ast.TableConstraint
-			switch {
-			case p.acceptSeq("primary", "key"):
-				tc.Kind = "primary key"
-			case p.accept("unique"):
-				tc.Kind = "unique"
-			case p.acceptSeq("foreign", "key"):
-				tc.Kind = "foreign key"
-			default:
-				p.fail(p.peek(), "")
-			}
-			tc.Columns = p.parenIdentList()
-			if tc.Kind == "foreign key" {
-				p.expect("references")
-				tc.References = p.name()
-				if p.is("(") {
-					tc.RefColumns = p.parenIdentList()
-				}
-			}
+			tc := p.tableConstraint()
 			ct.Constraints = append(ct.Constraints, tc)
 		default:
 			ct.Columns = append(ct.Columns, p.columnDef())
@@ -584,6 +563,35 @@ func (p *parser) tableElements(ct *ast.CreateTable) {
 		}
 	}
 	p.expect(")")
+}
+
+// tableConstraint reads [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE
+// (cols) | FOREIGN KEY (cols) REFERENCES t [(cols)].
+func (p *parser) tableConstraint() ast.TableConstraint {
+	var tc ast.TableConstraint
+	if p.accept("constraint") {
+		name := p.ident()
+		tc.Name = &name
+	}
+	switch {
+	case p.acceptSeq("primary", "key"):
+		tc.Kind = "primary key"
+	case p.accept("unique"):
+		tc.Kind = "unique"
+	case p.acceptSeq("foreign", "key"):
+		tc.Kind = "foreign key"
+	default:
+		p.fail(p.peek(), "")
+	}
+	tc.Columns = p.parenIdentList()
+	if tc.Kind == "foreign key" {
+		p.expect("references")
+		tc.References = p.name()
+		if p.is("(") {
+			tc.RefColumns = p.parenIdentList()
+		}
+	}
+	return tc
 }
 
 func (p *parser) columnDef() ast.ColumnDef {
@@ -617,7 +625,7 @@ func (p *parser) columnDef() ast.ColumnDef {
 		case p.accept("references"):
 			cd.References = p.name()
 			if p.is("(") {
-				p.parenIdentList()
+				cd.RefColumns = p.parenIdentList()
 			}
 		default:
 			return cd
@@ -878,16 +886,21 @@ func (p *parser) alter() ast.Stmt {
 	switch {
 	case p.accept("add"):
 		if p.is("constraint") || p.is("primary") || p.is("unique") || p.is("foreign") {
-			p.i = start
-			return p.raw()
+			tc := p.tableConstraint()
+			at.Action, at.Constraint = "add constraint", &tc
+			break
 		}
 		p.accept("column")
 		cd := p.columnDef()
 		at.Action, at.Column = "add column", &cd
 	case p.accept("drop"):
-		if p.is("constraint") {
-			p.i = start
-			return p.raw()
+		if p.accept("constraint") {
+			at.Action, at.Name = "drop constraint", p.ident()
+			at.Cascade = p.accept("cascade")
+			if !at.Cascade {
+				p.accept("restrict")
+			}
+			break
 		}
 		p.accept("column")
 		at.Action = "drop column"
