@@ -33,6 +33,9 @@ func FuzzParse(f *testing.F) {
 		"explain (analyze false, verbose, costs off, format text) insert into t select nvl(a, 0) from u",
 		"explain select a into temp n from t",
 		"explain create table x (a int)",
+		"create table s (a int primary key references t (b), c int unique, constraint k unique (a, c), foreign key (c) references u)",
+		"alter table s add constraint \"K\" foreign key (a, c) references x.t (b, d)",
+		"alter table s drop constraint k cascade",
 	} {
 		f.Add(s)
 	}
