@@ -26,6 +26,10 @@ type ColumnLimit struct {
 	// DECIMAL(38, Scale) (avgscale.go).
 	Decimal bool
 	Scale   int
+	// Numeric is a number column's DuckDB type (SMALLINT, INTEGER, BIGINT,
+	// DECIMAL(p,s), REAL, DOUBLE; empty for other columns), which the
+	// division of DECIMALs reads its operands' types from (decimaldiv.go).
+	Numeric string
 }
 
 // charLimits: a value written into a VARCHAR(n) or CHAR(n) column by

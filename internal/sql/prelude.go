@@ -14,6 +14,10 @@ var prelude = []string{
 	// RS_NONZERO(x): x, or the "division by zero" error when x is zero; the
 	// divisor of every / and % (rule division-by-zero).
 	`CREATE OR REPLACE MACRO rs_nonzero(x) AS CASE WHEN x = 0 THEN error('division by zero') ELSE x END`,
+	// RS_DECDIV(n, d, unit): n / d, two HUGEINTs (d not zero), rounded half
+	// away from zero, times unit (10^-scale as a DECIMAL): a DECIMAL division by
+	// Redshift's rules (decimaldiv.go), exact in 128 bits.
+	`CREATE OR REPLACE MACRO rs_decdiv(n, d, unit) AS CAST(sign(n) * sign(d) * ((abs(n) + abs(d) // 2) // abs(d)) AS DECIMAL(38, 0)) * unit`,
 	// Arithmetic on SUPER (Redshift's "Operators and functions" for
 	// SUPER): dynamically typed, the result is SUPER. Integers give an
 	// integer (overflow is an error, division truncates); with a decimal

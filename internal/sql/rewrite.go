@@ -32,6 +32,7 @@ var rules = []rule{
 	{"super-shared-extraction", sharedExtraction}, // many paths of one SUPER column: one json_extract a row
 	{"super-json-at-rest", jsonAtRest},            // a SUPER column stored as JSON text reads as VARIANT
 	{"avg-scale", avgScale},                       // avg(x) of a DECIMAL(p, s) -> CAST(avg(x) AS DECIMAL(38, s))
+	{"decimal-division", decimalDivision},         // DECIMAL / DECIMAL -> DECIMAL(p, s) by Redshift's rules, not DOUBLE
 	{"trunc-dates", truncDates},                   // trunc(ts_column) -> trunc(CAST(ts_column AS TIMESTAMP)): the TRUNC date function
 	{"redshift-functions", redshiftFunctions},     // nvl, decode, dateadd, json_parse, ...
 	{"trailing-blanks", trailingBlanks},           // 'a' = 'a ' is true: trailing blanks do not count

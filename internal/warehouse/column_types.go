@@ -280,10 +280,12 @@ func (s *Session) planColumnTypes(pl *plan, stmt ast.Stmt) *plan {
 
 // charLimits returns the columns of the table n names, in order, with the
 // length of those declared VARCHAR(n) or CHAR(n) (and still DuckDB
-// VARCHARs) and which are dates, timestamps, SUPER or DECIMAL, for the SQL front
-// end's length check on INSERT and UPDATE, its reading of date literals
-// and its ORDER BY of SUPER (Options.CharLimits). It returns nil when the table is not found or has
-// no such column: DuckDB then reports what is wrong with the statement.
+// VARCHARs), which are dates, timestamps, SUPER or DECIMAL, and the type
+// of the numbers, for the SQL front end's length check on INSERT and
+// UPDATE, its reading of date literals, its ORDER BY of SUPER and its
+// division of DECIMALs (Options.CharLimits). It returns nil when the table
+// is not found or has no such column: DuckDB then reports what is wrong
+// with the statement.
 func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit {
 	schema, table, err := s.resolveRelation(ctx, n, s.baseOptions())
 	if err != nil {
@@ -329,7 +331,11 @@ func (s *Session) charLimits(ctx context.Context, n ast.Name) []bsql.ColumnLimit
 				c.Decimal = true
 			}
 		}
-		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super || c.Decimal
+		switch {
+		case typ == "SMALLINT", typ == "INTEGER", typ == "BIGINT", typ == "FLOAT", typ == "DOUBLE", strings.HasPrefix(typ, "DECIMAL("):
+			c.Numeric = typ
+		}
+		limited = limited || c.Limit > 0 || c.DateKind != "" || c.Super || c.Decimal || c.Numeric != ""
 		cols = append(cols, c)
 	}
 	if res.Err() != nil || !limited {
