@@ -60,6 +60,8 @@ func FuzzTranslate(f *testing.F) {
 		"select a.b.x::int, d, d.k::varchar, d[0] from t a left join a.b.l d on true where d.k::int > 1 group by 1, 2, 3, 4",
 		"select a.b.x::varchar, count(*) from t a, a.b.l d, d.m e group by a.b.x::varchar having max(a.b.y::int) > 0",
 		"select d.k, (select count(*) from u where u.x = d.k::int) from t a, a.b.l d at i order by d",
+		"select p / q, sum(p) / count(*), a.p / (n / 3), min(p / nullif(q, 0)) from t a join u on a.q = u.q group by p / q",
+		"select 1::decimal(8,2) / 3, -2::numeric(19,0) / 3::bigint, 2::dec / 0",
 	} {
 		f.Add(s)
 	}
@@ -72,6 +74,16 @@ func FuzzTranslate(f *testing.F) {
 					return []string{"b", "o"}
 				}
 				return nil
+			}
+		}
+		if len(text)%5 != 0 {
+			// Number columns of t (decimaldiv.go).
+			opts.CharLimits = func(n ast.Name) []ColumnLimit {
+				if n.Last().Name != "t" {
+					return nil
+				}
+				return []ColumnLimit{{Name: "p", Numeric: "DECIMAL(8,2)", Decimal: true, Scale: 2},
+					{Name: "q", Numeric: "SMALLINT"}, {Name: "n", Numeric: "BIGINT"}, {Name: "f", Numeric: "DOUBLE"}}
 			}
 		}
 		tr, err := Translate(text, opts)
