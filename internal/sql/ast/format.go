@@ -2,6 +2,7 @@ package ast
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -139,13 +140,13 @@ func (p *Printer) Stmt(n Stmt) {
 		if n.All {
 			p.W("RESET ALL")
 		} else {
-			p.W("RESET ", n.Name)
+			p.W("RESET ", settingText(n.Name))
 		}
 	case *Show:
 		if n.All {
 			p.W("SHOW ALL")
 		} else {
-			p.W("SHOW ", n.Name)
+			p.W("SHOW ", settingText(n.Name))
 		}
 	case *Begin:
 		p.W("BEGIN")
@@ -167,7 +168,7 @@ func (p *Printer) set(n *Set) {
 	if n.Local {
 		p.W("LOCAL ")
 	}
-	p.W(n.Name, " TO ")
+	p.W(settingText(n.Name), " TO ")
 	if n.Default {
 		p.W("DEFAULT")
 	} else {
@@ -645,4 +646,26 @@ func FormatType(t *TypeName) string {
 		b.WriteString("[]")
 	}
 	return b.String()
+}
+
+// settingText is a setting's name as written in SET, SHOW and RESET: each
+// dotted part double-quoted unless it reads back as itself (SHOW "0"), and
+// the whole name quoted when a part is empty (a quoted name with a dot).
+func settingText(name string) string {
+	parts := strings.Split(name, ".")
+	if slices.Contains(parts, "") {
+		return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	}
+	for i, part := range parts {
+		plain := part != "" && part != "all"
+		for j, c := range part {
+			if !(c == '_' || c >= 'a' && c <= 'z' || j > 0 && (c >= '0' && c <= '9' || c == '$')) {
+				plain = false
+			}
+		}
+		if !plain {
+			parts[i] = `"` + strings.ReplaceAll(part, `"`, `""`) + `"`
+		}
+	}
+	return strings.Join(parts, ".")
 }
