@@ -164,6 +164,8 @@ func printStmt(stmt ast.Stmt, opts Options, src string) (*Translation, error) {
 		return translateFunction(n, opts, src) // function.go
 	case *ast.Explain:
 		return translateExplain(n, opts, src) // explain.go
+	case *ast.Prepare:
+		return translatePrepare(n, opts, src) // prepare.go
 	}
 	rw := &rewriter{opts: opts, src: src}
 	out, err := rw.run(ast.Clone(stmt))

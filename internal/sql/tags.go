@@ -79,6 +79,15 @@ func Tag(stmt ast.Stmt) string {
 		return "COPY"
 	case *ast.Explain:
 		return "EXPLAIN"
+	case *ast.Prepare:
+		return "PREPARE"
+	case *ast.Execute:
+		return "EXECUTE"
+	case *ast.Deallocate:
+		if n.All {
+			return "DEALLOCATE ALL"
+		}
+		return "DEALLOCATE"
 	case *ast.DeclareCursor:
 		return "DECLARE CURSOR"
 	case *ast.Fetch:

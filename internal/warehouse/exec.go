@@ -117,6 +117,8 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 			return nil, err
 		}
 		return s.planCopy(ctx, c) // exec_copy.go
+	case *ast.Prepare, *ast.Execute, *ast.Deallocate:
+		return s.planPrepared(ctx, tr) // exec_prepare.go
 	case *ast.Call:
 		pl, err := s.planProcedure(ctx, n, text)
 		if err != nil {

@@ -27,11 +27,25 @@ func (s *Session) checkReadOnly(tr *bsql.Translation) error {
 	if sel, ok := tr.Stmt.(*ast.Select); ok && len(sel.Into) > 0 {
 		return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute SELECT INTO in a read-only transaction")
 	}
-	switch tr.Stmt.(type) {
+	switch n := tr.Stmt.(type) {
 	// EXPLAIN runs nothing but a query: EXPLAIN ANALYZE of a write is
 	// refused by the translator (internal/sql/explain.go).
-	case ast.Query, *ast.Explain, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback:
+	case ast.Query, *ast.Explain, *ast.Show, *ast.ShowSchedules, *ast.Set, *ast.Reset, *ast.Begin, *ast.Commit, *ast.Rollback,
+		*ast.Deallocate:
 		return nil
+	case *ast.Prepare:
+		// PREPARE of a query; its EXECUTE is a read too.
+		if q, ok := n.Stmt.(ast.Query); ok {
+			if sel, isSel := q.(*ast.Select); !isSel || len(sel.Into) == 0 {
+				return nil
+			}
+		}
+	case *ast.Execute:
+		switch s.prepared[foldIdent(n.Name, s.Options())].tag {
+		case "INSERT", "UPDATE", "DELETE":
+		default:
+			return nil
+		}
 	}
 	// Postgres names the statement by its command tag.
 	verb := bsql.Tag(tr.Stmt)

@@ -50,6 +50,9 @@ type Session struct {
 	// numbers the temporary tables that hold their rows.
 	cursors   map[string]*cursor
 	cursorSeq uint64
+	// prepared are the statements PREPARE made, by name, with their
+	// command tags (exec_prepare.go).
+	prepared map[string]preparedStmt
 	// paramTypes are the parameter types of the statement Prepare is
 	// planning (see Options).
 	paramTypes []string

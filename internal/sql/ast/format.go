@@ -156,6 +156,12 @@ func (p *Printer) Stmt(n Stmt) {
 		p.W("ROLLBACK")
 	case *Explain:
 		p.explain(n) // explain.go
+	case *Prepare:
+		p.prepare(n) // prepare.go
+	case *Execute:
+		p.execute(n) // prepare.go
+	case *Deallocate:
+		p.deallocate(n) // prepare.go
 	case Query:
 		p.Query(n)
 	default:

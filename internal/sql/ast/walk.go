@@ -269,6 +269,12 @@ func (w *walker) node(n any) any {
 		if st, ok := w.node(n.Stmt).(Stmt); ok {
 			n.Stmt = st
 		}
+	case *Prepare:
+		if st, ok := w.node(n.Stmt).(Stmt); ok {
+			n.Stmt = st
+		}
+	case *Execute:
+		w.exprs(n.Args)
 	}
 	if w.post != nil {
 		return w.post(n)

@@ -110,3 +110,46 @@ func (p *parser) explainBool(name string) bool {
 	}
 	panic(bail{sqlerr.New(sqlerr.SyntaxError, "%s requires a Boolean value", name).At(charPos(p.src, v.Pos))})
 }
+
+// prepare reads PREPARE name [(type, ...)] AS statement. Which statements
+// may be prepared is the translator's concern.
+func (p *parser) prepare() ast.Stmt {
+	p.next() // PREPARE
+	n := &ast.Prepare{Name: p.ident()}
+	if p.accept("(") {
+		for {
+			n.Types = append(n.Types, p.typeName())
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+	}
+	p.expect("as")
+	start := p.peek()
+	if start.Kind == lex.EOF {
+		p.fail(start, "")
+	}
+	n.StmtPos = start.Pos
+	n.Stmt = p.parseStmt()
+	if r, ok := n.Stmt.(*ast.Raw); ok {
+		r.Text = strings.TrimSpace(p.src[start.Pos:])
+	}
+	return n
+}
+
+// execute reads EXECUTE name [(arg, ...)].
+func (p *parser) execute() ast.Stmt {
+	p.next() // EXECUTE
+	n := &ast.Execute{Name: p.ident()}
+	if p.accept("(") {
+		for {
+			n.Args = append(n.Args, p.expr())
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+	}
+	return n
+}

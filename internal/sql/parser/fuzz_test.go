@@ -36,6 +36,9 @@ func FuzzParse(f *testing.F) {
 		"create table s (a int primary key references t (b), c int unique, constraint k unique (a, c), foreign key (c) references u)",
 		"alter table s add constraint \"K\" foreign key (a, c) references x.t (b, d)",
 		"alter table s drop constraint k cascade",
+		"prepare p (int, varchar(3), decimal(8,2)) as insert into t select $1, $2, $3 from u",
+		"execute p (1, 'a', 2.5)",
+		"deallocate prepare p",
 	} {
 		f.Add(s)
 	}

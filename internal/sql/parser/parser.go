@@ -165,6 +165,17 @@ func (p *parser) parseStmt() ast.Stmt {
 		return p.parseSet()
 	case "explain":
 		return p.explain() // explain.go
+	case "prepare":
+		return p.prepare() // explain.go
+	case "execute":
+		return p.execute() // explain.go
+	case "deallocate":
+		p.next()
+		p.accept("prepare")
+		if p.accept("all") {
+			return &ast.Deallocate{All: true}
+		}
+		return &ast.Deallocate{Name: p.ident()}
 	case "reset":
 		p.next()
 		if p.accept("all") {
