@@ -179,6 +179,19 @@ func sessionCompat(user string, pid uint64) []string {
 	// the user's ID, pg_user.usesysid.
 	out = append(out, fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_backend_pid() AS CAST(%d AS INTEGER)`, pid),
 		`CREATE OR REPLACE TEMP MACRO current_user_id() AS CAST(`+CatalogSchema+`.user_oid(`+quoteLiteral(user)+`) AS INTEGER)`)
+	// The session's last statements, from the query log (querylog.go), as
+	// Redshift's functions give them: PG_LAST_QUERY_ID the query ID of the
+	// last statement completed (-1 for none); PG_LAST_COPY_ID that of the
+	// last COPY that began loading (-1), and PG_LAST_COPY_COUNT the rows it
+	// loaded (0 for none, or when it failed). UNLOAD is refused, so the
+	// UNLOAD pair gives none: -1 and 0.
+	out = append(out,
+		fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_last_query_id() AS CAST((SELECT coalesce(max(bs_lq.query), -1) FROM rs_query_log() bs_lq WHERE bs_lq.pid = %d AND bs_lq.endtime IS NOT NULL) AS INTEGER)`, pid),
+		fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_last_copy_id() AS CAST((SELECT coalesce(max(bs_lc.query), -1) FROM rs_query_log() bs_lc WHERE bs_lc.pid = %d AND regexp_matches(bs_lc.querytxt, '^\s*copy\s', 'i')) AS INTEGER)`, pid),
+		fmt.Sprintf(`CREATE OR REPLACE TEMP MACRO pg_last_copy_count() AS coalesce((SELECT CASE WHEN bs_lcc.aborted = 0 THEN bs_lcc.returned_rows ELSE 0 END FROM rs_query_log() bs_lcc
+			WHERE bs_lcc.pid = %d AND regexp_matches(bs_lcc.querytxt, '^\s*copy\s', 'i') ORDER BY bs_lcc.query DESC LIMIT 1), 0)`, pid),
+		`CREATE OR REPLACE TEMP MACRO pg_last_unload_id() AS CAST(-1 AS INTEGER)`,
+		`CREATE OR REPLACE TEMP MACRO pg_last_unload_count() AS CAST(0 AS BIGINT)`)
 	return out
 }
 

@@ -43,6 +43,9 @@ type CopyStmt struct {
 
 	name     ast.Name // Table as written
 	truncate bool     // TRUNCATECOLUMNS (COPY from DynamoDB)
+	// entry is the query log's entry of a COPY FROM STDIN, which ends
+	// with CopyIn, with the rows loaded (PG_LAST_COPY_COUNT).
+	entry *queryEntry
 }
 
 // copyStmt reads a COPY with the client from its tree: the options'
@@ -189,20 +192,29 @@ const copyBatch = 128
 // CopyIn loads rows into the table of a COPY ... FROM STDIN, as one unit
 // (all rows or none). next returns each row's values (nil for NULL, strings
 // otherwise), and nil, nil at the end.
-func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, error)) (*Result, error) {
+func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, error)) (res *Result, err error) {
 	if !c.From {
 		return nil, errorf("CopyIn on a COPY TO")
+	}
+	if c.entry != nil {
+		defer func() {
+			var n int64
+			if res != nil {
+				n = res.affected
+			}
+			s.logEnd(c.entry, err, n)
+		}()
 	}
 	cols := c.Columns
 	// The target columns' types: a SUPER column takes JSON text, parsed
 	// as json_parse parses it (a string parameter cannot bind to DuckDB's
 	// VARIANT directly).
 	super := map[string]bool{}
-	res, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
+	cur, err := s.conn.Query(ctx, "SELECT * FROM "+c.Table+" LIMIT 0")
 	if err != nil {
 		return nil, err
 	}
-	for _, col := range res.Columns {
+	for _, col := range cur.Columns {
 		if len(c.Columns) == 0 {
 			cols = append(cols, col.Name)
 		}
@@ -210,7 +222,7 @@ func (s *Session) CopyIn(ctx context.Context, c *CopyStmt, next func() ([]any, e
 			super[strings.ToLower(col.Name)] = true
 		}
 	}
-	_ = res.Close()
+	_ = cur.Close()
 	quoted := make([]string, len(cols))
 	for i, col := range cols {
 		quoted[i] = quoteIdent(bsql.CatalogName(col))

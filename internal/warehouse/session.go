@@ -489,7 +489,9 @@ func (s *Session) runPlan(ctx context.Context, pl *plan, params []any) (*Result,
 		s.logEnd(entry, err, 0)
 		return nil, err
 	}
-	if res.done {
+	if res.Copy != nil && res.Copy.From {
+		res.Copy.entry = entry // it ends with CopyIn, with the rows loaded
+	} else if res.done {
 		s.logEnd(entry, nil, res.affected)
 	} else {
 		res.onClose = append(res.onClose, func() { s.logEnd(entry, res.err, res.affected) })
