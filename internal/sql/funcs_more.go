@@ -25,6 +25,7 @@ func init() {
 		"timestamptz_cmp_date":      rwCmp,
 		"timestamp_cmp_timestamptz": rwCmp,
 		"timestamptz_cmp_timestamp": rwCmp,
+		"interval_cmp":              rwIntervalCmp,
 		"timeofday":                 rwTimeofday,
 		"to_varbyte":                rwToVarbyte,
 		"ratio_to_report":           rwRatioToReport,
@@ -67,6 +68,16 @@ func rwCmp(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return nil, err
 	}
 	return fn("rs_cmp", literalTimestamp(f.Args[0]), literalTimestamp(f.Args[1])), nil
+}
+
+// rwIntervalCmp: INTERVAL_CMP(a, b) compares two intervals, -1, 0 or 1
+// (SQL reference: interval_cmp('3 days', '1 year') is -1, ('7 days',
+// '1 week') 0); its arguments are intervals, also when written as text.
+func rwIntervalCmp(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 2, 2); err != nil {
+		return nil, err
+	}
+	return fn("rs_cmp", cast(f.Args[0], "interval"), cast(f.Args[1], "interval")), nil
 }
 
 // rwTimeofday: TIMEOFDAY() is the current time as text, as Redshift

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
 
@@ -113,10 +115,23 @@ func isStringLit(x ast.Expr) bool {
 // regular expression anywhere in x, the starred forms ignoring case (SQL
 // reference, "POSIX operators"). DuckDB's ~ matches the whole string and
 // it has no ~*.
+//
+// LIKE and ILIKE escape with a backslash by default, as in Redshift ("The
+// default is two backslashes", the form its examples write: '%start\\_%'
+// matches start_time), where DuckDB's LIKE has no escape unless given one.
+// A pattern or ESCAPE literal reads a doubled backslash as one, as regular
+// expressions' do; a pattern literal without a backslash needs no ESCAPE
+// (and keeps DuckDB's prefix and substring forms of LIKE).
 func regexOperators(rw *rewriter, stmt ast.Stmt) (ast.Stmt, error) {
 	return rewriteExprs(stmt, func(x ast.Expr) (ast.Expr, error) {
 		if l, ok := x.(*ast.Like); ok && l.Op != "similar to" {
 			l.X = cast(l.X, "varchar") // LIKE on a timestamp matches its text
+			l.Pattern = regexPattern(l.Pattern)
+			if l.Escape != nil {
+				l.Escape = regexPattern(l.Escape)
+			} else if p, lit := l.Pattern.(*ast.Literal); !lit || p.Kind != ast.LitString || strings.Contains(p.Value, `\`) {
+				l.Escape = str(`\`)
+			}
 			return l, nil
 		}
 		b, ok := x.(*ast.Binary)
