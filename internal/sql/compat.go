@@ -73,6 +73,7 @@ var CompatTables = map[string]bool{
 	"pg_am": false, "pg_language": true, "pg_class": true, "pg_proc": true,
 	"pg_attribute": true, "pg_database": true, "pg_auth_members": true, "pg_namespace": true,
 	"pg_cursors": true, "pg_type": true, "pg_constraint": true, "pg_group": true, "pg_index": true,
+	"pg_tables": true, "pg_views": true,
 }
 
 // InfoSchemaViews are the information_schema views the catalog schema

@@ -90,6 +90,22 @@ func compatCatalogPrelude() []string {
 			SELECT con.oid, con.conname AS relname, con.connamespace AS relnamespace, 'i' AS relkind,
 				10::BIGINT AS relowner, false AS relforcerowsecurity
 			FROM ` + s + `pg_constraint con WHERE con.contype IN ('p', 'u')`,
+		// pg_tables and pg_views: the user's relations and pg_catalog's,
+		// not blueshift's own catalog (nor the views of main, where the
+		// Redshift system views live), with their Redshift names and
+		// owners.
+		`CREATE OR REPLACE VIEW ` + s + `pg_tables AS SELECT t.* REPLACE (
+				` + s + `display_name(t.schemaname) AS schemaname, ` + s + `display_name(t.tablename) AS tablename,
+				coalesce(o.owner, t.tableowner) AS tableowner)
+			FROM pg_catalog.pg_tables t
+			LEFT JOIN ` + s + `object_owners o ON o.schema_name = t.schemaname AND o.name = t.tablename
+			WHERE t.schemaname <> '` + CatalogSchema + `'`,
+		`CREATE OR REPLACE VIEW ` + s + `pg_views AS SELECT v.* REPLACE (
+				` + s + `display_name(v.schemaname) AS schemaname, ` + s + `display_name(v.viewname) AS viewname,
+				coalesce(o.owner, v.viewowner) AS viewowner)
+			FROM pg_catalog.pg_views v
+			LEFT JOIN ` + s + `object_owners o ON o.schema_name = v.schemaname AND o.name = v.viewname
+			WHERE v.schemaname NOT IN ('main', '` + CatalogSchema + `')`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_namespace AS SELECT n.* REPLACE (
 				` + s + `display_name(n.nspname) AS nspname,
 				CASE WHEN so.owner IS NULL THEN n.nspowner ELSE ` + s + `user_oid(so.owner) END AS nspowner)
