@@ -36,6 +36,7 @@ var migrations = []Migration{
 	scheduleOnChangeMigration, // exec_schedule.go
 	lateBindingMigration,      // late_binding.go
 	keyConstraintsMigration,   // constraints.go
+	tableLayoutMigration,      // layout.go
 }
 
 // migrate creates the catalog schema and applies the migrations not yet

@@ -65,12 +65,18 @@ func redshiftCatalogViews() []string {
 		`CREATE OR REPLACE VIEW main.pg_table_def AS
 			SELECT ` + s + `display_name(c.schema_name) AS schemaname, ` + s + `display_name(c.table_name) AS tablename,
 				` + s + `display_name(c.column_name) AS "column",
-				` + s + `format_type(a.atttypid, a.atttypmod) AS type, 'none' AS encoding,
-				false AS distkey, 0 AS sortkey, NOT c.is_nullable AS notnull
+				` + s + `format_type(a.atttypid, a.atttypmod) AS type, coalesce(l.encodings[c.column_name], 'none') AS encoding,
+				coalesce(l.distkey = c.column_name, false) AS distkey,
+				CASE WHEN coalesce(list_position(l.sortkey, c.column_name), 0) = 0 THEN 0
+					WHEN l.sortkind = 'interleaved' AND list_position(l.sortkey, c.column_name) % 2 = 1 THEN -list_position(l.sortkey, c.column_name)
+					ELSE list_position(l.sortkey, c.column_name) END AS sortkey,
+				NOT c.is_nullable AS notnull
 			FROM duckdb_columns() c
 			JOIN duckdb_tables() tb ON tb.table_oid = c.table_oid
 			LEFT JOIN ` + s + `pg_attribute a ON a.attrelid = c.table_oid AND a.attnum = c.column_index
+			LEFT JOIN ` + s + `table_layout l ON l.schema_name = c.schema_name AND l.table_name = c.table_name
 			WHERE c.database_name = current_database() AND c.schema_name ` + userSchemaFilter + `
+				AND list_contains(current_schemas(false), c.schema_name)
 			ORDER BY c.schema_name, c.table_name, c.column_index`,
 		// SHOW TABLE: the table's CREATE TABLE statement as Redshift
 		// prints it, with the column types, NOT NULL, defaults and the
@@ -123,10 +129,14 @@ func redshiftCatalogViews() []string {
 			FROM main.svv_columns`,
 		`CREATE OR REPLACE VIEW main.svv_table_info AS
 			SELECT tb.database_name AS database, ` + s + `display_name(tb.schema_name) AS schema, tb.table_oid AS table_id,
-				` + s + `display_name(tb.table_name) AS "table", 'N' AS encoded, 'AUTO(EVEN)' AS diststyle, 'AUTO(SORTKEY)' AS sortkey1,
+				` + s + `display_name(tb.table_name) AS "table",
+				CASE WHEN cardinality(l.encodings) > 0 THEN 'Y' ELSE 'N' END AS encoded,
+				CASE l.diststyle WHEN 'key' THEN 'KEY(' || ` + s + `display_name(l.distkey) || ')' WHEN 'even' THEN 'EVEN' WHEN 'all' THEN 'ALL'
+					ELSE 'AUTO(EVEN)' END AS diststyle,
+				CASE WHEN len(l.sortkey) > 0 THEN ` + s + `display_name(l.sortkey[1]) ELSE 'AUTO(SORTKEY)' END AS sortkey1,
 				(SELECT max(ct.typmod - 4) FROM ` + s + `column_types ct WHERE ct.schema_name = tb.schema_name
 					AND ct.table_name = tb.table_name AND ct.type_oid IN (1042, 1043)) AS max_varchar,
-				'none' AS sortkey1_enc, 0 AS sortkey_num,
+				coalesce(l.encodings[l.sortkey[1]], 'none') AS sortkey1_enc, coalesce(len(l.sortkey), 0) AS sortkey_num,
 				greatest(1, ceil(` + s + `pg_table_size(tb.table_oid) / 1048576.0))::BIGINT AS size,
 				NULL::DECIMAL(10, 4) AS pct_used, 0::DECIMAL(10, 4) AS empty, 0::DECIMAL(5, 2) AS unsorted,
 				0::DECIMAL(5, 2) AS stats_off, tb.estimated_size::DECIMAL(38, 0) AS tbl_rows,
@@ -134,6 +144,7 @@ func redshiftCatalogViews() []string {
 				tb.estimated_size::DECIMAL(38, 0) AS estimated_visible_rows, NULL::VARCHAR AS risk_event,
 				NULL::DECIMAL(12, 2) AS vacuum_sort_benefit, NULL::TIMESTAMP AS create_time
 			FROM duckdb_tables() tb
+			LEFT JOIN ` + s + `table_layout l ON l.schema_name = tb.schema_name AND l.table_name = tb.table_name
 			WHERE tb.database_name = current_database() AND tb.schema_name ` + userSchemaFilter + `
 				AND tb.estimated_size > 0`,
 	}

@@ -141,6 +141,7 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 	}
 	pl = s.planLike(pl, tr.Stmt)                                    // exec_ddl.go
 	pl = s.planConstraints(s.planColumnTypes(pl, tr.Stmt), tr.Stmt) // column_types.go, constraints.go
+	pl = s.planTableLayout(pl, tr.Stmt)                             // layout.go
 	return s.planOwners(pl, tr.Stmt), nil                           // owners.go
 }
 

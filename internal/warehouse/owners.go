@@ -71,6 +71,11 @@ func (s *Session) planOwners(pl *plan, stmt ast.Stmt) *plan {
 			if err := s.forgetSchemaKeys(ctx, n.Names); err != nil { // constraints.go
 				return err
 			}
+			for _, name := range n.Names {
+				if _, err := s.conn.Exec(ctx, `DELETE FROM `+CatalogSchema+`.table_layout WHERE schema_name = $1`, catalogIdent(name, s.Options())); err != nil { // layout.go
+					return errorf("forget the layouts of schema %s: %w", name.Name, err)
+				}
+			}
 			return s.forgetSchemaOwners(ctx, n.Names)
 		})
 	case *ast.CreateSchema:
@@ -155,6 +160,9 @@ func (s *Session) planDropRecords(pl *plan, n *ast.Drop) *plan {
 					return err
 				}
 				if err := s.dropTableKeys(ctx, schema, rel, n.Cascade); err != nil { // constraints.go
+					return err
+				}
+				if err := s.forgetLayout(ctx, schema, rel); err != nil { // layout.go
 					return err
 				}
 			}
