@@ -26,6 +26,10 @@ func init() {
 		"timestamp_cmp_timestamptz": rwCmp,
 		"timestamptz_cmp_timestamp": rwCmp,
 		"interval_cmp":              rwIntervalCmp,
+		"last_day":                  rwLastDay,
+		"octetindex":                rename("rs_octetindex"),
+		"bpcharcmp":                 rename("rs_bpcharcmp"),
+		"bttext_pattern_cmp":        rename("rs_cmp"),
 		"timeofday":                 rwTimeofday,
 		"to_varbyte":                rwToVarbyte,
 		"ratio_to_report":           rwRatioToReport,
@@ -47,6 +51,21 @@ var preludeMore = []string{
 	`CREATE OR REPLACE MACRO rs_next_day(d, name) AS CAST(CAST(d AS DATE) + CAST(((list_position(['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'], lower(left(trim(name), 2))) - 1 - dayofweek(CAST(d AS DATE)) + 6) % 7) + 1 AS INTEGER) AS DATE)`,
 	// DATE_CMP and the *_CMP family: -1, 0 or 1.
 	`CREATE OR REPLACE MACRO rs_cmp(a, b) AS CASE WHEN a < b THEN -1 WHEN a > b THEN 1 WHEN a = b THEN 0 END`,
+	// BPCHARCMP: the *_CMP of two CHAR values, whose trailing blanks do
+	// not count; BTTEXT_PATTERN_CMP is rs_cmp of text (byte order).
+	`CREATE OR REPLACE MACRO rs_bpcharcmp(a, b) AS rs_cmp(rtrim(CAST(a AS VARCHAR), ' '), rtrim(CAST(b AS VARCHAR), ' '))`,
+	// OCTETINDEX(substring, string): the substring's place in bytes, 1 for
+	// the first, 0 when absent ('AWS' in 'Άμαζον AWS' is at 14).
+	`CREATE OR REPLACE MACRO rs_octetindex(sub, s) AS CASE WHEN strpos(s, sub) = 0 THEN 0 ELSE strlen(substring(s, 1, strpos(s, sub) - 1)) + 1 END`,
+}
+
+// rwLastDay: LAST_DAY(date) is the date of the last day of date's month;
+// a string literal reads as a date or timestamp.
+func rwLastDay(rw *rewriter, f *ast.Func) (ast.Expr, error) {
+	if err := rw.nargs(f, 1, 1); err != nil {
+		return nil, err
+	}
+	return fn("last_day", literalTimestamp(f.Args[0])), nil
 }
 
 func rwNextDay(rw *rewriter, f *ast.Func) (ast.Expr, error) {
