@@ -359,6 +359,7 @@ func rwDateTrunc(rw *rewriter, f *ast.Func) (ast.Expr, error) {
 		return nil, err
 	}
 	f.Args[0] = str(part)
+	f.Args[1] = literalTimestamp(f.Args[1]) // a timestamp written as text
 	return f, nil
 }
 
