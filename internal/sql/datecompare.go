@@ -139,7 +139,14 @@ func joinConds(t ast.TableExpr) []*ast.Expr {
 // dateColumns names the DATE and TIMESTAMP columns of refs, by name
 // (where only one table has it) and by table.name, with their kinds.
 func (rw *rewriter) dateColumns(refs []*ast.TableRef) map[string]string {
-	out := map[string]string{}
+	return refColumns(rw, refs, func(c ColumnLimit) (string, bool) { return c.DateKind, c.DateKind != "" })
+}
+
+// refColumns maps the columns of refs that pick keeps (with the value it
+// gives) by name, where only one of the tables has the name, and by range
+// variable.name.
+func refColumns[V any](rw *rewriter, refs []*ast.TableRef, pick func(ColumnLimit) (V, bool)) map[string]V {
+	out := map[string]V{}
 	seen := map[string]int{}
 	for _, t := range refs {
 		qual := rw.key(t.Name.Last())
@@ -148,9 +155,9 @@ func (rw *rewriter) dateColumns(refs []*ast.TableRef) map[string]string {
 		}
 		for _, c := range rw.opts.CharLimits(t.Name) {
 			seen[c.Name]++
-			if c.DateKind != "" {
-				out[c.Name] = c.DateKind
-				out[qual+"."+c.Name] = c.DateKind
+			if v, ok := pick(c); ok {
+				out[c.Name] = v
+				out[qual+"."+c.Name] = v
 			}
 		}
 	}

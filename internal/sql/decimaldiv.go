@@ -272,51 +272,12 @@ func duckNumber(typ string) (numType, bool) {
 
 // numberColumns are the number columns of the tables sel reads (table
 // references of its FROM, joined or not), by name where only one table has
-// the name and by range variable.name; nil when there is none.
+// the name and by range variable.name.
 func (rw *rewriter) numberColumns(sel *ast.Select) map[string]numType {
-	if rw.opts.CharLimits == nil || len(sel.From) == 0 {
+	if rw.opts.CharLimits == nil {
 		return nil
 	}
-	var refs []*ast.TableRef
-	var collect func(t ast.TableExpr) bool
-	collect = func(t ast.TableExpr) bool {
-		switch t := t.(type) {
-		case *ast.TableRef:
-			refs = append(refs, t)
-			return true
-		case *ast.Join:
-			return collect(t.L) && collect(t.R)
-		}
-		return false
-	}
-	for _, t := range sel.From {
-		if !collect(t) {
-			return nil
-		}
-	}
-	out := map[string]numType{}
-	seen := map[string]int{}
-	for _, t := range refs {
-		qual := rw.key(t.Name.Last())
-		if t.Alias != nil {
-			qual = rw.key(t.Alias.Name)
-		}
-		for _, c := range rw.opts.CharLimits(t.Name) {
-			seen[c.Name]++
-			nt, ok := duckNumber(c.Numeric)
-			if !ok {
-				continue
-			}
-			out[qual+"."+c.Name] = nt
-			out[c.Name] = nt
-		}
-	}
-	for name, n := range seen {
-		if n > 1 {
-			delete(out, name) // ambiguous without its range variable
-		}
-	}
-	return out
+	return refColumns(rw, tableRefs(sel.From), func(c ColumnLimit) (numType, bool) { return duckNumber(c.Numeric) })
 }
 
 // decimalQuotient is l / r as a DECIMAL(t.p, t.s): the unscaled integers

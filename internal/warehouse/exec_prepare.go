@@ -36,22 +36,12 @@ func (s *Session) planPrepared(ctx context.Context, tr *bsql.Translation) (*plan
 	switch n := tr.Stmt.(type) {
 	case *ast.Prepare:
 		name, ps := foldIdent(n.Name, opts), preparedStmt{tag: bsql.Tag(n.Stmt), stmt: n.Stmt}
-		pl, err := s.planDuck(ctx, tr.SQL, "PREPARE")
-		if err != nil {
-			return nil, err
-		}
-		run := pl.run
-		pl.run = func(ctx context.Context, params []any) (*Result, error) {
-			res, err := run(ctx, params)
-			if err == nil {
-				if s.prepared == nil {
-					s.prepared = map[string]preparedStmt{}
-				}
-				s.prepared[name] = ps
+		return s.planDuckThen(ctx, tr.SQL, "PREPARE", func() {
+			if s.prepared == nil {
+				s.prepared = map[string]preparedStmt{}
 			}
-			return res, err
-		}
-		return pl, nil
+			s.prepared[name] = ps
+		})
 	case *ast.Execute:
 		ps, ok := s.prepared[foldIdent(n.Name, opts)]
 		if !ok {
@@ -91,21 +81,27 @@ func (s *Session) planPrepared(ctx context.Context, tr *bsql.Translation) (*plan
 		if _, ok := s.prepared[foldIdent(n.Name, opts)]; !ok {
 			return nil, noPrepared(n.Name, opts)
 		}
-		pl, err := s.planDuck(ctx, tr.SQL, bsql.Tag(n))
-		if err != nil {
-			return nil, err
-		}
-		run := pl.run
-		pl.run = func(ctx context.Context, params []any) (*Result, error) {
-			res, err := run(ctx, params)
-			if err == nil {
-				delete(s.prepared, foldIdent(n.Name, opts))
-			}
-			return res, err
-		}
-		return pl, nil
+		return s.planDuckThen(ctx, tr.SQL, bsql.Tag(n), func() { delete(s.prepared, foldIdent(n.Name, opts)) })
 	}
 	return nil, fmt.Errorf("warehouse: %T is not PREPARE, EXECUTE or DEALLOCATE", tr.Stmt)
+}
+
+// planDuckThen plans DuckDB SQL whose success then runs done (the
+// session's record of its prepared statements).
+func (s *Session) planDuckThen(ctx context.Context, sql, tag string, done func()) (*plan, error) {
+	pl, err := s.planDuck(ctx, sql, tag)
+	if err != nil {
+		return nil, err
+	}
+	run := pl.run
+	pl.run = func(ctx context.Context, params []any) (*Result, error) {
+		res, err := run(ctx, params)
+		if err == nil {
+			done()
+		}
+		return res, err
+	}
+	return pl, nil
 }
 
 // noPrepared is Postgres's error for a name no PREPARE of the session made.

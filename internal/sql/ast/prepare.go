@@ -52,12 +52,7 @@ func (p *Printer) execute(n *Execute) {
 	p.id(n.Name, false)
 	if len(n.Args) > 0 {
 		p.W(" (")
-		for i, a := range n.Args {
-			if i > 0 {
-				p.W(", ")
-			}
-			p.Expr(a)
-		}
+		p.exprs(n.Args)
 		p.W(")")
 	}
 }
