@@ -41,7 +41,7 @@ var bareCompatFuncs = map[string]bool{
 	"format_type": true, "pg_table_size": true, "pg_total_relation_size": true,
 	"pg_relation_size": true, "pg_size_pretty": true, "pg_get_function_result": true,
 	"pg_get_function_arguments": true, "array_upper": true, "array_lower": true,
-	"obj_description": true, "col_description": true,
+	"obj_description": true, "col_description": true, "pg_get_viewdef": true,
 }
 
 // duckPgFuncs are the functions DuckDB defines in its pg_catalog; calls to

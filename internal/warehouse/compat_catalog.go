@@ -147,8 +147,11 @@ func compatCatalogPrelude() []string {
 			JOIN pg_catalog.pg_namespace bs_vd_n ON bs_vd_n.nspname = bs_vd_m.schema_name
 			JOIN pg_catalog.pg_class bs_vd_c ON bs_vd_c.relnamespace = bs_vd_n.oid AND bs_vd_c.relname = bs_vd_m.name
 			WHERE bs_vd_c.oid = bs_rel)`,
-		`CREATE OR REPLACE MACRO ` + s + `pg_get_viewdef(id) AS coalesce(` + s + `matview_def(id), pg_catalog.pg_get_viewdef(id)),
-			(id, pretty) AS coalesce(` + s + `matview_def(id), pg_catalog.pg_get_viewdef(id))`,
+		// pg_get_viewdef of a view's OID, or of its name as text (Postgres's
+		// pg_get_viewdef(text)).
+		`CREATE OR REPLACE MACRO ` + s + `view_oid(bs_v) AS coalesce(TRY_CAST(bs_v AS BIGINT), ` + s + `to_regclass(CAST(bs_v AS VARCHAR)))`,
+		`CREATE OR REPLACE MACRO ` + s + `pg_get_viewdef(id) AS coalesce(` + s + `matview_def(` + s + `view_oid(id)), pg_catalog.pg_get_viewdef(` + s + `view_oid(id))),
+			(id, pretty) AS coalesce(` + s + `matview_def(` + s + `view_oid(id)), pg_catalog.pg_get_viewdef(` + s + `view_oid(id)))`,
 		`CREATE OR REPLACE MACRO ` + s + `proc_oid(schema_name, name) AS (1000000000 + hash(schema_name || '.' || name) % 1000000000)::BIGINT`,
 		`CREATE OR REPLACE VIEW ` + s + `pg_proc AS
 			SELECT p.* FROM pg_catalog.pg_proc p
