@@ -104,7 +104,7 @@ func avgFuncs() ([]duckdb.ScalarFunc, error) {
 // registerAvg registers rs_avg, rs_to_char_number (TO_CHAR with a
 // numeric format, which the SQL front end's FormatNumber prints) and
 // rs_crc32, rs_date_text, rs_truncate_bytes, rs_sha2, trunc's date
-// overloads, fnv_hash, soundex and difference on sc, for every connection
+// overloads, fnv_hash, rs_cbrt, soundex and difference on sc, for every connection
 // of the database.
 func registerAvg(sc *sql.Conn) error {
 	funcs, err := avgFuncs()
@@ -134,6 +134,9 @@ func registerAvg(sc *sql.Conn) error {
 	}
 	if err := duckdb.RegisterScalarUDFSet(sc, "fnv_hash", fnvHashFuncs()...); err != nil { // fnv_udf.go
 		return fmt.Errorf("warehouse: register fnv_hash: %w", err)
+	}
+	if err := duckdb.RegisterScalarUDF(sc, "rs_cbrt", cbrtFunc{}); err != nil { // hash_udf.go
+		return fmt.Errorf("warehouse: register rs_cbrt: %w", err)
 	}
 	if err := duckdb.RegisterScalarUDF(sc, "soundex", soundexFunc{}); err != nil { // soundex_udf.go
 		return fmt.Errorf("warehouse: register soundex: %w", err)

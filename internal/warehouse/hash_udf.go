@@ -5,6 +5,7 @@ import (
 	"crypto/sha512"
 	"database/sql/driver"
 	"encoding/hex"
+	"math"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -41,5 +42,21 @@ func (sha2Func) Executor() duckdb.ScalarFuncExecutor {
 			return hex.EncodeToString(s[:]), nil
 		}
 		return "", nil
+	}}
+}
+
+// cbrtFunc is rs_cbrt(x), Redshift's CBRT: the cube root as C's cbrt
+// computes it (27 gives 3; DuckDB's cbrt gives 3.0000000000000004).
+type cbrtFunc struct{}
+
+func (cbrtFunc) Config() duckdb.ScalarFuncConfig {
+	d, _ := duckdb.NewTypeInfo(duckdb.TYPE_DOUBLE)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{d}, ResultTypeInfo: d}
+}
+
+func (cbrtFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		x, _ := v[0].(float64)
+		return math.Cbrt(x), nil
 	}}
 }
