@@ -102,6 +102,15 @@ func (s *Session) planConstraints(pl *plan, stmt ast.Stmt) *plan {
 			return nil
 		})
 	case *ast.AlterTable:
+		switch n.Action {
+		case "add constraint", "drop constraint", "drop column", "rename column", "rename to":
+		case "add column":
+			if n.Column == nil || (!n.Column.PrimaryKey && !n.Column.Unique && n.Column.References == nil) {
+				return pl
+			}
+		default:
+			return pl // nothing a key names changes
+		}
 		return s.withCatalog(pl, func(ctx context.Context) error { return s.alterKeys(ctx, n) })
 	}
 	return pl
@@ -125,9 +134,6 @@ func (s *Session) alterKeys(ctx context.Context, n *ast.AlterTable) error {
 	case "add constraint":
 		return s.addKey(ctx, schema, table, n.Constraint, true)
 	case "add column":
-		if n.Column == nil {
-			return nil
-		}
 		ct := &ast.CreateTable{Columns: []ast.ColumnDef{*n.Column}}
 		for _, k := range tableKeys(ct) {
 			if err := s.addKey(ctx, schema, table, &k, true); err != nil {

@@ -88,9 +88,9 @@ func (s *Session) planStmt(ctx context.Context, tr *bsql.Translation, text strin
 	case *ast.AlterTable:
 		switch n.Action {
 		case "layout":
-			return s.planLayout(tr), nil // exec_ddl.go
+			return s.planAlterChecked(tr), nil // exec_ddl.go
 		case "add constraint", "drop constraint":
-			return s.planConstraints(s.planLayout(tr), n), nil // constraints.go
+			return s.planConstraints(s.planAlterChecked(tr), n), nil // constraints.go
 		}
 	case *ast.DropSchema:
 		if pl, ok, err := s.planDropSchema(ctx, n); ok || err != nil {

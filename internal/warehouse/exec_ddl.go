@@ -21,10 +21,10 @@ import (
 	"github.com/blueshift-dev/blueshift/internal/sql/ast"
 )
 
-// planLayout plans an ALTER TABLE of a physical layout, or of a key
+// planAlterChecked plans an ALTER TABLE of a physical layout, or of a key
 // constraint (the catalog's, constraints.go): tr.SQL checks the table
 // exists.
-func (s *Session) planLayout(tr *bsql.Translation) *plan {
+func (s *Session) planAlterChecked(tr *bsql.Translation) *plan {
 	return &plan{command: "ALTER TABLE", run: func(ctx context.Context, _ []any) (*Result, error) {
 		if _, err := s.conn.Exec(ctx, tr.SQL); err != nil {
 			return nil, err
