@@ -62,14 +62,19 @@ func redshiftCatalogViews() []string {
 		`CREATE OR REPLACE VIEW ` + s + `information_schema_views AS
 			SELECT * REPLACE (` + s + `display_name(table_schema) AS table_schema, ` + s + `display_name(table_name) AS table_name)
 			FROM information_schema.views WHERE table_schema ` + userSchemaFilter,
+		// A column's place in a table's declared sort key (layout.go), as
+		// PG_TABLE_DEF's sortkey gives it: 0 outside it, and every other
+		// column of an interleaved key negative (-1, 2, -3, ...).
+		`CREATE OR REPLACE MACRO ` + s + `sortkey_place(bs_keys, bs_kind, bs_col) AS CASE
+			WHEN coalesce(list_position(bs_keys, bs_col), 0) = 0 THEN 0
+			WHEN bs_kind = 'interleaved' AND list_position(bs_keys, bs_col) % 2 = 1 THEN -list_position(bs_keys, bs_col)
+			ELSE list_position(bs_keys, bs_col) END`,
 		`CREATE OR REPLACE VIEW main.pg_table_def AS
 			SELECT ` + s + `display_name(c.schema_name) AS schemaname, ` + s + `display_name(c.table_name) AS tablename,
 				` + s + `display_name(c.column_name) AS "column",
 				` + s + `format_type(a.atttypid, a.atttypmod) AS type, coalesce(l.encodings[c.column_name], 'none') AS encoding,
 				coalesce(l.distkey = c.column_name, false) AS distkey,
-				CASE WHEN coalesce(list_position(l.sortkey, c.column_name), 0) = 0 THEN 0
-					WHEN l.sortkind = 'interleaved' AND list_position(l.sortkey, c.column_name) % 2 = 1 THEN -list_position(l.sortkey, c.column_name)
-					ELSE list_position(l.sortkey, c.column_name) END AS sortkey,
+				` + s + `sortkey_place(l.sortkey, l.sortkind, c.column_name) AS sortkey,
 				NOT c.is_nullable AS notnull
 			FROM duckdb_columns() c
 			JOIN duckdb_tables() tb ON tb.table_oid = c.table_oid
@@ -127,6 +132,22 @@ func redshiftCatalogViews() []string {
 				ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
 				numeric_precision, numeric_scale, remarks
 			FROM main.svv_columns`,
+		// The SVV_REDSHIFT_ views: the SVV_ALL_ ones without external
+		// objects (blueshift has none), and the columns with their declared
+		// layout (layout.go), as PG_TABLE_DEF shows it for every schema.
+		`CREATE OR REPLACE VIEW main.svv_redshift_schemas AS
+			SELECT database_name, schema_name, schema_owner, schema_type, schema_acl, schema_option FROM main.svv_all_schemas`,
+		`CREATE OR REPLACE VIEW main.svv_redshift_tables AS SELECT * FROM main.svv_all_tables`,
+		`CREATE OR REPLACE VIEW main.svv_redshift_columns AS
+			SELECT c.database_name, c.schema_name, c.table_name, c.column_name, c.ordinal_position, c.data_type,
+				c.column_default, c.is_nullable,
+				coalesce(l.encodings[c.column_name], 'none') AS encoding,
+				coalesce(l.distkey = c.column_name, false) AS distkey,
+				` + s + `sortkey_place(l.sortkey, l.sortkind, c.column_name) AS sortkey,
+				CAST(NULL AS VARCHAR) AS column_acl, c.remarks
+			FROM main.svv_all_columns c
+			LEFT JOIN ` + s + `table_layout l ON l.schema_name = c.schema_name
+				AND l.table_name = c.table_name`,
 		`CREATE OR REPLACE VIEW main.svv_table_info AS
 			SELECT tb.database_name AS database, ` + s + `display_name(tb.schema_name) AS schema, tb.table_oid AS table_id,
 				` + s + `display_name(tb.table_name) AS "table",
