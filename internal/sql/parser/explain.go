@@ -24,18 +24,24 @@ func (p *parser) explain() ast.Stmt {
 	default:
 		e.Verbose = p.accept("verbose")
 	}
+	e.Stmt, e.StmtPos = p.innerStmt()
+	return e
+}
+
+// innerStmt reads the statement that EXPLAIN or PREPARE is about, to the
+// end of the text, and its byte offset there.
+func (p *parser) innerStmt() (ast.Stmt, int) {
 	start := p.peek()
 	if start.Kind == lex.EOF {
 		p.fail(start, "")
 	}
-	e.StmtPos = start.Pos
-	e.Stmt = p.parseStmt()
-	if r, ok := e.Stmt.(*ast.Raw); ok {
-		// raw takes the whole text; the statement explained is what follows
-		// EXPLAIN and its options.
+	stmt := p.parseStmt()
+	if r, ok := stmt.(*ast.Raw); ok {
+		// raw takes the whole text; the inner statement is what follows
+		// the outer one's words.
 		r.Text = strings.TrimSpace(p.src[start.Pos:])
 	}
-	return e
+	return stmt, start.Pos
 }
 
 // explainOptions reads Postgres's option list: ( name [value], ... ).
@@ -126,15 +132,7 @@ func (p *parser) prepare() ast.Stmt {
 		p.expect(")")
 	}
 	p.expect("as")
-	start := p.peek()
-	if start.Kind == lex.EOF {
-		p.fail(start, "")
-	}
-	n.StmtPos = start.Pos
-	n.Stmt = p.parseStmt()
-	if r, ok := n.Stmt.(*ast.Raw); ok {
-		r.Text = strings.TrimSpace(p.src[start.Pos:])
-	}
+	n.Stmt, n.StmtPos = p.innerStmt()
 	return n
 }
 
@@ -143,12 +141,7 @@ func (p *parser) execute() ast.Stmt {
 	p.next() // EXECUTE
 	n := &ast.Execute{Name: p.ident()}
 	if p.accept("(") {
-		for {
-			n.Args = append(n.Args, p.expr())
-			if !p.accept(",") {
-				break
-			}
-		}
+		n.Args = p.exprList()
 		p.expect(")")
 	}
 	return n
