@@ -592,7 +592,9 @@ func (p *parser) specialCall(name string) ast.Expr {
 		}
 	case "extract":
 		ft := p.next()
-		if ft.Kind != lex.Ident && ft.Kind != lex.String {
+		if ft.Kind != lex.Ident && ft.Kind != lex.String || ft.Kind == lex.String && !plainWord(ft.Value) {
+			// A part written as a string must still be a word ('epoch'):
+			// no part is named '' or 'a b'.
 			p.fail(ft, "")
 		}
 		if !p.accept("from") {
@@ -854,4 +856,15 @@ func (p *parser) typeName() *ast.TypeName {
 		tn.Array = true
 	}
 	return tn
+}
+
+// plainWord reports whether s is a letter or underscore followed by
+// letters, digits and underscores.
+func plainWord(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
